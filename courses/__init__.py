@@ -1,0 +1,1 @@
+"""Courses: modules, lessons, enrolment, progress, completion, certificates."""

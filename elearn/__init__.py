@@ -1,0 +1,1 @@
+"""elearn: the training platform core (app factory, accounts, units, permissions)."""

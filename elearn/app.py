@@ -1,0 +1,97 @@
+"""The application factory: the one place that knows every blueprint."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, jsonify, render_template
+from sqlalchemy.exc import OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from elearn import db, i18n, security
+from elearn.config import load_config
+from elearn.extensions import babel, csrf, limiter, login_manager
+
+
+def create_app(config: dict | None = None) -> Flask:
+    instance = Path((config or {}).get("INSTANCE_PATH") or Path.cwd() / "instance")
+    app = Flask(__name__, instance_path=str(instance.resolve()), instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    app.config.update(config or {})
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    load_models()
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app, babel)
+    security.init_app(app)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_errors(app)
+
+    from elearn.cli import register_commands
+    register_commands(app)
+    return app
+
+
+def load_models() -> None:
+    """Import every model module, so metadata (and Alembic) sees every table."""
+    import courses.models  # noqa: F401
+    import elearn.models  # noqa: F401
+
+
+def _init_login(app: Flask) -> None:
+    from elearn.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    from flask_babel import lazy_gettext as _l
+    login_manager.login_message = _l("Please sign in to open this page.")
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Imported here, not at module level: domains import the core, never the reverse.
+    from elearn.accounts.views import bp as auth_bp
+    from elearn.admin.views import bp as admin_bp
+    from elearn.home import bp as home_bp
+
+    for bp in (home_bp, auth_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_errors(app: Flask) -> None:
+    def page(code: int):
+        def handler(error):
+            return render_template("errors.html", code=code), code
+        return handler
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, page(code))
+
+    @app.context_processor
+    def inject_flags():
+        return {"db_down": g.get("db_down", False)}
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        g.db_down = True  # the error page must not touch the database again
+        db.session.remove()
+        app.logger.error("database unavailable: %s", error)
+        return render_template("errors.html", code=503), 503
+
+    @app.get("/healthz")
+    def healthz():
+        ok = db.ping()
+        body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
+        return jsonify(body), 200 if ok else 503

@@ -1,0 +1,154 @@
+"""Database: declarative base, a UTC datetime type, and a session per request.
+
+Plain SQLAlchemy 2.0 rather than Flask-SQLAlchemy: we need control over SQLite's
+transaction mode (``BEGIN IMMEDIATE`` for writes) and a session scoped to the
+request, which are a few lines here and awkward to bend there.
+"""
+from __future__ import annotations
+
+import contextvars
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Flask, current_app, g, has_request_context, request
+from flask.globals import app_ctx, request_ctx
+from sqlalchemy import DateTime, MetaData, String, create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC: the same on SQLite and PostgreSQL."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def BinaryString(length: int) -> String:
+    """A string compared byte by byte, so that prefix ranges (materialized paths) use the index."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+# True while the current unit of work intends to write: SQLite then takes the
+# write lock at BEGIN, so concurrent writers queue on busy_timeout instead of
+# failing when a read transaction tries to upgrade.
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def set_write_intent(value: bool = True) -> None:
+    _write_intent.set(value)
+
+
+def writes(view):
+    """Mark a GET view that writes (e.g. records that a lesson was opened)."""
+    view._writes = True
+    return view
+
+
+def _wants_write() -> bool:
+    if has_request_context():
+        return bool(g.get("db_write"))
+    return _write_intent.get()
+
+
+def _scope() -> int:
+    # One session per request; outside a request (CLI, tests), one per app context.
+    ctx = request_ctx._get_current_object() if has_request_context() else app_ctx._get_current_object()
+    return id(ctx)
+
+
+def _make_session() -> Session:
+    return Session(bind=current_app.extensions["elearn.engine"], expire_on_commit=False)
+
+
+session: scoped_session[Session] = scoped_session(_make_session, scopefunc=_scope)
+
+
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write() else "BEGIN")
+
+
+def make_engine(url: str, config: dict) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine, config.get("SQLITE_SYNCHRONOUS", "FULL"))
+        return engine
+    return create_engine(
+        url,
+        pool_size=config.get("DB_POOL_SIZE", 5),
+        max_overflow=config.get("DB_MAX_OVERFLOW", 5),
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    app.extensions["elearn.engine"] = engine
+
+    @app.before_request
+    def mark_write_intent():
+        view = app.view_functions.get(request.endpoint or "")
+        g.db_write = request.method not in SAFE_METHODS or getattr(view, "_writes", False)
+
+    @app.teardown_request
+    def remove_request_session(_exc):
+        session.remove()
+
+    @app.teardown_appcontext
+    def remove_context_session(_exc):
+        session.remove()
+
+
+def engine() -> Engine:
+    return current_app.extensions["elearn.engine"]
+
+
+def ping() -> bool:
+    try:
+        with engine().connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "unreachable" to a health check
+        return False

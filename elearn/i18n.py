@@ -1,0 +1,63 @@
+"""Language and time: Vietnamese by default, English on request; Asia/Ho_Chi_Minh for display."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask, g, has_request_context, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+LOCALES = {"vi": "Tiếng Việt", "en": "English"}
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+ROOT = Path(__file__).resolve().parent.parent
+# Each package keeps its own catalog, so domains do not edit one shared file.
+CATALOG_DIRS = [ROOT / pkg / "translations" for pkg in ("elearn", "courses", "quizzes")]
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return "vi"  # CLI, jobs and services outside a request speak Vietnamese
+    wanted = session.get("locale")
+    if not wanted and not g.get("db_down") and current_user and current_user.is_authenticated:
+        wanted = current_user.locale
+    return wanted if wanted in LOCALES else "vi"
+
+
+def to_local(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(LOCAL_TZ)
+
+
+def format_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy in Vietnam time, the form every Vietnamese report uses."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    return "" if value is None else to_local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def vietnamese_date_line(place: str, value: date | datetime) -> str:
+    """'Thái Bình, ngày 15 tháng 3 năm 2023' as certificates and reports write it."""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return f"{place}, ngày {value.day} tháng {value.month} năm {value.year}"
+
+
+def init_app(app: Flask, babel) -> None:
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in CATALOG_DIRS)
+    babel.init_app(app, locale_selector=select_locale,
+                   timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.globals["LOCALES"] = LOCALES
+    app.jinja_env.globals["get_locale"] = get_locale
+
+

@@ -1,0 +1,1 @@
+"""The tree of party organisations (province > district > commune > cell)."""
