@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
 BIN := $(VENV)/bin
-CATALOGS := $(wildcard */translations)
+CATALOGS = $(shell find elearn courses quizzes -type d -name translations 2>/dev/null)
 
 .PHONY: run test install translations upgrade demo bench clean messages
 
@@ -37,12 +37,6 @@ test: install
 clean:
 	rm -rf $(VENV) instance *.egg-info
 
-# Refresh every catalog from the source (then translate the new entries in each .po).
+# Refresh every catalog from the source, then translate new entries (tools/po.py DIR --missing).
 messages: $(VENV)/.installed
-	@for pkg in elearn courses quizzes; do \
-	  $(BIN)/pybabel extract -F babel.cfg -k _l -o $$pkg/translations/messages.pot $$pkg >/dev/null && \
-	  for loc in vi; do \
-	    if [ -f $$pkg/translations/$$loc/LC_MESSAGES/messages.po ]; then \
-	      $(BIN)/pybabel update -N -i $$pkg/translations/messages.pot -d $$pkg/translations -l $$loc >/dev/null; \
-	    else $(BIN)/pybabel init -i $$pkg/translations/messages.pot -d $$pkg/translations -l $$loc >/dev/null; fi; \
-	  done; done
+	$(BIN)/python tools/po.py --update

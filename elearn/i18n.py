@@ -12,8 +12,13 @@ from flask_login import current_user
 LOCALES = {"vi": "Tiếng Việt", "en": "English"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parent.parent
-# Each package keeps its own catalog, so domains do not edit one shared file.
-CATALOG_DIRS = [ROOT / pkg / "translations" for pkg in ("elearn", "courses", "quizzes")]
+PACKAGES = ("elearn", "courses", "quizzes")
+
+
+def catalog_dirs() -> list[Path]:
+    """Every ``translations`` folder in the packages: a package or sub-package keeps its own
+    catalog (``courses/certificates/translations``), so teams do not edit one shared file."""
+    return sorted(d for pkg in PACKAGES for d in (ROOT / pkg).rglob("translations") if d.is_dir())
 
 
 def select_locale() -> str:
@@ -52,7 +57,7 @@ def vietnamese_date_line(place: str, value: date | datetime) -> str:
 
 
 def init_app(app: Flask, babel) -> None:
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in CATALOG_DIRS)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in catalog_dirs())
     babel.init_app(app, locale_selector=select_locale,
                    timezone_selector=lambda: "Asia/Ho_Chi_Minh")
     app.jinja_env.filters["date"] = format_date
