@@ -41,6 +41,7 @@ def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.models  # noqa: F401
     import elearn.models  # noqa: F401
+    import quizzes.bank.models  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Quizzes: question bank, import/export formats, quizzes, attempts, grading, contests."""

@@ -1,0 +1,1 @@
+"""The question bank: categories, versioned questions, and the question types."""
