@@ -1,0 +1,62 @@
+"""Author HTML, sanitized against an allow-list when it is saved.
+
+Lessons, questions, choices and feedback are written by trainers (often pasted from
+Word). What survives: structure and emphasis, links, images, tables. What never
+survives: scripts, event handlers, ``javascript:``/``data:`` URLs, styles and classes
+(which could hide or overlay content), forms, frames, SVG.
+"""
+from __future__ import annotations
+
+import re
+
+import bleach
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset({
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code",
+    "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark", "span",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "a", "img", "figure", "figcaption",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+})
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "th": ["colspan", "rowspan", "scope"],
+    "td": ["colspan", "rowspan"],
+    "ol": ["start"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Word pastes carry these whole, content included; bleach would keep their text.
+_DROP_WITH_CONTENT = re.compile(
+    r"<(script|style|xml|template|iframe|object|embed|svg|math|noscript|title|head)\b.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL)
+_WORD_CONDITIONALS = re.compile(r"<!--\[if.*?<!\[endif\]-->|<!--.*?-->", re.DOTALL)
+_OFFICE_TAGS = re.compile(r"</?(o|w|m|v):[^>]*>", re.IGNORECASE)
+
+_cleaner = bleach.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS,
+                          strip=True, strip_comments=True)
+
+
+def sanitize_html(value: str | None) -> str:
+    """Clean author HTML for storage; safe to render with ``|safe`` afterwards."""
+    if not value:
+        return ""
+    value = _WORD_CONDITIONALS.sub("", value)
+    value = _DROP_WITH_CONTENT.sub("", value)
+    value = _OFFICE_TAGS.sub("", value)
+    cleaned = _cleaner.clean(value)
+    cleaned = re.sub(r"(<p>(\s|&nbsp;)*</p>\s*)+", "", cleaned)  # Word's empty paragraphs
+    return cleaned.strip()
+
+
+def plain_to_html(text: str) -> str:
+    """Plain text (e.g. an Aiken question) as safe HTML paragraphs."""
+    escaped = str(Markup.escape(text.strip()))
+    paragraphs = [p.replace("\n", "<br>") for p in re.split(r"\n\s*\n", escaped) if p.strip()]
+    return "".join(f"<p>{p}</p>" for p in paragraphs)
+
+
+def html_to_text(value: str) -> str:
+    """Visible text of stored HTML, for search indexes and exports."""
+    return re.sub(r"\s+", " ", bleach.clean(value or "", tags=set(), strip=True)).strip()

@@ -1,0 +1,48 @@
+import pytest
+
+from elearn.html import html_to_text, plain_to_html, sanitize_html
+
+PAYLOADS = [
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<svg onload=alert(1)><circle/></svg>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<p style="position:fixed;top:0;left:0;width:100%;height:100%">cover</p>',
+    '<div onclick="alert(1)">x</div>',
+    '<<script>script>alert(1)<</script>/script>',
+    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    '<form action="https://evil.example"><input name=p></form>',
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_no_live_script_survives(payload):
+    out = sanitize_html(payload).lower()
+    for bad in ("<script", "onerror", "onload", "onclick", "javascript:", "data:", "<svg", "<iframe",
+                "style=", "<form", "<input"):
+        assert bad not in out, (payload, out)
+
+
+def test_allowed_structure_survives():
+    html = ('<h2>Bài 1</h2><p><strong>Tư tưởng</strong> <em>Hồ Chí Minh</em></p><ul><li>một</li></ul>'
+            '<table><tr><td colspan="2">ô</td></tr></table><a href="https://example.vn" title="t">liên kết</a>'
+            '<img src="https://example.vn/a.png" alt="ảnh">')
+    out = sanitize_html(html)
+    for kept in ("<h2>", "<strong>", "<em>", "<ul>", "<td colspan=\"2\">", 'href="https://example.vn"', "<img"):
+        assert kept in out
+
+
+def test_word_paste_comes_out_clean():
+    word = ('<!--[if gte mso 9]><xml><w:WordDocument></w:WordDocument></xml><![endif]-->'
+            '<style>p.MsoNormal{margin:0}</style><p class="MsoNormal" style="mso-line-height:1"><o:p></o:p>'
+            '<span lang="VI" style="font-size:13pt">Nội dung</span></p><p class="MsoNormal"><o:p>&nbsp;</o:p></p>')
+    out = sanitize_html(word)
+    assert out == '<p><span>Nội dung</span></p>'
+
+
+def test_plain_text_helpers():
+    assert plain_to_html("a <b>\n\nc") == "<p>a &lt;b&gt;</p><p>c</p>"
+    assert html_to_text("<p>Xin <b>chào</b></p>") == "Xin chào"
