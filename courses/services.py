@@ -260,12 +260,13 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
     cadres = _cadres_in(unit.path)
     already = exists().where(Enrollment.course_id == course.id, Enrollment.user_id == User.id)
     now = utcnow()
-    added = db.session.execute(insert(Enrollment).from_select(
+    # rowcount of an INSERT is kept only when asked for (preserve_rowcount).
+    added = db.session.connection().execute(insert(Enrollment).from_select(
         ["user_id", "course_id", "source", "assignment_id", "enrolled_at", "due_at"],
         cadres.where(~already).add_columns(
             literal(course.id), literal(EnrollmentSource.ASSIGNMENT.value), literal(assignment.id),
             literal(now, Enrollment.enrolled_at.type), literal(due_at, Enrollment.due_at.type)),
-    )).rowcount
+    ).execution_options(preserve_rowcount=True)).rowcount
     # Cadres already on the course (self-enrolled) take the assignment's due date.
     db.session.execute(update(Enrollment).where(
         Enrollment.course_id == course.id, Enrollment.assignment_id.is_(None),
