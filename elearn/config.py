@@ -51,6 +51,8 @@ def load_config(instance_path: Path) -> dict:
         "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "BASE_URL": os.environ.get("ELEARN_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "JOB_DIR": os.environ.get("ELEARN_JOB_DIR", str(instance_path / "jobs")),
+        "JOB_THREADS": int(os.environ.get("ELEARN_JOB_THREADS", "1")),
         "UPLOAD_DIR": os.environ.get("ELEARN_UPLOAD_DIR", str(instance_path / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELEARN_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
