@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from elearn import db
 from elearn.db import utcnow
@@ -133,10 +133,10 @@ def catalog(q: str = "", theme: str = "", year: int | None = None, limit: int = 
 
 def catalog_filters() -> tuple[list[str], list[int]]:
     published = Course.status == CourseStatus.PUBLISHED
-    themes = [t for t in db.session.scalars(select(distinct(Course.theme)).where(published, Course.theme != "")
-                                            .order_by(Course.theme))]
-    years = [y for y in db.session.scalars(select(distinct(Course.year)).where(published, Course.year.is_not(None))
-                                           .order_by(Course.year.desc()))]
+    themes = list(db.session.scalars(select(Course.theme).distinct().where(published, Course.theme != "")
+                                     .order_by(Course.theme)))
+    years = list(db.session.scalars(select(Course.year).distinct().where(published, Course.year.is_not(None))
+                                    .order_by(Course.year.desc())))
     return themes, years
 
 

@@ -72,6 +72,11 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (home_bp, auth_bp, admin_bp, jobs_bp):
         app.register_blueprint(bp)
 
+    from courses.teach import bp as teach_bp
+    from courses.views import bp as courses_bp
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(teach_bp)
+
 
 def _register_errors(app: Flask) -> None:
     def page(code: int):
