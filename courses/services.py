@@ -279,30 +279,38 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
     return assignment, added
 
 
-def apply_assignments(user: User) -> int:
-    """Enrol ``user`` in every published course assigned to their unit or one above it that
-    they have never been enrolled in (an unenrolment is respected). Cheap when nothing is
-    missing: one query. Call after creating, importing or moving an account; "My courses"
-    also calls it, so a cadre added any other way is caught on their next visit."""
+def pending_assignments(user: User) -> list[tuple[int, int, datetime | None]]:
+    """(assignment id, course id, due) of published courses assigned to the user's unit or one
+    above it that they have never been enrolled in (an unenrolment is respected). One query."""
     if not user.active or user.unit is None or not user.has_role(Role.CADRE):
-        return 0
+        return []
     ancestor_ids = [int(x) for x in user.unit.path.strip("/").split("/") if x]
-    missing = db.session.execute(
+    rows = db.session.execute(
         select(Assignment.id, Assignment.course_id, Assignment.due_at)
         .join(Course, Course.id == Assignment.course_id)
         .where(Assignment.unit_id.in_(ancestor_ids), Course.status == CourseStatus.PUBLISHED,
                ~exists().where(Enrollment.course_id == Assignment.course_id, Enrollment.user_id == user.id))
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)).all()
     seen: set[int] = set()
-    for assignment_id, course_id, due_at in missing:
-        if course_id in seen:  # assigned to two ancestor units: the earliest due date wins
-            continue
-        seen.add(course_id)
+    pending = []
+    for assignment_id, course_id, due_at in rows:
+        if course_id not in seen:  # assigned to two ancestor units: the earliest due date wins
+            seen.add(course_id)
+            pending.append((assignment_id, course_id, due_at))
+    return pending
+
+
+def apply_assignments(user: User) -> int:
+    """Enrol ``user`` in every course assigned to their unit subtree that they lack; returns how
+    many. Call after creating, importing or moving an account; "My courses" also reconciles
+    lazily, so a cadre added any other way is caught on their next visit."""
+    pending = pending_assignments(user)
+    for assignment_id, course_id, due_at in pending:
         db.session.add(Enrollment(user_id=user.id, course_id=course_id, source=EnrollmentSource.ASSIGNMENT,
                                   assignment_id=assignment_id, due_at=due_at))
-    if seen:
+    if pending:
         db.session.flush()
-    return len(seen)
+    return len(pending)
 
 
 # ---------------------------------------------------------------- modules and items

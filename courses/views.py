@@ -33,7 +33,9 @@ def inject_helpers():
 @requires(Permission.STUDY)
 def my_courses():
     me = current_user._get_current_object()
-    if services.apply_assignments(me):  # a cadre added to an assigned unit after the assignment
+    if services.pending_assignments(me):  # a cadre who joined an assigned unit after the assignment
+        db.upgrade_to_write()
+        services.apply_assignments(me)
         db.session.commit()
     return render_template("courses/my_courses.html", cards=queries.my_courses(me))
 

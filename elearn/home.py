@@ -1,5 +1,5 @@
 """The landing page after sign-in: what this person can do, by role."""
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from elearn.permissions import Permission
@@ -11,6 +11,7 @@ bp = Blueprint("home", __name__)
 @login_required
 def index():
     # A cadre's home is "My courses" (when the courses package is installed); other roles get cards.
-    if current_user.permissions == {Permission.STUDY} and "courses.my_courses" in current_app.view_functions:
-        return redirect(url_for("courses.my_courses"))
+    my_courses = current_app.view_functions.get("courses.my_courses")
+    if my_courses is not None and current_user.permissions == {Permission.STUDY}:
+        return my_courses()
     return render_template("home.html")

@@ -8,6 +8,7 @@ Files are served back with ``Content-Disposition: attachment`` and ``nosniff``.
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ KINDS = {
 }
 IMAGES = frozenset({"png", "jpg", "gif", "webp"})
 DOCUMENTS = frozenset({"pdf", "docx", "pptx"}) | IMAGES
-_NAME_OK = frozenset("abcdef0123456789.")
+_STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")  # what store() generates, nothing else
 
 
 class UploadError(ValueError):
@@ -97,7 +98,7 @@ def store(upload: CheckedUpload) -> str:
 
 def stored_path(name: str) -> Path | None:
     """The file for a stored name, or None; a name we did not generate is refused."""
-    if not name or set(name) - _NAME_OK or name.count(".") != 1:
+    if not name or not _STORED_NAME.match(name):
         return None
     path = upload_dir() / name
     return path if path.is_file() else None
