@@ -28,8 +28,9 @@ def _pdf(size=1000) -> bytes:
 def _zip(second_part: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr(second_part, "<w:document/>")
+        # A fixed date: the same parts give the same bytes (writestr would stamp the current time).
+        z.writestr(zipfile.ZipInfo("[Content_Types].xml", (2023, 1, 1, 0, 0, 0)), "<Types/>")
+        z.writestr(zipfile.ZipInfo(second_part, (2023, 1, 1, 0, 0, 0)), "<w:document/>")
     return buf.getvalue()
 
 
