@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from quizzes.bank.models import QuestionKind, QuestionVersion
@@ -38,20 +39,20 @@ class CategoryForm(FlaskForm):
 class ChoiceRow(Form):
     id = HiddenField()
     html = TextAreaField(_l("Choice"), render_kw={"rows": 2})
-    percent = StringField(_l("Weight (%)"), render_kw={"inputmode": "decimal", "size": 6})
+    percent = StringField(_l("Weight (percent)"), render_kw={"inputmode": "decimal", "size": 6})
     feedback = TextAreaField(_l("Feedback"), render_kw={"rows": 1})
 
 
 class AnswerRow(Form):
     text = StringField(_l("Accepted answer"))
-    percent = StringField(_l("Weight (%)"), default="100", render_kw={"inputmode": "decimal", "size": 6})
+    percent = StringField(_l("Weight (percent)"), default="100", render_kw={"inputmode": "decimal", "size": 6})
     feedback = TextAreaField(_l("Feedback"), render_kw={"rows": 1})
 
 
 class NumberRow(Form):
     value = StringField(_l("Value"), render_kw={"inputmode": "decimal"})
     tolerance = StringField(_l("Tolerance (±)"), default="0", render_kw={"inputmode": "decimal"})
-    percent = StringField(_l("Weight (%)"), default="100", render_kw={"inputmode": "decimal", "size": 6})
+    percent = StringField(_l("Weight (percent)"), default="100", render_kw={"inputmode": "decimal", "size": 6})
     feedback = TextAreaField(_l("Feedback"), render_kw={"rows": 1})
 
 
@@ -70,7 +71,7 @@ class QuestionForm(FlaskForm):
     choices = FieldList(FormField(ChoiceRow), max_entries=MAX_ROWS)
     shuffle = BooleanField(_l("Shuffle the choices in each attempt"), default=True)
     all_or_nothing = BooleanField(_l("All or nothing (no partial credit)"))
-    answer = RadioField(_l("The statement is"), choices=[("true", _l("True")), ("false", _l("False"))],
+    answer = RadioField(_l("The statement is"), choices=[SelectChoice("true", _l("True")), SelectChoice("false", _l("False"))],
                         validate_choice=False)
     feedback_true = TextAreaField(_l("Feedback for the answer “true”"), render_kw={"rows": 1})
     feedback_false = TextAreaField(_l("Feedback for the answer “false”"), render_kw={"rows": 1})

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
 
 from elearn import db
 from elearn.permissions import Permission, requires
@@ -61,11 +62,11 @@ def _visible_tree() -> list[tuple[QuestionCategory, int]]:
     return _tree(list(db.session.scalars(services.visible_categories_query(_user()))))
 
 
-def _parent_choices(exclude: QuestionCategory | None = None) -> list[tuple[str, str]]:
-    choices = [("", _("(top level)"))]
+def _parent_choices(exclude: QuestionCategory | None = None) -> list[SelectChoice]:
+    choices = [SelectChoice("", _("(top level)"))]
     for c, depth in _visible_tree():
         if exclude is None or not c.path.startswith(exclude.path):
-            choices.append((str(c.id), "— " * depth + c.name))
+            choices.append(SelectChoice(str(c.id), "— " * depth + c.name))
     return choices
 
 

@@ -24,7 +24,7 @@ def test_cadre_gets_403_and_anonymous_is_sent_to_login(client, login, trainer):
 
 
 def test_another_trainers_category_and_question_are_404(client, login, trainer):
-    cat = make_category(owner=trainer)
+    cat = make_category("Kho riêng của A", owner=trainer)
     q = make_question(cat, user=trainer)
     login(make_user(roles=[Role.TRAINER]))
     for url in (f"/bank/categories/{cat.id}", f"/bank/categories/{cat.id}/edit", f"/bank/questions/{q.id}",
@@ -37,7 +37,7 @@ def test_another_trainers_category_and_question_are_404(client, login, trainer):
     # Nor can they hang a category under it.
     assert client.post("/bank/categories/new", data={"name": "Con", "parent": str(cat.id)}).status_code in (302, 404)
     assert db.session.scalar(select(QuestionCategory).where(QuestionCategory.parent_id == cat.id)) is None
-    assert "Danh mục" not in client.get("/bank/").get_data(as_text=True)
+    assert "Kho riêng của A" not in client.get("/bank/").get_data(as_text=True)
 
 
 def test_admin_sees_every_category(client, login, trainer):
@@ -193,12 +193,12 @@ def test_list_search_filter_and_archive(client, login, trainer):
 def test_delete_only_empty_categories(client, login, trainer):
     cat = make_category(owner=trainer)
     make_question(cat, user=trainer)
-    empty = make_category("Trống", owner=trainer)
+    empty_id = make_category("Trống", owner=trainer).id
     login(trainer)
     client.post(f"/bank/categories/{cat.id}/delete")
     assert db.session.get(QuestionCategory, cat.id) is not None
-    assert client.post(f"/bank/categories/{empty.id}/delete").status_code == 302
-    assert db.session.get(QuestionCategory, empty.id) is None
+    assert client.post(f"/bank/categories/{empty_id}/delete").status_code == 302
+    assert db.session.get(QuestionCategory, empty_id) is None
 
 
 def test_home_and_nav_link_for_trainers_only(client, login, trainer):
