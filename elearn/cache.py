@@ -18,7 +18,7 @@ cache = Cache()
 
 def init_app(app: Flask) -> None:
     if app.config.get("TESTING") and not app.config.get("CACHE_IN_TESTS"):
-        config = {"CACHE_TYPE": "NullCache"}  # tests see every write at once
+        config = {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}  # tests see every write at once
     elif app.config.get("REDIS_URL"):
         config = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"],
                   "CACHE_KEY_PREFIX": app.config.get("RATELIMIT_KEY_PREFIX", "elearn") + ":cache:"}
