@@ -46,8 +46,9 @@ class LineError:
 class FormatError(ValueError):
     """A file that cannot be imported; ``errors`` lists every problem with its line (or row)."""
 
-    def __init__(self, errors: list[LineError]):
+    def __init__(self, errors: list[LineError], questions: list[ParsedQuestion] | None = None):
         self.errors = sorted(errors, key=lambda e: e.line)
+        self.questions = questions or []  # those that did parse: the importer still checks them
         super().__init__("; ".join(f"{e.line}: {e.message}" for e in self.errors[:5]))
 
 
@@ -63,9 +64,9 @@ class ErrorList:
             self.errors.append(LineError(line, _("Too many errors: reading stopped here.")))
             raise FormatError(self.errors)
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(self, questions: list[ParsedQuestion] | None = None) -> None:
         if self.errors:
-            raise FormatError(self.errors)
+            raise FormatError(self.errors, questions)
 
 
 def decode(content: bytes | str) -> str:
@@ -85,11 +86,12 @@ def decode(content: bytes | str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def check_size(content: bytes) -> None:
-    if len(content) > MAX_IMPORT_BYTES:
+def check_size(content: bytes | int) -> None:
+    size = content if isinstance(content, int) else len(content)
+    if size > MAX_IMPORT_BYTES:
+        megabytes = "%.1f" % (size / 1048576)
         raise FormatError([LineError(0, _("The file is too large (%(size)s MB); the limit is %(limit)s MB.",
-                                          size=f"{len(content) / 1048576:.1f}",
-                                          limit=MAX_IMPORT_BYTES // 1048576))])
+                                          size=megabytes, limit=MAX_IMPORT_BYTES // 1048576))])
 
 
 def check_count(questions: list, line: int) -> None:

@@ -98,7 +98,7 @@ def parse_gift(content: bytes | str) -> list[ParsedQuestion]:
             category = _read_block(block, start, category, questions, errors)
             check_count(questions, number)
             block = []
-    errors.raise_if_any()
+    errors.raise_if_any(questions)
     return questions
 
 
