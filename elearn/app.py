@@ -7,7 +7,7 @@ from flask import Flask, g, jsonify, render_template
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from elearn import db, i18n, security
+from elearn import cache, db, i18n, security
 from elearn.config import load_config
 from elearn.extensions import babel, csrf, limiter, login_manager
 
@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_models()
     db.init_app(app)
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app, babel)
     security.init_app(app)
