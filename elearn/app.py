@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearn import cache, db, i18n, security
 from elearn.config import load_config
+from elearn.permissions import public
 from elearn.extensions import babel, csrf, limiter, login_manager
 
 
@@ -98,6 +99,7 @@ def _register_errors(app: Flask) -> None:
         return render_template("errors.html", code=503), 503
 
     @app.get("/healthz")
+    @public
     def healthz():
         ok = db.ping()
         body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}
