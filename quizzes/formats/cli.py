@@ -17,10 +17,6 @@ def questions_group():
     pass
 
 
-def _guess_format(path: Path) -> str:
-    return {".gift": "gift", ".txt": "gift", ".csv": "csv", ".xlsx": "xlsx"}.get(path.suffix.lower(), "gift")
-
-
 @questions_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(services.PARSERS)), help="Default: from the file name.")
@@ -31,17 +27,18 @@ def import_command(file: Path, fmt: str | None, category: str, as_json: bool):
     """Import FILE into a category: all questions or, on any error, none (exit 2)."""
     from elearn.cli import echo_json
 
-    fmt = fmt or _guess_format(file)
     db.set_write_intent(True)
     try:
         check_size(file.stat().st_size)  # before reading it into memory
+        content = file.read_bytes()
+        fmt = fmt or services.guess_format(file.name, content)
         target = bank.get_or_create_category_path(category, None)
-        result = services.import_file(target, fmt, file.read_bytes(), None)
+        result = services.import_file(target, fmt, content, None)
     except (FormatError, bank.BankError) as error:
         db.session.rollback()
         if not isinstance(error, FormatError):
             error = FormatError([LineError(0, str(error))])
-        services.record_failed_import(category, fmt, error, None)
+        services.record_failed_import(category, fmt or "", error, None)
         db.session.commit()
         if as_json:
             echo_json({"imported": 0, "errors": [e.as_dict() for e in error.errors]})
