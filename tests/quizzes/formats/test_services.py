@@ -136,6 +136,19 @@ def test_cli_import_json_good_and_bad(runner, tmp_path):
     assert {"questions.import_failed", "questions.import", "questions.export"} <= set(actions)
 
 
+def test_cli_owner_tree(runner, tmp_path):
+    trainer = make_user(roles=[Role.TRAINER])
+    good = tmp_path / "good.gift"
+    good.write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(args=["questions", "import", str(good), "--category", "Riêng", "--owner",
+                                 trainer.username])
+    assert result.exit_code == 0, result.output
+    assert bank.find_category_path("Riêng", trainer) is not None and bank.find_category_path("Riêng", None) is None
+    result = runner.invoke(args=["questions", "export", "--category", "Riêng", "--owner", trainer.username])
+    assert result.exit_code == 0 and "Thủ đô" in result.output
+    assert runner.invoke(args=["questions", "export", "--category", "Riêng"]).exit_code == 1
+
+
 def test_cli_huge_file_is_refused(runner, tmp_path):
     huge = tmp_path / "huge.gift"
     huge.write_bytes(b"Q{T}\n\n" * 2_000_000)
@@ -249,3 +262,41 @@ def test_page_imports_the_excel_template_automatically(client, login, trainer):
     assert response.status_code == 200 and count() == 6
     category = bank.find_category_path("Mẫu/Excel", trainer)
     assert category is not None and category.owner_id == trainer.id
+
+
+def _bank_valid(q):
+    """Make a generated question one the bank accepts (its own rules are tested elsewhere)."""
+    if q.kind == QuestionKind.MULTIPLE:
+        positive = [c for c in q.data["choices"] if c["fraction"] > 0] or q.data["choices"][:1]
+        for c in positive:
+            c["fraction"] = round(1 / len(positive), 7)
+    if q.kind == QuestionKind.SHORTANSWER:
+        q.data["answers"] = list({a["text"].casefold(): a for a in q.data["answers"]}.values())
+        q.data["answers"][0]["fraction"] = 1.0
+    if q.kind == QuestionKind.MATCHING:
+        q.data["pairs"][0]["prompt"] = q.data["pairs"][0]["prompt"] or "x"
+        q.data["pairs"][1]["prompt"] = q.data["pairs"][1]["prompt"] or "y"
+    q.points = 0.0 if q.kind == QuestionKind.DESCRIPTION else (q.points or 1.0)
+    return q
+
+
+def test_generated_questions_round_trip_through_the_database(app):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.quizzes.formats.test_gift_roundtrip import questions
+
+    counter = iter(range(10_000))
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(questions(), min_size=1, max_size=3))
+    def check(generated):
+        n = next(counter)
+        first, second = bank.create_category(f"A{n}"), bank.create_category(f"B{n}")
+        services.import_file(first, "gift", write_gift([_bank_valid(q) for q in generated]).encode(), None)
+        exported = services.export_gift(first, None)
+        services.import_file(second, "gift", exported.encode(), None)
+        assert services.export_gift(second, None) == exported
+        db.session.rollback()
+
+    check()
