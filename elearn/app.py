@@ -66,8 +66,9 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
+    from elearn.reports.views import bp as stats_bp
 
-    for bp in (home_bp, auth_bp, admin_bp):
+    for bp in (home_bp, auth_bp, admin_bp, stats_bp):
         app.register_blueprint(bp)
 
 
