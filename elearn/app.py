@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.models  # noqa: F401
+    import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
 
@@ -66,9 +67,10 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
+    from elearn.jobs.views import bp as jobs_bp
     from elearn.reports.views import bp as stats_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, stats_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, stats_bp):
         app.register_blueprint(bp)
 
 
