@@ -84,5 +84,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(units_group)
     app.cli.add_command(jobs_group)
 
+    from quizzes.formats.cli import questions_group
+    app.cli.add_command(questions_group)
+
     from elearn.reports.cli import stats_group
     app.cli.add_command(stats_group)
