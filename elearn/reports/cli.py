@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from elearn import db
 from elearn.exports import write_csv, write_xlsx
@@ -29,14 +30,25 @@ def stats_group():
 @with_appcontext
 def export_command(fmt, unit_code, course_slug, date_from, date_to, summary, username, output):
     """Write the detail (or --summary) export; nothing is left behind on error."""
+    written, f, kind = _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, output)
+    db.session.rollback()  # end the (long) read; only the audit entry takes the write lock
+    db.set_write_intent(True)
+    try:
+        export.record(f, kind, fmt, written)
+        db.session.commit()
+    finally:
+        db.set_write_intent(False)  # the process may go on (tests)
+    click.echo(_("%(rows)s rows written to %(file)s", rows=written, file=output))
+
+
+def _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, output):
     from elearn.accounts.services import find_user
 
-    db.set_write_intent(True)  # the audit entry
     actor = None
     if username:
         actor = find_user(username)
         if actor is None:
-            raise click.ClickException(f"Không có tài khoản {username}.")
+            raise click.ClickException(_("No account %(username)s.", username=username))
     try:
         f = filters.resolve(actor, unit_code, course_slug, date_from, date_to)
     except filters.ReportError as error:
@@ -50,6 +62,4 @@ def export_command(fmt, unit_code, course_slug, date_from, date_to, summary, use
         os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)
-    export.record(f, kind, fmt, written)
-    db.session.commit()
-    click.echo(f"{written} dòng → {output}")
+    return written, f, kind

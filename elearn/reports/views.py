@@ -2,7 +2,7 @@
 filters, let ``filters.resolve`` check the scope, call the services."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
 
 from elearn import db
@@ -69,6 +69,7 @@ def export_file():
     columns, rows, count = export.table(f, kind)
     export.record(f, kind, fmt, count)
     db.session.commit()  # recorded before the first byte leaves
+    g.db_write = False   # the stream is a read: SQLite must not hold the write lock meanwhile
     name = export.filename(f, kind, fmt)
     if fmt == "csv":
         return csv_response(name, columns, rows)
