@@ -42,6 +42,7 @@ def load_models() -> None:
     import courses.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
+    import quizzes.models  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:
@@ -66,8 +67,9 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
+    from quizzes.views import bp as quizzes_bp
 
-    for bp in (home_bp, auth_bp, admin_bp):
+    for bp in (home_bp, auth_bp, admin_bp, quizzes_bp):
         app.register_blueprint(bp)
 
 

@@ -81,3 +81,5 @@ def register_commands(app: Flask) -> None:
 
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
+    from quizzes.cli import quizzes_group
+    app.cli.add_command(quizzes_group)
