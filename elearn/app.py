@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.models  # noqa: F401
+    import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
     import quizzes.models  # noqa: F401
@@ -67,9 +68,15 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
+<<<<<<< HEAD
     from quizzes.views import bp as quizzes_bp
 
     for bp in (home_bp, auth_bp, admin_bp, quizzes_bp):
+=======
+    from elearn.jobs.views import bp as jobs_bp
+
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp):
+>>>>>>> main
         app.register_blueprint(bp)
 
 

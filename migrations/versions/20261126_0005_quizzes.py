@@ -1,7 +1,7 @@
 """quizzes, slots, attempts and their questions
 
 Revision ID: 0005_quizzes
-Revises: 0003_question_bank
+Revises: 0012_jobs
 Create Date: 2026-11-26 11:14:02.986240
 """
 from alembic import op
@@ -10,7 +10,7 @@ import elearn.db
 
 
 revision = '0005_quizzes'
-down_revision = '0003_question_bank'
+down_revision = '0012_jobs'
 branch_labels = None
 depends_on = None
 
