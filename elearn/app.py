@@ -68,15 +68,10 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
-<<<<<<< HEAD
+    from elearn.jobs.views import bp as jobs_bp
     from quizzes.views import bp as quizzes_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, quizzes_bp):
-=======
-    from elearn.jobs.views import bp as jobs_bp
-
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp):
->>>>>>> main
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp):
         app.register_blueprint(bp)
 
 
