@@ -157,7 +157,7 @@ def summary(attempt_id: int):
 @requires(Permission.STUDY)
 def submit(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id, current_user)
-    _, counted = attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"))
+    counted = attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"))[1]
     db.session.commit()
     if not counted:
         flash(_("This attempt had already been submitted; its result is unchanged."), "info")
