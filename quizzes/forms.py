@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from elearn.i18n import LOCAL_TZ
@@ -33,17 +34,19 @@ class QuizForm(FlaskForm):
     attempts_allowed = IntegerField(_l("Attempts allowed (0: unlimited)"), default=0,
                                     validators=[NumberRange(min=0, max=100)])
     grading_method = SelectField(_l("Grading method"), choices=[
-        ("highest", _l("Highest grade")), ("last", _l("Last attempt")), ("first", _l("First attempt")),
-        ("average", _l("Average of attempts"))])
+        SelectChoice("highest", _l("Highest grade")), SelectChoice("last", _l("Last attempt")),
+        SelectChoice("first", _l("First attempt")), SelectChoice("average", _l("Average of attempts"))])
     pass_percent = FloatField(_l("Pass mark (%)"), default=50, validators=[NumberRange(min=0, max=100)])
     per_page = IntegerField(_l("Questions per page (0: all on one page)"), default=1,
                             validators=[NumberRange(min=0, max=100)])
     shuffle_questions = BooleanField(_l("Shuffle questions"))
     shuffle_choices = BooleanField(_l("Shuffle choices"), default=True)
     review_shows = SelectField(_l("After submitting, the cadre sees"), choices=[
-        ("full", _l("The score, the answers and the explanations")), ("score", _l("The score only"))])
+        SelectChoice("full", _l("The score, the answers and the explanations")),
+        SelectChoice("score", _l("The score only"))])
     review_when = SelectField(_l("Answers and explanations are shown"), choices=[
-        ("immediately", _l("Immediately after submitting")), ("after_close", _l("After the quiz closes"))])
+        SelectChoice("immediately", _l("Immediately after submitting")),
+        SelectChoice("after_close", _l("After the quiz closes"))])
 
     def settings(self) -> dict:
         return {

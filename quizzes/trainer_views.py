@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from courses import services as courses
 from elearn import db
@@ -20,8 +21,8 @@ from quizzes.forms import QuizForm, RandomSlotForm, to_local_naive
 from quizzes.views import bp
 
 
-def _category_choices() -> list[tuple[int, str]]:
-    return [(c.id, "— " * (c.path.count("/") - 2) + c.name)
+def _category_choices() -> list[SelectChoice]:
+    return [SelectChoice(c.id, "— " * (c.path.count("/") - 2) + c.name)
             for c in db.session.scalars(bank.visible_categories_query(current_user))]
 
 
@@ -95,7 +96,7 @@ def add_random(item_id: int):
 def choose_questions(item_id: int):
     quiz = services.get_quiz_for_edit(item_id, current_user)
     categories = _category_choices()
-    allowed = {cid for cid, _ in categories}
+    allowed = {c.value for c in categories}
     if request.method == "POST":
         ids = [int(v) for v in request.form.getlist("question") if v.isdigit()][:500]
         questions = list(db.session.scalars(select(Question).where(Question.id.in_(ids),
