@@ -42,6 +42,7 @@ def load_models() -> None:
     import courses.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
+    import quizzes.contests.models  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:
@@ -67,7 +68,10 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
 
-    for bp in (home_bp, auth_bp, admin_bp):
+    from quizzes.contests.manage_views import bp as contest_admin_bp
+    from quizzes.contests.views import bp as contests_bp
+
+    for bp in (home_bp, auth_bp, admin_bp, contests_bp, contest_admin_bp):
         app.register_blueprint(bp)
 
 
