@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.models  # noqa: F401
+    import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
@@ -67,11 +68,11 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
-
+    from elearn.jobs.views import bp as jobs_bp
     from quizzes.contests.manage_views import bp as contest_admin_bp
     from quizzes.contests.views import bp as contests_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, contests_bp, contest_admin_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, contests_bp, contest_admin_bp):
         app.register_blueprint(bp)
 
 
