@@ -1,7 +1,7 @@
 """background jobs
 
 Revision ID: 0012_jobs
-Revises: 0003_question_bank
+Revises: 0008_bank_more
 Create Date: 2026-11-26 11:16:46.652737
 """
 from alembic import op
@@ -10,7 +10,7 @@ import elearn.db
 
 
 revision = '0012_jobs'
-down_revision = '0003_question_bank'
+down_revision = '0008_bank_more'
 branch_labels = None
 depends_on = None
 
