@@ -83,3 +83,5 @@ def register_commands(app: Flask) -> None:
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
     app.cli.add_command(jobs_group)
+    from quizzes.contests.cli import contests_group
+    app.cli.add_command(contests_group)

@@ -32,7 +32,7 @@ def ranking_table(r: ContestRound) -> tuple[list[Column], Iterator[tuple]]:
                        ContestEntrant.phone, ContestEntrant.email)
                 .outerjoin(OrgUnit, OrgUnit.id == ContestEntrant.unit_id)
                 .where(ContestEntrant.contest_id == r.contest_id))
-        for eid, name, unit_name, unit_text, phone, email in db.session.execute(stmt).tuples():
+        for eid, name, unit_name, unit_text, phone, email in db.session.execute(stmt):
             people[eid] = (name, unit_name or unit_text, phone or "", email or "")
         for row in ranking.rows:
             name, unit, phone, email = people[row.entrant_id]

@@ -75,7 +75,7 @@ def rank_round(round_: ContestRound) -> Ranking:
         select(ContestEntry.id, ContestEntry.entrant_id, ContestEntry.correct, ContestEntry.prediction,
                ContestEntry.duration_ms, ContestEntry.submitted_at)
         .where(ContestEntry.round_id == round_.id, ContestEntry.submitted_at.is_not(None))
-    ).tuples()
+    ).all()
     return compute(rows, question_count=round_.question_count, counted=contest.counted_entry,
                    prediction_kind=contest.prediction_kind, order=contest.ranking_order)
 
@@ -127,7 +127,7 @@ def unit_participation(round_: ContestRound) -> UnitParticipation:
         .join(ContestEntrant, ContestEntrant.id == ContestEntry.entrant_id)
         .where(ContestEntry.round_id == round_.id, ContestEntry.submitted_at.is_not(None))
         .group_by(ContestEntrant.unit_id)
-    ).tuples()
+    )
     outside_entrants = outside_entries = 0
     for unit_id, entrants, entries in counts:
         row = rows.get(target(unit_id))
@@ -139,7 +139,7 @@ def unit_participation(round_: ContestRound) -> UnitParticipation:
             row.entries += entries
     members = db.session.execute(
         select(User.unit_id, func.count(User.id)).where(User.active.is_(True), User.unit_id.is_not(None))
-        .group_by(User.unit_id)).tuples()
+        .group_by(User.unit_id))
     for unit_id, n in members:
         row = rows.get(target(unit_id))
         if row is not None:

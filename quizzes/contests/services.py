@@ -6,6 +6,7 @@ Time is the server's: ``started_at``, ``deadline`` and ``submitted_at`` never co
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from quizzes.bank.models import Question, QuestionCategory, QuestionKind, Questi
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.contests.models import (
     RANKING_ORDERS, Contest, ContestEntrant, ContestEntry, ContestPrize, ContestRound, ContestStatus,
-    ContestUnitSize, PrizeKind,
+    ContestUnitSize, CountedEntry, PredictionKind, PrizeKind,
 )
 
 MIN_QUESTIONS, MAX_QUESTIONS = 10, 35
@@ -78,8 +79,15 @@ def _check_contest(c: Contest) -> None:
         raise ContestError(_("The unit level is not valid."))
 
 
+CONTEST_DEFAULTS = {"organiser_name": "", "status": ContestStatus.DRAFT, "allow_public": True, "min_age": 16,
+                    "entries_per_round": 1, "counted_entry": CountedEntry.BEST,
+                    "prediction_kind": PredictionKind.ALL_CORRECT, "ranking_order": RANKING_ORDERS[0],
+                    "prizes_first": 1, "prizes_second": 2, "prizes_third": 3, "prizes_consolation": 10,
+                    "unit_depth": 1}
+
+
 def create_contest(actor: User, values: dict[str, Any]) -> Contest:
-    values = dict(values, rules_html=sanitize_html(values.get("rules_html")))
+    values = {**CONTEST_DEFAULTS, **values, "rules_html": sanitize_html(values.get("rules_html"))}
     contest = Contest(organiser_id=actor.id, title="", starts_at=values["starts_at"], ends_at=values["ends_at"])
     _apply(contest, values, CONTEST_FIELDS)
     contest.title = contest.title.strip()
@@ -146,9 +154,12 @@ def _check_round(r: ContestRound, contest: Contest) -> None:
 
 
 def add_round(contest: Contest, actor: User, values: dict[str, Any]) -> ContestRound:
+    values = {"title": "", "question_count": 20, "time_limit_minutes": 10, **values}
     number = max((r.number for r in contest.rounds), default=0) + 1
-    r = ContestRound(contest=contest, number=number, opens_at=values["opens_at"], closes_at=values["closes_at"])
-    _apply(r, values, ROUND_FIELDS)
+    with db.session.no_autoflush:  # nothing is written before the checks passed
+        r = ContestRound(number=number, opens_at=values["opens_at"], closes_at=values["closes_at"])
+        contest.rounds.append(r)
+        _apply(r, values, ROUND_FIELDS)
     _check_round(r, contest)
     db.session.flush()
     audit.record("contest.round.create", target=f"round:{r.id}", actor=actor, contest=contest.id, number=number)
@@ -204,7 +215,7 @@ def question_pool(category_ids: list[int]) -> list[tuple[int, int]]:
             .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
             .where(or_(*where), Question.archived.is_(False), QuestionVersion.kind.in_(CONTEST_KINDS))
             .order_by(Question.id))
-    return list(db.session.execute(stmt).tuples())
+    return list(db.session.execute(stmt))
 
 
 def _draw(r: ContestRound) -> list[dict[str, Any]]:
@@ -238,13 +249,13 @@ def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None =
         raise ContestError(_("You are not registered in this contest."))
     if round_state(r, now) != "open":
         raise ContestError(_("This round is not open for entries."))
-    running = open_entry(r, entrant, now)
-    if running is not None:
-        return running
     limit = r.contest.entries_per_round
     questions = _draw(r)
     deadline = min(now + timedelta(minutes=r.time_limit_minutes), r.closes_at)
     for _attempt in range(5):
+        running = open_entry(r, entrant, now)
+        if running is not None:
+            return running
         seq = (db.session.scalar(select(func.max(ContestEntry.seq)).where(
             ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id)) or 0) + 1
         if limit and seq > limit:
@@ -255,20 +266,26 @@ def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None =
             with db.session.begin_nested():
                 db.session.add(entry)
         except IntegrityError:
-            continue  # another request took this seq first: count again
+            continue  # another request took this seq first: look again
         return entry
     raise ContestError(_("Too many entries were started at once; please try again."))
 
 
+_NUMBER = re.compile(r"\d{1,3}(?:([., ])\d{3})?(?:\1\d{3})*|\d+")
+
+
 def parse_prediction(raw: Any) -> int:
-    value = str(raw if raw is not None else "").strip().replace(".", "").replace(",", "").replace(" ", "")
+    """A whole number, 0 to MAX_PREDICTION; '1.250' and '1 250' read as 1250 (Vietnamese grouping)."""
+    value = str(raw if raw is not None else "").strip()
     if not value:
         raise ContestError(_("Answer the prediction question."))
-    if not value.isdigit() or not value.isascii():
+    if len(value) > 20 or not value.isascii() or not _NUMBER.fullmatch(value):
         raise ContestError(_("The prediction must be a whole number, 0 or more."))
-    if len(value) > 9 or int(value) > MAX_PREDICTION:
-        raise ContestError(_("The prediction cannot exceed %(n)s.", n=f"{MAX_PREDICTION:,}".replace(",", ".")))
-    return int(value)
+    number = int(re.sub(r"\D", "", value))
+    if number > MAX_PREDICTION:
+        limit = f"{MAX_PREDICTION:,}".replace(",", ".")
+        raise ContestError(_("The prediction cannot exceed %(n)s.", n=limit))
+    return number
 
 
 def submit_entry(entry: ContestEntry, answers: dict[str, list[str]], prediction: Any,
@@ -299,7 +316,7 @@ def submit_entry(entry: ContestEntry, answers: dict[str, list[str]], prediction:
             cleaned[key] = qtype.clean_response(version.data, response)
         except InvalidResponse:
             raise ContestError(_("The answers do not match the questions of this entry.")) from None
-        if qtype.grade(version.data, cleaned[key]) >= 1.0 - 1e-9:
+        if _fully_correct(version, qtype.grade(version.data, cleaned[key]), cleaned[key]):
             correct += 1
     duration = max(0, int((min(now, entry.deadline) - entry.started_at).total_seconds() * 1000))
     # Conditional UPDATE: a replayed or double-clicked submit finds submitted_at already set.
@@ -311,6 +328,15 @@ def submit_entry(entry: ContestEntry, answers: dict[str, list[str]], prediction:
         raise ContestError(_("This entry has already been submitted."))
     db.session.refresh(entry)
     return entry
+
+
+def _fully_correct(version: QuestionVersion, fraction: float, response: dict[str, Any]) -> bool:
+    """A contest counts a question right only when answered exactly (no partial credit): full marks
+    for one correct choice; for several, exactly the choices that earn points."""
+    if version.kind == QuestionKind.MULTIPLE:
+        right = {c["id"] for c in version.data["choices"] if c.get("fraction", 0) > 0}
+        return set(response.get("choices") or []) == right
+    return fraction >= 1.0 - 1e-6
 
 
 def entry_questions(entry: ContestEntry) -> list[tuple[QuestionVersion, dict[str, Any]]]:

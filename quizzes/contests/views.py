@@ -22,7 +22,7 @@ from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, Conte
 from quizzes.contests.services import ContestError
 
 bp = Blueprint("contests", __name__, url_prefix="/contests", template_folder="templates",
-               static_folder="static", static_url_path="/static/contests")
+               static_folder="static", static_url_path="/static")
 SESSION_KEY = "contest_entrants"
 
 
