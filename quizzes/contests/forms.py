@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
     StringField, TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from elearn.i18n import LOCAL_TZ
@@ -31,27 +32,27 @@ class ContestForm(FlaskForm):
     rules_html = TextAreaField(_l("Rules"), validators=[Optional(), Length(max=100_000)])
     starts_at = DateTimeLocalField(_l("Starts"), format=DT_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DT_FORMAT, validators=[DataRequired()])
-    status = SelectField(_l("Status"), choices=[(ContestStatus.DRAFT.value, _l("Draft (organisers only)")),
-                                               (ContestStatus.PUBLISHED.value, _l("Published"))])
+    status = SelectField(_l("Status"), choices=[SelectChoice(ContestStatus.DRAFT.value, _l("Draft (organisers only)")),
+                                               SelectChoice(ContestStatus.PUBLISHED.value, _l("Published"))])
     allow_public = BooleanField(_l("Members of the public may register"))
     min_age = IntegerField(_l("Minimum age"), validators=[InputRequired(), NumberRange(0, 100)])
     entries_per_round = IntegerField(_l("Entries per round (0 = unlimited)"),
                                      validators=[InputRequired(), NumberRange(0, 10_000)])
     counted_entry = SelectField(_l("Entry that counts"), choices=[
-        (CountedEntry.BEST.value, _l("The best (the earliest among equals)")),
-        (CountedEntry.FIRST.value, _l("The first submitted"))])
+        SelectChoice(CountedEntry.BEST.value, _l("The best (the earliest among equals)")),
+        SelectChoice(CountedEntry.FIRST.value, _l("The first submitted"))])
     prediction_kind = SelectField(_l("Prediction question"), choices=[
-        (PredictionKind.ALL_CORRECT.value, _l("How many entrants will answer every question correctly?")),
-        (PredictionKind.ENTRIES.value, _l("How many entries will the round receive?"))])
+        SelectChoice(PredictionKind.ALL_CORRECT.value, _l("How many entrants will answer every question correctly?")),
+        SelectChoice(PredictionKind.ENTRIES.value, _l("How many entries will the round receive?"))])
     ranking_order = SelectField(_l("Ranking order"), choices=[
-        (RANKING_ORDERS[0], _l("Correct answers, then closeness of the prediction, then time")),
-        (RANKING_ORDERS[1], _l("Correct answers, then time, then closeness of the prediction"))])
+        SelectChoice(RANKING_ORDERS[0], _l("Correct answers, then closeness of the prediction, then time")),
+        SelectChoice(RANKING_ORDERS[1], _l("Correct answers, then time, then closeness of the prediction"))])
     prizes_first = IntegerField(_l("First prizes"), validators=[InputRequired(), NumberRange(0, 10_000)])
     prizes_second = IntegerField(_l("Second prizes"), validators=[InputRequired(), NumberRange(0, 10_000)])
     prizes_third = IntegerField(_l("Third prizes"), validators=[InputRequired(), NumberRange(0, 10_000)])
     prizes_consolation = IntegerField(_l("Consolation prizes"), validators=[InputRequired(), NumberRange(0, 10_000)])
     unit_depth = SelectField(_l("Collective ranking by"), coerce=int, choices=[
-        (1, _l("District-level units")), (2, _l("Commune-level units")), (3, _l("Party cells"))])
+        SelectChoice(1, _l("District-level units")), SelectChoice(2, _l("Commune-level units")), SelectChoice(3, _l("Party cells"))])
     unit_sizes = TextAreaField(_l("Member counts (one line per unit: code = number)"),
                                validators=[Optional(), Length(max=20_000)])
 

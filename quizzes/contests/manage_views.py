@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from elearn import audit, db
 from elearn.exports import csv_response, xlsx_response
@@ -106,7 +107,7 @@ def contest(contest_id: int):
     return render_template("contests/manage/contest.html", contest=contest, state=services.round_state)
 
 
-def _category_choices() -> list[tuple[int, str]]:
+def _category_choices() -> list[SelectChoice]:
     categories = db.session.scalars(select(QuestionCategory).order_by(QuestionCategory.path)).all()
     by_id = {c.id: c for c in categories}
 
@@ -114,7 +115,7 @@ def _category_choices() -> list[tuple[int, str]]:
         ids = [int(x) for x in c.path.strip("/").split("/") if x]
         return " / ".join(by_id[i].name for i in ids if i in by_id) or c.name
 
-    return sorted(((c.id, label(c)) for c in categories), key=lambda pair: pair[1])
+    return [SelectChoice(c.id, label(c)) for c in sorted(categories, key=label)]
 
 
 @bp.route("/<int:contest_id>/rounds/new", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from elearn import db
 from elearn.extensions import limiter
@@ -92,9 +93,9 @@ def _phone_key() -> str:
     return "contest-phone:" + (registration.normalize_phone(request.form.get("phone", "")) or "invalid")
 
 
-def _unit_choices() -> list[tuple[int, str]]:
+def _unit_choices() -> list[SelectChoice]:
     tree = units.all_units(include_inactive=False)
-    return [(0, _("— not in the list —"))] + [(u.id, "\u2003" * u.depth + u.name) for u in tree]
+    return [SelectChoice(0, _("— not in the list —"))] + [SelectChoice(u.id, "\u2003" * u.depth + u.name) for u in tree]
 
 
 @bp.route("/<int:contest_id>/register", methods=["GET", "POST"])

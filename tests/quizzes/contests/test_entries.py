@@ -154,7 +154,7 @@ def test_the_unique_slot_refuses_a_second_entry_with_the_same_number(cadre):
 def test_two_starts_at_once_make_one_entry(app, cadre):
     contest, r = make_contest(entries_per_round=1)
     entrant = registration.cadre_entrant(contest, cadre)
-    db.session.commit()
+    db.session.commit()  # the test's own transaction must not hold SQLite's write lock
     barrier, outcomes = threading.Barrier(4), []
 
     def start():
@@ -184,6 +184,7 @@ def test_two_submits_at_once_grade_once(app, cadre):
     contest, r = make_contest()
     entry = _enter(r, cadre)
     answers = right_answers(entry)
+    db.session.commit()  # the test's own transaction must not hold SQLite's write lock
     barrier, outcomes = threading.Barrier(3), []
 
     def submit(wrong):
