@@ -1,7 +1,7 @@
 """contests: contests, rounds, entrants, entries, prize lists
 
 Revision ID: 0011_contests
-Revises: 0003_question_bank
+Revises: 0012_jobs
 Create Date: 2026-11-26 11:16:03.825653
 """
 from alembic import op
@@ -10,7 +10,7 @@ import elearn.db
 
 
 revision = '0011_contests'
-down_revision = '0003_question_bank'
+down_revision = '0012_jobs'
 branch_labels = None
 depends_on = None
 
