@@ -16,6 +16,7 @@ from elearn import db
 from elearn.extensions import limiter
 from elearn.db import utcnow
 from elearn.models import OrgUnit
+from elearn.permissions import public
 from elearn.units import services as units
 from quizzes.contests import registration, services
 from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RegistrationForm
@@ -74,12 +75,14 @@ def _own_entry(entry_id: int) -> ContestEntry:
 
 
 @bp.get("/")
+@public
 def index():
     return render_template("contests/index.html", contests=services.public_contests(), now=utcnow(),
                            state=services.round_state)
 
 
 @bp.get("/<int:contest_id>")
+@public
 def show(contest_id: int):
     contest = _published_contest(contest_id)
     entrant = _session_entrant(contest)
@@ -99,6 +102,7 @@ def _unit_choices() -> list[SelectChoice]:
 
 
 @bp.route("/<int:contest_id>/register", methods=["GET", "POST"])
+@public
 @limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
                methods=["POST"])
 @limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
@@ -133,6 +137,7 @@ def register(contest_id: int):
 
 
 @bp.get("/<int:contest_id>/registered")
+@public
 def registered(contest_id: int):
     contest = _published_contest(contest_id)
     entrant = _session_entrant(contest)
@@ -143,6 +148,7 @@ def registered(contest_id: int):
 
 
 @bp.route("/<int:contest_id>/identify", methods=["GET", "POST"])
+@public
 @limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
                methods=["POST"])
 @limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
@@ -162,6 +168,7 @@ def identify(contest_id: int):
 
 
 @bp.post("/<int:contest_id>/rounds/<int:round_id>/start")
+@public
 def start(contest_id: int, round_id: int):
     contest = _published_contest(contest_id)
     r = _round(contest, round_id)
@@ -196,6 +203,7 @@ def _answers_from_form() -> dict[str, list[str]]:
 
 
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
+@public
 def entry(entry_id: int):
     entry = _own_entry(entry_id)
     if entry.submitted_at is not None:
@@ -228,6 +236,7 @@ def _chosen_from_form() -> set[str]:
 
 
 @bp.get("/entries/<int:entry_id>/done")
+@public
 def entry_done(entry_id: int):
     entry = _own_entry(entry_id)
     if entry.submitted_at is None:
@@ -236,6 +245,7 @@ def entry_done(entry_id: int):
 
 
 @bp.get("/<int:contest_id>/rounds/<int:round_id>/results")
+@public
 def results(contest_id: int, round_id: int):
     contest = _published_contest(contest_id)
     r = _round(contest, round_id)
