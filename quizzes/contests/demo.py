@@ -1,7 +1,8 @@
 """Demo contest on the 2023 study theme: round 1 closed with entries and published results,
 round 2 open now. Idempotent: nothing is added when the contest is already there.
 
-The questions are our own small category in the bank, written for the demo.
+Rounds draw from the bank's demo categories on the 2023 themes plus a small category of
+contest questions written for this demo.
 """
 from __future__ import annotations
 
@@ -95,6 +96,13 @@ def _category(organiser) -> QuestionCategory:
     return category
 
 
+def _bank_categories() -> list[int]:
+    from quizzes.bank.demo import HCM, NTTT
+
+    return list(db.session.scalars(select(QuestionCategory.id).where(
+        QuestionCategory.name.in_([HCM, NTTT]), QuestionCategory.parent_id.is_(None))))
+
+
 def _answers(entry, right: int) -> dict[str, list[str]]:
     """Answer the first ``right`` questions correctly and the rest wrongly."""
     answers = {}
@@ -113,6 +121,7 @@ def load() -> None:
         return
     now = utcnow().replace(second=0, microsecond=0)
     category = _category(organiser)
+    categories = [category.id] + _bank_categories()
     contest = services.create_contest(organiser, {
         "title": TITLE, "rules_html": RULES, "organiser_name": "Ban Tuyên giáo Tỉnh ủy Thái Bình",
         "starts_at": now - timedelta(days=15), "ends_at": now + timedelta(days=30),
@@ -121,10 +130,10 @@ def load() -> None:
         "prizes_consolation": 3, "unit_depth": 1})
     closed = services.add_round(contest, organiser, {
         "title": "Tuần 1", "opens_at": now - timedelta(days=14), "closes_at": now - timedelta(days=7),
-        "question_count": 10, "time_limit_minutes": 10, "category_ids": [category.id]})
+        "question_count": 10, "time_limit_minutes": 10, "category_ids": categories})
     services.add_round(contest, organiser, {
         "title": "Tuần 2", "opens_at": now - timedelta(days=1), "closes_at": now + timedelta(days=6),
-        "question_count": 10, "time_limit_minutes": 10, "category_ids": [category.id]})
+        "question_count": 10, "time_limit_minutes": 10, "category_ids": categories})
     rng = random.Random(2023)
     entrants = [registration.cadre_entrant(contest, user) for user in map(find_user, CADRES) if user is not None]
     units = {u.code: u for u in db.session.scalars(select(OrgUnit))}
