@@ -85,6 +85,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_group)
     from quizzes.contests.cli import contests_group
     app.cli.add_command(contests_group)
+    from quizzes.cli import quizzes_group
+    app.cli.add_command(quizzes_group)
 
     from quizzes.formats.cli import questions_group
     app.cli.add_command(questions_group)

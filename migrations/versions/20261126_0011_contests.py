@@ -1,7 +1,7 @@
 """contests: contests, rounds, entrants, entries, prize lists
 
 Revision ID: 0011_contests
-Revises: 0012_jobs
+Revises: 0005_quizzes
 Create Date: 2026-11-26 11:16:03.825653
 """
 from alembic import op
@@ -10,7 +10,7 @@ import elearn.db
 
 
 revision = '0011_contests'
-down_revision = '0012_jobs'
+down_revision = '0005_quizzes'
 branch_labels = None
 depends_on = None
 
