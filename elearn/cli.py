@@ -90,3 +90,6 @@ def register_commands(app: Flask) -> None:
 
     from quizzes.formats.cli import questions_group
     app.cli.add_command(questions_group)
+
+    from elearn.reports.cli import stats_group
+    app.cli.add_command(stats_group)
