@@ -84,7 +84,7 @@ def sign_in_all(base: str, usernames: list[str], password: str, csrf_page: str) 
         r = s.post(base + "/login", data={"username": username, "password": password, "csrf_token": token},
                    allow_redirects=False, timeout=30)
         assert r.status_code == 302, (username, r.status_code)
-        token = csrf_token(s, base + csrf_page)
+        token = csrf_token(s, base + "/")
         return username, ("session=" + s.cookies.get("session"), token)
 
     with ThreadPoolExecutor(8) as pool:
@@ -148,7 +148,7 @@ def db_counts(database_url: str, attempt_ids: list[int]) -> dict:
     from elearn.config import normalize_db_url
     engine = create_engine(normalize_db_url(database_url))
     with engine.connect() as conn:
-        answers = conn.execute(text("SELECT count(*) FROM attempt_question WHERE response IS NOT NULL AND "
+        answers = conn.execute(text("SELECT count(*) FROM quiz_attempt_question WHERE response IS NOT NULL AND "
                                     "CAST(response AS TEXT) != 'null'")).scalar()
         finished = conn.execute(text("SELECT count(*) FROM quiz_attempt WHERE state = 'finished'")).scalar()
         locked = 0
