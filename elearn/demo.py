@@ -87,4 +87,8 @@ def load_demo() -> list[tuple[str, str, str]]:
     courses_demo.load()
     from quizzes.bank import demo as bank_demo
     bank_demo.load()
+    from quizzes import demo as quizzes_demo
+    quizzes_demo.load()
+    from quizzes.contests import demo as contests_demo
+    contests_demo.load()
     return shown
