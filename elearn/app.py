@@ -86,6 +86,11 @@ def _register_blueprints(app: Flask) -> None:
     from quizzes.formats.views import bp as formats_bp
     app.register_blueprint(formats_bp)
 
+    from courses.teach import bp as teach_bp
+    from courses.views import bp as courses_bp
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(teach_bp)
+
 
 def _register_errors(app: Flask) -> None:
     def page(code: int):
