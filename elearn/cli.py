@@ -81,3 +81,6 @@ def register_commands(app: Flask) -> None:
 
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
+
+    from elearn.accounts.cli import users_group
+    app.cli.add_command(users_group)

@@ -1,10 +1,10 @@
-"""Administration: the index page; units, accounts and audit pages hang off it."""
-from flask import Blueprint, abort, render_template
+"""Administration: the index page; units, accounts, imports and the audit log hang off it."""
+from flask import abort, render_template
 from flask_login import current_user, login_required
 
+from elearn.admin import audit_log, imports, units, users  # noqa: F401 - their routes join the blueprint
+from elearn.admin.blueprint import bp
 from elearn.permissions import Permission
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permission.VIEW_AUDIT)
 
