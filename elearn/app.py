@@ -7,8 +7,9 @@ from flask import Flask, g, jsonify, render_template
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from elearn import db, i18n, security
+from elearn import cache, db, i18n, security
 from elearn.config import load_config
+from elearn.permissions import public
 from elearn.extensions import babel, csrf, limiter, login_manager
 
 
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_models()
     db.init_app(app)
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app, babel)
     security.init_app(app)
@@ -41,6 +43,7 @@ def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.models  # noqa: F401
     import elearn.accounts.models  # noqa: F401
+    import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
 
@@ -67,8 +70,9 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
+    from elearn.jobs.views import bp as jobs_bp
 
-    for bp in (home_bp, auth_bp, admin_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp):
         app.register_blueprint(bp)
 
 
@@ -93,6 +97,7 @@ def _register_errors(app: Flask) -> None:
         return render_template("errors.html", code=503), 503
 
     @app.get("/healthz")
+    @public
     def healthz():
         ok = db.ping()
         body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}

@@ -79,8 +79,10 @@ def register_commands(app: Flask) -> None:
         for username, password, roles in accounts:
             click.echo(f"  {username:<12} {password:<14} {roles}")
 
+    from elearn.jobs.cli import jobs_group
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
+    app.cli.add_command(jobs_group)
 
     from elearn.accounts.cli import users_group
     app.cli.add_command(users_group)
