@@ -1,7 +1,7 @@
 """accounts: accent-free search name, one-time credential handouts
 
 Revision ID: 0004_accounts
-Revises: 0003_question_bank
+Revises: 0012_jobs
 Create Date: 2026-11-26 11:14:34.802798
 """
 from alembic import op
@@ -11,7 +11,7 @@ from elearn.text import fold
 
 
 revision = '0004_accounts'
-down_revision = '0003_question_bank'
+down_revision = '0012_jobs'
 branch_labels = None
 depends_on = None
 
