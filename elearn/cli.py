@@ -86,3 +86,6 @@ def register_commands(app: Flask) -> None:
 
     from elearn.accounts.cli import users_group
     app.cli.add_command(users_group)
+
+    from quizzes.formats.cli import questions_group
+    app.cli.add_command(questions_group)
