@@ -1,7 +1,7 @@
 """accounts: accent-free search name, one-time credential handouts
 
 Revision ID: 0004_accounts
-Revises: 0012_jobs
+Revises: 0005_quizzes
 Create Date: 2026-11-26 11:14:34.802798
 """
 from alembic import op
@@ -11,7 +11,7 @@ from elearn.text import fold
 
 
 revision = '0004_accounts'
-down_revision = '0012_jobs'
+down_revision = '0005_quizzes'
 branch_labels = None
 depends_on = None
 
