@@ -76,7 +76,7 @@ def _write_passwords(credentials, path: Path | None) -> Path:
 @users_group.command("create")
 @click.argument("username")
 @click.option("--full-name", required=True)
-@click.option("--unit", "unit_code", required=True, help="Code of the account's unit.")
+@click.option("--unit", "unit_code", help="Code of the account's unit (optional: a new server has no units yet).")
 @click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]),
               help="Repeat for several roles (default: cadre).")
 @click.option("--position", default="")
@@ -86,8 +86,8 @@ def create_command(username, full_name, unit_code, roles, position, email):
     """Create one account and print its temporary password (e.g. the first admin)."""
     from elearn.units.services import get_by_code
 
-    unit = get_by_code(unit_code)
-    if unit is None:
+    unit = get_by_code(unit_code) if unit_code else None
+    if unit_code and unit is None:
         raise click.ClickException(f"no unit with code {unit_code} (see: elearn units list)")
     try:
         user, password = services.create_user(username, full_name, unit=unit, roles=roles or (Role.CADRE,),

@@ -223,6 +223,10 @@ def test_cli_create_and_list(units, runner):
     assert check_password_hash(user.password_hash, password)
     assert runner.invoke(args=["users", "create", "quantri", "--full-name", "X", "--unit", "TB"]).exit_code == 1
     assert runner.invoke(args=["users", "create", "x2", "--full-name", "X", "--unit", "NOPE"]).exit_code == 1
+    first = runner.invoke(args=["users", "create", "first", "--full-name", "Quản Trị Đầu", "--role", "admin"])
+    assert first.exit_code == 0  # a new server has no unit yet
     rows = json.loads(runner.invoke(args=["users", "list", "--json"]).output)
+    assert [r["username"] for r in rows] == ["first", "quantri"]  # by given name: Đầu before Quản
+    rows = rows[1:]
     assert rows == [{"username": "quantri", "full_name": "Phạm Văn Quản", "unit_code": "TB", "position": "",
                      "roles": ["admin"], "email": None, "active": True}]
