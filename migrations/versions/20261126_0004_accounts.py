@@ -1,7 +1,7 @@
 """accounts: accent-free search name, one-time credential handouts
 
 Revision ID: 0004_accounts
-Revises: 0005_quizzes
+Revises: 0011_contests
 Create Date: 2026-11-26 11:14:34.802798
 """
 from alembic import op
@@ -11,7 +11,7 @@ from elearn.text import fold
 
 
 revision = '0004_accounts'
-down_revision = '0005_quizzes'
+down_revision = '0011_contests'
 branch_labels = None
 depends_on = None
 
