@@ -41,6 +41,7 @@ def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
+    import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
 
@@ -67,8 +68,9 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
+    from elearn.jobs.views import bp as jobs_bp
 
-    for bp in (home_bp, auth_bp, admin_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp):
         app.register_blueprint(bp)
 
 

@@ -79,5 +79,7 @@ def register_commands(app: Flask) -> None:
         for username, password, roles in accounts:
             click.echo(f"  {username:<12} {password:<14} {roles}")
 
+    from elearn.jobs.cli import jobs_group
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
+    app.cli.add_command(jobs_group)

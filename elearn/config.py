@@ -51,6 +51,8 @@ def load_config(instance_path: Path) -> dict:
         "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "BASE_URL": os.environ.get("ELEARN_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "JOB_DIR": os.environ.get("ELEARN_JOB_DIR", str(instance_path / "jobs")),
+        "JOB_THREADS": int(os.environ.get("ELEARN_JOB_THREADS", "1")),
         "UPLOAD_DIR": os.environ.get("ELEARN_UPLOAD_DIR", str(instance_path / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELEARN_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
@@ -62,6 +64,8 @@ def load_config(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: long quizzes must not expire the form
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "elearn"),
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
     }

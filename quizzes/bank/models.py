@@ -54,6 +54,8 @@ class Question(Base):
         ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version_id_question_version"))
     tags: Mapped[str] = mapped_column(String(500), default="")  # comma-separated, lower case
     archived: Mapped[bool] = mapped_column(default=False)  # hidden from new quizzes, kept for history
+    # Folded (lower case, no accents) name, text and tags of the current version, for search.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,0 +1,305 @@
+"""Course rules: authoring, structure, enrolment and assignments.
+
+Services flush, never commit: the caller (a view or a CLI command) owns the transaction.
+Progress and completion live in ``courses.progress``.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, func, insert, literal, select, update
+from werkzeug.exceptions import NotFound
+
+from elearn import audit, db
+from elearn.db import utcnow
+from elearn.models import OrgUnit, User, UserRole, subtree_of
+from elearn.permissions import Permission, Role
+from elearn.text import fold, normalize_spaces
+from courses.models import (Assignment, Course, CourseEditor, CourseStatus, Enrollment, EnrollmentSource, Item,
+                            ItemKind, Lesson, Module)
+from courses.progress import evaluate_completion
+
+
+class CourseError(ValueError):
+    """A course rule was broken; the message is shown to the user."""
+
+
+class CourseNotFound(CourseError, NotFound):
+    """Not there, or not the user's to see: a 404 either way (we do not confirm it exists)."""
+
+    def __init__(self) -> None:
+        CourseError.__init__(self, _("This course does not exist or is not available to you."))
+        NotFound.__init__(self)
+
+
+# ---------------------------------------------------------------- lookups and access
+
+def get_course(course_id_or_slug: int | str) -> Course | None:
+    key = str(course_id_or_slug)
+    if key.isdigit():
+        return db.session.get(Course, int(key))
+    return db.session.scalar(select(Course).where(Course.slug == key))
+
+
+def can_edit(user: User, course: Course) -> bool:
+    if not user.can(Permission.AUTHOR_COURSES) and not user.can(Permission.EDIT_ANY_COURSE):
+        return False
+    if user.can(Permission.EDIT_ANY_COURSE) or course.owner_id == user.id:
+        return True
+    return db.session.get(CourseEditor, (course.id, user.id)) is not None
+
+
+def get_course_for_edit(course_id_or_slug: int | str, user: User) -> Course:
+    """The course if ``user`` owns it, was granted it, or may edit any course; else ``CourseNotFound``."""
+    course = get_course(course_id_or_slug)
+    if course is None or not can_edit(user, course):
+        raise CourseNotFound()
+    return course
+
+
+def get_enrollment(user: User, course: Course | int, include_unenrolled: bool = False) -> Enrollment | None:
+    """The user's active enrolment on the course (or any, with ``include_unenrolled``)."""
+    course_id = course if isinstance(course, int) else course.id
+    stmt = select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course_id)
+    if not include_unenrolled:
+        stmt = stmt.where(Enrollment.unenrolled_at.is_(None))
+    return db.session.scalar(stmt)
+
+
+def is_open(course: Course, at: datetime | None = None) -> bool:
+    """Published and within its open/close dates."""
+    at = at or utcnow()
+    return (course.status == CourseStatus.PUBLISHED
+            and (course.opens_at is None or course.opens_at <= at)
+            and (course.closes_at is None or at < course.closes_at))
+
+
+# ---------------------------------------------------------------- authoring
+
+def slugify(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:100] or "khoa-hoc"
+
+
+def _unique_slug(base: str, course_id: int | None = None) -> str:
+    slug, n = base, 1
+    while True:
+        other = db.session.scalar(select(Course.id).where(Course.slug == slug))
+        if other is None or other == course_id:
+            return slug
+        n += 1
+        slug = f"{base[:100]}-{n}"
+
+
+def search_text(title: str, theme: str, summary: str) -> str:
+    return fold(" ".join((title, theme, summary)))
+
+
+def _check_dates(opens_at: datetime | None, closes_at: datetime | None) -> None:
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise CourseError(_("The closing date must be after the opening date."))
+
+
+def create_course(owner: User, title: str, *, slug: str | None = None, theme: str = "", year: int | None = None,
+                  summary: str = "", self_enrol: bool = True, opens_at: datetime | None = None,
+                  closes_at: datetime | None = None) -> Course:
+    title, theme, summary = normalize_spaces(title), normalize_spaces(theme), (summary or "").strip()
+    if not title:
+        raise CourseError(_("The title is required."))
+    _check_dates(opens_at, closes_at)
+    course = Course(title=title, theme=theme, year=year, summary=summary, self_enrol=self_enrol,
+                    opens_at=opens_at, closes_at=closes_at, owner_id=owner.id, status=CourseStatus.DRAFT,
+                    slug=_unique_slug(slugify(slug or title)), search_text=search_text(title, theme, summary))
+    db.session.add(course)
+    db.session.flush()
+    audit.record("course.create", target=course.slug, actor=owner, title=title)
+    return course
+
+
+def update_course(course: Course, actor: User, **fields) -> Course:
+    """Change the course's settings (title, theme, year, summary, self_enrol, dates, slug)."""
+    for name in ("title", "theme"):
+        if name in fields:
+            fields[name] = normalize_spaces(fields[name] or "")
+    if "title" in fields and not fields["title"]:
+        raise CourseError(_("The title is required."))
+    if "slug" in fields:
+        fields["slug"] = _unique_slug(slugify(fields["slug"] or fields.get("title") or course.title), course.id)
+    _check_dates(fields.get("opens_at", course.opens_at), fields.get("closes_at", course.closes_at))
+    for name, value in fields.items():
+        setattr(course, name, value)
+    course.search_text = search_text(course.title, course.theme, course.summary)
+    audit.record("course.update", target=course.slug, actor=actor, fields=sorted(fields))
+    db.session.flush()
+    return course
+
+
+# draft -> published -> archived; an archived course may be published again, a published one
+# may go back to draft only while nobody is enrolled.
+_TRANSITIONS = {
+    CourseStatus.DRAFT: {CourseStatus.PUBLISHED},
+    CourseStatus.PUBLISHED: {CourseStatus.ARCHIVED, CourseStatus.DRAFT},
+    CourseStatus.ARCHIVED: {CourseStatus.PUBLISHED},
+}
+
+
+def set_status(course: Course, status: CourseStatus, actor: User) -> None:
+    status = CourseStatus(status)
+    if status == course.status:
+        return
+    if status not in _TRANSITIONS[course.status]:
+        raise CourseError(_("This course cannot go from this status to that one."))
+    if status == CourseStatus.PUBLISHED and not db.session.scalar(
+            select(func.count(Item.id)).where(Item.course_id == course.id)):
+        raise CourseError(_("Add at least one lesson before publishing the course."))
+    if status == CourseStatus.DRAFT and db.session.scalar(
+            select(func.count(Enrollment.id)).where(Enrollment.course_id == course.id)):
+        raise CourseError(_("Cadres are already enrolled: archive the course instead."))
+    before, course.status = course.status, status
+    audit.record("course.status", target=course.slug, actor=actor, before=before.value, after=status.value)
+    db.session.flush()
+
+
+def grant_editor(course: Course, user: User, actor: User) -> None:
+    if db.session.get(CourseEditor, (course.id, user.id)) is None:
+        db.session.add(CourseEditor(course_id=course.id, user_id=user.id))
+        audit.record("course.editor", target=course.slug, actor=actor, editor=user.username)
+        db.session.flush()
+
+
+def create_module(course: Course, title: str) -> Module:
+    title = normalize_spaces(title or "")
+    if not title:
+        raise CourseError(_("The title is required."))
+    last = db.session.scalar(select(func.max(Module.position)).where(Module.course_id == course.id))
+    module = Module(course_id=course.id, title=title, position=0 if last is None else last + 1)
+    db.session.add(module)
+    db.session.flush()
+    return module
+
+
+def add_item(module: Module, kind: ItemKind, title: str, *, required: bool = True, **lesson_fields) -> Item:
+    """Append an item to ``module``. A lesson gets its ``Lesson`` row here (``lesson_fields``);
+    other kinds (a quiz) create their content keyed by the returned item's id."""
+    title = normalize_spaces(title or "")
+    if not title:
+        raise CourseError(_("The title is required."))
+    kind = ItemKind(kind)
+    last = db.session.scalar(select(func.max(Item.position)).where(Item.module_id == module.id))
+    item = Item(course_id=module.course_id, module_id=module.id, kind=kind, title=title, required=required,
+                position=0 if last is None else last + 1)
+    db.session.add(item)
+    db.session.flush()
+    if kind == ItemKind.LESSON:
+        from elearn.html import sanitize_html
+
+        fields = dict(lesson_fields)
+        fields["body_html"] = sanitize_html(fields.get("body_html"))
+        db.session.add(Lesson(item_id=item.id, **fields))
+        db.session.flush()
+    return item
+
+
+# ---------------------------------------------------------------- enrolment
+
+def enroll(user: User, course: Course, source: EnrollmentSource = EnrollmentSource.SELF, *,
+           assignment: Assignment | None = None, due_at: datetime | None = None) -> Enrollment:
+    """Enrol ``user`` (or re-enrol after an unenrolment: progress was kept). Idempotent."""
+    enrollment = get_enrollment(user, course, include_unenrolled=True)
+    if enrollment is None:
+        enrollment = Enrollment(user_id=user.id, course_id=course.id, source=EnrollmentSource(source),
+                                assignment_id=assignment.id if assignment else None, due_at=due_at)
+        db.session.add(enrollment)
+    elif enrollment.unenrolled_at is not None:
+        enrollment.unenrolled_at = None
+        enrollment.source = EnrollmentSource(source)
+        enrollment.enrolled_at = utcnow()
+        if assignment is not None:
+            enrollment.assignment_id, enrollment.due_at = assignment.id, due_at
+    db.session.flush()
+    evaluate_completion(user, course.id)  # work done before an unenrolment still counts
+    return enrollment
+
+
+def self_enroll(user: User, course: Course) -> Enrollment:
+    if not is_open(course) or not course.self_enrol:
+        raise CourseError(_("This course is not open for enrolment."))
+    return enroll(user, course, EnrollmentSource.SELF)
+
+
+def unenroll(enrollment: Enrollment, actor: User) -> None:
+    """Take a cadre off a course; the row and the progress stay as history."""
+    if enrollment.unenrolled_at is None:
+        enrollment.unenrolled_at = utcnow()
+        audit.record("course.unenroll", target=str(enrollment.course_id), actor=actor, user_id=enrollment.user_id)
+        db.session.flush()
+
+
+def _cadres_in(path: str):
+    """Active cadres whose unit lies in the subtree at ``path`` (a SELECT of user ids)."""
+    return (select(User.id).join(OrgUnit, User.unit_id == OrgUnit.id)
+            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CADRE.value))
+            .where(subtree_of(path), User.active.is_(True)))
+
+
+def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) -> tuple[Assignment, int]:
+    """Assign ``course`` to the subtree at ``unit``: enrols every active cadre there now (one
+    INSERT .. SELECT), and ``apply_assignments`` enrols those who join later. Returns the
+    assignment and how many cadres were newly enrolled."""
+    if course.status != CourseStatus.PUBLISHED:
+        raise CourseError(_("Only a published course can be assigned."))
+    assignment = db.session.scalar(select(Assignment).where(
+        Assignment.course_id == course.id, Assignment.unit_id == unit.id))
+    if assignment is None:
+        assignment = Assignment(course_id=course.id, unit_id=unit.id, due_at=due_at, created_by_id=actor.id)
+        db.session.add(assignment)
+    else:
+        assignment.due_at = due_at
+    db.session.flush()
+    cadres = _cadres_in(unit.path)
+    already = exists().where(Enrollment.course_id == course.id, Enrollment.user_id == User.id)
+    now = utcnow()
+    # rowcount of an INSERT is kept only when asked for (preserve_rowcount).
+    added = db.session.connection().execute(insert(Enrollment).from_select(
+        ["user_id", "course_id", "source", "assignment_id", "enrolled_at", "due_at"],
+        cadres.where(~already).add_columns(
+            literal(course.id), literal(EnrollmentSource.ASSIGNMENT.value), literal(assignment.id),
+            literal(now, Enrollment.enrolled_at.type), literal(due_at, Enrollment.due_at.type)),
+    ).execution_options(preserve_rowcount=True)).rowcount
+    # Cadres already on the course (self-enrolled) take the assignment's due date.
+    db.session.execute(update(Enrollment).where(
+        Enrollment.course_id == course.id, Enrollment.assignment_id.is_(None),
+        Enrollment.unenrolled_at.is_(None), Enrollment.user_id.in_(cadres))
+        .values(assignment_id=assignment.id, due_at=due_at).execution_options(synchronize_session=False))
+    audit.record("course.assign", target=course.slug, actor=actor, unit=unit.code, enrolled=added,
+                 due_at=due_at.isoformat() if due_at else None)
+    db.session.flush()
+    db.session.expire_all()
+    return assignment, added
+
+
+def apply_assignments(user: User) -> int:
+    """Enrol ``user`` in every published course assigned to their unit or one above it that
+    they have never been enrolled in (an unenrolment is respected). Cheap when nothing is
+    missing: one query. Call after creating, importing or moving an account; "My courses"
+    also calls it, so a cadre added any other way is caught on their next visit."""
+    if not user.active or user.unit is None or not user.has_role(Role.CADRE):
+        return 0
+    ancestor_ids = [int(x) for x in user.unit.path.strip("/").split("/") if x]
+    missing = db.session.execute(
+        select(Assignment.id, Assignment.course_id, Assignment.due_at)
+        .join(Course, Course.id == Assignment.course_id)
+        .where(Assignment.unit_id.in_(ancestor_ids), Course.status == CourseStatus.PUBLISHED,
+               ~exists().where(Enrollment.course_id == Assignment.course_id, Enrollment.user_id == user.id))
+        .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)).all()
+    seen: set[int] = set()
+    for assignment_id, course_id, due_at in missing:
+        if course_id in seen:  # assigned to two ancestor units: the earliest due date wins
+            continue
+        seen.add(course_id)
+        db.session.add(Enrollment(user_id=user.id, course_id=course_id, source=EnrollmentSource.ASSIGNMENT,
+                                  assignment_id=assignment_id, due_at=due_at))
+    if seen:
+        db.session.flush()
+    return len(seen)

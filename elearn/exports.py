@@ -1,0 +1,294 @@
+"""Tabular exports that are safe to open in Excel and stream whatever their size.
+
+A table is a list of ``Column`` and an iterable of rows (tuples of plain values, in column
+order). Rows are consumed one by one and never held in memory all together:
+
+- ``iter_csv`` yields the CSV as UTF-8 byte chunks, BOM first (Excel then reads the
+  diacritics right); every text cell that Excel could take for a formula is neutralized.
+- ``write_csv`` / ``write_xlsx`` write to a path or binary file and return the row count.
+  The workbook is written by xlsxwriter in ``constant_memory`` mode (each row is flushed to a
+  temp file as soon as the next one starts), with a frozen header row, column widths from the
+  column specs, and real date and number cells.
+- ``csv_response`` / ``xlsx_response`` wrap them for a Flask view.
+
+Dates are shown dd/mm/yyyy in Vietnam time (UTC+7 all year, no daylight saving).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import IO, Any
+
+BOM = "\ufeff"
+# A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
+# Google Sheets: '=1+1', '+cmd|...', '-2+3', '@SUM(...)', and tab / CR tricks that hide them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_CHUNK = 64 * 1024
+_VN_OFFSET = timedelta(hours=7)
+KINDS = ("text", "int", "number", "date", "datetime")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, the kind of its values, and its width in characters (XLSX).
+
+    ``kind``: ``text`` (str, neutralized), ``int``, ``number`` (float, ``decimals`` shown),
+    ``date`` (date or aware datetime, shown dd/mm/yyyy), ``datetime`` (dd/mm/yyyy hh:mm).
+    """
+
+    header: str
+    kind: str = "text"
+    width: int | None = None
+    decimals: int = 1
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+
+    @property
+    def display_width(self) -> int:
+        default = {"text": 20, "int": 10, "number": 10, "date": 12, "datetime": 17}[self.kind]
+        return self.width or max(default, min(len(self.header) + 2, 40))
+
+
+def neutralize(text: str) -> str:
+    """Prefix an apostrophe to text that a spreadsheet would run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def local_datetime(value: datetime) -> datetime:
+    """Aware (or naive UTC) datetime -> naive Vietnam local time."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value + _VN_OFFSET
+
+
+def _date_text(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        value = local_datetime(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+def _datetime_text(value: datetime) -> str:
+    v = local_datetime(value)
+    return f"{v.day:02d}/{v.month:02d}/{v.year:04d} {v.hour:02d}:{v.minute:02d}"
+
+
+def _text_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return neutralize(value if isinstance(value, str) else str(value))
+
+
+def _csv_formatter(column: Column) -> Callable[[Any], str]:
+    if column.kind == "text":
+        return _text_cell
+    if column.kind == "int":
+        return lambda v: "" if v is None else str(int(v))
+    if column.kind == "number":
+        spec = f".{column.decimals}f"
+        return lambda v: "" if v is None else format(float(v), spec)
+    if column.kind == "date":
+        return lambda v: "" if v is None else _date_text(v)
+    return lambda v: "" if v is None else _datetime_text(v)
+
+
+class _Buffer:
+    """A write target for csv.writer that we empty between chunks."""
+
+    def __init__(self):
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+
+    def take(self) -> bytes:
+        data = "".join(self.parts).encode("utf-8")
+        self.parts.clear()
+        self.size = 0
+        return data
+
+
+def iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+             chunk_size: int = CSV_CHUNK) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks (BOM, header, rows), reading ``rows`` lazily."""
+    buffer = _Buffer()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write(BOM)
+    writer.writerow([neutralize(c.header) for c in columns])
+    formatters = [_csv_formatter(c) for c in columns]
+    for row in rows:
+        writer.writerow([f(v) for f, v in zip(formatters, row)])
+        if buffer.size >= chunk_size:
+            yield buffer.take()
+    yield buffer.take()
+
+
+class _Counter:
+    def __init__(self, rows: Iterable[Sequence[Any]]):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def write_csv(target: str | os.PathLike | IO[bytes], columns: Sequence[Column],
+              rows: Iterable[Sequence[Any]]) -> int:
+    """Write the CSV to a path or binary file; returns the number of data rows."""
+    counted = _Counter(rows)
+    with _open_binary(target) as out:
+        for chunk in iter_csv(columns, counted):
+            out.write(chunk)
+    return counted.count
+
+
+def write_xlsx(target: str | os.PathLike | IO[bytes], columns: Sequence[Column],
+               rows: Iterable[Sequence[Any]], sheet_name: str = "Sheet1",
+               title_rows: Sequence[str] = ()) -> int:
+    """Write a workbook with one sheet; returns the number of data rows.
+
+    ``title_rows`` (e.g. the report title and filters) go above the header, which stays frozen.
+    """
+    import xlsxwriter
+
+    counted = _Counter(rows)
+    with tempfile.TemporaryDirectory(prefix="elearn-xlsx-") as tmpdir:
+        options = {"constant_memory": True, "tmpdir": tmpdir, "strings_to_numbers": False,
+                   "strings_to_formulas": False, "strings_to_urls": False}
+        path = target if isinstance(target, (str, os.PathLike)) else os.path.join(tmpdir, "out.xlsx")
+        workbook = xlsxwriter.Workbook(str(path), options)
+        sheet = workbook.add_worksheet(sheet_name[:31])
+        formats = _xlsx_formats(workbook, columns)
+        bold = workbook.add_format({"bold": True})
+        header_format = workbook.add_format({"bold": True, "bg_color": "#EEF1F4", "border": 1,
+                                             "text_wrap": True, "valign": "top"})
+        for i, column in enumerate(columns):
+            sheet.set_column(i, i, column.display_width)
+        for r, text in enumerate(title_rows):
+            sheet.write_string(r, 0, text, bold)
+        header_row = len(title_rows)
+        for i, column in enumerate(columns):
+            sheet.write_string(header_row, i, column.header, header_format)
+        sheet.freeze_panes(header_row + 1, 0)
+        writers = [_xlsx_writer(sheet, c, formats[i]) for i, c in enumerate(columns)]
+        for r, row in enumerate(counted, start=header_row + 1):
+            for i, (write, value) in enumerate(zip(writers, row)):
+                if value is not None:
+                    write(r, i, value)
+        workbook.close()
+        if path is not target:
+            with open(path, "rb") as produced:
+                while chunk := produced.read(CSV_CHUNK):
+                    target.write(chunk)
+    return counted.count
+
+
+def _xlsx_formats(workbook, columns: Sequence[Column]) -> list:
+    formats = []
+    for column in columns:
+        if column.kind == "date":
+            formats.append(workbook.add_format({"num_format": "dd/mm/yyyy"}))
+        elif column.kind == "datetime":
+            formats.append(workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}))
+        elif column.kind == "number":
+            formats.append(workbook.add_format({"num_format": "0." + "0" * column.decimals
+                                                if column.decimals else "0"}))
+        elif column.kind == "int":
+            formats.append(workbook.add_format({"num_format": "0"}))
+        else:
+            formats.append(None)
+    return formats
+
+
+def _xlsx_writer(sheet, column: Column, fmt) -> Callable[[int, int, Any], Any]:
+    # write_string, never write(): a text cell is never parsed as a formula, number or URL.
+    if column.kind == "text":
+        return lambda r, c, v: sheet.write_string(r, c, v if isinstance(v, str) else str(v))
+    if column.kind in ("int", "number"):
+        return lambda r, c, v: sheet.write_number(r, c, v, fmt)
+
+    def write_date(r, c, v):
+        if isinstance(v, datetime):
+            v = local_datetime(v)
+            if column.kind == "date":
+                v = v.date()
+        return sheet.write_datetime(r, c, v, fmt)
+
+    return write_date
+
+
+class _open_binary:
+    def __init__(self, target):
+        self.target, self.owned = target, isinstance(target, (str, os.PathLike))
+
+    def __enter__(self) -> IO[bytes]:
+        self.file = open(self.target, "wb") if self.owned else self.target
+        return self.file
+
+    def __exit__(self, *exc):
+        if self.owned:
+            self.file.close()
+
+
+def _disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]):
+    """A streaming Flask response: rows are read while the client downloads.
+
+    ``rows`` is consumed inside the request context (``stream_with_context``), so it may
+    read from ``db.session``.
+    """
+    from flask import Response, stream_with_context
+
+    response = Response(stream_with_context(iter_csv(columns, rows)), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = _disposition(filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+                  sheet_name: str = "Sheet1", title_rows: Sequence[str] = ()):
+    """Write the workbook to a temp file (a zip needs its end before its start can be sent),
+    then stream the file and delete it."""
+    from flask import Response
+
+    fd, path = tempfile.mkstemp(prefix="elearn-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        write_xlsx(path, columns, rows, sheet_name=sheet_name, title_rows=title_rows)
+        size = os.path.getsize(path)
+    except BaseException:
+        os.unlink(path)
+        raise
+
+    def stream():
+        try:
+            with open(path, "rb") as produced:
+                while chunk := produced.read(CSV_CHUNK):
+                    yield chunk
+        finally:
+            os.unlink(path)
+
+    response = Response(stream(), mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = _disposition(filename)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,184 @@
+"""Enqueue, run, watch and expire background jobs.
+
+A job kind is a function ``fn(ctx, **params) -> (download_name, mimetype)`` that writes
+its result to ``ctx.path`` and reports ``ctx.progress(done, total)``. Kinds register
+with ``@job_kind("name")`` in their own package; the app factory imports them all.
+A job is dispatched only when the transaction that created it commits.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+from typing import Callable
+
+from flask import Flask, current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from elearn import db
+from elearn.db import utcnow
+from elearn.jobs.models import Job, JobStatus
+from elearn.models import User
+
+log = logging.getLogger(__name__)
+KINDS: dict[str, Callable] = {}
+MAX_ATTEMPTS = 3
+STALE_AFTER = timedelta(minutes=10)   # no heartbeat for this long: the worker died
+RESULT_TTL = timedelta(hours=24)
+_executor: ThreadPoolExecutor | None = None
+
+
+class JobError(ValueError):
+    pass
+
+
+def job_kind(name: str):
+    def register(fn):
+        KINDS[name] = fn
+        return fn
+    return register
+
+
+class JobContext:
+    def __init__(self, job: Job, path: Path):
+        self.job_id, self.path = job.id, path
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        # Its own short transaction: the page polling the job sees it at once.
+        with db.engine().begin() as conn:
+            values = {"done": done, "heartbeat_at": utcnow()}
+            if total is not None:
+                values["total"] = total
+            conn.execute(update(Job).where(Job.id == self.job_id).values(**values))
+
+
+def enqueue(kind: str, params: dict, user: User | None) -> Job:
+    if kind not in KINDS:
+        raise JobError(f"unknown job kind {kind}")
+    job = Job(id=secrets.token_hex(16), kind=kind, params=params, created_by_id=user.id if user else None,
+              status=JobStatus.QUEUED)
+    db.session.add(job)
+    db.session.flush()
+    db.session().info.setdefault("elearn.jobs", []).append(job.id)
+    return job
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_committed(session: Session) -> None:
+    for job_id in session.info.pop("elearn.jobs", []):
+        dispatch(job_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop("elearn.jobs", None)
+
+
+def dispatch(job_id: str, app: Flask | None = None) -> None:
+    app = app or current_app._get_current_object()
+    if app.config.get("REDIS_URL") and not app.config.get("JOBS_IN_THREAD"):
+        from redis import Redis
+        from rq import Queue
+
+        queue = Queue("elearn", connection=Redis.from_url(app.config["REDIS_URL"]))
+        queue.enqueue("elearn.jobs.services.run_in_worker", job_id, job_timeout=3600, result_ttl=0)
+    else:
+        global _executor
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=app.config.get("JOB_THREADS", 1),
+                                           thread_name_prefix="elearn-job")
+        _executor.submit(_run_in_app, app, job_id)
+
+
+def _run_in_app(app: Flask, job_id: str) -> None:
+    with app.app_context():
+        run(job_id)
+
+
+_worker_app: Flask | None = None
+
+
+def run_in_worker(job_id: str) -> None:
+    """Entry point for RQ workers (``elearn jobs worker``)."""
+    global _worker_app
+    if _worker_app is None:
+        from elearn.app import create_app
+        _worker_app = create_app()
+    _run_in_app(_worker_app, job_id)
+
+
+def result_dir() -> Path:
+    path = Path(current_app.config["JOB_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def run(job_id: str) -> None:
+    """Claim and run one job. Safe to call twice: only one caller claims it."""
+    engine = db.engine()
+    with engine.begin() as conn:
+        claimed = conn.execute(
+            update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+            .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, heartbeat_at=utcnow())).rowcount
+    if not claimed:
+        return
+    job = db.session.get(Job, job_id)
+    path = result_dir() / job.id
+    try:
+        name, mime = KINDS[job.kind](JobContext(job, path), **job.params)
+    except Exception as error:  # noqa: BLE001 - any failure is recorded on the job, never lost
+        log.exception("job %s (%s) failed", job.id, job.kind)
+        db.session.rollback()
+        path.unlink(missing_ok=True)
+        retry = job.attempts < MAX_ATTEMPTS
+        with engine.begin() as conn:
+            conn.execute(update(Job).where(Job.id == job_id).values(
+                status=JobStatus.QUEUED if retry else JobStatus.FAILED,
+                error=f"{type(error).__name__}: {error}"[:2000], finished_at=None if retry else utcnow()))
+        db.session.remove()
+        if retry:
+            dispatch(job_id)
+        return
+    db.session.rollback()  # the job only read; end its snapshot
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(update(Job).where(Job.id == job_id).values(
+            status=JobStatus.DONE, result_path=str(path), result_name=name, result_mime=mime,
+            finished_at=now, expires_at=now + RESULT_TTL, heartbeat_at=now))
+    db.session.remove()
+
+
+def sweep() -> dict[str, int]:
+    """Requeue jobs whose worker died, and expire old results. Idempotent."""
+    now = utcnow()
+    requeued = failed = expired = 0
+    stale = db.session.scalars(select(Job).where(
+        Job.status == JobStatus.RUNNING, Job.heartbeat_at < now - STALE_AFTER)).all()
+    for job in stale:
+        if job.attempts < MAX_ATTEMPTS:
+            job.status = JobStatus.QUEUED
+            db.session().info.setdefault("elearn.jobs", []).append(job.id)
+            requeued += 1
+        else:
+            job.status, job.error, job.finished_at = JobStatus.FAILED, "worker stopped responding", now
+            failed += 1
+    for job in db.session.scalars(select(Job).where(Job.status == JobStatus.DONE, Job.expires_at < now)):
+        if job.result_path:
+            Path(job.result_path).unlink(missing_ok=True)
+        job.status, job.result_path = JobStatus.EXPIRED, None
+        expired += 1
+    db.session.flush()
+    return {"requeued": requeued, "failed": failed, "expired": expired}
+
+
+def get_job_for(job_id: str, user: User) -> Job | None:
+    """The job if ``user`` may see it (its creator, or an admin); else None."""
+    from elearn.permissions import Role
+
+    job = db.session.get(Job, job_id)
+    if job is None or (job.created_by_id != user.id and not user.has_role(Role.ADMIN)):
+        return None
+    return job

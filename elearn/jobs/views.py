@@ -1,0 +1,45 @@
+"""A job's page: a progress bar that refreshes itself (no JavaScript needed), then a download link."""
+from pathlib import Path
+
+from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask_login import current_user, login_required
+
+from elearn import db
+from elearn.jobs import services
+from elearn.jobs.models import JobStatus
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+
+def _job_or_404(job_id: str):
+    job = services.get_job_for(job_id, current_user)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/<job_id>")
+@login_required
+@db.writes
+def status(job_id: str):
+    services.sweep()  # lazily: a dead worker's job is requeued when someone looks at it
+    db.session.commit()
+    return render_template("jobs/status.html", job=_job_or_404(job_id), JobStatus=JobStatus)
+
+
+@bp.get("/<job_id>.json")
+@login_required
+def status_json(job_id: str):
+    job = _job_or_404(job_id)
+    return jsonify(status=job.status.value, percent=job.percent, done=job.done, total=job.total,
+                   error=job.error if job.status == JobStatus.FAILED else None)
+
+
+@bp.get("/<job_id>/download")
+@login_required
+def download(job_id: str):
+    job = _job_or_404(job_id)
+    if job.status != JobStatus.DONE or not job.result_path or not Path(job.result_path).exists():
+        abort(410 if job.status == JobStatus.EXPIRED else 404)
+    return send_file(job.result_path, mimetype=job.result_mime, as_attachment=True,
+                     download_name=job.result_name, max_age=0)

@@ -1,0 +1,122 @@
+from datetime import timedelta
+
+import pytest
+
+from elearn import db
+from elearn.db import utcnow
+from elearn.permissions import Role
+from courses import services
+from courses.models import CourseStatus, EnrollmentSource, ItemKind
+from courses.progress import complete_item
+from tests.courses.factories import items_of, make_course, make_trainer
+from tests.factories import make_unit, make_user
+
+
+def test_create_course_folds_search_text_and_makes_unique_slugs(app):
+    owner = make_trainer()
+    a = services.create_course(owner, "Học tập tư tưởng Hồ Chí Minh", theme="Chuyên đề 2023")
+    b = services.create_course(owner, "Học tập tư tưởng Hồ Chí Minh")
+    assert a.slug == "hoc-tap-tu-tuong-ho-chi-minh" and b.slug == a.slug + "-2"
+    assert "ho chi minh" in a.search_text and "chuyen de 2023" in a.search_text
+    with pytest.raises(services.CourseError):
+        services.create_course(owner, "   ")
+
+
+def test_get_course_for_edit_owner_editor_and_admin_only(app):
+    owner, other, granted = make_trainer(), make_trainer(), make_trainer()
+    admin = make_user(roles=(Role.ADMIN,))
+    course = make_course(owner)
+    services.grant_editor(course, granted, owner)
+    assert services.get_course_for_edit(course.id, owner) is course
+    assert services.get_course_for_edit(course.slug, granted) is course
+    assert services.get_course_for_edit(str(course.id), admin) is course
+    with pytest.raises(services.CourseNotFound):
+        services.get_course_for_edit(course.id, other)
+    with pytest.raises(services.CourseNotFound):
+        services.get_course_for_edit("no-such-course", owner)
+
+
+def test_status_rules(app):
+    owner = make_trainer()
+    empty = services.create_course(owner, "Trống")
+    with pytest.raises(services.CourseError):
+        services.set_status(empty, CourseStatus.PUBLISHED, owner)
+    course = make_course(owner)
+    services.enroll(make_user(), course)
+    with pytest.raises(services.CourseError):
+        services.set_status(course, CourseStatus.DRAFT, owner)
+    services.set_status(course, CourseStatus.ARCHIVED, owner)
+    assert course.status == CourseStatus.ARCHIVED
+
+
+def test_enroll_is_idempotent_and_unenrol_keeps_history(app):
+    course = make_course(lessons=1)
+    cadre = make_user()
+    e1 = services.enroll(cadre, course)
+    assert services.enroll(cadre, course) is e1
+    complete_item(cadre, items_of(course)[0])
+    services.unenroll(e1, cadre)
+    assert services.get_enrollment(cadre, course) is None
+    assert services.get_enrollment(cadre, course, include_unenrolled=True).completed_at is not None
+    e2 = services.enroll(cadre, course)
+    assert e2.id == e1.id and e2.unenrolled_at is None and e2.completed_at is not None
+
+
+def test_self_enroll_needs_open_published_course(app):
+    cadre = make_user()
+    with pytest.raises(services.CourseError):
+        services.self_enroll(cadre, make_course(status=CourseStatus.DRAFT))
+    with pytest.raises(services.CourseError):
+        services.self_enroll(cadre, make_course(self_enrol=False))
+    with pytest.raises(services.CourseError):
+        services.self_enroll(cadre, make_course(opens_at=utcnow() + timedelta(days=1)))
+    assert services.self_enroll(cadre, make_course()).source == EnrollmentSource.SELF
+
+
+def test_assignment_enrols_subtree_now_and_later(app):
+    province = make_unit()
+    district = make_unit(parent=province)
+    commune = make_unit(parent=district)
+    elsewhere = make_unit(parent=province)
+    inside = make_user(unit=commune)
+    outside = make_user(unit=elsewhere)
+    inactive = make_user(unit=commune, active=False)
+    manager_only = make_user(unit=commune, roles=(Role.MANAGER,))
+    trainer = make_trainer()
+    course = make_course(trainer)
+    due = utcnow() + timedelta(days=30)
+    assignment, added = services.assign(course, district, due, trainer)
+    db.session.commit()
+    assert added == 1
+    e = services.get_enrollment(inside, course)
+    assert e.source == EnrollmentSource.ASSIGNMENT and e.assignment_id == assignment.id
+    assert abs((e.due_at - due).total_seconds()) < 1
+    for user in (outside, inactive, manager_only):
+        assert services.get_enrollment(user, course) is None
+    # A cadre who joins later is enrolled by apply_assignments, once.
+    later = make_user(unit=commune)
+    assert services.apply_assignments(later) == 1
+    assert services.apply_assignments(later) == 0
+    assert services.get_enrollment(later, course).due_at is not None
+    # Assigning again is idempotent.
+    assert services.assign(course, district, due, trainer)[1] == 0
+
+
+def test_apply_assignments_respects_unenrolment(app):
+    unit = make_unit()
+    cadre = make_user(unit=unit)
+    trainer = make_trainer()
+    course = make_course(trainer)
+    services.assign(course, unit, None, trainer)
+    services.unenroll(services.get_enrollment(cadre, course), trainer)
+    assert services.apply_assignments(cadre) == 0
+    assert services.get_enrollment(cadre, course) is None
+
+
+def test_add_item_sanitizes_lesson_body(app):
+    course = make_course(modules=0, status=CourseStatus.DRAFT)
+    module = services.create_module(course, "Chuyên đề")
+    item = services.add_item(module, ItemKind.LESSON, "Bài", body_html='<p onclick="x()">a</p><script>alert(1)</script>')
+    assert item.lesson.body_html == "<p>a</p>"
+    quiz = services.add_item(module, ItemKind.QUIZ, "Kiểm tra")
+    assert quiz.lesson is None and quiz.position == 1
