@@ -69,8 +69,9 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
+    from courses.certificates.views import bp as certificates_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, certificates_bp):
         app.register_blueprint(bp)
 
 

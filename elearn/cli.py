@@ -83,3 +83,6 @@ def register_commands(app: Flask) -> None:
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
     app.cli.add_command(jobs_group)
+
+    from courses.certificates.cli import certificates_group
+    app.cli.add_command(certificates_group)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import functools
 import importlib.resources
+import io
 import shutil
 import tempfile
 import zipfile
@@ -53,13 +54,13 @@ def font_files() -> dict[str, str]:
     unicodes = [c for first, last in _UNICODE_RANGES for c in range(first, last + 1)]
     files = {}
     for style, name in _STYLES.items():
-        with importlib.resources.as_file(source / f"Roboto-{name}.ttf") as path:
-            font = subset.load_font(str(path), options)
+        font = subset.load_font(io.BytesIO((source / f"Roboto-{name}.ttf").read_bytes()), options)
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=unicodes)
         subsetter.subset(font)
         target = folder / f"Roboto-{name}.ttf"
         subset.save_font(font, str(target), options)
+        font.close()
         files[style] = str(target)
     return files
 
@@ -84,6 +85,16 @@ class _Page(FPDF):
             self.add_font(FONT, style, path)
         self.set_lang("vi")
         self.set_text_color(*INK)
+
+    def finish(self) -> bytes:
+        data = bytes(self.output())
+        self.close_fonts()
+        return data
+
+    def close_fonts(self) -> None:
+        for font in self.fonts.values():  # fpdf2 leaves the font files open until collected
+            if getattr(font, "ttfont", None) is not None:
+                font.ttfont.close()
 
     def fit(self, text: str, style: str, size: float, min_size: float, w: float,
             max_lines: int) -> tuple[float, list[str]]:
@@ -177,7 +188,7 @@ def render(cert: Certificate, base_url: str) -> bytes:
     _header(pdf, t)
     _body(pdf, cert, t)
     _footer(pdf, cert, t, base_url)
-    return bytes(pdf.output())
+    return pdf.finish()
 
 
 def _frame(pdf: _Page) -> None:
@@ -259,7 +270,8 @@ class _Chunks:
 
 def archive_name(cert: Certificate) -> str:
     """'Nguyen-Thi-Thu-Hang_7KQ2-M9XD-....pdf': ASCII, so every unzip tool shows it right."""
-    name = "-".join("".join(ch for ch in fold(cert.full_name) if ch.isalnum() or ch == " ").split())
+    name = "-".join(w.capitalize() for w in "".join(
+        ch for ch in fold(cert.full_name) if (ch.isascii() and ch.isalnum()) or ch == " ").split())
     return f"{(name or 'chung-nhan')[:80]}_{codes.grouped(cert.code)}.pdf"
 
 

@@ -61,14 +61,6 @@ def _clean_lines(value: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def can_edit_course(user: User, course: Course) -> bool:
-    if user.can(Permission.EDIT_ANY_COURSE):
-        return True
-    if not user.can(Permission.AUTHOR_COURSES):
-        return False
-    return course.owner_id == user.id or db.session.get(CourseEditor, (course.id, user.id)) is not None
-
-
 # --- issue ------------------------------------------------------------------
 
 def issue_certificate(enrollment: Enrollment) -> Certificate | None:

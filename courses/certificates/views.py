@@ -15,6 +15,7 @@ from elearn.permissions import Permission, requires
 from courses.certificates import codes, pdf, services
 from courses.certificates.forms import RevokeForm, TemplateForm
 from courses.certificates.models import Certificate
+from courses import services as course_services
 from courses.models import Course
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
@@ -130,10 +131,7 @@ def reissue(code: str):
 # --- per-course settings ----------------------------------------------------------------
 
 def _editable_course(course_id: int) -> Course:
-    course = db.session.get(Course, course_id)
-    if course is None or not services.can_edit_course(current_user, course):
-        abort(404)
-    return course
+    return course_services.get_course_for_edit(course_id, current_user)  # 404 unless editable
 
 
 @bp.get("/certificates/templates")
