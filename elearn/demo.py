@@ -83,4 +83,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     shown = load_accounts(by_code)
     db.session.flush()
     # Domain demo data, in dependency order (imported here: the core never imports a domain at module level).
+    from courses.certificates import demo as certificates_demo
+    certificates_demo.load()
     return shown

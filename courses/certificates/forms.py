@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from courses.certificates.models import Motto
@@ -11,9 +12,9 @@ class TemplateForm(FlaskForm):
     issuing_body = TextAreaField(_l("Issuing body"), validators=[DataRequired(), Length(max=255)],
                                  render_kw={"rows": 3})
     motto = SelectField(_l("Motto at the top right"), choices=[
-        (Motto.PARTY.value, _l("Communist Party of Vietnam (ĐẢNG CỘNG SẢN VIỆT NAM)")),
-        (Motto.STATE.value, _l("Socialist Republic of Vietnam, Independence - Freedom - Happiness")),
-        (Motto.NONE.value, _l("None")),
+        SelectChoice(Motto.PARTY.value, _l("Communist Party of Vietnam (ĐẢNG CỘNG SẢN VIỆT NAM)")),
+        SelectChoice(Motto.STATE.value, _l("Socialist Republic of Vietnam, Independence - Freedom - Happiness")),
+        SelectChoice(Motto.NONE.value, _l("None")),
     ])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=100)])
     wording = StringField(_l("Wording before the course title"), validators=[Length(max=255)])

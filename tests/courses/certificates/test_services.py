@@ -124,3 +124,20 @@ def test_template_defaults_and_validation(app):
         services.save_template(course, owner, **{**template.snapshot(), "enabled": True, "place": "  "})
     db.session.rollback()
     assert db.session.get(CertificateTemplate, course.id) is None
+
+
+def test_demo_gives_templates_and_backfills_once(app):
+    from courses.certificates import demo
+
+    course = make_quiz_course()
+    issued = complete(make_user(full_name="Nguyễn Thị Thu Hằng"), course)
+    assert issued.template["signer_name"] == ""
+    earlier = make_user(full_name="Trần Đức Lưỡng")
+    courses.enroll(earlier, course)
+    _enrollment(earlier, course).completed_at = COMPLETED  # completed before certificates existed
+    db.session.commit()
+    new = demo.load()
+    db.session.commit()
+    assert [c.full_name for c in new] == ["Trần Đức Lưỡng"]
+    assert all(c.template["signer_name"] == "Đặng Thị Minh Nguyệt" for c in db.session.scalars(select(Certificate)))
+    assert demo.load() == [] and _count() == 2
