@@ -7,8 +7,9 @@ from flask import Flask, g, jsonify, render_template
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from elearn import db, i18n, security
+from elearn import cache, db, i18n, security
 from elearn.config import load_config
+from elearn.permissions import public
 from elearn.extensions import babel, csrf, limiter, login_manager
 
 
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_models()
     db.init_app(app)
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app, babel)
     security.init_app(app)
@@ -96,6 +98,7 @@ def _register_errors(app: Flask) -> None:
         return render_template("errors.html", code=503), 503
 
     @app.get("/healthz")
+    @public
     def healthz():
         ok = db.ping()
         body = {"status": "ok" if ok else "error", "database": "ok" if ok else "unavailable"}

@@ -1,11 +1,12 @@
 """The landing page after sign-in: what this person can do, by role."""
 from flask import Blueprint, render_template
-from flask_login import login_required
+
+from elearn.permissions import requires
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-@login_required
+@requires()
 def index():
     return render_template("home.html")

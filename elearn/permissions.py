@@ -52,18 +52,30 @@ def permissions_for(roles) -> frozenset[Permission]:
     return frozenset(perms)
 
 
-def requires(*needed: Permission):
-    """Sign-in required, then every listed permission, else 403."""
+def requires(*needed: Permission, any_of: bool = False):
+    """Sign-in required, then every listed permission (or one of them, ``any_of``), else 403.
+
+    ``@requires()`` with no permission means: any signed-in user. Every view declares either
+    this or ``@public``; ``tests/test_authorization.py`` walks the URL map to make sure.
+    """
+    check = any if any_of else all
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not all(current_user.can(p) for p in needed):
+            if needed and not check(current_user.can(p) for p in needed):
                 abort(403)
             return view(*args, **kwargs)
 
         wrapped.required_permissions = frozenset(needed)
+        wrapped.any_permission = any_of
         return wrapped
 
     return decorator
+
+
+def public(view):
+    """Declare a view open to anonymous visitors (sign-in page, certificate verification)."""
+    view.public = True
+    return view

@@ -5,13 +5,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from elearn import db
 from elearn.accounts import services
 from elearn.accounts.forms import ChangePasswordForm, LoginForm
 from elearn.extensions import limiter
 from elearn.i18n import LOCALES
+from elearn.permissions import public, requires
 
 bp = Blueprint("auth", __name__)
 
@@ -29,6 +30,7 @@ def _failed(response) -> bool:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_account_key,
                methods=["POST"], deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
@@ -59,6 +61,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.post("/logout")
+@public
 def logout():
     logout_user()
     session.clear()
@@ -67,7 +70,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
-@login_required
+@requires()
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -84,6 +87,7 @@ def change_password():
 
 
 @bp.post("/locale/<code>")
+@public
 def set_locale(code: str):
     if code in LOCALES:
         session["locale"] = code

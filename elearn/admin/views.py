@@ -1,8 +1,7 @@
 """Administration: the index page; units, accounts and audit pages hang off it."""
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, render_template
 
-from elearn.permissions import Permission
+from elearn.permissions import Permission, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -10,8 +9,6 @@ ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permissio
 
 
 @bp.get("/")
-@login_required
+@requires(*ADMIN_PERMISSIONS, any_of=True)
 def index():
-    if not any(current_user.can(p) for p in ADMIN_PERMISSIONS):
-        abort(403)
     return render_template("admin/index.html")

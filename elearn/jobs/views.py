@@ -2,11 +2,12 @@
 from pathlib import Path
 
 from flask import Blueprint, abort, jsonify, render_template, send_file
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from elearn import db
 from elearn.jobs import services
 from elearn.jobs.models import JobStatus
+from elearn.permissions import requires
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -19,7 +20,7 @@ def _job_or_404(job_id: str):
 
 
 @bp.get("/<job_id>")
-@login_required
+@requires()
 @db.writes
 def status(job_id: str):
     services.sweep()  # lazily: a dead worker's job is requeued when someone looks at it
@@ -28,7 +29,7 @@ def status(job_id: str):
 
 
 @bp.get("/<job_id>.json")
-@login_required
+@requires()
 def status_json(job_id: str):
     job = _job_or_404(job_id)
     return jsonify(status=job.status.value, percent=job.percent, done=job.done, total=job.total,
@@ -36,7 +37,7 @@ def status_json(job_id: str):
 
 
 @bp.get("/<job_id>/download")
-@login_required
+@requires()
 def download(job_id: str):
     job = _job_or_404(job_id)
     if job.status != JobStatus.DONE or not job.result_path or not Path(job.result_path).exists():
