@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from pypdf import PdfReader
 
 from elearn import db
@@ -7,6 +8,14 @@ from courses.certificates import codes, services
 from courses.certificates.models import CertificateTemplate
 from tests.courses.certificates.factories import complete, make_quiz_course
 from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _reset_write_intent():
+    # CLI commands set the write intent for their process; under the test runner that process
+    # is the test session, so undo it or later tests take SQLite's write lock on every read.
+    yield
+    db.set_write_intent(False)
 
 
 def test_list_json_pdf_and_backfill(app, runner, tmp_path):
