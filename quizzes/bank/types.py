@@ -48,6 +48,7 @@ Texts in data are expected sanitized already (``quizzes.bank.services`` does it 
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -612,8 +613,8 @@ class Matching(QuestionType):
 
     def public(self, data: dict[str, Any], order: list[str] | None = None) -> dict[str, Any]:
         answers = self._answers(data)
-        if not order:  # never in pair order, which would give the key away
-            answers.sort(key=lambda a: html_to_text(a["html"]).casefold())
+        if not order:  # never in pair order (nor sorted: years would line up with their prompts)
+            answers.sort(key=lambda a: hashlib.sha256(a["html"].encode()).hexdigest())
         return {"kind": self.kind.value,
                 "prompts": [{"id": p["id"], "html": p["prompt"]} for p in data["pairs"] if p["prompt"]],
                 "answers": _ordered(answers, order)}

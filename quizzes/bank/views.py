@@ -21,6 +21,7 @@ from quizzes.bank.types import TYPES, format_number, get_type
 
 bp = Blueprint("bank", __name__, url_prefix="/bank", template_folder="templates")
 PAGE_SIZE = 50
+bp.add_app_template_filter(format_number, "bank_number")  # 3.14 -> 3,14
 
 
 def _user():
@@ -225,8 +226,7 @@ def question(question_id: int, number: int | None = None):
     version = _version_or_404(question, number)
     qtype = get_type(version.kind)
     return render_template("bank/question.html", question=question, version=version, qtype=qtype,
-                           public=qtype.public(version.data), versions=services.versions(question), types=TYPES,
-                           format_number=format_number)
+                           public=qtype.public(version.data), versions=services.versions(question), types=TYPES)
 
 
 @bp.post("/questions/<int:question_id>/archive")

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from elearn.html import html_to_text, plain_to_html, sanitize_html
 
@@ -46,3 +48,13 @@ def test_word_paste_comes_out_clean():
 def test_plain_text_helpers():
     assert plain_to_html("a <b>\n\nc") == "<p>a &lt;b&gt;</p><p>c</p>"
     assert html_to_text("<p>Xin <b>chào</b></p>") == "Xin chào"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters() | st.sampled_from(list("> \n\r\t\x0c\"'=\u00a0\u2028\ufeffĐươ")),
+               max_size=40))
+def test_plain_text_fast_path_equals_the_parser(value):
+    from elearn.html import _sanitize_parsed, _text_parsed
+
+    assert sanitize_html(value) == (_sanitize_parsed(value) if value else "")
+    assert html_to_text(value) == _text_parsed(value)
