@@ -17,31 +17,40 @@ def questions_group():
     pass
 
 
-def _guess_format(path: Path) -> str:
-    return {".gift": "gift", ".txt": "gift", ".csv": "csv", ".xlsx": "xlsx"}.get(path.suffix.lower(), "gift")
+def _owner(username: str | None):
+    if not username:
+        return None
+    from elearn.accounts.services import find_user
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    return user
 
 
 @questions_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(sorted(services.PARSERS)), help="Default: from the file name.")
 @click.option("--category", required=True, help='Target category path, created if missing: "Cha/Con".')
+@click.option("--owner", help="Username whose category tree is meant (default: the admins' shared tree).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @with_appcontext
-def import_command(file: Path, fmt: str | None, category: str, as_json: bool):
+def import_command(file: Path, fmt: str | None, category: str, owner: str | None, as_json: bool):
     """Import FILE into a category: all questions or, on any error, none (exit 2)."""
     from elearn.cli import echo_json
 
-    fmt = fmt or _guess_format(file)
     db.set_write_intent(True)
+    user = _owner(owner)
     try:
         check_size(file.stat().st_size)  # before reading it into memory
-        target = bank.get_or_create_category_path(category, None)
-        result = services.import_file(target, fmt, file.read_bytes(), None)
+        content = file.read_bytes()
+        fmt = fmt or services.guess_format(file.name, content)
+        target = bank.get_or_create_category_path(category, user)
+        result = services.import_file(target, fmt, content, None)
     except (FormatError, bank.BankError) as error:
         db.session.rollback()
         if not isinstance(error, FormatError):
             error = FormatError([LineError(0, str(error))])
-        services.record_failed_import(category, fmt, error, None)
+        services.record_failed_import(category, fmt or "", error, None)
         db.session.commit()
         if as_json:
             echo_json({"imported": 0, "errors": [e.as_dict() for e in error.errors]})
@@ -61,13 +70,14 @@ def import_command(file: Path, fmt: str | None, category: str, as_json: bool):
 @questions_group.command("export")
 @click.option("--format", "fmt", type=click.Choice(["gift"]), default="gift", show_default=True)
 @click.option("--category", required=True, help='Category path: "Cha/Con".')
+@click.option("--owner", help="Username whose category tree is meant (default: the admins' shared tree).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
 @with_appcontext
-def export_command(fmt: str, category: str, output: Path | None):
+def export_command(fmt: str, category: str, owner: str | None, output: Path | None):
     """Export a category (with its subcategories) as GIFT."""
     db.set_write_intent(True)  # the audit entry
-    found = bank.find_category_path(category, None)
+    found = bank.find_category_path(category, _owner(owner))
     if found is None:
         raise click.ClickException(f"No category {category!r}.")
     text = services.export_gift(found, None)

@@ -10,7 +10,8 @@ from quizzes.formats.services import FORMAT_LABELS
 
 class ImportForm(FlaskForm):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
-    format = SelectField(_l("Format"), choices=[SelectChoice(k, v) for k, v in FORMAT_LABELS.items()], default="gift")
+    format = SelectField(_l("Format"), default="auto", choices=[SelectChoice("auto", _l("Automatic (from the file)"))] + [
+        SelectChoice(k, v) for k, v in FORMAT_LABELS.items()])
     category = SelectField(_l("Into category"), coerce=int, validate_choice=False)
     new_category = StringField(_l("or a new category"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Import"))

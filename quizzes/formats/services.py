@@ -7,6 +7,7 @@ commits; a caller that gets ``FormatError`` rolls back (nothing was written anyw
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +40,19 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         return {"imported": self.imported, "by_type": self.by_type}
+
+
+def guess_format(filename: str, content: bytes) -> str:
+    """By the file's name, then its content: Aiken has ANSWER lines and no braces."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or content[:2] == b"PK":
+        return "xlsx"
+    if name.endswith(".csv"):
+        return "csv"
+    head = content[:200_000]
+    if re.search(rb"^\s*ANSWER\s*:", head, re.MULTILINE) and b"{" not in head:
+        return "aiken"
+    return "gift"
 
 
 def parse(fmt: str, content: bytes) -> list[ParsedQuestion]:

@@ -56,6 +56,8 @@ def import_page():
         try:
             content = upload.read(MAX_IMPORT_BYTES + 1)  # enough to know it is too large
             check_size(len(content))
+            if fmt == "auto":
+                fmt = services.guess_format(upload.filename or "", content)
             if form.new_category.data and form.new_category.data.strip():
                 target = bank.get_or_create_category_path(form.new_category.data, current_user)
             elif form.category.data:

@@ -1,6 +1,7 @@
 """Import and export through the real services, CLI and page."""
 from __future__ import annotations
 
+import html
 import io
 import json
 
@@ -135,6 +136,19 @@ def test_cli_import_json_good_and_bad(runner, tmp_path):
     assert {"questions.import_failed", "questions.import", "questions.export"} <= set(actions)
 
 
+def test_cli_owner_tree(runner, tmp_path):
+    trainer = make_user(roles=[Role.TRAINER])
+    good = tmp_path / "good.gift"
+    good.write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(args=["questions", "import", str(good), "--category", "Riêng", "--owner",
+                                 trainer.username])
+    assert result.exit_code == 0, result.output
+    assert bank.find_category_path("Riêng", trainer) is not None and bank.find_category_path("Riêng", None) is None
+    result = runner.invoke(args=["questions", "export", "--category", "Riêng", "--owner", trainer.username])
+    assert result.exit_code == 0 and "Thủ đô" in result.output
+    assert runner.invoke(args=["questions", "export", "--category", "Riêng"]).exit_code == 1
+
+
 def test_cli_huge_file_is_refused(runner, tmp_path):
     huge = tmp_path / "huge.gift"
     huge.write_bytes(b"Q{T}\n\n" * 2_000_000)
@@ -151,7 +165,10 @@ def test_import_page_shows_errors_then_counts(client, login, trainer):
     category = bank.create_category("Của tôi", owner=trainer)
     db.session.commit()
     login(trainer)
-    page = client.get("/questions/import")
+    bank_page = client.get(f"/bank/categories/{category.id}").get_data(as_text=True)
+    assert f"/questions/import?category={category.id}" in bank_page
+    assert f"/questions/export?category={category.id}" in bank_page
+    page = client.get(f"/questions/import?category={category.id}")
     assert page.status_code == 200 and "Của tôi" in page.get_data(as_text=True)
     bad = client.post("/questions/import", data={"format": "gift", "category": category.id,
                                                  "file": (io.BytesIO(b"Q {=a ~b\n"), "x.gift")})
@@ -179,3 +196,107 @@ def test_another_trainers_category_is_404(client, login, trainer):
 def test_cadre_cannot_open_the_page(client, login):
     login(make_user(roles=[Role.CADRE]))
     assert client.get("/questions/import").status_code == 403
+
+
+def test_hostile_html_is_sanitized_in_every_stored_field(target):
+    from tests.hostile import XSS, assert_no_live_script
+
+    blocks = []
+    for n, payload in enumerate(XSS):
+        p = payload.replace("{", "\\{").replace("}", "\\}").replace("=", "\\=").replace("#", "\\#")
+        p = p.replace("~", "\\~").replace(":", "\\:")
+        blocks.append(f"::T{n}::[html]Câu {p}{{=đúng {p}#{p} ~sai {p} ####{p}}}")
+        blocks.append(f"::M{n}::[html]Ghép {p}{{=a {p} -> b {p} =c -> d}}")
+    services.import_file(target, "gift", "\n\n".join(blocks).encode(), None)
+    versions = [q.current_version for q in bank.list_questions(target)]
+    assert len(versions) == 2 * len(XSS)
+    for v in versions:
+        stored = [v.text_html, v.general_feedback_html] + [
+            item.get(key, "") for item in v.data.get("choices", []) + v.data.get("pairs", [])
+            for key in ("html", "feedback", "prompt", "answer")]
+        for html in stored:
+            assert_no_live_script(html)
+
+
+def test_formula_cells_stay_text(target):
+    from tests.hostile import FORMULAS
+
+    rows = ["Câu hỏi,Loại,A,B,Đáp án"] + [
+        '"{}",một đáp án,"{}",x,A'.format(f.replace('"', '""'), f.replace('"', '""')) for f in FORMULAS]
+    services.import_file(target, "csv", "\n".join(rows).encode(), None)
+    texts = [q.current_version.data["choices"][0]["html"] for q in bank.list_questions(target)]
+    assert texts == [html.escape(f.strip(), quote=False) for f in FORMULAS]
+    exported = services.export_gift(target, None)
+    assert all(not line.startswith(("=", "+", "-", "@")) for line in exported.splitlines())
+
+
+def test_error_page_escapes_what_the_file_says(client, login, trainer):
+    from tests.hostile import assert_no_live_script
+
+    category = bank.create_category("Của tôi", owner=trainer)
+    db.session.commit()
+    login(trainer)
+    response = client.post("/questions/import", data={
+        "format": "csv", "category": category.id,
+        "file": (io.BytesIO('Câu hỏi,<script>alert(1)</script>\nQ,x\n'.encode()), "x.csv")})
+    page = response.get_data(as_text=True)
+    assert "&lt;script&gt;" in page
+    assert_no_live_script(page)
+
+
+def test_guess_format():
+    from quizzes.formats.spreadsheet import template_xlsx
+
+    assert services.guess_format("x.bin", template_xlsx()) == "xlsx"
+    assert services.guess_format("cau-hoi.CSV", b"a,b") == "csv"
+    assert services.guess_format("a.txt", b"Q?\nA. x\nB. y\nANSWER: A\n") == "aiken"
+    assert services.guess_format("a.txt", GOOD.encode()) == "gift"
+
+
+def test_page_imports_the_excel_template_automatically(client, login, trainer):
+    from quizzes.formats.spreadsheet import template_xlsx
+
+    login(trainer)
+    response = client.post("/questions/import", data={
+        "format": "auto", "new_category": "Mẫu/Excel", "file": (io.BytesIO(template_xlsx()), "mau.xlsx")})
+    assert response.status_code == 200 and count() == 6
+    category = bank.find_category_path("Mẫu/Excel", trainer)
+    assert category is not None and category.owner_id == trainer.id
+
+
+def _bank_valid(q):
+    """Make a generated question one the bank accepts (its own rules are tested elsewhere)."""
+    if q.kind == QuestionKind.MULTIPLE:
+        positive = [c for c in q.data["choices"] if c["fraction"] > 0] or q.data["choices"][:1]
+        for c in positive:
+            c["fraction"] = round(1 / len(positive), 7)
+    if q.kind == QuestionKind.SHORTANSWER:
+        q.data["answers"] = list({a["text"].casefold(): a for a in q.data["answers"]}.values())
+        q.data["answers"][0]["fraction"] = 1.0
+    if q.kind == QuestionKind.MATCHING:
+        q.data["pairs"][0]["prompt"] = q.data["pairs"][0]["prompt"] or "x"
+        q.data["pairs"][1]["prompt"] = q.data["pairs"][1]["prompt"] or "y"
+    q.points = 0.0 if q.kind == QuestionKind.DESCRIPTION else (q.points or 1.0)
+    return q
+
+
+def test_generated_questions_round_trip_through_the_database(app):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.quizzes.formats.test_gift_roundtrip import questions
+
+    counter = iter(range(10_000))
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(questions(), min_size=1, max_size=3))
+    def check(generated):
+        n = next(counter)
+        first, second = bank.create_category(f"A{n}"), bank.create_category(f"B{n}")
+        services.import_file(first, "gift", write_gift([_bank_valid(q) for q in generated]).encode(), None)
+        exported = services.export_gift(first, None)
+        services.import_file(second, "gift", exported.encode(), None)
+        assert services.export_gift(second, None) == exported
+        db.session.rollback()
+
+    check()
