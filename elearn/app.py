@@ -72,9 +72,10 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
+    from elearn.reports.views import bp as stats_bp
     from quizzes.views import bp as quizzes_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp):
         app.register_blueprint(bp)
 
     from quizzes.bank.views import bp as bank_bp

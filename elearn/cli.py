@@ -89,5 +89,8 @@ def register_commands(app: Flask) -> None:
     from quizzes.formats.cli import questions_group
     app.cli.add_command(questions_group)
 
+    from elearn.reports.cli import stats_group
+    app.cli.add_command(stats_group)
+
     from courses.certificates.cli import certificates_group
     app.cli.add_command(certificates_group)
