@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.db import Base, utcnow
@@ -69,9 +70,14 @@ class Certificate(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    @property
+    @hybrid_property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @revoked.inplace.expression
+    @classmethod
+    def _revoked_expression(cls):
+        return cls.revoked_at.is_not(None)  # so queries elsewhere may filter on ``Certificate.revoked``
 
 
 # At most one live certificate per (cadre, course); a revoked one leaves room for a re-issue.
