@@ -87,6 +87,8 @@ def load_demo() -> list[tuple[str, str, str]]:
     bank_demo.load()
     from quizzes import demo as quizzes_demo
     quizzes_demo.load()
+    from quizzes.contests import demo as contests_demo
+    contests_demo.load()
     from courses.certificates import demo as certificates_demo
     certificates_demo.load()
     return shown
