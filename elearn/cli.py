@@ -99,3 +99,5 @@ def register_commands(app: Flask) -> None:
 
     from courses.cli import courses_group
     app.cli.add_command(courses_group)
+    from courses.certificates.cli import certificates_group
+    app.cli.add_command(certificates_group)
