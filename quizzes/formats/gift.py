@@ -37,7 +37,7 @@ _ESCAPES = {":": "\ue03a", "#": "\ue023", "=": "\ue03d", "{": "\ue07b", "}": "\u
 _UNESCAPE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()})
 _ESCAPE_RE = re.compile(r"\\(\\|[:#=~{}n])")
 _WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")
-_TAG = re.compile(r"\[tag:([^\]]*)\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")  # as Moodle reads it: \] inside a tag
 _POINTS = re.compile(r"\[points:([^\]]*)\]")
 _OPTIONS = re.compile(r"\[options:([^\]]*)\]")
 _CATEGORY_PREFIX = re.compile(r"^\$[a-z]+\$/?")
@@ -140,9 +140,10 @@ def _read_block(block: list[str], start: int, category: tuple[str, ...], questio
 
 
 def _read_comment(line: str, number: int, meta: dict[str, Any], errors: ErrorList) -> None:
-    for tag in _TAG.findall(line):
-        if tag.strip() and tag.strip().lower() not in meta["tags"]:
-            meta["tags"].append(tag.strip().lower())
+    for raw in _TAG.findall(line):
+        tag = raw.replace("\\]", "]").strip().lower()
+        if tag and tag not in meta["tags"]:
+            meta["tags"].append(tag)
     for value in _POINTS.findall(line):
         points = parse_float(value)
         if points is None or points < 0:
@@ -249,8 +250,8 @@ def _choices(answers: str, fmt: str, line: int) -> dict[str, Any]:
     choices, errors = [], []
     for index, (piece, piece_line) in enumerate(pieces):
         try:
-            fraction, rest = (_weight(piece[1:], 1.0, piece_line) if piece.startswith("=")
-                              else _weight(piece, 0.0, piece_line))
+            # '=' is 100% with no weight after it (Moodle reads "=%50%x" as the text "%50%x")
+            fraction, rest = (1.0, piece[1:]) if piece.startswith("=") else _weight(piece, 0.0, piece_line)
         except FormatError as error:
             errors += error.errors
             continue
