@@ -25,6 +25,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from quizzes.bank.models import QuestionKind
+from quizzes.bank.types import MAX_CHOICES
 from quizzes.formats.common import (ErrorList, FormatError, LineError, ParsedQuestion, check_count, decode,
                                     default_name, parse_float, text_to_html)
 
@@ -224,10 +225,14 @@ def _read_answers(answers: str, fmt: str, line: int) -> tuple[QuestionKind, dict
 
 def _pieces(answers: str, separator: str, line: int) -> list[tuple[str, int]]:
     """Split an answer block, keeping each piece's line; an empty first piece is dropped."""
-    pieces, pos = [], 0
-    for piece in answers.split(separator):
-        pieces.append((piece.strip(), line + answers.count("\n", 0, pos)))
-        pos += len(piece) + len(separator)
+    parts = answers.split(separator)
+    if len(parts) > MAX_CHOICES + 1:  # refused before any text is converted
+        raise FormatError([LineError(line, _("A question may have at most %(n)d choices or answers.",
+                                             n=MAX_CHOICES))])
+    pieces = []
+    for piece in parts:
+        pieces.append((piece.strip(), line))  # the line of the marker that starts the piece
+        line += piece.count("\n")  # running, so a huge block stays linear
     if pieces and not pieces[0][0]:
         pieces.pop(0)
     return pieces

@@ -175,3 +175,8 @@ def test_arbitrary_input_raises_only_format_error(text):
 def test_equals_sign_takes_no_weight_as_in_moodle():
     q = one("Q {=%50%x ~%0%%25%y ~z}")
     assert [(c["html"], c["fraction"]) for c in q.data["choices"]] == [("%50%x", 1.0), ("%25%y", 0.0), ("z", 0.0)]
+
+
+def test_a_block_with_too_many_answers_is_refused_before_converting_them():
+    found = errors("Q {" + "~a\n" * 100_000 + "}")
+    assert found[0][0] == 1 and "at most" in found[0][1]
