@@ -45,6 +45,7 @@ def load_models() -> None:
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
+    import quizzes.models  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:
@@ -70,8 +71,10 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
+    from elearn.reports.views import bp as stats_bp
+    from quizzes.views import bp as quizzes_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp):
         app.register_blueprint(bp)
 
     from quizzes.bank.views import bp as bank_bp

@@ -83,6 +83,11 @@ def register_commands(app: Flask) -> None:
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
     app.cli.add_command(jobs_group)
+    from quizzes.cli import quizzes_group
+    app.cli.add_command(quizzes_group)
 
     from quizzes.formats.cli import questions_group
     app.cli.add_command(questions_group)
+
+    from elearn.reports.cli import stats_group
+    app.cli.add_command(stats_group)

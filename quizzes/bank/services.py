@@ -302,6 +302,8 @@ def update_question(question: Question, *, kind: QuestionKind | str | None = Non
         question.tags = clean_tags(tags)
     if category is not None:
         question.category = category
+    # Two editors saving at once: the row lock makes the second wait and take the next number.
+    db.session.execute(select(Question.id).where(Question.id == question.id).with_for_update())
     number = (db.session.scalar(select(func.max(QuestionVersion.number))
                                 .where(QuestionVersion.question_id == question.id)) or 0) + 1
     version = _version(

@@ -206,3 +206,27 @@ def test_home_and_nav_link_for_trainers_only(client, login, trainer):
     assert "/bank/" in client.get("/").get_data(as_text=True)
     login(make_user(roles=[Role.CADRE]))
     assert "/bank/" not in client.get("/").get_data(as_text=True)
+
+
+def test_hostile_corpus_never_runs_on_any_bank_page(client, login, trainer):
+    from tests.hostile import XSS, live_script
+
+    cat = make_category("<b onmouseover=alert(1)>Danh mục", owner=trainer)
+    login(trainer)
+    for i, payload in enumerate(XSS):
+        r = client.post(f"/bank/categories/{cat.id}/questions/new?kind=multiple", data={
+            "text_html": f"<p>Câu {i}</p>{payload}", "points": "1", "name": payload[:200],
+            "general_feedback_html": payload, "tags": payload[:100],
+            "choices-0-html": f"Đúng {payload}", "choices-0-percent": "100", "choices-0-feedback": payload,
+            "choices-1-html": f"Sai {payload}", "choices-1-percent": "-50", "save": "1"})
+        assert r.status_code == 302, payload
+        client.post(f"/bank/categories/{cat.id}/questions/new?kind=matching", data={
+            "text_html": f"<p>Ghép {i}</p>", "points": "1", "pairs-0-prompt": payload + "A", "pairs-0-answer": payload + "1",
+            "pairs-1-prompt": "B", "pairs-1-answer": "2", "save": "1"})
+    pages = ["/bank/", f"/bank/categories/{cat.id}", f"/bank/categories/{cat.id}/edit", f"/bank/categories/{cat.id}?q=%3Cscript%3E"]
+    for q in db.session.scalars(select(Question)):
+        pages += [f"/bank/questions/{q.id}", f"/bank/questions/{q.id}/edit"]
+    for url in pages:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert live_script(page.get_data(as_text=True)) == [], url

@@ -1,0 +1,65 @@
+"""``elearn stats export``: the same exports as the page, to a file."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from elearn import db
+from elearn.exports import write_csv, write_xlsx
+from elearn.reports import export, filters
+
+
+@click.group("stats", help="Learning statistics.")
+def stats_group():
+    pass
+
+
+@stats_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(export.FORMATS), default="csv", show_default=True)
+@click.option("--unit", "unit_code", help="Unit code (default: the whole tree, or the user's unit).")
+@click.option("--course", "course_slug", help="Course slug (default: every course assigned in reach).")
+@click.option("--from", "date_from", help="Enrolled on or after (dd/mm/yyyy or yyyy-mm-dd).")
+@click.option("--to", "date_to", help="Enrolled on or before.")
+@click.option("--summary", is_flag=True, help="Summary by unit instead of one row per cadre and course.")
+@click.option("--as", "username", help="Export as this manager: only their subtree.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_command(fmt, unit_code, course_slug, date_from, date_to, summary, username, output):
+    """Write the detail (or --summary) export; nothing is left behind on error."""
+    written, f, kind = _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, output)
+    db.session.rollback()  # end the (long) read; only the audit entry takes the write lock
+    db.set_write_intent(True)
+    try:
+        export.record(f, kind, fmt, written)
+        db.session.commit()
+    finally:
+        db.set_write_intent(False)  # the process may go on (tests)
+    click.echo(_("%(rows)s rows written to %(file)s", rows=written, file=output))
+
+
+def _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, output):
+    from elearn.accounts.services import find_user
+
+    actor = None
+    if username:
+        actor = find_user(username)
+        if actor is None:
+            raise click.ClickException(_("No account %(username)s.", username=username))
+    try:
+        f = filters.resolve(actor, unit_code, course_slug, date_from, date_to)
+    except filters.ReportError as error:
+        raise click.ClickException(str(error)) from None
+    kind = "summary" if summary else "detail"
+    columns, rows, _ = export.table(f, kind, count=False)
+    partial = output.with_name(output.name + ".part")
+    try:
+        writer = write_csv if fmt == "csv" else write_xlsx
+        written = writer(partial, columns, rows)
+        os.replace(partial, output)
+    finally:
+        partial.unlink(missing_ok=True)
+    return written, f, kind

@@ -1,0 +1,110 @@
+"""The two statistics tables (detail by cadre, summary by unit) as export columns and rows.
+
+Headers are Vietnamese whatever the page language: the files go into Vietnamese reports.
+Every export is recorded in the audit log with its filters and row count.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from elearn import audit
+from elearn.exports import Column
+from elearn.reports import queries
+from elearn.reports.filters import StatsFilter
+
+KINDS = ("detail", "summary")
+FORMATS = ("csv", "xlsx")
+
+
+def detail_columns() -> list[Column]:
+    with force_locale("vi"):
+        return [
+            Column(_("Unit path"), width=45), Column(_("Unit"), width=30), Column(_("Username"), width=18),
+            Column(_("Full name"), width=26), Column(_("Position"), width=30), Column(_("Course"), width=40),
+            Column(_("Enrolled on"), "date"), Column(_("Due"), "date"),
+            Column(_("Progress (%)"), "number", decimals=0), Column(_("Completed on"), "date"),
+            Column(_("Best score"), "number"), Column(_("Passed"), width=10),
+            Column(_("Certificate code"), width=24),
+        ]
+
+
+def summary_columns() -> list[Column]:
+    with force_locale("vi"):
+        return [
+            Column(_("No."), width=9), Column(_("Unit"), width=45), Column(_("Row"), width=12),
+            Column(_("Enrolled"), "int"), Column(_("Started"), "int"), Column(_("Completed"), "int"),
+            Column(_("Completion rate (%)"), "number"), Column(_("Overdue"), "int"),
+            Column(_("Average best quiz score"), "number"), Column(_("Certificates issued"), "int"),
+        ]
+
+
+def detail_table(f: StatsFilter) -> Iterator[tuple]:
+    with force_locale("vi"):
+        passed_text = {True: _("Passed"), False: _("Not passed"), None: ""}
+    path_cache: dict[int, str] = {}
+    for r in queries.detail_rows(f):
+        path = path_cache.get(r.unit.id)
+        if path is None:
+            path = path_cache[r.unit.id] = " / ".join(queries.ancestor_names(r.unit))
+        yield (path, r.unit.name, r.username, r.full_name, r.position, r.course_title, r.enrolled_at,
+               r.due_at, r.progress, r.completed_at, r.best_score, passed_text[r.passed], r.certificate_code)
+
+
+def _figures(c: queries.Counts) -> tuple:
+    return (c.enrolled, c.started, c.completed, c.rate, c.overdue, c.avg_score, c.certificates)
+
+
+def summary_table(f: StatsFilter) -> list[tuple]:
+    """The unit tree in order, names indented by level; a unit with units below it carries its
+    subtree's subtotal ('Cộng'), its own cadres get a 'Trực thuộc' row, and a total closes it."""
+    units = queries.subtree_units(f)
+    figures = queries.roll_up(units, queries.counts_by_unit(f))
+    with force_locale("vi"):
+        subtotal, direct, total = _("Subtotal"), _("Directly under"), _("Total")
+    rows: list[tuple] = []
+    numbers: dict[int, str] = {f.unit.id: ""}
+    child_count: dict[int, int] = {}
+    base = f.unit.depth
+    for unit in units:
+        fig = figures[unit.id]
+        indent = "    " * max(unit.depth - base - 1, 0)
+        if unit.id != f.unit.id:
+            parent_no = numbers.get(unit.parent_id, "")
+            child_count[unit.parent_id] = child_count.get(unit.parent_id, 0) + 1
+            numbers[unit.id] = f"{parent_no}.{child_count[unit.parent_id]}".lstrip(".")
+            kind = subtotal if fig.has_children else ""
+            rows.append((numbers[unit.id], indent + unit.name, kind,
+                         *_figures(fig.total if fig.has_children else fig.own)))
+        if fig.has_children and fig.own.enrolled:
+            inner = "    " * (unit.depth - base) if unit.id != f.unit.id else ""
+            rows.append(("", f"{inner}{direct} {unit.name}", direct, *_figures(fig.own)))
+    rows.append(("", f"{total}: {f.unit.name}", total, *_figures(figures[f.unit.id].total)))
+    return rows
+
+
+def table(f: StatsFilter, kind: str, count: bool = True) -> tuple[list[Column], object, int | None]:
+    """(columns, rows, row count) for an export. Detail rows are a lazy stream; the count
+    comes from the same scoped query, so a page can record the export before streaming."""
+    if kind == "summary":
+        rows = summary_table(f)
+        return summary_columns(), rows, len(rows)
+    return detail_columns(), detail_table(f), queries.count_detail_rows(f) if count else None
+
+
+def record(f: StatsFilter, kind: str, fmt: str, rows: int) -> None:
+    audit.record("stats.export", target=f.unit.code, actor=f.actor, kind=kind, format=fmt, rows=rows,
+                 **f.describe())
+
+
+def filename(f: StatsFilter, kind: str, fmt: str) -> str:
+    parts = ["thong-ke", "chi-tiet" if kind == "detail" else "tong-hop", f.unit.code]
+    if f.course:
+        parts.append(f.course.slug)
+    if f.date_from:
+        parts.append(f.date_from.strftime("%Y%m%d"))
+    if f.date_to:
+        parts.append(f.date_to.strftime("%Y%m%d"))
+    return "-".join(parts) + "." + fmt

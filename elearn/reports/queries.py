@@ -1,0 +1,237 @@
+"""The statistics queries. Every one is narrowed, in SQL, to the asker's subtree
+(``StatsFilter.scope_path``) and the chosen unit, courses and enrolment period.
+
+Aggregates are grouped by the cadre's own unit and rolled up the tree in Python (the
+tree of a province is a few thousand units; the enrolments are millions). Per-cadre rows
+are read one unit at a time, in tree order, so memory follows the largest unit, not the
+province.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, exists, func, or_, select
+
+from courses.models import Course, Enrollment, Item, ItemKind, Progress
+from elearn import db
+from elearn.db import utcnow
+from elearn.models import OrgUnit, User, subtree_of
+from elearn.reports.filters import StatsFilter
+from elearn.units.services import sort_tree
+
+E, U, O, P, I = Enrollment, User, OrgUnit, Progress, Item
+
+
+def certificate_model():
+    """The certificate table, once the certificates package provides it."""
+    try:
+        from courses.certificates.models import Certificate
+    except ImportError:
+        return None
+    return Certificate
+
+
+@dataclass
+class Counts:
+    enrolled: int = 0
+    started: int = 0
+    completed: int = 0
+    overdue: int = 0
+    score_sum: float = 0.0
+    score_n: int = 0
+    certificates: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def rate(self) -> float | None:
+        """Completion rate in percent."""
+        return 100.0 * self.completed / self.enrolled if self.enrolled else None
+
+    @property
+    def avg_score(self) -> float | None:
+        return self.score_sum / self.score_n if self.score_n else None
+
+
+def conditions(f: StatsFilter, unit: OrgUnit | None = None) -> list:
+    """WHERE clauses over Enrollment E, User U, OrgUnit O: the scope is always among them."""
+    unit = unit or f.unit
+    conds = [subtree_of(f.scope_path), subtree_of(unit.path), E.unenrolled_at.is_(None),
+             E.course_id.in_(f.course_ids)]
+    if f.start is not None:
+        conds.append(E.enrolled_at >= f.start)
+    if f.end is not None:
+        conds.append(E.enrolled_at < f.end)
+    return conds
+
+
+def scoped_enrollments(f: StatsFilter, *columns):
+    return select(*columns).select_from(E).join(U, U.id == E.user_id).join(O, O.id == U.unit_id).where(*conditions(f))
+
+
+def counts_by_unit(f: StatsFilter, now: datetime | None = None) -> dict[int, Counts]:
+    """Figures per cadre's own unit, over the filter's subtree."""
+    now = now or utcnow()
+    started = or_(E.completed_at.is_not(None),
+                  exists().where(P.user_id == E.user_id, P.course_id == E.course_id))
+    overdue = and_(E.completed_at.is_(None), E.due_at < now)
+    stmt = scoped_enrollments(
+        f, U.unit_id, func.count(E.id), func.count(E.completed_at),
+        func.sum(case((started, 1), else_=0)), func.sum(case((overdue, 1), else_=0)),
+    ).group_by(U.unit_id)
+    out: dict[int, Counts] = {}
+    for unit_id, enrolled, completed, n_started, n_overdue in db.session.execute(stmt):
+        out[unit_id] = Counts(enrolled, int(n_started or 0), completed, int(n_overdue or 0))
+
+    scores = (select(U.unit_id, func.sum(P.best_score), func.count(P.best_score))
+              .select_from(P).join(I, I.id == P.item_id)
+              .join(E, and_(E.user_id == P.user_id, E.course_id == P.course_id))
+              .join(U, U.id == E.user_id).join(O, O.id == U.unit_id)
+              .where(I.kind == ItemKind.QUIZ, P.best_score.is_not(None), *conditions(f))
+              .group_by(U.unit_id))
+    for unit_id, total, n in db.session.execute(scores):
+        row = out.setdefault(unit_id, Counts())
+        row.score_sum, row.score_n = float(total or 0), n
+
+    Certificate = certificate_model()
+    if Certificate is not None:
+        certs = (select(U.unit_id, func.count(Certificate.id)).select_from(Certificate)
+                 .join(E, and_(E.user_id == Certificate.user_id, E.course_id == Certificate.course_id))
+                 .join(U, U.id == E.user_id).join(O, O.id == U.unit_id)
+                 .where(Certificate.revoked.is_(False), *conditions(f)).group_by(U.unit_id))
+        for unit_id, n in db.session.execute(certs):
+            out.setdefault(unit_id, Counts()).certificates = n
+    return out
+
+
+def subtree_units(f: StatsFilter) -> list[OrgUnit]:
+    """The filter's unit and everything below it, in tree order (within the scope)."""
+    return sort_tree(list(db.session.scalars(
+        select(OrgUnit).where(subtree_of(f.scope_path), subtree_of(f.unit.path)))))
+
+
+def ancestor_names(unit: OrgUnit) -> list[str]:
+    ids = [int(i) for i in unit.path.strip("/").split("/") if i]
+    names = dict(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids))).all())
+    return [names[i] for i in ids if i in names]
+
+
+@dataclass
+class UnitFigures:
+    """A unit with its own cadres' figures and its whole subtree's."""
+
+    unit: OrgUnit
+    own: Counts = field(default_factory=Counts)
+    total: Counts = field(default_factory=Counts)
+    has_children: bool = False
+
+
+def roll_up(units: list[OrgUnit], by_unit: dict[int, Counts]) -> dict[int, UnitFigures]:
+    figures = {u.id: UnitFigures(u) for u in units}
+    for u in units:
+        if u.parent_id in figures:
+            figures[u.parent_id].has_children = True
+    for unit_id, counts in by_unit.items():
+        if unit_id not in figures:
+            continue
+        figures[unit_id].own = counts
+        for ancestor in figures[unit_id].unit.path.strip("/").split("/"):
+            if int(ancestor) in figures:
+                figures[int(ancestor)].total.add(counts)
+    return figures
+
+
+def completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
+    """(yyyy-mm-dd in Vietnam time, completions) for the filter's cohort."""
+    if db.engine().dialect.name == "sqlite":
+        day = func.strftime("%Y-%m-%d", E.completed_at, "+7 hours")
+    else:
+        day = func.to_char(E.completed_at + func.make_interval(0, 0, 0, 0, 7), "YYYY-MM-DD")
+    stmt = scoped_enrollments(f, day.label("day"), func.count(E.id)).where(
+        E.completed_at.is_not(None)).group_by(day).order_by(day)
+    return [(d, n) for d, n in db.session.execute(stmt)]
+
+
+@dataclass
+class DetailRow:
+    unit: OrgUnit
+    user_id: int
+    username: str
+    full_name: str
+    position: str
+    course_id: int
+    course_title: str
+    enrolled_at: datetime
+    due_at: datetime | None
+    completed_at: datetime | None
+    progress: float | None = None      # percent of required items done
+    best_score: float | None = None    # best quiz score of the course, percent
+    passed: bool | None = None         # every quiz of the course passed; None if it has none
+    certificate_code: str | None = None
+
+
+def course_item_counts(course_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{course_id: (required items, quizzes)}."""
+    stmt = (select(I.course_id, func.sum(case((I.required.is_(True), 1), else_=0)),
+                   func.sum(case((I.kind == ItemKind.QUIZ, 1), else_=0)))
+            .where(I.course_id.in_(course_ids)).group_by(I.course_id))
+    return {cid: (int(req or 0), int(quiz or 0)) for cid, req, quiz in db.session.execute(stmt)}
+
+
+def unit_detail(f: StatsFilter, unit: OrgUnit, items: dict[int, tuple[int, int]], *,
+                behind: bool = False, limit: int | None = None, offset: int = 0) -> list[DetailRow]:
+    """Rows of the cadres directly in ``unit``, by Vietnamese name order then course."""
+    stmt = (scoped_enrollments(f, E.user_id, U.username, U.full_name, U.position, E.course_id, Course.title,
+                               E.enrolled_at, E.due_at, E.completed_at)
+            .join(Course, Course.id == E.course_id)
+            .where(U.unit_id == unit.id)
+            .order_by(U.sort_name, U.id, Course.title, Course.id))
+    if behind:
+        stmt = stmt.where(E.completed_at.is_(None))
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    rows = [DetailRow(unit, *r) for r in db.session.execute(stmt)]
+    if not rows:
+        return rows
+    user_ids = sorted({r.user_id for r in rows})
+    done_required = func.sum(case((and_(I.required.is_(True), P.completed_at.is_not(None)), 1), else_=0))
+    quizzes_done = func.sum(case((and_(I.kind == ItemKind.QUIZ, P.completed_at.is_not(None)), 1), else_=0))
+    best = func.max(case((I.kind == ItemKind.QUIZ, P.best_score), else_=None))
+    progress = {(uid, cid): (done, qdone, score) for uid, cid, done, qdone, score in db.session.execute(
+        select(P.user_id, P.course_id, done_required, quizzes_done, best).join(I, I.id == P.item_id)
+        .where(P.user_id.in_(user_ids), P.course_id.in_(f.course_ids)).group_by(P.user_id, P.course_id))}
+    codes = {}
+    Certificate = certificate_model()
+    if Certificate is not None:
+        codes = {(uid, cid): code for uid, cid, code in db.session.execute(
+            select(Certificate.user_id, Certificate.course_id, Certificate.code)
+            .where(Certificate.user_id.in_(user_ids), Certificate.course_id.in_(f.course_ids),
+                   Certificate.revoked.is_(False)))}
+    for r in rows:
+        required, quizzes = items.get(r.course_id, (0, 0))
+        done, qdone, score = progress.get((r.user_id, r.course_id), (0, 0, None))
+        if r.completed_at is not None:
+            r.progress = 100.0
+        elif required:
+            r.progress = min(100.0, 100.0 * int(done or 0) / required)
+        else:
+            r.progress = 0.0
+        r.best_score = score
+        r.passed = None if not quizzes else int(qdone or 0) >= quizzes
+        r.certificate_code = codes.get((r.user_id, r.course_id))
+    return rows
+
+
+def detail_rows(f: StatsFilter) -> Iterator[DetailRow]:
+    """Every (cadre, course) row of the filter, unit by unit in tree order."""
+    items = course_item_counts(f.course_ids)
+    for unit in subtree_units(f):
+        yield from unit_detail(f, unit, items)
+
+
+def count_detail_rows(f: StatsFilter) -> int:
+    return db.session.scalar(scoped_enrollments(f, func.count(E.id))) or 0

@@ -1,0 +1,50 @@
+"""The dashboard: figures for a unit and each unit directly below it, charts, and the
+cadres directly in the unit (the bottom of the drill-down)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from elearn import db
+from elearn.models import OrgUnit
+from elearn.reports import charts, queries
+from elearn.reports.filters import StatsFilter
+
+CADRES_PER_PAGE = 50
+
+
+@dataclass
+class Dashboard:
+    filter: StatsFilter
+    unit: queries.UnitFigures              # the whole subtree
+    children: list[queries.UnitFigures]    # each unit directly below
+    direct: queries.Counts                 # cadres attached to the unit itself
+    bars: charts.BarChart | None
+    line: charts.LineChart | None
+    path: list[tuple[str, str]]            # breadcrumb (code, name) within the asker's scope
+
+
+def dashboard(f: StatsFilter) -> Dashboard:
+    units = queries.subtree_units(f)
+    figures = queries.roll_up(units, queries.counts_by_unit(f))
+    children = [figures[u.id] for u in units if u.parent_id == f.unit.id]
+    own = figures[f.unit.id]
+    bars = charts.bar_chart([(c.unit.name, c.total.rate) for c in children]) if children else None
+    return Dashboard(f, own, children, own.own, bars, charts.line_chart(queries.completions_by_day(f)),
+                     breadcrumb(f))
+
+
+def breadcrumb(f: StatsFilter) -> list[tuple[str, str]]:
+    ids = [int(i) for i in f.unit.path.strip("/").split("/") if i]
+    units = {u.id: u for u in db.session.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))}
+    return [(units[i].code, units[i].name) for i in ids
+            if i in units and units[i].path.startswith(f.scope_path)]
+
+
+def cadres(f: StatsFilter, behind: bool = False, page: int = 1) -> tuple[list[queries.DetailRow], bool]:
+    """One page of the cadres directly in the unit; and whether there is a next page."""
+    page = max(page, 1)
+    rows = queries.unit_detail(f, f.unit, queries.course_item_counts(f.course_ids), behind=behind,
+                               limit=CADRES_PER_PAGE + 1, offset=(page - 1) * CADRES_PER_PAGE)
+    return rows[:CADRES_PER_PAGE], len(rows) > CADRES_PER_PAGE

@@ -1,0 +1,76 @@
+"""Manager statistics: the dashboard with drill-down, and the exports. Thin: parse the
+filters, let ``filters.resolve`` check the scope, call the services."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, render_template, request
+from flask_login import current_user
+
+from elearn import db
+from elearn.db import utcnow
+from elearn.exports import csv_response, xlsx_response
+from elearn.permissions import Permission, requires
+from elearn.reports import export, filters, services
+
+bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="templates")
+
+
+def _filter() -> filters.StatsFilter:
+    args = request.args
+    try:
+        return filters.resolve(current_user._get_current_object(), args.get("unit"), args.get("course"),
+                               args.get("from"), args.get("to"))
+    except filters.ReportForbidden:
+        abort(403)
+
+
+def _invalid(error: filters.ReportError):
+    return render_template("reports/invalid.html", message=str(error)), 400
+
+
+def _query_args(**changes) -> dict:
+    """The current filters (for links that keep them), with ``changes`` applied."""
+    keep = {k: v for k, v in request.args.items() if k in ("unit", "course", "from", "to", "behind") and v}
+    for key, value in changes.items():
+        if value is None:
+            keep.pop(key, None)
+        else:
+            keep[key] = value
+    return keep
+
+
+@bp.get("/")
+@requires(Permission.VIEW_STATS)
+def dashboard():
+    try:
+        f = _filter()
+    except filters.ReportError as error:
+        return _invalid(error)
+    behind = request.args.get("behind") == "1"
+    page = request.args.get("page", 1, type=int)
+    board = services.dashboard(f)
+    rows, has_next = services.cadres(f, behind=behind, page=page)
+    return render_template("reports/dashboard.html", board=board, f=f, cadres=rows, has_next=has_next,
+                           page=page, behind=behind, courses=filters.assigned_courses(f.unit),
+                           query_args=_query_args, now=utcnow())
+
+
+@bp.get("/export")
+@requires(Permission.EXPORT_STATS)
+@db.writes  # the audit entry
+def export_file():
+    kind = request.args.get("kind", "detail")
+    fmt = request.args.get("format", "csv")
+    if kind not in export.KINDS or fmt not in export.FORMATS:
+        abort(404)
+    try:
+        f = _filter()
+    except filters.ReportError as error:
+        return _invalid(error)
+    columns, rows, count = export.table(f, kind)
+    export.record(f, kind, fmt, count)
+    db.session.commit()  # recorded before the first byte leaves
+    g.db_write = False   # the stream is a read: SQLite must not hold the write lock meanwhile
+    name = export.filename(f, kind, fmt)
+    if fmt == "csv":
+        return csv_response(name, columns, rows)
+    return xlsx_response(name, columns, rows, sheet_name="Thong ke")

@@ -1,0 +1,62 @@
+"""A cadre's answers as a page posts them (with or without JavaScript), read into responses.
+
+Field names: ``shown`` lists the question numbers on the page (so a cleared answer is saved
+as cleared); ``q3`` carries question 3's value(s); ``q3-p1`` the answer chosen for prompt p1.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quizzes.bank.models import QuestionKind
+
+@dataclass
+class FormAnswer:
+    """The inputs of one question as a page posts them: ``q3`` values and ``q3-p1`` selects."""
+
+    values: list[str] = field(default_factory=list)
+    pairs: dict[str, str] = field(default_factory=dict)
+
+    def to_response(self, kind: QuestionKind) -> dict | None:
+        """The response in its kind's shape, or None when nothing is given."""
+        first = next((v for v in self.values if v.strip()), None)
+        if kind == QuestionKind.MULTIPLE:
+            chosen = [v for v in self.values if v]
+            return {"choices": chosen} if chosen else None
+        if kind == QuestionKind.MATCHING:
+            pairs = {k: v for k, v in self.pairs.items() if v}
+            return {"pairs": pairs} if pairs else None
+        if first is None:
+            return None
+        if kind == QuestionKind.SINGLE:
+            return {"choice": first}
+        if kind == QuestionKind.TRUEFALSE:
+            return {"value": first}  # the type reads "true"/"false"
+        if kind == QuestionKind.NUMERICAL:
+            return {"value": first}
+        return {"text": first}
+
+
+MAX_FIELDS = 500
+
+
+def answers_from_form(form) -> dict[int, FormAnswer]:
+    """Every question listed in ``shown`` gets an entry, so a cleared answer is saved as cleared."""
+    answers: dict[int, FormAnswer] = {}
+    for raw in form.getlist("shown")[:MAX_FIELDS]:
+        if raw.isdigit():
+            answers[int(raw)] = FormAnswer()
+    for key in list(form.keys())[:MAX_FIELDS]:
+        if not key.startswith("q"):
+            continue
+        number, _, prompt = key[1:].partition("-")
+        if not number.isdigit() or int(number) not in answers:
+            if number.isdigit():  # an answer to a question the page did not list
+                answers[int(number)] = FormAnswer()
+            else:
+                continue
+        entry = answers[int(number)]
+        if prompt:
+            entry.pairs[prompt] = form.get(key, "")
+        else:
+            entry.values.extend(form.getlist(key)[:MAX_FIELDS])
+    return answers

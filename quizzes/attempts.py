@@ -1,0 +1,281 @@
+"""The attempt lifecycle: start, save each answer, submit exactly once, time out.
+
+Exactly-once rests on the database, not on the browser:
+
+- a unique index allows one attempt in progress per cadre and quiz, and the attempt
+  number is unique per cadre and quiz, so two concurrent starts cannot both insert;
+- submitting is a conditional ``UPDATE ... WHERE state = 'in_progress'``: of two
+  concurrent submissions (a double click, two tabs, a replay) exactly one changes a row
+  and grades; the other writes nothing and shows the result already there;
+- saving an answer locks the attempt row first, so it cannot slip in after a submission.
+
+The server owns the clock: an answer that arrives after the deadline (plus ``GRACE`` for
+the trip over a slow line) is refused, and an attempt past its deadline is graded with
+what was saved by the next request that touches it, by the quiz page, or by
+``elearn quizzes sweep``.
+"""
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from courses import services as courses
+from courses.progress import record_open
+from elearn import db
+from elearn.db import utcnow
+from elearn.models import User
+from quizzes import grading
+from quizzes.answers import FormAnswer
+from quizzes.bank.models import QuestionKind, QuestionVersion
+from quizzes.bank.types import InvalidResponse, get_type
+from quizzes.models import AttemptQuestion, AttemptState, Quiz, QuizAttempt, ReviewShows, ReviewWhen
+from quizzes.services import QuizError, QuizNotFound, candidates_query, can_edit, course_of, is_open
+
+GRACE = timedelta(seconds=2)
+SWEEP_BATCH = 500
+_rng = random.SystemRandom()
+
+
+class TimeUp(QuizError):
+    """The deadline has passed: the answer was not saved."""
+
+
+class AttemptClosed(QuizError):
+    """The attempt was already submitted."""
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def get_attempt(attempt_id: int, user: User) -> QuizAttempt:
+    """The user's own attempt; anyone else's is a 404, as if it did not exist."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        raise QuizNotFound()
+    return attempt
+
+
+def get_attempt_for_review(attempt_id: int, user: User) -> QuizAttempt:
+    """The user's own attempt, or any attempt of a quiz whose course the user may edit."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or (attempt.user_id != user.id and not can_edit(user, attempt.quiz)):
+        raise QuizNotFound()
+    return attempt
+
+
+def attempts_of(quiz: Quiz, user: User) -> list[QuizAttempt]:
+    return list(db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id).order_by(QuizAttempt.number)))
+
+
+def open_attempt(quiz: Quiz, user: User) -> QuizAttempt | None:
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id,
+        QuizAttempt.state == AttemptState.IN_PROGRESS))
+
+
+def may_take(quiz: Quiz, user: User) -> bool:
+    """Enrolled on an open course, or an editor trying the quiz out."""
+    course = course_of(quiz)
+    if courses.can_edit(user, course):
+        return True
+    return courses.is_open(course) and courses.get_enrollment(user, course) is not None
+
+
+def attempts_left(quiz: Quiz, attempts: list[QuizAttempt]) -> int | None:
+    """None: unlimited."""
+    if not quiz.attempts_allowed:
+        return None
+    return max(0, quiz.attempts_allowed - len(attempts))
+
+
+def is_overdue(attempt: QuizAttempt, now: datetime) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline + GRACE
+
+
+def answers_visible(attempt: QuizAttempt, viewer: User, now: datetime | None = None) -> bool:
+    """May ``viewer`` see the right answers, weights and feedback of this finished attempt?"""
+    if attempt.state != AttemptState.FINISHED:
+        return False
+    quiz = attempt.quiz
+    if viewer.id != attempt.user_id:
+        return can_edit(viewer, quiz)
+    if quiz.review_shows != ReviewShows.FULL:
+        return False
+    if quiz.review_when == ReviewWhen.IMMEDIATELY:
+        return True
+    return quiz.closes_at is not None and (now or utcnow()) >= quiz.closes_at
+
+
+# --- start ----------------------------------------------------------------------------------
+
+def _draw(quiz: Quiz, rng) -> list[tuple[QuestionVersion, list[str] | None]]:
+    fixed = [s.question for s in quiz.slots if s.question_id]
+    taken = {q.id for q in fixed}
+    version_ids: list[int] = []
+    for slot in quiz.slots:
+        if slot.question_id:
+            if slot.question.current_version_id is None:
+                continue
+            version_ids.append(slot.question.current_version_id)
+            continue
+        rows = [r for r in db.session.execute(candidates_query(slot.category, slot.include_subcategories))
+                if r.id not in taken]
+        if len(rows) < slot.count:
+            raise QuizError(_("The quiz cannot be started: category %(name)s has too few questions. "
+                              "Tell the trainer.", name=slot.category.name))
+        for row in rng.sample(rows, slot.count):
+            taken.add(row.id)
+            version_ids.append(row.current_version_id)
+    versions = {v.id: v for v in db.session.scalars(
+        select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
+    picked = [versions[i] for i in version_ids]
+    if quiz.shuffle_questions:
+        rng.shuffle(picked)
+    result = []
+    for version in picked:
+        kind = get_type(version.kind)
+        shuffle = quiz.shuffle_choices or version.kind == QuestionKind.MATCHING  # a matching key is its order
+        result.append((version, kind.new_order(version.data, rng) if shuffle else None))
+    return result
+
+
+def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None) -> QuizAttempt:
+    """Continue the attempt in progress, or start a new one (drawing its questions)."""
+    now = now or utcnow()
+    if not may_take(quiz, user):
+        raise QuizError(_("Enrol on the course to take this quiz."))
+    finish_overdue(quiz, user, now)
+    current = open_attempt(quiz, user)
+    if current is not None:
+        return current
+    if not is_open(quiz, now):
+        raise QuizError(_("This quiz is not open now."))
+    done = attempts_of(quiz, user)
+    if attempts_left(quiz, done) == 0:
+        raise QuizError(_("You have used all %(n)d attempts allowed.", n=quiz.attempts_allowed))
+    drawn = _draw(quiz, rng or _rng)
+    if not drawn:
+        raise QuizError(_("This quiz has no questions yet."))
+    deadline = None
+    if quiz.time_limit_minutes:
+        deadline = now + timedelta(minutes=quiz.time_limit_minutes)
+    if quiz.closes_at is not None:
+        deadline = quiz.closes_at if deadline is None else min(deadline, quiz.closes_at)
+    number = max((a.number for a in done), default=0) + 1
+    attempt = QuizAttempt(quiz_id=quiz.item_id, user_id=user.id, number=number, started_at=now,
+                          deadline=deadline, max_score=sum(v.points for v, _ in drawn))
+    attempt.questions = [AttemptQuestion(position=i, version_id=v.id, order=order, points=v.points)
+                         for i, (v, order) in enumerate(drawn, start=1)]
+    try:
+        with db.session.begin_nested():  # a concurrent start hits a unique index: refuse, keep the transaction
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        raise QuizError(_("Another attempt was started at the same moment. Reload the page.")) from None
+    record_open(user, quiz.item)
+    return attempt
+
+
+# --- answering ------------------------------------------------------------------------------
+
+def save_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any], now: datetime | None = None) -> int:
+    """Store responses by question number (a response in its kind's shape, a posted ``FormAnswer``,
+    or None to clear); all or nothing. Returns how many."""
+    now = now or utcnow()
+    if attempt.user_id != user.id:
+        raise QuizNotFound()
+    # Lock the attempt row (PostgreSQL; SQLite holds the write lock already): no save after a submission.
+    state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
+    if state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed(_("This attempt has already been submitted; the answer was not saved."))
+    if is_overdue(attempt, now):
+        raise TimeUp(_("Time is up: the answer was not saved."))
+    if not answers:
+        return 0
+    rows = {aq.position: aq for aq in db.session.scalars(select(AttemptQuestion).where(
+        AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position.in_(list(answers))))}
+    cleaned: dict[int, dict | None] = {}
+    for position, raw in answers.items():
+        row = rows.get(position)
+        if row is None:
+            raise QuizError(_("Question %(n)s is not part of this attempt.", n=position))
+        if isinstance(raw, FormAnswer):
+            raw = raw.to_response(row.version.kind)
+        if raw is None:
+            cleaned[position] = None
+            continue
+        try:
+            cleaned[position] = get_type(row.version.kind).clean_response(row.version.data, raw)
+        except InvalidResponse as error:
+            raise QuizError(_("Question %(n)d: %(error)s", n=position, error=str(error))) from None
+    for position, response in cleaned.items():
+        rows[position].response = response
+        rows[position].answered_at = now
+    db.session.flush()
+    return len(cleaned)
+
+
+# --- finishing ------------------------------------------------------------------------------
+
+def _close(attempt: QuizAttempt, now: datetime, key: str | None, auto: bool) -> bool:
+    """The one conditional UPDATE that ends an attempt; True for the single caller that won."""
+    result = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS)
+        .values(state=AttemptState.FINISHED, finished_at=now, submit_key=key, auto_submitted=auto)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(attempt)
+    if result.rowcount != 1:
+        return False
+    grading.grade_attempt(attempt)
+    grading.record_result(attempt)
+    return True
+
+
+def submit_attempt(attempt: QuizAttempt, user: User, key: str | None = None,
+                   now: datetime | None = None) -> tuple[QuizAttempt, bool]:
+    """Submit and grade; returns (attempt, True) for the submission that counted, (attempt, False)
+    when it had already been submitted (a retry with the same key, another tab, a timeout)."""
+    now = now or utcnow()
+    if attempt.user_id != user.id:
+        raise QuizNotFound()
+    key = (key or "")[:64] or None
+    if attempt.state == AttemptState.FINISHED:
+        return attempt, False
+    late = is_overdue(attempt, now)
+    won = _close(attempt, attempt.deadline if late else now, key, auto=late)
+    return attempt, won
+
+
+def finish_if_overdue(attempt: QuizAttempt, now: datetime | None = None) -> bool:
+    """Grade an attempt whose time ran out with what was saved. True if this call did it."""
+    now = now or utcnow()
+    if attempt.state != AttemptState.IN_PROGRESS or not is_overdue(attempt, now):
+        return False
+    return _close(attempt, attempt.deadline, None, auto=True)
+
+
+def _overdue_query(now: datetime):
+    return select(QuizAttempt).where(QuizAttempt.state == AttemptState.IN_PROGRESS,
+                                     QuizAttempt.deadline < now - GRACE)
+
+
+def finish_overdue(quiz: Quiz, user: User | None = None, now: datetime | None = None) -> int:
+    """Lazily close the quiz's overdue attempts (one user's, or everyone's)."""
+    now = now or utcnow()
+    query = _overdue_query(now).where(QuizAttempt.quiz_id == quiz.item_id)
+    if user is not None:
+        query = query.where(QuizAttempt.user_id == user.id)
+    return sum(finish_if_overdue(a, now) for a in db.session.scalars(query).all())
+
+
+def sweep(now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
+    """Close every overdue attempt (``elearn quizzes sweep``, run from cron)."""
+    now = now or utcnow()
+    attempts = db.session.scalars(_overdue_query(now).order_by(QuizAttempt.deadline).limit(limit)).all()
+    return sum(finish_if_overdue(a, now) for a in attempts)

@@ -1,0 +1,124 @@
+"""Scoring an attempt, the quiz grade by the grading method, progress, and regrading.
+
+Each question is scored by its kind (``quizzes.bank.types``) against the version the
+cadre saw; points = fraction x the points the question had when it was drawn.
+
+Regrade, decided: a trainer fixes a question's key in the bank (which makes a new
+version), then regrades the quiz's finished attempts of that question against a chosen
+version (by default the current one). The stored responses are re-scored against that
+version's key; the attempt still shows the text the cadre saw (``version``) and remembers
+which key graded it (``graded_version``). Points per question stay as drawn. Every
+changed score is written to the audit log with its before and after; a regrade may
+complete a course item, but never takes a completion back.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from courses.progress import complete_item, get_progress
+from elearn import audit, db
+from elearn.models import User
+from quizzes.bank.models import Question, QuestionVersion
+from quizzes.bank.types import InvalidResponse, get_type
+from quizzes.models import AttemptQuestion, AttemptState, GradingMethod, Quiz, QuizAttempt
+from quizzes.services import QuizError
+
+_EPS = 1e-9
+
+
+def score_question(row: AttemptQuestion) -> None:
+    version = row.key_version
+    fraction = 0.0 if row.response is None else get_type(version.kind).grade(version.data, row.response)
+    row.fraction = fraction
+    row.score = round(fraction * row.points, 7)
+
+
+def _totals(attempt: QuizAttempt) -> None:
+    attempt.score = round(sum(q.score or 0.0 for q in attempt.questions), 7)
+    attempt.max_score = round(sum(q.points for q in attempt.questions), 7)
+    attempt.percent = round(100.0 * attempt.score / attempt.max_score, 2) if attempt.max_score else 0.0
+    attempt.passed = attempt.percent + _EPS >= attempt.quiz.pass_percent
+
+
+def grade_attempt(attempt: QuizAttempt) -> None:
+    for row in attempt.questions:
+        score_question(row)
+    _totals(attempt)
+    db.session.flush()
+
+
+def final_grade(quiz: Quiz, attempts: list[QuizAttempt]) -> float | None:
+    """The quiz grade (percent) of one cadre by the quiz's grading method, over finished attempts."""
+    done = sorted((a for a in attempts if a.state == AttemptState.FINISHED and a.percent is not None),
+                  key=lambda a: a.number)
+    if not done:
+        return None
+    method = quiz.grading_method
+    if method == GradingMethod.FIRST:
+        return done[0].percent
+    if method == GradingMethod.LAST:
+        return done[-1].percent
+    if method == GradingMethod.AVERAGE:
+        return round(sum(a.percent for a in done) / len(done), 2)
+    return max(a.percent for a in done)
+
+
+def quiz_passed(quiz: Quiz, attempts: list[QuizAttempt]) -> bool:
+    grade = final_grade(quiz, attempts)
+    return grade is not None and grade + _EPS >= quiz.pass_percent
+
+
+def record_result(attempt: QuizAttempt) -> None:
+    """Progress after grading: the best percent always; the item completes (perhaps the course)
+    once the quiz grade by its grading method reaches the pass mark."""
+    quiz, user = attempt.quiz, attempt.user
+    attempts = list(db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id)))
+    best = max((a.percent for a in attempts if a.percent is not None), default=None)
+    progress = get_progress(user, quiz.item)
+    progress.best_score = best
+    if quiz_passed(quiz, attempts):
+        complete_item(user, quiz.item, score=best, at=attempt.finished_at)
+    db.session.flush()
+
+
+def regrade_question(quiz: Quiz, question: Question, version: QuestionVersion, actor: User) -> list[dict]:
+    """Re-score every finished attempt of this quiz that asked ``question``; returns the changes."""
+    if version.question_id != question.id:
+        raise QuizError(_("That version belongs to another question."))
+    rows = db.session.scalars(
+        select(AttemptQuestion)
+        .join(QuizAttempt, QuizAttempt.id == AttemptQuestion.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
+        .where(QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.state == AttemptState.FINISHED,
+               QuestionVersion.question_id == question.id)).all()
+    kind = get_type(version.kind)
+    for row in rows:  # all or nothing: every stored response must fit the new key
+        if row.version.kind != version.kind:
+            raise QuizError(_("Version %(n)d is of another type than the version the cadres answered.",
+                                 n=version.number))
+        if row.response is not None:
+            try:
+                kind.clean_response(version.data, row.response)
+            except InvalidResponse:
+                raise QuizError(_("Version %(n)d no longer has the choices the cadres answered; "
+                                     "regrade against a version that keeps them.", n=version.number)) from None
+    changes = []
+    for row in rows:
+        before = row.score
+        row.graded_version_id = None if version.id == row.version_id else version.id
+        row.graded_version = None if version.id == row.version_id else version
+        score_question(row)
+        attempt = row.attempt
+        percent_before = attempt.percent
+        _totals(attempt)
+        if before != row.score or percent_before != attempt.percent:
+            changes.append({"attempt": attempt.id, "user": attempt.user_id, "question_before": before,
+                            "question_after": row.score, "percent_before": percent_before,
+                            "percent_after": attempt.percent})
+        db.session.flush()
+        record_result(attempt)
+    audit.record("quiz.regrade", target=f"quiz:{quiz.item_id}", actor=actor, question=question.id,
+                 version=version.number, attempts=len(rows), changes=changes)
+    return changes

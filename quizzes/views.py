@@ -1,0 +1,187 @@
+"""Taking a quiz: the quiz page, the attempt pages, saving answers, submitting, the review.
+
+Thin: each view loads what the user may see (a 404 otherwise), calls one service and
+commits once. Trainer pages are in ``quizzes.trainer_views`` on the same blueprint.
+"""
+from __future__ import annotations
+
+import math
+import secrets
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from elearn import db
+from elearn.db import utcnow
+from elearn.permissions import Permission, requires
+from quizzes import attempts, services
+from quizzes.answers import answers_from_form
+from quizzes.bank.types import get_type
+from quizzes.grading import final_grade
+from quizzes.models import AttemptState
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", template_folder="templates", static_folder="static",
+               static_url_path="/static/quizzes")
+
+
+@bp.get("/item/<int:item_id>")
+@requires(Permission.STUDY)
+@db.writes  # closes the user's attempts whose time ran out
+def item(item_id: int):
+    quiz = services.get_quiz(item_id)
+    editor = services.can_edit(current_user, quiz)
+    if not editor and not attempts.may_take(quiz, current_user) and not attempts.attempts_of(quiz, current_user):
+        raise services.QuizNotFound()
+    if attempts.finish_overdue(quiz, current_user):
+        db.session.commit()
+    done = attempts.attempts_of(quiz, current_user)
+    now = utcnow()
+    return render_template(
+        "quizzes/item.html", quiz=quiz, course=services.course_of(quiz), attempts=done, editor=editor,
+        open_attempt=next((a for a in done if a.state == AttemptState.IN_PROGRESS), None),
+        grade=final_grade(quiz, done), left=attempts.attempts_left(quiz, done),
+        is_open=services.is_open(quiz, now), may_take=attempts.may_take(quiz, current_user),
+        question_count=services.question_count(quiz))
+
+
+@bp.post("/item/<int:item_id>/start")
+@requires(Permission.STUDY)
+def start(item_id: int):
+    quiz = services.get_quiz(item_id)
+    try:
+        attempt = attempts.start_attempt(quiz, current_user)
+    except services.QuizNotFound:
+        raise
+    except services.QuizError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".item", item_id=item_id))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+def _pages(attempt) -> list[list]:
+    per_page = attempt.quiz.per_page or len(attempt.questions) or 1
+    rows = attempt.questions
+    return [rows[i:i + per_page] for i in range(0, len(rows), per_page)]
+
+
+def _timed_out(attempt) -> bool:
+    """Grade an attempt whose time ran out (committing it); True if it is finished now."""
+    if attempts.finish_if_overdue(attempt):
+        db.session.commit()
+        flash(_("Time is up. Your attempt was graded with the answers saved before the deadline."), "warning")
+    return attempt.state == AttemptState.FINISHED
+
+
+@bp.get("/attempt/<int:attempt_id>")
+@requires(Permission.STUDY)
+@db.writes
+def attempt(attempt_id: int):
+    attempt = attempts.get_attempt(attempt_id, current_user)
+    if _timed_out(attempt):
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    pages = _pages(attempt)
+    page = min(max(request.args.get("page", 1, type=int), 1), len(pages))
+    shown = [(row, get_type(row.version.kind).public(row.version.data, row.order)) for row in pages[page - 1]]
+    return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, shown=shown, page=page,
+                           page_count=len(pages), submit_key=secrets.token_hex(16),
+                           remaining=_remaining(attempt))
+
+
+def _remaining(attempt) -> int | None:
+    if attempt.deadline is None:
+        return None
+    return max(0, math.floor((attempt.deadline - utcnow()).total_seconds()))
+
+
+@bp.post("/attempt/<int:attempt_id>")
+@requires(Permission.STUDY)
+def save_page(attempt_id: int):
+    """The page's form without JavaScript: save what it carries, then go where asked."""
+    attempt = attempts.get_attempt(attempt_id, current_user)
+    if _timed_out(attempt):
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    page = request.form.get("page", 1, type=int)
+    try:
+        attempts.save_answers(attempt, current_user, answers_from_form(request.form))
+    except services.QuizError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".attempt", attempt_id=attempt.id, page=page))
+    go = request.form.get("go", "")
+    if go == "finish":
+        attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"))
+        db.session.commit()
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    db.session.commit()
+    if go == "summary":
+        return redirect(url_for(".summary", attempt_id=attempt.id))
+    target = int(go) if go.isdigit() else page
+    return redirect(url_for(".attempt", attempt_id=attempt.id, page=target))
+
+
+@bp.post("/attempt/<int:attempt_id>/save")
+@requires(Permission.STUDY)
+def save_answer(attempt_id: int):
+    """One question saved as the cadre clicks (JavaScript); a small JSON answer."""
+    attempt = attempts.get_attempt(attempt_id, current_user)
+    if attempt.state != AttemptState.IN_PROGRESS or attempts.is_overdue(attempt, utcnow()):
+        _timed_out(attempt)
+        return jsonify(ok=False, error=_("Time is up: the answer was not saved."), finished=True,
+                       review=url_for(".review", attempt_id=attempt.id)), 409
+    try:
+        saved = attempts.save_answers(attempt, current_user, answers_from_form(request.form))
+    except services.QuizError as error:
+        db.session.rollback()
+        finished = isinstance(error, (attempts.TimeUp, attempts.AttemptClosed))
+        return jsonify(ok=False, error=str(error), finished=finished), 409 if finished else 400
+    db.session.commit()
+    return jsonify(ok=True, saved=saved, remaining=_remaining(attempt))
+
+
+@bp.get("/attempt/<int:attempt_id>/summary")
+@requires(Permission.STUDY)
+@db.writes
+def summary(attempt_id: int):
+    attempt = attempts.get_attempt(attempt_id, current_user)
+    if _timed_out(attempt):
+        return redirect(url_for(".review", attempt_id=attempt.id))
+    per_page = attempt.quiz.per_page or len(attempt.questions) or 1
+    return render_template("quizzes/summary.html", attempt=attempt, quiz=attempt.quiz, per_page=per_page,
+                           submit_key=secrets.token_hex(16), remaining=_remaining(attempt))
+
+
+@bp.post("/attempt/<int:attempt_id>/submit")
+@requires(Permission.STUDY)
+def submit(attempt_id: int):
+    attempt = attempts.get_attempt(attempt_id, current_user)
+    counted = attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"))[1]
+    db.session.commit()
+    if not counted:
+        flash(_("This attempt had already been submitted; its result is unchanged."), "info")
+    return redirect(url_for(".review", attempt_id=attempt.id))
+
+
+@bp.get("/attempt/<int:attempt_id>/review")
+@requires(Permission.STUDY)
+@db.writes
+def review(attempt_id: int):
+    attempt = attempts.get_attempt_for_review(attempt_id, current_user)
+    if attempt.state == AttemptState.IN_PROGRESS and not attempts.finish_if_overdue(attempt):
+        if attempt.user_id == current_user.id:
+            return redirect(url_for(".attempt", attempt_id=attempt.id))
+    db.session.commit()
+    show = attempts.answers_visible(attempt, current_user)
+    rows = []
+    for row in attempt.questions:
+        kind, shown, key = get_type(row.version.kind), row.version, row.key_version
+        rows.append({"row": row, "public": kind.public(shown.data, row.order), "kind": shown.kind.value,
+                     "right": kind.right_answer_html(key.data) if show else "",
+                     "feedback": kind.response_feedback(key.data, row.response) if show else [],
+                     "answer": kind.response_text(shown.data, row.response)})
+    return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz, rows=rows, show=show)
+
+
+from quizzes import trainer_views  # noqa: E402,F401  (trainer pages on this blueprint)
