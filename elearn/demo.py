@@ -85,4 +85,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     # Domain demo data, in dependency order (imported here: the core never imports a domain at module level).
     from quizzes.bank import demo as bank_demo
     bank_demo.load()
+    from quizzes import demo as quizzes_demo
+    quizzes_demo.load()
     return shown

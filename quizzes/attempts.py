@@ -177,7 +177,7 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None)
             db.session.flush()
     except IntegrityError:
         raise QuizError(_("Another attempt was started at the same moment. Reload the page.")) from None
-    record_open(user, quiz.item)
+    record_open(user, quiz.item, now)
     return attempt
 
 

@@ -110,7 +110,7 @@ class QuizAttempt(Base):
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
 
-    quiz: Mapped[Quiz] = relationship()
+    quiz: Mapped[Quiz] = relationship(lazy="joined")  # grading and every page need its settings
     user: Mapped[User] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")

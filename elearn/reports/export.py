@@ -49,8 +49,8 @@ def detail_table(f: StatsFilter) -> Iterator[tuple]:
         path = path_cache.get(r.unit.id)
         if path is None:
             path = path_cache[r.unit.id] = " / ".join(queries.ancestor_names(r.unit))
-        yield (path, r.unit.name, r.username, r.full_name, r.position, r.course_title, r.enrolled_at,
-               r.due_at, r.progress, r.completed_at, r.best_score, passed_text[r.passed], r.certificate_code)
+        yield (path, r.unit.name, r.username, r.full_name, r.position, r.course_title, r.enrolled_on,
+               r.due_on, r.progress, r.completed_on, r.best_score, passed_text[r.passed], r.certificate_code)
 
 
 def _figures(c: queries.Counts) -> tuple:

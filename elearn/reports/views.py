@@ -6,7 +6,6 @@ from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
 
 from elearn import db
-from elearn.db import utcnow
 from elearn.exports import csv_response, xlsx_response
 from elearn.permissions import Permission, requires
 from elearn.reports import export, filters, services
@@ -51,7 +50,7 @@ def dashboard():
     rows, has_next = services.cadres(f, behind=behind, page=page)
     return render_template("reports/dashboard.html", board=board, f=f, cadres=rows, has_next=has_next,
                            page=page, behind=behind, courses=filters.assigned_courses(f.unit),
-                           query_args=_query_args, now=utcnow())
+                           query_args=_query_args, today=filters.today_local())
 
 
 @bp.get("/export")

@@ -28,6 +28,7 @@ from quizzes.bank.types import InvalidQuestion, get_type
 MAX_POINTS = 1000.0
 MAX_NAME = 255
 MAX_DEPTH = 20
+MAX_TEXT = 200_000  # characters of question text or explanation, before sanitizing
 
 
 class BankError(ValueError):
@@ -248,6 +249,8 @@ def _version(question: Question, number: int, kind: QuestionKind | str, text_htm
         kind = QuestionKind(kind)
     except ValueError:
         raise BankError(_("Unknown question type.")) from None
+    if len(text_html or "") > MAX_TEXT or len(general_feedback_html or "") > MAX_TEXT:
+        raise BankError(_("The question text is too long."))
     text_html = sanitize_html(text_html)
     if not html_to_text(text_html) and "<img" not in text_html:
         raise BankError(_("The question text is required."))

@@ -66,6 +66,7 @@ from quizzes.bank.models import QuestionKind
 MAX_CHOICES = 50
 MAX_TEXT_RESPONSE = 1000       # short answer and numerical
 MAX_ESSAY_RESPONSE = 50_000
+MAX_HTML = 20_000              # one choice, answer, pair or feedback
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _EPS = 1e-6
 
@@ -153,6 +154,8 @@ def _str(value: Any, label: str) -> str:
         return ""
     if not isinstance(value, str):
         raise InvalidQuestion(_("%(label)s must be text.", label=label))
+    if len(value) > MAX_HTML:
+        raise InvalidQuestion(_("%(label)s is too long.", label=label))
     return unicodedata.normalize("NFC", value).strip()
 
 

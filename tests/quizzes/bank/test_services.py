@@ -77,6 +77,8 @@ def test_a_choice_that_is_only_script_is_empty_after_sanitizing(trainer):
     ({"text_html": "<script>x</script>"}, "nội dung"),
     ({"points": 0}, "Điểm"), ({"points": "nhiều"}, "Điểm"), ({"points": 10_000}, "Điểm"),
     ({"kind": "bogus"}, "Loại"),
+    ({"text_html": "<p>x</p>" * 50_000}, "quá dài"),
+    ({"data": {"choices": [{"html": "x" * 30_000, "fraction": 1}, {"html": "B"}]}}, "quá dài"),
 ])
 def test_create_question_refuses(trainer, fields, message):
     args = {"kind": "single", "text_html": "<p>Câu</p>", "data": SINGLE, **fields}
