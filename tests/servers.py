@@ -81,7 +81,10 @@ def csrf_token(session: requests.Session, url: str) -> str:
     import re
 
     page = session.get(url, timeout=10).text
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page)
+    if tag is None:
+        raise AssertionError(f"no CSRF token on {url}")
+    return re.search(r'value="([^"]+)"', tag.group(0)).group(1)
 
 
 def sign_in(session: requests.Session, base: str, username: str, password: str) -> requests.Response:

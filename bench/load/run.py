@@ -1,0 +1,242 @@
+"""Load benchmarks of the learner journey through the real app (gunicorn, sessions, CSRF, ORM).
+
+    python bench/load/run.py                       # SQLite, every scenario
+    python bench/load/run.py --scenarios lesson,save
+    DATABASE_URL=postgresql://postgres@127.0.0.1/elearn_load python bench/load/run.py   # PostgreSQL (recreated)
+
+Needs wrk (apt-get install wrk). Loopback only, every run bounded in time. Prints, per scenario:
+throughput, p50/p95/p99 latency, errors, peak RSS of all gunicorn processes, and the database
+check (acknowledged == stored).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "_out" / "load"
+HERE = Path(__file__).resolve().parent
+
+from tests.servers import Server, csrf_token  # noqa: E402
+
+
+def fresh_database(url: str | None) -> str:
+    if url is None:
+        OUT.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{OUT}/load.sqlite{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{OUT}/load.sqlite"
+    from sqlalchemy import create_engine, make_url, text
+
+    from elearn.config import normalize_db_url
+    parsed = make_url(normalize_db_url(url))
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    return url
+
+
+class RssSampler(threading.Thread):
+    """Peak total RSS of a process group (gunicorn master + workers), sampled every 0.2 s."""
+
+    def __init__(self, pgid: int):
+        super().__init__(daemon=True)
+        self.pgid, self.peak, self.stop_flag = pgid, 0, threading.Event()
+
+    def run(self):
+        while not self.stop_flag.is_set():
+            total = 0
+            for status in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = status.read_text().rsplit(")", 1)[1].split()
+                    if int(fields[2]) == self.pgid:  # field 5: process group
+                        total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: rss pages
+                except (OSError, IndexError, ValueError):
+                    continue
+            self.peak = max(self.peak, total)
+            time.sleep(0.2)
+
+    def stop(self) -> int:
+        self.stop_flag.set()
+        self.join()
+        return self.peak
+
+
+def sign_in_all(base: str, usernames: list[str], password: str, csrf_page: str) -> dict[str, tuple[str, str]]:
+    """Real sign-ins over HTTP; returns username -> (Cookie header, CSRF token)."""
+
+    def one(username: str):
+        s = requests.Session()
+        token = csrf_token(s, base + "/login")
+        r = s.post(base + "/login", data={"username": username, "password": password, "csrf_token": token},
+                   allow_redirects=False, timeout=30)
+        assert r.status_code == 302, (username, r.status_code)
+        token = csrf_token(s, base + "/")
+        return username, ("session=" + s.cookies.get("session"), token)
+
+    with ThreadPoolExecutor(8) as pool:
+        return dict(pool.map(one, usernames))
+
+
+def run_wrk(script: str, base: str, connections: int, seconds: int, env: dict) -> dict:
+    threads = 2
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+           "-s", str(HERE / script), base]
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env, "THREADS": str(threads)},
+                         timeout=seconds + 60).stdout
+    def ms(label):
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        if not m:
+            return None
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    m = re.search(r"(\d+) requests in ([\d.]+)(s|m)", out)
+    errors = sum(int(x) for x in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    acked = re.search(r"ACKED (\d+)", out)
+    return {"requests": int(m.group(1)) if m else 0, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": ms(50), "p90_ms": ms(90), "p99_ms": ms(99), "non_2xx_3xx": errors,
+            "socket_errors": sum(map(int, socket.groups())) if socket else 0,
+            "acked": int(acked.group(1)) if acked else None, "raw": out}
+
+
+def stampede(base: str, slots: list[tuple[str, str, int]], connections: int) -> dict:
+    """1,000 submissions from ``connections`` clients at once; latency per request."""
+    barrier = threading.Barrier(connections)
+    per = [slots[i::connections] for i in range(connections)]
+    latencies, statuses = [], []
+    lock = threading.Lock()
+
+    def client(mine):
+        s = requests.Session()
+        barrier.wait()
+        for cookie, token, attempt in mine:
+            t = time.perf_counter()
+            r = s.post(f"{base}/quizzes/attempt/{attempt}/submit", data={"csrf_token": token, "submit_key": f"s{attempt}"},
+                       headers={"Cookie": cookie}, allow_redirects=False, timeout=30)
+            with lock:
+                latencies.append((time.perf_counter() - t) * 1000)
+                statuses.append(r.status_code)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(client, per))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+    return {"requests": len(statuses), "seconds": round(elapsed, 2), "rps": round(len(statuses) / elapsed, 1),
+            "p50_ms": round(q(0.50), 1), "p95_ms": round(q(0.95), 1), "p99_ms": round(q(0.99), 1),
+            "acked": statuses.count(302), "errors": len(statuses) - statuses.count(302)}
+
+
+def db_counts(database_url: str, attempt_ids: list[int]) -> dict:
+    from sqlalchemy import create_engine, text
+
+    from elearn.config import normalize_db_url
+    engine = create_engine(normalize_db_url(database_url))
+    with engine.connect() as conn:
+        answers = conn.execute(text("SELECT count(*) FROM quiz_attempt_question WHERE response IS NOT NULL AND "
+                                    "CAST(response AS TEXT) != 'null'")).scalar()
+        finished = conn.execute(text("SELECT count(*) FROM quiz_attempt WHERE state = 'finished'")).scalar()
+        locked = 0
+    engine.dispose()
+    return {"answers_stored": answers, "attempts_finished": finished, "locked_errors": locked}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenarios", default="lesson,save,submit,stampede")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", 3)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 8)))
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--users", type=int, default=3000)
+    args = parser.parse_args()
+    scenarios = args.scenarios.split(",")
+
+    database_url = fresh_database(os.environ.get("DATABASE_URL"))
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+    data_file = OUT / "load.json"
+    OUT.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, str(HERE / "prepare.py"), "--users", str(args.users), "--save-attempts", "1000",
+                    "--submit-quizzes", "4", "-o", str(data_file)], env=env, check=True)
+    data = json.loads(data_file.read_text())
+    settings = {"database": "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL, synchronous=FULL)",
+                "gunicorn": f"{args.workers} workers x {args.threads} threads (gthread)"}
+    print("settings:", json.dumps(settings, ensure_ascii=False))
+
+    server = Server(database_url, OUT / "server", port=None, workers=args.workers, threads=args.threads,
+                    RATELIMIT_ENABLED="0", SQLITE_SYNCHRONOUS="FULL", GUNICORN_MAX_REQUESTS="0")
+    server.start(timeout=60)
+    results = {}
+    try:
+        sessions = sign_in_all(server.url, data["users"], data["password"], data["lesson_url"])
+        sessions_file = OUT / "sessions.tsv"
+        sessions_file.write_text("".join(f"{u}\t{c}\t{t}\n" for u, (c, t) in sessions.items()))
+        rss = RssSampler(os.getpgid(server.proc.pid))
+        rss.start()
+
+        if "lesson" in scenarios:
+            r = run_wrk("lesson.lua", server.url, 16, min(args.seconds, 30),
+                        {"SESSIONS_FILE": str(sessions_file), "LESSON_PATH": data["lesson_url"]})
+            results["lesson page (16 connections)"] = r
+        if "save" in scenarios:
+            slots = OUT / "save.tsv"
+            slots.write_text("".join(f"{sessions[s['user']][0]}\t{sessions[s['user']][1]}\t{s['attempt']}\t"
+                                     f"{s['questions']}\t{s['choice']}\n" for s in data["save_slots"]))
+            before = db_counts(database_url, [])
+            r = run_wrk("save.lua", server.url, 50, args.seconds, {"SLOTS_FILE": str(slots)})
+            after = db_counts(database_url, [])
+            r["stored"] = after["answers_stored"] - before["answers_stored"]
+            results["answer saving (50 connections)"] = r
+        submit_slots = [(sessions[s["user"]][0], sessions[s["user"]][1], s["attempt"]) for s in data["submit_slots"]]
+        if "submit" in scenarios:
+            pool, submit_slots = submit_slots[:-1000], submit_slots[-1000:]
+            slots = OUT / "submit.tsv"
+            slots.write_text("".join(f"{c}\t{t}\t{a}\n" for c, t, a in pool))
+            before = db_counts(database_url, [])
+            r = run_wrk("submit.lua", server.url, 50, args.seconds, {"SLOTS_FILE": str(slots)})
+            after = db_counts(database_url, [])
+            r["stored"] = after["attempts_finished"] - before["attempts_finished"]
+            results["quiz submission (50 connections)"] = r
+        if "stampede" in scenarios:
+            before = db_counts(database_url, [])
+            r = stampede(server.url, submit_slots[-1000:], 200)
+            after = db_counts(database_url, [])
+            r["stored"] = after["attempts_finished"] - before["attempts_finished"]
+            results["deadline stampede (1,000 submits, 200 connections)"] = r
+        peak = rss.stop()
+    finally:
+        server.stop()
+    log = (OUT / "server" / f"server-{server.port}.log").read_text(errors="replace")
+    locked = log.count("database is locked")
+    server_errors = len(re.findall(r"Traceback|\[ERROR\]", log))
+
+    print(f"\n{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p90/95':>8} {'p99 ms':>8} {'errors':>7} {'acked':>7} {'stored':>7}")
+    for name, r in results.items():
+        errors = r.get("errors", r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0))
+        p9x = r.get("p95_ms", r.get("p90_ms"))
+        fmt = lambda v: f"{v:.1f}" if isinstance(v, (int, float)) else "-"
+        print(f"{name:<52} {r['rps']:>8.1f} {fmt(r['p50_ms']):>8} {fmt(p9x):>8} {fmt(r['p99_ms']):>8} {errors:>7} "
+              f"{fmt(r.get('acked')) if r.get('acked') is not None else '-':>7} {r.get('stored', '-'):>7}")
+    print(f"\npeak RSS of all gunicorn processes: {peak / 2**20:.0f} MB; 'database is locked' in server log: {locked}; "
+          f"server errors logged: {server_errors}")
+    (OUT / "results.json").write_text(json.dumps({"settings": settings, "results": {
+        k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}, "peak_rss_mb": peak / 2**20,
+        "locked": locked}, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
