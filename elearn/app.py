@@ -45,6 +45,7 @@ def load_models() -> None:
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
+    import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
 
 
@@ -72,9 +73,11 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
     from elearn.reports.views import bp as stats_bp
+    from quizzes.contests.manage_views import bp as contest_admin_bp
+    from quizzes.contests.views import bp as contests_bp
     from quizzes.views import bp as quizzes_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
         app.register_blueprint(bp)
 
     from quizzes.bank.views import bp as bank_bp

@@ -83,6 +83,8 @@ def register_commands(app: Flask) -> None:
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
     app.cli.add_command(jobs_group)
+    from quizzes.contests.cli import contests_group
+    app.cli.add_command(contests_group)
     from quizzes.cli import quizzes_group
     app.cli.add_command(quizzes_group)
 

@@ -87,4 +87,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     bank_demo.load()
     from quizzes import demo as quizzes_demo
     quizzes_demo.load()
+    from quizzes.contests import demo as contests_demo
+    contests_demo.load()
     return shown
