@@ -41,7 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
+    import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
+    import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
@@ -90,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
     from courses.views import bp as courses_bp
     app.register_blueprint(courses_bp)
     app.register_blueprint(teach_bp)
+    from courses.certificates.views import bp as certificates_bp
+    app.register_blueprint(certificates_bp)
 
 
 def _register_errors(app: Flask) -> None:

@@ -91,4 +91,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     quizzes_demo.load()
     from quizzes.contests import demo as contests_demo
     contests_demo.load()
+    from courses.certificates import demo as certificates_demo
+    certificates_demo.load()
     return shown
