@@ -43,6 +43,7 @@ def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
+    import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401

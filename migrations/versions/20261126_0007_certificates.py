@@ -4,7 +4,7 @@ At most one live certificate per (user, course): a partial unique index (revoked
 supported by SQLite and PostgreSQL alike.
 
 Revision ID: 0007_certificates
-Revises: 0011_contests
+Revises: 0004_accounts
 Create Date: 2026-11-26 11:16:11.646515
 """
 from alembic import op
@@ -13,7 +13,7 @@ import elearn.db
 
 
 revision = '0007_certificates'
-down_revision = '0011_contests'
+down_revision = '0004_accounts'
 branch_labels = None
 depends_on = None
 
