@@ -88,6 +88,10 @@ def _register_blueprints(app: Flask) -> None:
     from quizzes.formats.views import bp as formats_bp
     app.register_blueprint(formats_bp)
 
+    from courses.teach import bp as teach_bp
+    from courses.views import bp as courses_bp
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(teach_bp)
     from courses.certificates.views import bp as certificates_bp
     app.register_blueprint(certificates_bp)
 
