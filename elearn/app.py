@@ -41,10 +41,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
+    import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
+    import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
+    import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
 
 
@@ -72,9 +75,11 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
     from elearn.reports.views import bp as stats_bp
+    from quizzes.contests.manage_views import bp as contest_admin_bp
+    from quizzes.contests.views import bp as contests_bp
     from quizzes.views import bp as quizzes_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
         app.register_blueprint(bp)
 
     from quizzes.bank.views import bp as bank_bp
@@ -82,6 +87,13 @@ def _register_blueprints(app: Flask) -> None:
 
     from quizzes.formats.views import bp as formats_bp
     app.register_blueprint(formats_bp)
+
+    from courses.teach import bp as teach_bp
+    from courses.views import bp as courses_bp
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(teach_bp)
+    from courses.certificates.views import bp as certificates_bp
+    app.register_blueprint(certificates_bp)
 
 
 def _register_errors(app: Flask) -> None:

@@ -83,11 +83,21 @@ def register_commands(app: Flask) -> None:
     from elearn.units.cli import units_group
     app.cli.add_command(units_group)
     app.cli.add_command(jobs_group)
+    from quizzes.contests.cli import contests_group
+    app.cli.add_command(contests_group)
     from quizzes.cli import quizzes_group
     app.cli.add_command(quizzes_group)
+
+    from elearn.accounts.cli import users_group
+    app.cli.add_command(users_group)
 
     from quizzes.formats.cli import questions_group
     app.cli.add_command(questions_group)
 
     from elearn.reports.cli import stats_group
     app.cli.add_command(stats_group)
+
+    from courses.cli import courses_group
+    app.cli.add_command(courses_group)
+    from courses.certificates.cli import certificates_group
+    app.cli.add_command(certificates_group)

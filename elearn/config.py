@@ -55,6 +55,9 @@ def load_config(instance_path: Path) -> dict:
         "JOB_THREADS": int(os.environ.get("ELEARN_JOB_THREADS", "1")),
         "UPLOAD_DIR": os.environ.get("ELEARN_UPLOAD_DIR", str(instance_path / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELEARN_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "IMPORT_MAX_ROWS": int(os.environ.get("ELEARN_IMPORT_MAX_ROWS", "200000")),
+        "IMPORT_MAX_MB": int(os.environ.get("ELEARN_IMPORT_MAX_MB", "20")),
+        "HANDOUT_HOURS": int(os.environ.get("ELEARN_HANDOUT_HOURS", "72")),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -68,4 +71,7 @@ def load_config(instance_path: Path) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
+        # Public contest registration (and return with phone + personal code), per client address and per phone.
+        "CONTEST_REGISTER_LIMIT_PER_ADDRESS": os.environ.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
+        "CONTEST_REGISTER_LIMIT_PER_PHONE": os.environ.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
     }

@@ -28,6 +28,7 @@ BOM = "\ufeff"
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
 # Google Sheets: '=1+1', '+cmd|...', '-2+3', '@SUM(...)', and tab / CR tricks that hide them.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)
 CSV_CHUNK = 64 * 1024
 _VN_OFFSET = timedelta(hours=7)
 KINDS = ("text", "int", "number", "date", "datetime")
@@ -38,7 +39,8 @@ class Column:
     """One column: its header, the kind of its values, and its width in characters (XLSX).
 
     ``kind``: ``text`` (str, neutralized), ``int``, ``number`` (float, ``decimals`` shown),
-    ``date`` (date or aware datetime, shown dd/mm/yyyy), ``datetime`` (dd/mm/yyyy hh:mm).
+    ``date`` (date, aware datetime, or a day already local as 'yyyy-mm-dd' text; shown dd/mm/yyyy),
+    ``datetime`` (dd/mm/yyyy hh:mm).
     """
 
     header: str
@@ -68,7 +70,9 @@ def local_datetime(value: datetime) -> datetime:
     return value + _VN_OFFSET
 
 
-def _date_text(value: date | datetime) -> str:
+def _date_text(value: date | datetime | str) -> str:
+    if isinstance(value, str):  # 'yyyy-mm-dd'
+        return f"{value[8:10]}/{value[5:7]}/{value[:4]}"
     if isinstance(value, datetime):
         value = local_datetime(value)
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
@@ -80,9 +84,12 @@ def _datetime_text(value: datetime) -> str:
 
 
 def _text_cell(value: Any) -> str:
+    # neutralize(), inlined: this runs for every text cell of a million-row export
     if value is None:
         return ""
-    return neutralize(value if isinstance(value, str) else str(value))
+    if value.__class__ is not str:
+        value = str(value)
+    return "'" + value if value[:1] in _FORMULA_FIRST else value
 
 
 def _csv_formatter(column: Column) -> Callable[[Any], str]:
@@ -217,7 +224,9 @@ def _xlsx_writer(sheet, column: Column, fmt) -> Callable[[int, int, Any], Any]:
         return lambda r, c, v: sheet.write_number(r, c, v, fmt)
 
     def write_date(r, c, v):
-        if isinstance(v, datetime):
+        if isinstance(v, str):
+            v = date.fromisoformat(v)
+        elif isinstance(v, datetime):
             v = local_datetime(v)
             if column.kind == "date":
                 v = v.date()

@@ -14,7 +14,7 @@ complete a course item, but never takes a completion back.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from courses.progress import complete_item, get_progress
 from elearn import audit, db
@@ -50,8 +50,8 @@ def _totals(attempt: QuizAttempt) -> None:
 
 
 def grade_attempt(attempt: QuizAttempt) -> None:
-    """Score every answer of ``attempt`` against its key. Plain rows in, one executemany out:
-    grading runs on every submission, and ORM objects for 30 questions cost more than the grading."""
+    """Score every answer of ``attempt`` against its key. Plain rows in, one UPDATE out: grading
+    runs on every submission, and ORM objects for 30 questions cost more than the grading."""
     key = func.coalesce(AttemptQuestion.graded_version_id, AttemptQuestion.version_id)
     rows = db.session.execute(
         select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.points,
@@ -62,8 +62,13 @@ def grade_attempt(attempt: QuizAttempt) -> None:
     for row in rows:
         fraction = _fraction(row.kind, row.data, row.response)
         scores.append({"id": row.id, "fraction": fraction, "score": round(fraction * row.points, 7)})
-    if scores:
-        db.session.execute(update(AttemptQuestion), scores)  # by primary key, one executemany
+    if scores:  # one statement, one round trip (an executemany is one per row on PostgreSQL)
+        ids = [s["id"] for s in scores]
+        db.session.execute(
+            update(AttemptQuestion).where(AttemptQuestion.id.in_(ids))
+            .values(fraction=case({s["id"]: s["fraction"] for s in scores}, value=AttemptQuestion.id),
+                    score=case({s["id"]: s["score"] for s in scores}, value=AttemptQuestion.id))
+            .execution_options(synchronize_session=False))
     for obj in list(db.session.identity_map.values()):  # loaded copies are stale now
         if isinstance(obj, AttemptQuestion) and obj.attempt_id == attempt.id:
             db.session.expire(obj)

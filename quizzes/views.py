@@ -11,7 +11,9 @@ import secrets
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
+from courses import services as courses
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Permission, requires
@@ -23,6 +25,15 @@ from quizzes.models import AttemptState
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", template_folder="templates", static_folder="static",
                static_url_path="/static/quizzes")
+
+
+@bp.app_template_global()
+def url_if_any(endpoint: str, **values) -> str | None:
+    """A link to another domain's page when that page exists (the course page, its editor)."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
 
 
 @bp.get("/item/<int:item_id>")
@@ -181,7 +192,10 @@ def review(attempt_id: int):
                      "right": kind.right_answer_html(key.data) if show else "",
                      "feedback": kind.response_feedback(key.data, row.response) if show else [],
                      "answer": kind.response_text(shown.data, row.response)})
-    return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz, rows=rows, show=show)
+    enrollment = courses.get_enrollment(attempt.user, services.course_of(attempt.quiz))
+    return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz, rows=rows, show=show,
+                           course=services.course_of(attempt.quiz),
+                           course_done=enrollment is not None and enrollment.completed_at is not None)
 
 
 from quizzes import trainer_views  # noqa: E402,F401  (trainer pages on this blueprint)

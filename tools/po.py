@@ -40,12 +40,13 @@ def po_path(package_dir: Path) -> Path:
 
 def load(path: Path) -> Catalog:
     if not path.exists():
-        return Catalog(locale="vi", fuzzy=False)  # a fuzzy header would make pybabel skip the catalog
+        return Catalog(locale="vi", fuzzy=False)  # a fuzzy header makes pybabel skip the whole catalog
     with path.open("rb") as f:
         return read_po(f, locale="vi")
 
 
 def save(path: Path, catalog: Catalog) -> None:
+    catalog.fuzzy = False  # a header marked fuzzy makes `pybabel compile` skip the whole catalog
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write_po(f, catalog, width=100, omit_header=False, ignore_obsolete=True)

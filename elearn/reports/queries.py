@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import astuple, dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, and_, case, cast, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
 from elearn import cache, db
@@ -131,10 +131,25 @@ def _counts_by_unit(f: StatsFilter, now: datetime | None = None) -> dict[int, Co
     return out
 
 
-def subtree_units(f: StatsFilter) -> list[OrgUnit]:
+@dataclass(slots=True)
+class UnitRow:
+    """A unit as the reports need it: plain values, no ORM identity (a province has thousands)."""
+
+    id: int
+    parent_id: int | None
+    code: str
+    name: str
+    path: str
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+
+def subtree_units(f: StatsFilter) -> list[UnitRow]:
     """The filter's unit and everything below it, in tree order (within the scope)."""
-    return sort_tree(list(db.session.scalars(
-        select(OrgUnit).where(subtree_of(f.scope_path), subtree_of(f.unit.path)))))
+    return sort_tree([UnitRow(*row) for row in db.session.execute(
+        select(O.id, O.parent_id, O.code, O.name, O.path).where(subtree_of(f.scope_path), subtree_of(f.unit.path)))])
 
 
 def ancestor_names(unit: OrgUnit) -> list[str]:
@@ -147,13 +162,13 @@ def ancestor_names(unit: OrgUnit) -> list[str]:
 class UnitFigures:
     """A unit with its own cadres' figures and its whole subtree's."""
 
-    unit: OrgUnit
+    unit: UnitRow
     own: Counts = field(default_factory=Counts)
     total: Counts = field(default_factory=Counts)
     has_children: bool = False
 
 
-def roll_up(units: list[OrgUnit], by_unit: dict[int, Counts]) -> dict[int, UnitFigures]:
+def roll_up(units: list[UnitRow], by_unit: dict[int, Counts]) -> dict[int, UnitFigures]:
     figures = {u.id: UnitFigures(u) for u in units}
     for u in units:
         if u.parent_id in figures:
@@ -169,11 +184,15 @@ def roll_up(units: list[OrgUnit], by_unit: dict[int, Counts]) -> dict[int, UnitF
 
 
 def completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
-    """(yyyy-mm-dd in Vietnam time, completions) for the filter's cohort."""
-    if db.engine().dialect.name == "sqlite":
-        day = func.strftime("%Y-%m-%d", E.completed_at, "+7 hours")
-    else:
-        day = func.to_char(E.completed_at + func.make_interval(0, 0, 0, 0, 7), "YYYY-MM-DD")
+    """(yyyy-mm-dd in Vietnam time, completions) for the filter's cohort; cached like the counts."""
+    if f.start is None and f.end is None:
+        key = "days:" + f.scope_path + ":" + f.unit.path + ":" + ",".join(str(i) for i in sorted(f.course_ids))
+        return cache.cached("stats", key, lambda: _completions_by_day(f), timeout=CACHE_SECONDS)
+    return _completions_by_day(f)
+
+
+def _completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
+    day = local_day(E.completed_at)
     stmt = scoped_enrollments(f, day.label("day"), func.count(E.id)).where(
         E.completed_at.is_not(None)).group_by(day).order_by(day)
     return [(d, n) for d, n in db.session.execute(stmt)]
@@ -181,16 +200,16 @@ def completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
 
 @dataclass(slots=True)
 class DetailRow:
-    unit: OrgUnit
+    unit: UnitRow | OrgUnit
     user_id: int
     username: str
     full_name: str
     position: str
     course_id: int
     course_title: str
-    enrolled_on: date            # local (Vietnam) dates: what reports show
-    due_on: date | None
-    completed_on: date | None
+    enrolled_on: str             # local (Vietnam) days as yyyy-mm-dd: what reports show
+    due_on: str | None
+    completed_on: str | None
     progress: float | None = None      # percent of required items done
     best_score: float | None = None    # best quiz score of the course, percent
     passed: bool | None = None         # every quiz of the course passed; None if it has none
@@ -198,15 +217,11 @@ class DetailRow:
 
 
 def local_day(column):
-    """SQL: the Vietnam-time calendar day of a UTC timestamp column. Reading days, not
-    datetimes, spares a million rows their datetime parsing and time-zone arithmetic."""
+    """SQL: the Vietnam-time calendar day of a UTC timestamp column as 'yyyy-mm-dd'. Reading
+    days as text spares a million rows their datetime parsing and time-zone arithmetic."""
     if db.engine().dialect.name == "sqlite":
         return func.date(column, "+7 hours")
-    return cast(column + func.make_interval(0, 0, 0, 0, 7), Date)
-
-
-def _day(value) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
+    return func.to_char(column + func.make_interval(0, 0, 0, 0, 7), "YYYY-MM-DD")
 
 
 def course_item_counts(course_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -258,8 +273,7 @@ def _complete(f: StatsFilter, rows: list[DetailRow], unit_ids: list[int],
 
 
 def _rows(units: dict[int, OrgUnit], result) -> list[DetailRow]:
-    return [DetailRow(units[unit_id], uid, username, name, position, cid, title, _day(enrolled), _day(due),
-                      _day(completed))
+    return [DetailRow(units[unit_id], uid, username, name, position, cid, title, enrolled, due, completed)
             for unit_id, uid, username, name, position, cid, title, enrolled, due, completed, _ in result]
 
 

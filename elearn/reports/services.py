@@ -3,6 +3,7 @@ cadres directly in the unit (the bottom of the drill-down)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -47,4 +48,9 @@ def cadres(f: StatsFilter, behind: bool = False, page: int = 1) -> tuple[list[qu
     page = max(page, 1)
     rows = queries.unit_detail(f, f.unit, queries.course_item_counts(f.course_ids), behind=behind,
                                limit=CADRES_PER_PAGE + 1, offset=(page - 1) * CADRES_PER_PAGE)
-    return rows[:CADRES_PER_PAGE], len(rows) > CADRES_PER_PAGE
+    has_more = len(rows) > CADRES_PER_PAGE
+    rows = rows[:CADRES_PER_PAGE]
+    for r in rows:  # days for the page's |date filter
+        r.enrolled_on, r.due_on, r.completed_on = (
+            date.fromisoformat(d) if d else None for d in (r.enrolled_on, r.due_on, r.completed_on))
+    return rows, has_more

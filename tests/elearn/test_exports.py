@@ -98,3 +98,11 @@ def test_csv_response_streams_with_utf8_filename(app):
     assert response.is_streamed
     assert "filename*=UTF-8''th%E1%BB%91ng%20k%C3%AA.csv" in response.headers["Content-Disposition"]
     assert read_csv(b"".join(response.response))[1][0] == "A"
+
+
+def test_local_days_as_iso_text(tmp_path):
+    columns = [Column("Ngày", "date")]
+    assert read_csv(b"".join(iter_csv(columns, [("2023-03-15",)])))[1] == ["15/03/2023"]
+    path = tmp_path / "d.xlsx"
+    write_xlsx(path, columns, [("2023-03-15",)])
+    assert openpyxl.load_workbook(path).active["A2"].value == datetime(2023, 3, 15)

@@ -51,6 +51,7 @@ def test_take_a_quiz_without_javascript(app, client, login):
     assert attempt.state == AttemptState.FINISHED and attempt.score == 2
     review = client.get(url + "/review").get_data(as_text=True)
     assert "Giải thích 1" in review and "66.7%" in review
+    assert "Bạn đã hoàn thành khóa học" in review  # the quiz was the course's one required item
     # A replayed submission (same key) writes nothing and shows the same result.
     client.post(url + "/submit", data={"submit_key": key})
     again = _attempt_of(cadre)

@@ -1,0 +1,1 @@
+"""Online knowledge contests: timed rounds, public entry, prediction tie-break, unit rankings."""

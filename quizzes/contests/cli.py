@@ -1,0 +1,125 @@
+"""``elearn contests``: list contests, see and publish a closed round's results, export them."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from elearn import db
+
+
+@click.group("contests", help="Online knowledge contests.")
+def contests_group():
+    pass
+
+
+def _round(round_id: int):
+    from quizzes.contests.models import ContestRound
+
+    r = db.session.get(ContestRound, round_id)
+    if r is None:
+        raise click.ClickException(f"no round {round_id}")
+    return r
+
+
+@contests_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def list_contests(as_json):
+    from sqlalchemy import select
+
+    from elearn.cli import echo_json
+    from quizzes.contests.models import Contest
+    from quizzes.contests.services import round_state
+
+    contests = db.session.scalars(select(Contest).order_by(Contest.starts_at)).all()
+    rows = [{"id": c.id, "title": c.title, "status": c.status.value,
+             "rounds": [{"id": r.id, "number": r.number, "state": round_state(r),
+                         "opens_at": r.opens_at, "closes_at": r.closes_at, "published": r.published_at is not None}
+                        for r in c.rounds]} for c in contests]
+    if as_json:
+        echo_json(rows)
+        return
+    for c in rows:
+        click.echo(f"{c['id']:>4}  {c['title']}  [{c['status']}]")
+        for r in c["rounds"]:
+            click.echo(f"        round {r['number']} (id {r['id']}): {r['state']}"
+                       f"{', results published' if r['published'] else ''}")
+
+
+@contests_group.command("results")
+@click.argument("round_id", type=int)
+@click.option("--top", default=20, show_default=True, help="How many ranks to print.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def results(round_id, top, as_json):
+    """Ranking of a closed round (refused while it is open)."""
+    from elearn.cli import echo_json
+    from quizzes.contests.ranking import rank_round
+    from quizzes.contests.services import ContestError, require_closed
+
+    r = _round(round_id)
+    try:
+        require_closed(r)
+    except ContestError as error:
+        raise click.ClickException(str(error)) from None
+    ranking = rank_round(r)
+    data = {"entries": ranking.entries, "entrants": ranking.entrants, "all_correct": ranking.all_correct,
+            "actual": ranking.actual,
+            "top": [{"rank": x.rank, "entry_id": x.entry_id, "correct": x.correct, "prediction": x.prediction,
+                     "seconds": x.duration_ms / 1000} for x in ranking.rows[:top]]}
+    if as_json:
+        echo_json(data)
+        return
+    click.echo(f"entries {data['entries']}, entrants {data['entrants']}, all correct {data['all_correct']}, "
+               f"actual value {data['actual']}")
+    for x in data["top"]:
+        click.echo(f"{x['rank']:>6}  entry {x['entry_id']:<8} correct {x['correct']:<3} "
+                   f"prediction {x['prediction']:<8} {x['seconds']:.1f} s")
+
+
+@contests_group.command("publish")
+@click.argument("round_id", type=int)
+@click.option("--by", "username", required=True, help="The organiser publishing (recorded in the audit log).")
+@with_appcontext
+def publish(round_id, username):
+    """Publish a closed round's results and prize list."""
+    from elearn.accounts.services import find_user
+    from quizzes.contests.services import ContestError, can_manage, publish_results
+
+    db.set_write_intent(True)
+    r = _round(round_id)
+    user = find_user(username)
+    if user is None or not can_manage(r.contest, user):
+        raise click.ClickException(f"{username} does not organise this contest")
+    try:
+        publish_results(r, user)
+    except ContestError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"published: {len(r.prizes)} prizes, actual value {r.actual_value}")
+
+
+@contests_group.command("export")
+@click.argument("round_id", type=int)
+@click.option("--table", type=click.Choice(["ranking", "units"]), default="ranking", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="xlsx", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+@with_appcontext
+def export(round_id, table, fmt, output):
+    """Export a closed round's ranking or unit participation."""
+    from elearn import audit
+    from elearn.exports import write_csv, write_xlsx
+    from quizzes.contests import exports
+    from quizzes.contests.services import ContestError
+
+    db.set_write_intent(True)
+    r = _round(round_id)
+    try:
+        columns, rows = (exports.ranking_table if table == "ranking" else exports.units_table)(r)
+    except ContestError as error:
+        raise click.ClickException(str(error)) from None
+    count = (write_csv if fmt == "csv" else write_xlsx)(output, columns, rows)
+    audit.record("contest.export", target=f"round:{r.id}", table=table, format=fmt, via="cli")
+    db.session.commit()
+    click.echo(f"{count} rows written to {output}")

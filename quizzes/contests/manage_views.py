@@ -1,0 +1,207 @@
+"""Organiser pages: contests, rounds, results, prize lists and exports.
+
+Every route needs MANAGE_CONTESTS; each contest is then checked against the user
+(its organiser, or an admin): someone else's contest is a 404.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from elearn import audit, db
+from elearn.exports import csv_response, xlsx_response
+from elearn.models import OrgUnit
+from elearn.permissions import Permission, requires
+from quizzes.bank.models import QuestionCategory
+from quizzes.contests import exports, services
+from quizzes.contests.forms import ActionForm, ContestForm, RoundForm, to_local_naive
+from quizzes.contests.models import Contest, ContestEntrant, ContestRound
+from quizzes.contests.ranking import rank_round, unit_participation
+from quizzes.contests.services import ContestError
+
+bp = Blueprint("contest_admin", __name__, url_prefix="/contests/manage", template_folder="templates")
+PAGE = 100
+
+
+def _contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None or not services.can_manage(contest, current_user):
+        abort(404)
+    return contest
+
+
+def _round(contest_id: int, round_id: int) -> ContestRound:
+    contest = _contest(contest_id)
+    r = db.session.get(ContestRound, round_id)
+    if r is None or r.contest_id != contest.id:
+        abort(404)
+    return r
+
+
+@bp.get("/")
+@requires(Permission.MANAGE_CONTESTS)
+def index():
+    return render_template("contests/manage/index.html", contests=services.managed_contests(current_user),
+                           state=services.round_state)
+
+
+def parse_unit_sizes(text: str) -> dict[OrgUnit, int]:
+    """'CODE = 120' per line; a clear message names the first bad line."""
+    sizes: dict[OrgUnit, int] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        code, sep, count = line.partition("=")
+        unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code.strip())) if sep else None
+        if unit is None or not count.strip().isdigit():
+            raise ContestError(_("Member counts, line %(n)d: write a unit code, '=' and a number.", n=number))
+        sizes[unit] = int(count.strip())
+    return sizes
+
+
+def _sizes_text(contest: Contest) -> str:
+    return "\n".join(f"{s.unit.code} = {s.members}" for s in services.unit_sizes(contest))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<int:contest_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_CONTESTS)
+def edit(contest_id: int | None = None):
+    contest = _contest(contest_id) if contest_id else None
+    form = ContestForm(obj=contest)
+    if request.method == "GET":
+        if contest is None:
+            form.allow_public.data, form.min_age.data, form.entries_per_round.data = True, 16, 1
+            form.prizes_first.data, form.prizes_second.data, form.prizes_third.data = 1, 2, 3
+            form.prizes_consolation.data = 10
+        else:
+            form.starts_at.data, form.ends_at.data = to_local_naive(contest.starts_at), to_local_naive(contest.ends_at)
+            form.status.data, form.counted_entry.data = contest.status.value, contest.counted_entry.value
+            form.prediction_kind.data = contest.prediction_kind.value
+            form.unit_sizes.data = _sizes_text(contest)
+    if form.validate_on_submit():
+        try:
+            sizes = parse_unit_sizes(form.unit_sizes.data)
+            if contest is None:
+                contest = services.create_contest(current_user, form.values())
+            else:
+                services.update_contest(contest, current_user, form.values())
+            services.set_unit_sizes(contest, current_user, sizes)
+        except ContestError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The contest has been saved."), "success")
+            return redirect(url_for(".contest", contest_id=contest.id))
+    return render_template("contests/manage/contest_form.html", form=form, contest=contest)
+
+
+@bp.get("/<int:contest_id>")
+@requires(Permission.MANAGE_CONTESTS)
+def contest(contest_id: int):
+    contest = _contest(contest_id)
+    return render_template("contests/manage/contest.html", contest=contest, state=services.round_state)
+
+
+def _category_choices() -> list[SelectChoice]:
+    categories = db.session.scalars(select(QuestionCategory).order_by(QuestionCategory.path)).all()
+    by_id = {c.id: c for c in categories}
+
+    def label(c: QuestionCategory) -> str:
+        ids = [int(x) for x in c.path.strip("/").split("/") if x]
+        return " / ".join(by_id[i].name for i in ids if i in by_id) or c.name
+
+    return [SelectChoice(c.id, label(c)) for c in sorted(categories, key=label)]
+
+
+@bp.route("/<int:contest_id>/rounds/new", methods=["GET", "POST"])
+@bp.route("/<int:contest_id>/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_CONTESTS)
+def edit_round(contest_id: int, round_id: int | None = None):
+    contest = _contest(contest_id)
+    r = _round(contest_id, round_id) if round_id else None
+    form = RoundForm(obj=r)
+    form.category_ids.choices = _category_choices()
+    if request.method == "GET":
+        if r is None:
+            form.question_count.data, form.time_limit_minutes.data = 20, 10
+        else:
+            form.opens_at.data, form.closes_at.data = to_local_naive(r.opens_at), to_local_naive(r.closes_at)
+    if form.validate_on_submit():
+        try:
+            if r is None:
+                r = services.add_round(contest, current_user, form.values())
+            else:
+                services.update_round(r, current_user, form.values())
+        except ContestError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The round has been saved."), "success")
+            return redirect(url_for(".contest", contest_id=contest.id))
+    return render_template("contests/manage/round_form.html", form=form, contest=contest, round=r)
+
+
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/results")
+@requires(Permission.MANAGE_CONTESTS)
+def results(contest_id: int, round_id: int):
+    r = _round(contest_id, round_id)
+    try:
+        services.require_closed(r)
+    except ContestError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".contest", contest_id=contest_id))
+    ranking = rank_round(r)
+    page = max(1, request.args.get("page", 1, type=int))
+    shown = ranking.rows[(page - 1) * PAGE: page * PAGE]
+    people = {e.id: e for e in db.session.scalars(
+        select(ContestEntrant).where(ContestEntrant.id.in_([row.entrant_id for row in shown] or [0])))}
+    plan = services.prize_plan(r.contest)
+    return render_template("contests/manage/results.html", contest=r.contest, round=r, ranking=ranking,
+                           shown=shown, people=people, page=page, pages=max(1, -(-len(ranking.rows) // PAGE)),
+                           prize_of=lambda rank: plan[rank - 1] if rank <= len(plan) else None,
+                           units=unit_participation(r), form=ActionForm())
+
+
+@bp.post("/<int:contest_id>/rounds/<int:round_id>/publish")
+@requires(Permission.MANAGE_CONTESTS)
+def publish(contest_id: int, round_id: int):
+    r = _round(contest_id, round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("withdraw"):
+            services.withdraw_results(r, current_user)
+        else:
+            services.publish_results(r, current_user)
+    except ContestError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".contest", contest_id=contest_id))
+    db.session.commit()
+    flash(_("The results have been withdrawn.") if request.form.get("withdraw")
+          else _("The results and the prize list have been published."), "success")
+    return redirect(url_for(".results", contest_id=contest_id, round_id=round_id))
+
+
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/<any(ranking, units):table>.<any(csv, xlsx):fmt>")
+@requires(Permission.MANAGE_CONTESTS)
+@db.writes  # the export is recorded in the audit log
+def export(contest_id: int, round_id: int, table: str, fmt: str):
+    r = _round(contest_id, round_id)
+    try:
+        columns, rows = (exports.ranking_table if table == "ranking" else exports.units_table)(r)
+    except ContestError:
+        abort(404)  # an open round has no ranking to export
+    audit.record("contest.export", target=f"round:{r.id}", table=table, format=fmt)
+    db.session.commit()
+    name = f"contest-{r.contest_id}-round-{r.number}-{table}.{fmt}"
+    if fmt == "csv":
+        return csv_response(name, columns, rows)
+    return xlsx_response(name, columns, rows, sheet_name=_("Ranking") if table == "ranking" else _("Units"),
+                         title_rows=[r.contest.title, _("Round %(n)d", n=r.number)])

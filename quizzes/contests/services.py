@@ -1,0 +1,395 @@
+"""Contest rules: setting up contests and rounds, drawing and grading entries, publishing results.
+
+Services flush, never commit. Every change of rules or results is written to the audit log.
+Time is the server's: ``started_at``, ``deadline`` and ``submitted_at`` never come from the client.
+"""
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from elearn import audit, db
+from elearn.db import utcnow
+from elearn.html import sanitize_html
+from elearn.models import OrgUnit, User, subtree_of
+from elearn.permissions import Role
+from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
+from quizzes.bank.types import InvalidResponse, get_type
+from quizzes.contests.models import (
+    RANKING_ORDERS, Contest, ContestEntrant, ContestEntry, ContestPrize, ContestRound, ContestStatus,
+    ContestUnitSize, CountedEntry, PredictionKind, PrizeKind,
+)
+
+MIN_QUESTIONS, MAX_QUESTIONS = 10, 35
+MAX_PREDICTION = 10_000_000
+GRACE = timedelta(seconds=20)  # network delay allowed after the deadline, never more
+CONTEST_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+
+class ContestError(ValueError):
+    """A contest rule was broken; the message is shown to the user."""
+
+
+def _rng() -> random.Random:
+    return random.SystemRandom()
+
+
+# --- contests and rounds ---------------------------------------------------------------------
+
+CONTEST_FIELDS = ("title", "rules_html", "organiser_name", "starts_at", "ends_at", "status", "allow_public",
+                  "min_age", "entries_per_round", "counted_entry", "prediction_kind", "ranking_order",
+                  "prizes_first", "prizes_second", "prizes_third", "prizes_consolation", "unit_depth")
+ROUND_FIELDS = ("title", "opens_at", "closes_at", "question_count", "time_limit_minutes", "category_ids")
+DRAW_FIELDS = ("question_count", "time_limit_minutes", "category_ids")
+
+
+def _apply(obj, values: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, list]:
+    changes = {}
+    for name in allowed:
+        if name in values and getattr(obj, name) != values[name]:
+            before = getattr(obj, name)
+            setattr(obj, name, values[name])
+            changes[name] = [_plain(before), _plain(values[name])]
+    return changes
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+def _check_contest(c: Contest) -> None:
+    if not (c.title or "").strip():
+        raise ContestError(_("The title is required."))
+    if c.ends_at <= c.starts_at:
+        raise ContestError(_("The contest must end after it starts."))
+    if c.ranking_order not in RANKING_ORDERS:
+        raise ContestError(_("Unknown ranking order."))
+    counts = (c.entries_per_round, c.prizes_first, c.prizes_second, c.prizes_third, c.prizes_consolation)
+    if any(n is None or n < 0 or n > 10_000 for n in counts) or not 0 <= c.min_age <= 100:
+        raise ContestError(_("Counts and ages must be between 0 and 10,000."))
+    if not 0 <= c.unit_depth <= 3:
+        raise ContestError(_("The unit level is not valid."))
+
+
+CONTEST_DEFAULTS = {"organiser_name": "", "status": ContestStatus.DRAFT, "allow_public": True, "min_age": 16,
+                    "entries_per_round": 1, "counted_entry": CountedEntry.BEST,
+                    "prediction_kind": PredictionKind.ALL_CORRECT, "ranking_order": RANKING_ORDERS[0],
+                    "prizes_first": 1, "prizes_second": 2, "prizes_third": 3, "prizes_consolation": 10,
+                    "unit_depth": 1}
+
+
+def create_contest(actor: User, values: dict[str, Any]) -> Contest:
+    values = {**CONTEST_DEFAULTS, **values, "rules_html": sanitize_html(values.get("rules_html"))}
+    contest = Contest(organiser_id=actor.id, title="", starts_at=values["starts_at"], ends_at=values["ends_at"])
+    _apply(contest, values, CONTEST_FIELDS)
+    contest.title = contest.title.strip()
+    _check_contest(contest)
+    db.session.add(contest)
+    db.session.flush()
+    audit.record("contest.create", target=f"contest:{contest.id}", actor=actor, title=contest.title)
+    return contest
+
+
+def update_contest(contest: Contest, actor: User, values: dict[str, Any]) -> None:
+    if "rules_html" in values:
+        values = dict(values, rules_html=sanitize_html(values["rules_html"]))
+    if _has_results(contest) and any(
+            k in values and getattr(contest, k) != values[k]
+            for k in ("counted_entry", "prediction_kind", "ranking_order")):
+        raise ContestError(_("Results have been published: the ranking rules can no longer change."))
+    changes = _apply(contest, values, CONTEST_FIELDS)
+    _check_contest(contest)
+    if changes:
+        audit.record("contest.update", target=f"contest:{contest.id}", actor=actor, changes=changes)
+    db.session.flush()
+
+
+def _has_results(contest: Contest) -> bool:
+    return any(r.published_at is not None for r in contest.rounds)
+
+
+def set_unit_sizes(contest: Contest, actor: User, sizes: dict[OrgUnit, int]) -> None:
+    """Replace the configured member counts (units not listed count their active accounts)."""
+    if any(n <= 0 or n > 10_000_000 for n in sizes.values()):
+        raise ContestError(_("A member count must be a positive number."))
+    before = {s.unit.code: s.members for s in db.session.scalars(
+        select(ContestUnitSize).where(ContestUnitSize.contest_id == contest.id))}
+    after = {u.code: n for u, n in sizes.items()}
+    if before == after:
+        return
+    db.session.execute(delete(ContestUnitSize).where(ContestUnitSize.contest_id == contest.id))
+    db.session.add_all(ContestUnitSize(contest_id=contest.id, unit_id=u.id, members=n) for u, n in sizes.items())
+    audit.record("contest.unit_sizes", target=f"contest:{contest.id}", actor=actor, before=before, after=after)
+    db.session.flush()
+
+
+def unit_sizes(contest: Contest) -> list[ContestUnitSize]:
+    return list(db.session.scalars(select(ContestUnitSize).where(ContestUnitSize.contest_id == contest.id)))
+
+
+def _check_round(r: ContestRound, contest: Contest) -> None:
+    if r.closes_at <= r.opens_at:
+        raise ContestError(_("A round must close after it opens."))
+    if r.opens_at < contest.starts_at or r.closes_at > contest.ends_at:
+        raise ContestError(_("A round must lie within the contest's period."))
+    if not MIN_QUESTIONS <= r.question_count <= MAX_QUESTIONS:
+        raise ContestError(_("A round draws between %(a)d and %(b)d questions.", a=MIN_QUESTIONS, b=MAX_QUESTIONS))
+    if not 1 <= r.time_limit_minutes <= 180:
+        raise ContestError(_("The time limit must be between 1 and 180 minutes."))
+    available = len(question_pool(r.category_ids))
+    if available < r.question_count:
+        raise ContestError(_("The chosen categories hold %(n)d single or multiple choice questions; "
+                             "the round needs %(k)d.", n=available, k=r.question_count))
+    for other in contest.rounds:
+        if other is not r and other.opens_at < r.closes_at and r.opens_at < other.closes_at:
+            raise ContestError(_("Rounds of a contest must not overlap."))
+
+
+def add_round(contest: Contest, actor: User, values: dict[str, Any]) -> ContestRound:
+    values = {"title": "", "question_count": 20, "time_limit_minutes": 10, **values}
+    number = max((r.number for r in contest.rounds), default=0) + 1
+    with db.session.no_autoflush:  # nothing is written before the checks passed
+        r = ContestRound(number=number, opens_at=values["opens_at"], closes_at=values["closes_at"])
+        contest.rounds.append(r)
+        _apply(r, values, ROUND_FIELDS)
+    _check_round(r, contest)
+    db.session.flush()
+    audit.record("contest.round.create", target=f"round:{r.id}", actor=actor, contest=contest.id, number=number)
+    return r
+
+
+def update_round(r: ContestRound, actor: User, values: dict[str, Any]) -> None:
+    if r.published_at is not None:
+        raise ContestError(_("Results of this round have been published: it can no longer change."))
+    started = db.session.scalar(select(ContestEntry.id).where(ContestEntry.round_id == r.id).limit(1))
+    if started is not None and any(k in values and getattr(r, k) != values[k] for k in DRAW_FIELDS):
+        raise ContestError(_("Entries have started: the questions and the time limit can no longer change."))
+    changes = _apply(r, values, ROUND_FIELDS)
+    _check_round(r, r.contest)
+    if changes:
+        audit.record("contest.round.update", target=f"round:{r.id}", actor=actor, changes=changes)
+    db.session.flush()
+
+
+def round_state(r: ContestRound, now: datetime | None = None) -> str:
+    now = now or utcnow()
+    if now < r.opens_at:
+        return "upcoming"
+    return "open" if now < r.closes_at else "closed"
+
+
+def public_contests() -> list[Contest]:
+    return list(db.session.scalars(select(Contest).where(Contest.status == ContestStatus.PUBLISHED)
+                                   .order_by(Contest.starts_at.desc())))
+
+
+def managed_contests(user: User) -> list[Contest]:
+    stmt = select(Contest).order_by(Contest.starts_at.desc())
+    if not user.has_role(Role.ADMIN):
+        stmt = stmt.where(Contest.organiser_id == user.id)
+    return list(db.session.scalars(stmt))
+
+
+def can_manage(contest: Contest, user: User) -> bool:
+    return contest.organiser_id == user.id or user.has_role(Role.ADMIN)
+
+
+# --- entries ---------------------------------------------------------------------------------
+
+def question_pool(category_ids: list[int]) -> list[tuple[int, int]]:
+    """(question id, current version id) of live single/multiple choice questions in the categories."""
+    paths = list(db.session.scalars(select(QuestionCategory.path).where(QuestionCategory.id.in_(category_ids or [0]))))
+    if not paths:
+        return []
+    where = [subtree_of(p, QuestionCategory.path) for p in paths]
+    stmt = (select(Question.id, Question.current_version_id)
+            .join(QuestionCategory, QuestionCategory.id == Question.category_id)
+            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+            .where(or_(*where), Question.archived.is_(False), QuestionVersion.kind.in_(CONTEST_KINDS))
+            .order_by(Question.id))
+    return list(db.session.execute(stmt))
+
+
+def _draw(r: ContestRound) -> list[dict[str, Any]]:
+    rng = _rng()
+    pool = question_pool(r.category_ids)
+    if len(pool) < r.question_count:
+        raise ContestError(_("This round has too few questions; please tell the organiser."))
+    version_ids = [v for _q, v in rng.sample(pool, r.question_count)]
+    versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
+    return [{"v": vid, "o": get_type(versions[vid].kind).new_order(versions[vid].data, rng)} for vid in version_ids]
+
+
+def open_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None = None) -> ContestEntry | None:
+    """The entrant's entry still running in this round, if any."""
+    now = now or utcnow()
+    entries = db.session.scalars(select(ContestEntry).where(
+        ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id, ContestEntry.submitted_at.is_(None)))
+    return next((e for e in entries if now <= e.deadline + GRACE), None)
+
+
+def entries_used(r: ContestRound, entrant: ContestEntrant) -> int:
+    return db.session.scalar(select(func.count(ContestEntry.id)).where(
+        ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id)) or 0
+
+
+def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None = None) -> ContestEntry:
+    """Start an entry (or return the one still running). The limit holds under concurrency:
+    ``seq`` is unique per entrant and round, so two simultaneous starts cannot share a slot."""
+    now = now or utcnow()
+    if entrant.contest_id != r.contest_id:
+        raise ContestError(_("You are not registered in this contest."))
+    if round_state(r, now) != "open":
+        raise ContestError(_("This round is not open for entries."))
+    limit = r.contest.entries_per_round
+    questions = _draw(r)
+    deadline = min(now + timedelta(minutes=r.time_limit_minutes), r.closes_at)
+    for _attempt in range(5):
+        running = open_entry(r, entrant, now)
+        if running is not None:
+            return running
+        seq = (db.session.scalar(select(func.max(ContestEntry.seq)).where(
+            ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id)) or 0) + 1
+        if limit and seq > limit:
+            raise ContestError(_("You have used all %(n)d entries allowed in this round.", n=limit))
+        entry = ContestEntry(round_id=r.id, entrant_id=entrant.id, seq=seq, started_at=now, deadline=deadline,
+                             questions=questions, answers={})
+        try:
+            with db.session.begin_nested():
+                db.session.add(entry)
+        except IntegrityError:
+            continue  # another request took this seq first: look again
+        return entry
+    raise ContestError(_("Too many entries were started at once; please try again."))
+
+
+_NUMBER = re.compile(r"\d{1,3}(?:([., ])\d{3})?(?:\1\d{3})*|\d+")
+
+
+def parse_prediction(raw: Any) -> int:
+    """A whole number, 0 to MAX_PREDICTION; '1.250' and '1 250' read as 1250 (Vietnamese grouping)."""
+    value = str(raw if raw is not None else "").strip()
+    if not value:
+        raise ContestError(_("Answer the prediction question."))
+    if len(value) > 20 or not value.isascii() or not _NUMBER.fullmatch(value):
+        raise ContestError(_("The prediction must be a whole number, 0 or more."))
+    number = int(re.sub(r"\D", "", value))
+    if number > MAX_PREDICTION:
+        limit = f"{MAX_PREDICTION:,}".replace(",", ".")
+        raise ContestError(_("The prediction cannot exceed %(n)s.", n=limit))
+    return number
+
+
+def submit_entry(entry: ContestEntry, answers: dict[str, list[str]], prediction: Any,
+                 now: datetime | None = None) -> ContestEntry:
+    """Grade and close an entry, once. ``answers`` maps a drawn version id to the choice ids ticked."""
+    now = now or utcnow()
+    if entry.submitted_at is not None:
+        raise ContestError(_("This entry has already been submitted."))
+    if now > entry.deadline + GRACE:
+        raise ContestError(_("The time for this entry ran out; it was not accepted."))
+    guess = parse_prediction(prediction)
+    drawn = {str(q["v"]) for q in entry.questions}
+    if any(key not in drawn for key in answers):
+        raise ContestError(_("The answers do not match the questions of this entry."))
+    versions = {str(v.id): v for v in db.session.scalars(
+        select(QuestionVersion).where(QuestionVersion.id.in_([q["v"] for q in entry.questions])))}
+    cleaned, correct = {}, 0
+    for key in drawn:
+        chosen = answers.get(key)
+        if not chosen:
+            continue
+        version = versions[key]
+        qtype = get_type(version.kind)
+        try:
+            if not isinstance(chosen, list) or (version.kind == QuestionKind.SINGLE and len(chosen) != 1):
+                raise InvalidResponse("shape")
+            response = {"choice": chosen[0]} if version.kind == QuestionKind.SINGLE else {"choices": chosen}
+            cleaned[key] = qtype.clean_response(version.data, response)
+        except InvalidResponse:
+            raise ContestError(_("The answers do not match the questions of this entry.")) from None
+        if _fully_correct(version, qtype.grade(version.data, cleaned[key]), cleaned[key]):
+            correct += 1
+    duration = max(0, int((min(now, entry.deadline) - entry.started_at).total_seconds() * 1000))
+    # Conditional UPDATE: a replayed or double-clicked submit finds submitted_at already set.
+    done = db.session.execute(
+        update(ContestEntry).where(ContestEntry.id == entry.id, ContestEntry.submitted_at.is_(None))
+        .values(submitted_at=now, answers=cleaned, correct=correct, prediction=guess, duration_ms=duration)
+        .execution_options(synchronize_session=False)).rowcount
+    if done != 1:
+        raise ContestError(_("This entry has already been submitted."))
+    db.session.refresh(entry)
+    return entry
+
+
+def _fully_correct(version: QuestionVersion, fraction: float, response: dict[str, Any]) -> bool:
+    """A contest counts a question right only when answered exactly (no partial credit): full marks
+    for one correct choice; for several, exactly the choices that earn points."""
+    if version.kind == QuestionKind.MULTIPLE:
+        right = {c["id"] for c in version.data["choices"] if c.get("fraction", 0) > 0}
+        return set(response.get("choices") or []) == right
+    return fraction >= 1.0 - 1e-6
+
+
+def entry_questions(entry: ContestEntry) -> list[tuple[QuestionVersion, dict[str, Any]]]:
+    """The drawn versions with what the browser may see, in the order drawn."""
+    ids = [q["v"] for q in entry.questions]
+    versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))}
+    return [(versions[q["v"]], get_type(versions[q["v"]].kind).public(versions[q["v"]].data, q.get("o")))
+            for q in entry.questions]
+
+
+# --- results ---------------------------------------------------------------------------------
+
+def require_closed(r: ContestRound, now: datetime | None = None) -> None:
+    """No ranking leaves the server before the round closes."""
+    if round_state(r, now) != "closed":
+        raise ContestError(_("Results are available only after the round has closed."))
+
+
+def prize_plan(contest: Contest) -> list[PrizeKind]:
+    return ([PrizeKind.FIRST] * contest.prizes_first + [PrizeKind.SECOND] * contest.prizes_second
+            + [PrizeKind.THIRD] * contest.prizes_third + [PrizeKind.CONSOLATION] * contest.prizes_consolation)
+
+
+def publish_results(r: ContestRound, actor: User, now: datetime | None = None) -> None:
+    """Fix the round's results and prize list (names and units as they stand now)."""
+    from quizzes.contests.ranking import rank_round
+
+    require_closed(r, now)
+    ranking = rank_round(r)
+    plan = prize_plan(r.contest)
+    winners = ranking.rows[:len(plan)]
+    entrants = {e.id: e for e in db.session.scalars(
+        select(ContestEntrant).where(ContestEntrant.id.in_([w.entrant_id for w in winners] or [0])))}
+    before = {"actual": r.actual_value, "prizes": [(p.rank, p.entry_id) for p in r.prizes]}
+    r.prizes.clear()
+    db.session.flush()
+    for row, prize in zip(winners, plan):
+        e = entrants[row.entrant_id]
+        r.prizes.append(ContestPrize(rank=row.rank, prize=prize, entry_id=row.entry_id, full_name=e.full_name,
+                                     unit_label=e.unit_label, correct=row.correct, prediction=row.prediction,
+                                     duration_ms=row.duration_ms))
+    r.actual_value, r.entry_total, r.entrant_total = ranking.actual, ranking.entries, ranking.entrants
+    r.published_at = now or utcnow()
+    db.session.flush()
+    audit.record("contest.results.publish", target=f"round:{r.id}", actor=actor, before=before,
+                 actual=ranking.actual, entries=ranking.entries, prizes=[(p.rank, p.entry_id) for p in r.prizes])
+
+
+def withdraw_results(r: ContestRound, actor: User) -> None:
+    if r.published_at is None:
+        return
+    audit.record("contest.results.withdraw", target=f"round:{r.id}", actor=actor,
+                 prizes=[(p.rank, p.entry_id) for p in r.prizes])
+    r.prizes.clear()
+    r.published_at = None
+    db.session.flush()

@@ -1,0 +1,254 @@
+"""Public contest pages: the list, a contest, registration, entries and published results.
+
+Anyone may read them; cadres enter with their account, members of the public with the
+entrant id kept in their signed session after registering (or coming back with phone and
+personal code). Organiser pages are in ``manage_views``.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from elearn import db
+from elearn.extensions import limiter
+from elearn.db import utcnow
+from elearn.models import OrgUnit
+from elearn.permissions import public
+from elearn.units import services as units
+from quizzes.contests import registration, services
+from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RegistrationForm
+from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
+from quizzes.contests.services import ContestError
+
+bp = Blueprint("contests", __name__, url_prefix="/contests", template_folder="templates",
+               static_folder="static", static_url_path="/static")
+SESSION_KEY = "contest_entrants"
+
+
+def _published_contest(contest_id: int) -> Contest:
+    contest = db.session.get(Contest, contest_id)
+    if contest is None or (contest.status != ContestStatus.PUBLISHED and not (
+            current_user.is_authenticated and services.can_manage(contest, current_user))):
+        abort(404)
+    return contest
+
+
+def _round(contest: Contest, round_id: int) -> ContestRound:
+    r = db.session.get(ContestRound, round_id)
+    if r is None or r.contest_id != contest.id:
+        abort(404)
+    return r
+
+
+def _session_entrant(contest: Contest) -> ContestEntrant | None:
+    """Who is entering: the signed-in cadre's row, or the registered member of the public."""
+    if current_user.is_authenticated:
+        return db.session.scalar(select(ContestEntrant).where(
+            ContestEntrant.contest_id == contest.id, ContestEntrant.user_id == current_user.id))
+    entrant_id = session.get(SESSION_KEY, {}).get(str(contest.id))
+    entrant = db.session.get(ContestEntrant, entrant_id) if entrant_id else None
+    return entrant if entrant is not None and entrant.contest_id == contest.id else None
+
+
+def _remember(entrant: ContestEntrant) -> None:
+    known = dict(session.get(SESSION_KEY, {}))
+    known[str(entrant.contest_id)] = entrant.id
+    session[SESSION_KEY] = known
+
+
+def _own_entry(entry_id: int) -> ContestEntry:
+    entry = db.session.get(ContestEntry, entry_id)
+    if entry is None:
+        abort(404)
+    entrant = entry.entrant
+    if entrant.user_id is not None:
+        mine = current_user.is_authenticated and current_user.id == entrant.user_id
+    else:
+        mine = not current_user.is_authenticated and session.get(SESSION_KEY, {}).get(
+            str(entrant.contest_id)) == entrant.id
+    if not mine:
+        abort(404)  # another person's entry: do not confirm it exists
+    return entry
+
+
+@bp.get("/")
+@public
+def index():
+    return render_template("contests/index.html", contests=services.public_contests(), now=utcnow(),
+                           state=services.round_state)
+
+
+@bp.get("/<int:contest_id>")
+@public
+def show(contest_id: int):
+    contest = _published_contest(contest_id)
+    entrant = _session_entrant(contest)
+    used = {r.id: services.entries_used(r, entrant) for r in contest.rounds} if entrant else {}
+    may_enter = not current_user.is_authenticated or registration.may_enter(contest, current_user)
+    return render_template("contests/contest.html", contest=contest, entrant=entrant, used=used,
+                           may_enter=may_enter, state=services.round_state, form=ActionForm())
+
+
+def _phone_key() -> str:
+    return "contest-phone:" + (registration.normalize_phone(request.form.get("phone", "")) or "invalid")
+
+
+def _unit_choices() -> list[SelectChoice]:
+    tree = units.all_units(include_inactive=False)
+    return [SelectChoice(0, _("— not in the list —"))] + [SelectChoice(u.id, "\u2003" * u.depth + u.name) for u in tree]
+
+
+@bp.route("/<int:contest_id>/register", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
+               key_func=_phone_key, methods=["POST"])
+def register(contest_id: int):
+    contest = _published_contest(contest_id)
+    if current_user.is_authenticated:
+        flash(_("You are signed in: enter with your account."), "info")
+        return redirect(url_for(".show", contest_id=contest.id))
+    if not contest.allow_public:
+        abort(404)
+    form = RegistrationForm()
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        unit = db.session.get(OrgUnit, form.unit_id.data) if form.unit_id.data else None
+        try:
+            entrant, code = registration.register_public(
+                contest, full_name=form.full_name.data, birth_date=form.birth_date.data, phone=form.phone.data,
+                email=form.email.data, address=form.address.data, unit=unit, unit_text=form.unit_text.data,
+                challenge_token=form.challenge_token.data, challenge_answer=form.challenge_answer.data)
+        except ContestError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            _remember(entrant)
+            session["contest_code"] = code  # shown once on the next page
+            return redirect(url_for(".registered", contest_id=contest.id))
+    question, form.challenge_token.data = registration.new_challenge()
+    form.challenge_answer.data = ""
+    return render_template("contests/register.html", contest=contest, form=form, question=question)
+
+
+@bp.get("/<int:contest_id>/registered")
+@public
+def registered(contest_id: int):
+    contest = _published_contest(contest_id)
+    entrant = _session_entrant(contest)
+    if entrant is None:
+        return redirect(url_for(".show", contest_id=contest.id))
+    return render_template("contests/registered.html", contest=contest, entrant=entrant,
+                           code=session.pop("contest_code", None))
+
+
+@bp.route("/<int:contest_id>/identify", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
+               key_func=_phone_key, methods=["POST"])
+def identify(contest_id: int):
+    contest = _published_contest(contest_id)
+    form = IdentifyForm()
+    if form.validate_on_submit():
+        try:
+            entrant = registration.identify_public(contest, form.phone.data, form.code.data)
+        except ContestError as error:
+            flash(str(error), "error")
+        else:
+            _remember(entrant)
+            return redirect(url_for(".show", contest_id=contest.id))
+    return render_template("contests/identify.html", contest=contest, form=form)
+
+
+@bp.post("/<int:contest_id>/rounds/<int:round_id>/start")
+@public
+def start(contest_id: int, round_id: int):
+    contest = _published_contest(contest_id)
+    r = _round(contest, round_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        if current_user.is_authenticated:
+            entrant = registration.cadre_entrant(contest, current_user)
+        else:
+            entrant = _session_entrant(contest)
+            if entrant is None:
+                flash(_("Register (or come back with your personal code) before entering."), "info")
+                return redirect(url_for(".register" if contest.allow_public else ".show", contest_id=contest.id))
+        entry = services.start_entry(r, entrant)
+    except ContestError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".show", contest_id=contest.id))
+    db.session.commit()
+    return redirect(url_for(".entry", entry_id=entry.id))
+
+
+def _answers_from_form() -> dict[str, list[str]]:
+    """``q<version id>`` fields as ticked choice ids; fields of questions not drawn are kept,
+    so the service refuses them rather than this view dropping them silently."""
+    answers = {}
+    for name in request.form:
+        values = [v for v in request.form.getlist(name) if v]
+        if name.startswith("q") and values:
+            answers[name[1:]] = values
+    return answers
+
+
+@bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
+@public
+def entry(entry_id: int):
+    entry = _own_entry(entry_id)
+    if entry.submitted_at is not None:
+        return redirect(url_for(".entry_done", entry_id=entry.id))
+    r = entry.round
+    form = EntryForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            services.submit_entry(entry, _answers_from_form(), form.prediction.data)
+        except ContestError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            if utcnow() > entry.deadline + services.GRACE:
+                return redirect(url_for(".show", contest_id=r.contest_id))
+        else:
+            db.session.commit()
+            return redirect(url_for(".entry_done", entry_id=entry.id))
+    expired = utcnow() > entry.deadline + services.GRACE
+    questions = [] if expired else services.entry_questions(entry)
+    return render_template("contests/entry.html", entry=entry, round=r, contest=r.contest, form=form,
+                           questions=questions, expired=expired, chosen=_chosen_from_form(),
+                           seconds_left=max(0, int((entry.deadline - utcnow()).total_seconds())))
+
+
+def _chosen_from_form() -> set[str]:
+    """What was ticked before a refused submit, so the page keeps it."""
+    return {f"{k}:{v}" for k in request.form if k.startswith("q") for v in request.form.getlist(k)}
+
+
+@bp.get("/entries/<int:entry_id>/done")
+@public
+def entry_done(entry_id: int):
+    entry = _own_entry(entry_id)
+    if entry.submitted_at is None:
+        return redirect(url_for(".entry", entry_id=entry.id))
+    return render_template("contests/entry_done.html", entry=entry, round=entry.round, contest=entry.round.contest)
+
+
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/results")
+@public
+def results(contest_id: int, round_id: int):
+    contest = _published_contest(contest_id)
+    r = _round(contest, round_id)
+    if r.published_at is None or services.round_state(r) != "closed":
+        abort(404)  # nothing is public before the organiser publishes, after the round closed
+    return render_template("contests/results_public.html", contest=contest, round=r)
