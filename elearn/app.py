@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
 def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.models  # noqa: F401
+    import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401

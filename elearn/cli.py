@@ -88,6 +88,9 @@ def register_commands(app: Flask) -> None:
     from quizzes.cli import quizzes_group
     app.cli.add_command(quizzes_group)
 
+    from elearn.accounts.cli import users_group
+    app.cli.add_command(users_group)
+
     from quizzes.formats.cli import questions_group
     app.cli.add_command(questions_group)
 

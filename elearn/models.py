@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.db import Base, BinaryString, utcnow
 from elearn.permissions import Permission, Role, permissions_for
-from elearn.text import name_sort_key
+from elearn.text import fold, name_sort_key
 
 
 class UnitLevel(str, enum.Enum):
@@ -78,6 +78,8 @@ class User(UserMixin, Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(255))
     sort_name: Mapped[str] = mapped_column(BinaryString(512), default="")
+    # Full name without accents, lower case: accent-insensitive search on any database.
+    search_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
     position: Mapped[str] = mapped_column(String(255), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     email: Mapped[str | None] = mapped_column(String(255), index=True)
@@ -92,9 +94,14 @@ class User(UserMixin, Base):
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", back_populates="user")
 
+    @staticmethod
+    def name_fields(full_name: str) -> dict[str, str]:
+        """The name and the two columns derived from it (for bulk writes that bypass objects)."""
+        return {"full_name": full_name, "sort_name": name_sort_key(full_name), "search_name": fold(full_name)[:255]}
+
     def set_full_name(self, full_name: str) -> None:
-        self.full_name = full_name
-        self.sort_name = name_sort_key(full_name)
+        for name, value in self.name_fields(full_name).items():
+            setattr(self, name, value)
 
     @property
     def roles(self) -> frozenset[Role]:

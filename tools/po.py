@@ -40,7 +40,7 @@ def po_path(package_dir: Path) -> Path:
 
 def load(path: Path) -> Catalog:
     if not path.exists():
-        return Catalog(locale="vi")
+        return Catalog(locale="vi", fuzzy=False)  # a fuzzy header makes pybabel skip the whole catalog
     with path.open("rb") as f:
         return read_po(f, locale="vi")
 

@@ -4,20 +4,26 @@ Services flush, never commit: the caller (a view or a CLI command) owns the tran
 """
 from __future__ import annotations
 
+import re
 import secrets
 
-from sqlalchemy import select
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from elearn import audit, db
 from elearn.db import utcnow
-from elearn.models import OrgUnit, User
+from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Role
+from elearn.text import fold, normalize_spaces
 
 MIN_PASSWORD_LENGTH = 8
 # Temporary passwords are random (~70 bits), so key stretching adds nothing there;
 # a light hash keeps a 100,000-row import fast. Chosen passwords get scrypt.
 TEMP_HASH_METHOD = "pbkdf2:sha256:1000"
+# Lower-case Latin letters, digits, dot, dash, underscore: typeable on any phone keyboard.
+USERNAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -41,6 +47,27 @@ def normalize_username(username: str) -> str:
     return username.strip().lower()
 
 
+def username_problem(username: str) -> str | None:
+    """Why ``username`` (already normalized) cannot be used, or None."""
+    if not username:
+        return _("The username is required.")
+    if not USERNAME_RE.fullmatch(username):
+        return _("A username may only contain letters a-z without accents, digits, '.', '-' and '_' "
+                 "(at most 64 characters).")
+    return None
+
+
+def clean_email(email: str | None) -> str | None:
+    """The normalized address, None when empty; AccountError when malformed."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise AccountError(_("This is not a valid email address.")) from None
+
+
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalize_username(username)))
 
@@ -58,8 +85,6 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    from flask_babel import gettext as _
-
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_("The current password is not correct."))
     validate_new_password(new, user)
@@ -70,8 +95,6 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 def validate_new_password(password: str, user: User | None = None) -> None:
-    from flask_babel import gettext as _
-
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     if user is not None and password.lower() == user.username.lower():
@@ -80,22 +103,26 @@ def validate_new_password(password: str, user: User | None = None) -> None:
 
 def create_user(username: str, full_name: str, *, unit: OrgUnit | None, roles=(Role.CADRE,),
                 position: str = "", email: str | None = None, password: str | None = None,
-                must_change_password: bool = True) -> tuple[User, str]:
+                must_change_password: bool = True, actor: User | None = None) -> tuple[User, str]:
     """Create an account; returns it and its (temporary) password."""
-    from flask_babel import gettext as _
-
     username = normalize_username(username)
-    if not username:
-        raise AccountError(_("The username is required."))
+    problem = username_problem(username)
+    if problem:
+        raise AccountError(problem)
     if find_user(username) is not None:
         raise AccountError(_("The username %(u)s is already taken.", u=username))
+    full_name = normalize_spaces(full_name)
+    if not full_name:
+        raise AccountError(_("The full name is required."))
     password = password or temporary_password()
-    user = User(username=username, position=position, unit=unit, email=email or None,
+    user = User(username=username, position=normalize_spaces(position), unit=unit, email=clean_email(email),
                 password_hash=hash_password(password), must_change_password=must_change_password)
-    user.set_full_name(full_name.strip())
+    user.set_full_name(full_name)
     user.set_roles(roles or (Role.CADRE,))
     db.session.add(user)
     db.session.flush()
+    audit.record("user.create", target=username, actor=actor, roles=sorted(r.value for r in user.roles),
+                 unit=unit.code if unit else None)
     return user, password
 
 
@@ -106,3 +133,59 @@ def set_roles(user: User, roles, actor: User | None = None) -> None:
     if before != after:
         audit.record("user.roles", target=user.username, actor=actor, before=before, after=after)
     db.session.flush()
+
+
+def update_user(user: User, actor: User | None, *, full_name: str, position: str, unit: OrgUnit | None,
+                email: str | None, roles, active: bool) -> None:
+    """Edit an account. An admin cannot lock themselves out (deactivate or drop their own admin role)."""
+    full_name = normalize_spaces(full_name)
+    if not full_name:
+        raise AccountError(_("The full name is required."))
+    roles = {Role(r) for r in roles} or {Role.CADRE}
+    if actor is not None and actor.id == user.id:
+        if not active:
+            raise AccountError(_("You cannot deactivate your own account."))
+        if user.has_role(Role.ADMIN) and Role.ADMIN not in roles:
+            raise AccountError(_("You cannot remove the administrator role from yourself."))
+    changed = {}
+    for field, value in (("full_name", full_name), ("position", normalize_spaces(position or "")),
+                         ("email", clean_email(email)), ("active", active)):
+        if getattr(user, field) != value:
+            changed[field] = value
+    if (user.unit_id or None) != (unit.id if unit else None):
+        changed["unit"] = unit.code if unit else None
+        user.unit = unit
+    if "full_name" in changed:
+        user.set_full_name(full_name)
+    for field in ("position", "email", "active"):
+        if field in changed:
+            setattr(user, field, changed[field])
+    if changed:
+        audit.record("user.update", target=user.username, actor=actor, **{k: str(v) for k, v in changed.items()})
+    set_roles(user, roles, actor=actor)
+
+
+def reset_password(user: User, actor: User | None) -> str:
+    """A new temporary password, shown once to the admin; the user must change it at sign-in."""
+    password = temporary_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    audit.record("password.reset", target=user.username, actor=actor)
+    db.session.flush()
+    return password
+
+
+def search_users(query: str = "", unit: OrgUnit | None = None, role: Role | None = None):
+    """SELECT of accounts matching a search, in Vietnamese name order.
+
+    The search ignores accents and case, on the full name and the username."""
+    stmt = select(User).outerjoin(OrgUnit, User.unit_id == OrgUnit.id)
+    words = fold(query).split()
+    for word in words:
+        stmt = stmt.where(or_(User.search_name.contains(word, autoescape=True),
+                              User.username.contains(word, autoescape=True)))
+    if unit is not None:
+        stmt = stmt.where(subtree_of(unit.path))
+    if role is not None:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role.value)))
+    return stmt.order_by(User.sort_name, User.id)

@@ -1,9 +1,9 @@
-"""Administration: the index page; units, accounts and audit pages hang off it."""
-from flask import Blueprint, render_template
+"""Administration: the index page; units, accounts, imports and the audit log hang off it."""
+from flask import render_template
 
+from elearn.admin import audit_log, imports, units, users  # noqa: F401 - their routes join the blueprint
+from elearn.admin.blueprint import bp
 from elearn.permissions import Permission, requires
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 ADMIN_PERMISSIONS = (Permission.MANAGE_UNITS, Permission.MANAGE_USERS, Permission.VIEW_AUDIT)
 
