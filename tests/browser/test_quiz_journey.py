@@ -1,0 +1,53 @@
+"""A cadre takes a timed quiz in a real browser: each click is saved at once (a reload keeps it),
+the timer counts down, and when it reaches zero the page submits itself."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from elearn import db
+from elearn.db import utcnow
+from quizzes.models import AttemptState, QuizAttempt
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import PASSWORD
+from tests.quizzes.factories import enrolled_cadre, make_quiz
+
+pytestmark = pytest.mark.browser
+
+
+def _attempt(cadre) -> QuizAttempt:
+    db.session.expire_all()
+    return db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == cadre.id))
+
+
+def test_answers_are_saved_as_given_and_time_up_submits(app, live_server, page):
+    quiz = make_quiz(2, time_limit_minutes=10, per_page=0, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    sign_in(page, server.url, "hang", PASSWORD)
+    page.goto(f"{server.url}/quizzes/item/{quiz.item_id}")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert_accessible(page)
+    timer = page.locator("#quiz-timer .timer-value")
+    first = timer.inner_text()
+    page.wait_for_timeout(1500)
+    assert timer.inner_text() != first  # counting down
+
+    page.check("#q1 input[value=b]")
+    page.locator("#q1 .save-state", has_text="✓").wait_for()
+    assert _attempt(cadre).questions[0].response == {"choice": "b"}
+    page.reload()
+    assert page.is_checked("#q1 input[value=b]")
+
+    # Bring the deadline close: the page submits itself when the timer reaches zero.
+    attempt = _attempt(cadre)
+    attempt.deadline = utcnow() + timedelta(seconds=3)
+    db.session.commit()
+    page.reload()
+    page.check("#q2 input[value=a]")
+    page.wait_for_url("**/review", timeout=15000)
+    done = _attempt(cadre)
+    assert done.state == AttemptState.FINISHED and done.score == 1
+    assert "50.0%" in page.content()
