@@ -122,7 +122,7 @@ class Client:
         self.base, self.latencies, self.lock = base, latencies, lock
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
-    def request(self, path: str, data: dict | list | None = None) -> tuple[int, str, str]:
+    def request(self, path: str, data: dict | list | None = None, kind: str = "") -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         t0 = time.perf_counter()
         try:
@@ -131,7 +131,7 @@ class Client:
         except urllib.error.HTTPError as error:
             status, url, text = error.code, path, ""
         with self.lock:
-            self.latencies.append(time.perf_counter() - t0)
+            self.latencies.append((kind or path, time.perf_counter() - t0))
         if status >= 400:
             raise RuntimeError(f"{status} on {path}")
         return status, url, text
@@ -151,21 +151,23 @@ def solve(page: str) -> tuple[str, str]:
 def entrant(n: int, base: str, contest_id: int, round_id: int, cadres: int, latencies, lock) -> str:
     c, rng = Client(base, latencies, lock), random.Random(n)
     if n < cadres:
-        _s, _u, page = c.request("/login")
-        _s, url, _t = c.request("/login", {"csrf_token": csrf(page), "username": f"canbo{n}", "password": PASSWORD})
+        _s, _u, page = c.request("/login", kind="GET sign-in form")
+        _s, url, _t = c.request("/login", {"csrf_token": csrf(page), "username": f"canbo{n}", "password": PASSWORD},
+                                kind="POST sign in")
         if url.rstrip("/").endswith("/login"):
             raise RuntimeError("sign-in refused")
     else:
-        _s, _u, page = c.request(f"/contests/{contest_id}/register")
+        _s, _u, page = c.request(f"/contests/{contest_id}/register", kind="GET registration form")
         token, answer = solve(page)
         _s, url, _t = c.request(f"/contests/{contest_id}/register", {
             "csrf_token": csrf(page), "full_name": f"Người Dân {chr(65 + n % 26)}", "birth_date": "1990-05-19",
             "phone": f"09{n:08d}", "email": f"dan{n}@example.vn", "address": "Thái Bình", "unit_id": "0",
-            "unit_text": "Tự do", "challenge_token": token, "challenge_answer": answer})
+            "unit_text": "Tự do", "challenge_token": token, "challenge_answer": answer}, kind="POST register")
         if not url.endswith("/registered"):
             raise RuntimeError("registration refused")
-    _s, _u, page = c.request(f"/contests/{contest_id}")
-    _s, url, page = c.request(f"/contests/{contest_id}/rounds/{round_id}/start", {"csrf_token": csrf(page)})
+    _s, _u, page = c.request(f"/contests/{contest_id}", kind="GET contest page")
+    _s, url, page = c.request(f"/contests/{contest_id}/rounds/{round_id}/start", {"csrf_token": csrf(page)},
+                              kind="POST start (+ GET questions)")
     if "/contests/entries/" not in url:
         raise RuntimeError("start refused")
     answers: dict[str, list[str]] = {}
@@ -173,7 +175,7 @@ def entrant(n: int, base: str, contest_id: int, round_id: int, cadres: int, late
         answers.setdefault(name, []).append(value)
     data = [("csrf_token", csrf(page)), ("prediction", str(rng.randrange(0, 600)))]
     data += [(name, rng.choice(values)) for name, values in answers.items()]
-    _s, url, _t = c.request(url.removeprefix(base), data)
+    _s, url, _t = c.request(url.removeprefix(base), data, kind="POST submit (+ GET receipt)")
     if not url.endswith("/done"):
         raise RuntimeError("submit refused")
     return url
@@ -223,6 +225,8 @@ def main() -> None:
                                  "wsgi:app"], cwd=tmp, env=env, stdout=log, stderr=log, start_new_session=True)
         try:
             wait_ready(base, proc)
+            for _ in range(args.workers * 4):  # warm every worker up (imports, templates, first connection)
+                urllib.request.urlopen(base + "/login", timeout=30).read()
             latencies: list[float] = []
             lock = threading.Lock()
             done, errors = 0, {}
@@ -249,7 +253,7 @@ def main() -> None:
             log.close()
         ranked, submitted = count_in_ranking(url, tmp, round_id)
 
-    lat = sorted(latencies)
+    lat = sorted(t for _k, t in latencies)
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [0] * 99
     print(f"database: {url.split('://')[0]}; gunicorn {args.workers} workers x {args.threads} threads; "
           f"{args.entrants} entrants ({cadres} cadres sign in, {args.entrants - cadres} register), "
@@ -258,6 +262,10 @@ def main() -> None:
           f"{len(lat) / elapsed:.1f} requests/s ({len(lat)} requests)")
     print(f"latency per request: p50 {q[49] * 1000:.0f} ms, p95 {q[94] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms, "
           f"max {lat[-1] * 1000:.0f} ms")
+    for kind in dict.fromkeys(k for k, _t in latencies):
+        times = sorted(t for k, t in latencies if k == kind)
+        print(f"  {kind:<32} n={len(times):<5} p50 {times[len(times) // 2] * 1000:6.0f} ms   "
+              f"p95 {times[int(len(times) * 0.95)] * 1000:6.0f} ms")
     print(f"errors: {sum(errors.values())} {errors if errors else ''}")
     print(f"submitted entries acknowledged: {done}; in the database: {submitted}; in the ranking: {ranked} -> "
           f"{'no entry lost' if ranked == submitted == done else 'MISMATCH'}")

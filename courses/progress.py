@@ -62,4 +62,6 @@ def evaluate_completion(user: User, course_id: int, at: datetime | None = None) 
         return None
     enrollment.completed_at = at or utcnow()
     db.session.flush()
+    from courses.certificates.services import issue_certificate  # same transaction as the completion
+    issue_certificate(enrollment)
     return enrollment

@@ -279,27 +279,224 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
     return assignment, added
 
 
-def apply_assignments(user: User) -> int:
-    """Enrol ``user`` in every published course assigned to their unit or one above it that
-    they have never been enrolled in (an unenrolment is respected). Cheap when nothing is
-    missing: one query. Call after creating, importing or moving an account; "My courses"
-    also calls it, so a cadre added any other way is caught on their next visit."""
+def pending_assignments(user: User) -> list[tuple[int, int, datetime | None]]:
+    """(assignment id, course id, due) of published courses assigned to the user's unit or one
+    above it that they have never been enrolled in (an unenrolment is respected). One query."""
     if not user.active or user.unit is None or not user.has_role(Role.CADRE):
-        return 0
+        return []
     ancestor_ids = [int(x) for x in user.unit.path.strip("/").split("/") if x]
-    missing = db.session.execute(
+    rows = db.session.execute(
         select(Assignment.id, Assignment.course_id, Assignment.due_at)
         .join(Course, Course.id == Assignment.course_id)
         .where(Assignment.unit_id.in_(ancestor_ids), Course.status == CourseStatus.PUBLISHED,
                ~exists().where(Enrollment.course_id == Assignment.course_id, Enrollment.user_id == user.id))
         .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)).all()
     seen: set[int] = set()
-    for assignment_id, course_id, due_at in missing:
-        if course_id in seen:  # assigned to two ancestor units: the earliest due date wins
-            continue
-        seen.add(course_id)
+    pending = []
+    for assignment_id, course_id, due_at in rows:
+        if course_id not in seen:  # assigned to two ancestor units: the earliest due date wins
+            seen.add(course_id)
+            pending.append((assignment_id, course_id, due_at))
+    return pending
+
+
+def apply_assignments(user: User) -> int:
+    """Enrol ``user`` in every course assigned to their unit subtree that they lack; returns how
+    many. Call after creating, importing or moving an account; "My courses" also reconciles
+    lazily, so a cadre added any other way is caught on their next visit."""
+    pending = pending_assignments(user)
+    for assignment_id, course_id, due_at in pending:
         db.session.add(Enrollment(user_id=user.id, course_id=course_id, source=EnrollmentSource.ASSIGNMENT,
                                   assignment_id=assignment_id, due_at=due_at))
-    if seen:
+    if pending:
         db.session.flush()
-    return len(seen)
+    return len(pending)
+
+
+# ---------------------------------------------------------------- modules and items
+
+def rename_module(module: Module, title: str) -> None:
+    title = normalize_spaces(title or "")
+    if not title:
+        raise CourseError(_("The title is required."))
+    module.title = title
+    db.session.flush()
+
+
+def _has_completions(item_ids) -> bool:
+    from courses.models import Progress
+
+    return db.session.scalar(select(func.count(Progress.id)).where(
+        Progress.item_id.in_(item_ids), Progress.completed_at.is_not(None))) > 0
+
+
+def delete_module(module: Module, actor: User) -> None:
+    item_ids = [i.id for i in module.items]
+    if item_ids and _has_completions(item_ids):
+        raise CourseError(_("Cadres have completed items of this module: make them optional instead."))
+    course_id = module.course_id
+    audit.record("course.module.delete", target=str(course_id), actor=actor, title=module.title)
+    db.session.delete(module)
+    db.session.flush()
+    _renumber(select(Module).where(Module.course_id == course_id).order_by(Module.position, Module.id))
+
+
+def delete_item(item: Item, actor: User) -> None:
+    if _has_completions([item.id]):
+        raise CourseError(_("Cadres have completed this item: make it optional instead of deleting it."))
+    module_id = item.module_id
+    audit.record("course.item.delete", target=str(item.course_id), actor=actor, title=item.title,
+                 kind=item.kind.value)
+    db.session.delete(item)
+    db.session.flush()
+    _renumber(_items_of(module_id))
+
+
+def _items_of(module_id: int):
+    return select(Item).where(Item.module_id == module_id).order_by(Item.position, Item.id)
+
+
+def _renumber(stmt) -> list:
+    """Dense positions 0..n-1 in the current order: whatever happened before, order stays whole."""
+    rows = list(db.session.scalars(stmt))
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position = position
+    db.session.flush()
+    return rows
+
+
+def _lock_module(module_id: int) -> Module:
+    # Serializes reorders of one module on PostgreSQL (SQLite already holds the write lock).
+    return db.session.scalar(select(Module).where(Module.id == module_id).with_for_update())
+
+
+def move_item(item: Item, *, expected_position: int, direction: int = 0, to_module: Module | None = None) -> None:
+    """Move ``item`` one step up (-1) or down (+1) in its module, or to the end of ``to_module``.
+
+    ``expected_position`` is where the page showed the item: if it has moved since (the same
+    form sent twice, or another editor), nothing changes and ``CourseError`` says so."""
+    _lock_module(item.module_id)
+    db.session.refresh(item)
+    if item.position != expected_position:
+        raise CourseError(_("The order changed since this page was loaded. Check it and try again."))
+    if to_module is not None and to_module.id != item.module_id:
+        if to_module.course_id != item.course_id:
+            raise CourseNotFound()
+        _lock_module(to_module.id)
+        old_module_id = item.module_id
+        last = db.session.scalar(select(func.max(Item.position)).where(Item.module_id == to_module.id))
+        item.module_id, item.position = to_module.id, (-1 if last is None else last) + 1
+        db.session.flush()
+        _renumber(_items_of(old_module_id))
+        _renumber(_items_of(to_module.id))
+        return
+    rows = _renumber(_items_of(item.module_id))
+    index = rows.index(item)
+    target = index + (1 if direction > 0 else -1 if direction < 0 else 0)
+    if target == index or not 0 <= target < len(rows):
+        return
+    rows[index], rows[target] = rows[target], rows[index]
+    for position, row in enumerate(rows):
+        row.position = position
+    db.session.flush()
+
+
+def move_module(module: Module, *, expected_position: int, direction: int) -> None:
+    db.session.scalar(select(Course).where(Course.id == module.course_id).with_for_update())
+    db.session.refresh(module)
+    if module.position != expected_position:
+        raise CourseError(_("The order changed since this page was loaded. Check it and try again."))
+    rows = _renumber(select(Module).where(Module.course_id == module.course_id).order_by(Module.position, Module.id))
+    index = rows.index(module)
+    target = index + (1 if direction > 0 else -1)
+    if 0 <= target < len(rows):
+        rows[index], rows[target] = rows[target], rows[index]
+        for position, row in enumerate(rows):
+            row.position = position
+        db.session.flush()
+
+
+# ---------------------------------------------------------------- lessons
+
+_YOUTUBE = re.compile(
+    r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)|youtu\.be/)"
+    r"([A-Za-z0-9_-]{11})(?:[?&#].*)?$")
+_MP4 = re.compile(r"^https://[^\s\"'<>]+\.mp4(?:\?[^\s\"'<>]*)?$", re.IGNORECASE)
+
+
+def video_embed(url: str | None) -> tuple[str, str] | None:
+    """('youtube', embed URL) or ('mp4', URL) for an accepted video link, else None."""
+    url = (url or "").strip()
+    if not url:
+        return None
+    match = _YOUTUBE.match(url)
+    if match:
+        return "youtube", f"https://www.youtube-nocookie.com/embed/{match.group(1)}"
+    if _MP4.match(url):
+        return "mp4", url
+    return None
+
+
+def check_video_url(url: str | None) -> str | None:
+    url = (url or "").strip()
+    if not url:
+        return None
+    if video_embed(url) is None:
+        raise CourseError(_("The video link must be a YouTube address or a direct https link to an MP4 file."))
+    return url
+
+
+def update_lesson(item: Item, actor: User, *, title: str, body_html: str, video_url: str | None,
+                  minutes: int, required: bool, complete_on_open: bool, attachment=None,
+                  remove_attachment: bool = False) -> str | None:
+    """Save a lesson. ``attachment`` is an ``elearn.uploads.CheckedUpload`` (already checked).
+    Returns the stored name of a replaced file, for the caller to delete after commit."""
+    from elearn import uploads
+    from elearn.html import sanitize_html
+
+    title = normalize_spaces(title or "")
+    if not title:
+        raise CourseError(_("The title is required."))
+    if not 0 < (minutes or 0) <= 600:
+        raise CourseError(_("Estimated minutes must be between 1 and 600."))
+    lesson = item.lesson
+    item.title, item.required = title, required
+    lesson.body_html = sanitize_html(body_html)
+    lesson.video_url = check_video_url(video_url)
+    lesson.minutes, lesson.complete_on_open = minutes, complete_on_open
+    old_file = None
+    if remove_attachment or attachment is not None:
+        old_file = lesson.attachment_path
+        lesson.attachment_path = lesson.attachment_name = lesson.attachment_type = lesson.attachment_size = None
+    if attachment is not None:
+        lesson.attachment_path = uploads.store(attachment)
+        lesson.attachment_name, lesson.attachment_type = attachment.original_name, attachment.mime
+        lesson.attachment_size = attachment.size
+    audit.record("course.lesson.save", target=str(item.course_id), actor=actor, item=item.id)
+    db.session.flush()
+    return old_file
+
+
+# ---------------------------------------------------------------- trainer's lists
+
+def assignments_of(course: Course) -> list[Assignment]:
+    return list(db.session.scalars(select(Assignment).where(Assignment.course_id == course.id)
+                                   .order_by(Assignment.created_at)))
+
+
+def learners(course: Course, page: int = 1, per_page: int = 100):
+    """One page of the course's enrolments (with user and done-required count) and the total."""
+    from courses.models import Progress
+
+    done = (select(func.count(Progress.id)).join(Item, Item.id == Progress.item_id)
+            .where(Progress.user_id == Enrollment.user_id, Progress.course_id == course.id,
+                   Progress.completed_at.is_not(None), Item.required.is_(True))
+            .correlate(Enrollment).scalar_subquery())
+    base = select(Enrollment).where(Enrollment.course_id == course.id)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = db.session.execute(
+        select(Enrollment, User, done).join(User, User.id == Enrollment.user_id)
+        .where(Enrollment.course_id == course.id)
+        .order_by(User.sort_name).limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total

@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
+    import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
     import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
@@ -86,6 +87,13 @@ def _register_blueprints(app: Flask) -> None:
 
     from quizzes.formats.views import bp as formats_bp
     app.register_blueprint(formats_bp)
+
+    from courses.teach import bp as teach_bp
+    from courses.views import bp as courses_bp
+    app.register_blueprint(courses_bp)
+    app.register_blueprint(teach_bp)
+    from courses.certificates.views import bp as certificates_bp
+    app.register_blueprint(certificates_bp)
 
 
 def _register_errors(app: Flask) -> None:

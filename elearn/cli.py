@@ -96,3 +96,8 @@ def register_commands(app: Flask) -> None:
 
     from elearn.reports.cli import stats_group
     app.cli.add_command(stats_group)
+
+    from courses.cli import courses_group
+    app.cli.add_command(courses_group)
+    from courses.certificates.cli import certificates_group
+    app.cli.add_command(certificates_group)

@@ -71,4 +71,7 @@ def load_config(instance_path: Path) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
+        # Public contest registration (and return with phone + personal code), per client address and per phone.
+        "CONTEST_REGISTER_LIMIT_PER_ADDRESS": os.environ.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
+        "CONTEST_REGISTER_LIMIT_PER_PHONE": os.environ.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
     }

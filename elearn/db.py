@@ -74,6 +74,16 @@ def writes(view):
     return view
 
 
+def upgrade_to_write() -> None:
+    """A read-only unit of work found it must write after all: end it; the next one begins as a
+    writer (on SQLite a read transaction cannot safely become a write one under WAL)."""
+    session.rollback()
+    if has_request_context():
+        g.db_write = True
+    else:
+        set_write_intent(True)
+
+
 def _wants_write() -> bool:
     if has_request_context():
         return bool(g.get("db_write"))

@@ -83,10 +83,14 @@ def load_demo() -> list[tuple[str, str, str]]:
     shown = load_accounts(by_code)
     db.session.flush()
     # Domain demo data, in dependency order (imported here: the core never imports a domain at module level).
+    from courses import demo as courses_demo
+    courses_demo.load()
     from quizzes.bank import demo as bank_demo
     bank_demo.load()
     from quizzes import demo as quizzes_demo
     quizzes_demo.load()
     from quizzes.contests import demo as contests_demo
     contests_demo.load()
+    from courses.certificates import demo as certificates_demo
+    certificates_demo.load()
     return shown

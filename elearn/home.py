@@ -1,7 +1,8 @@
 """The landing page after sign-in: what this person can do, by role."""
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
 
-from elearn.permissions import requires
+from elearn.permissions import Permission, requires
 
 bp = Blueprint("home", __name__)
 
@@ -9,4 +10,8 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @requires()
 def index():
+    # A cadre's home is "My courses" (when the courses package is installed); other roles get cards.
+    my_courses = current_app.view_functions.get("courses.my_courses")
+    if my_courses is not None and current_user.permissions == {Permission.STUDY}:
+        return my_courses()
     return render_template("home.html")

@@ -46,6 +46,7 @@ def load(path: Path) -> Catalog:
 
 
 def save(path: Path, catalog: Catalog) -> None:
+    catalog.fuzzy = False  # a header marked fuzzy makes `pybabel compile` skip the whole catalog
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write_po(f, catalog, width=100, omit_header=False, ignore_obsolete=True)

@@ -40,11 +40,12 @@ class Ranking:
     rows: list[Ranked]
 
 
-def _sort_key(order: str):
-    fields = [f for f in order.split(",") if f in ("correct", "prediction", "time")]
-    parts = {"correct": lambda r: -r[2], "prediction": lambda r: r[6], "time": lambda r: r[4]}
-    getters = [parts[f] for f in fields]
-    return lambda r: (*(g(r) for g in getters), r[5], r[0])  # then earliest submitted, then lowest id
+# Sort keys over (id, entrant, correct, prediction, duration, submitted, distance): the organiser's
+# criteria, then the earliest submission, then the lowest id. Written out (not composed) for speed.
+_SORT_KEYS = {
+    "correct,prediction,time": lambda r: (-r[2], r[6], r[4], r[5], r[0]),
+    "correct,time,prediction": lambda r: (-r[2], r[4], r[6], r[5], r[0]),
+}
 
 
 def compute(rows, *, question_count: int, counted: CountedEntry, prediction_kind: PredictionKind,
@@ -64,7 +65,7 @@ def compute(rows, *, question_count: int, counted: CountedEntry, prediction_kind
     all_correct = sum(1 for r in counted_rows if r[2] >= question_count)
     actual = all_correct if prediction_kind is PredictionKind.ALL_CORRECT else len(rows)
     keyed = [(*r, abs(r[3] - actual)) for r in counted_rows]  # index 6: distance
-    keyed.sort(key=_sort_key(order))
+    keyed.sort(key=_SORT_KEYS[order])
     ranked = [Ranked(i, r[0], r[1], r[2], r[3], r[6], r[4], r[5]) for i, r in enumerate(keyed, start=1)]
     return Ranking(actual=actual, all_correct=all_correct, entries=len(rows), entrants=len(best), rows=ranked)
 

@@ -6,6 +6,7 @@ lines Moodle ignores (see ``quizzes.formats.gift``).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +34,11 @@ def _plain(text: str) -> str:
     return "[plain]" + text if text.startswith(_FORMAT_MARKERS) else text
 
 
+def _tag(tag: str) -> str:
+    """A tag as Moodle writes it (\\] for ]); characters a tag cannot hold are dropped."""
+    return re.sub(r"[<>\x00-\x1f]", "", tag).strip().replace("]", "\\]")
+
+
 def _number(value: float) -> str:
     return repr(float(value))
 
@@ -57,7 +63,7 @@ def write_gift(questions: Iterable[ParsedQuestion]) -> str:
 
 
 def write_question(q: ParsedQuestion) -> str:
-    lines = [f"// [tag:{tag}]" for tag in q.tags if tag and "]" not in tag and "\n" not in tag]
+    lines = [f"// [tag:{_tag(tag)}]" for tag in q.tags if _tag(tag)]
     if q.points != (0.0 if q.kind == QuestionKind.DESCRIPTION else 1.0):
         lines.append(f"// [points:{_number(q.points)}]")
     options = _options(q.kind, q.data)
@@ -103,9 +109,7 @@ def _choices(single: bool):
             else:
                 prefix = f"~%{_percent(fraction)}%"
             if prefix == "~" and choice["html"].startswith("%"):
-                prefix = "~%0%"  # else the text would be read as a weight
-            elif prefix == "=" and choice["html"].startswith("%"):
-                prefix = "=%100%"
+                prefix = "~%0%"  # else a text "%50%..." would be read as a weight (by Moodle too)
             items.append(prefix + _field(choice["html"]) + _feedback(choice.get("feedback", "")))
         return items
     return body

@@ -25,6 +25,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from quizzes.bank.models import QuestionKind
+from quizzes.bank.types import MAX_CHOICES
 from quizzes.formats.common import (ErrorList, FormatError, LineError, ParsedQuestion, check_count, decode,
                                     default_name, parse_float, text_to_html)
 
@@ -37,7 +38,7 @@ _ESCAPES = {":": "\ue03a", "#": "\ue023", "=": "\ue03d", "{": "\ue07b", "}": "\u
 _UNESCAPE = str.maketrans({v: ("\n" if k == "n" else k) for k, v in _ESCAPES.items()})
 _ESCAPE_RE = re.compile(r"\\(\\|[:#=~{}n])")
 _WEIGHT = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")
-_TAG = re.compile(r"\[tag:([^\]]*)\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")  # as Moodle reads it: \] inside a tag
 _POINTS = re.compile(r"\[points:([^\]]*)\]")
 _OPTIONS = re.compile(r"\[options:([^\]]*)\]")
 _CATEGORY_PREFIX = re.compile(r"^\$[a-z]+\$/?")
@@ -140,9 +141,10 @@ def _read_block(block: list[str], start: int, category: tuple[str, ...], questio
 
 
 def _read_comment(line: str, number: int, meta: dict[str, Any], errors: ErrorList) -> None:
-    for tag in _TAG.findall(line):
-        if tag.strip() and tag.strip().lower() not in meta["tags"]:
-            meta["tags"].append(tag.strip().lower())
+    for raw in _TAG.findall(line):
+        tag = raw.replace("\\]", "]").strip().lower()
+        if tag and tag not in meta["tags"]:
+            meta["tags"].append(tag)
     for value in _POINTS.findall(line):
         points = parse_float(value)
         if points is None or points < 0:
@@ -223,10 +225,14 @@ def _read_answers(answers: str, fmt: str, line: int) -> tuple[QuestionKind, dict
 
 def _pieces(answers: str, separator: str, line: int) -> list[tuple[str, int]]:
     """Split an answer block, keeping each piece's line; an empty first piece is dropped."""
-    pieces, pos = [], 0
-    for piece in answers.split(separator):
-        pieces.append((piece.strip(), line + answers.count("\n", 0, pos)))
-        pos += len(piece) + len(separator)
+    parts = answers.split(separator)
+    if len(parts) > MAX_CHOICES + 1:  # refused before any text is converted
+        raise FormatError([LineError(line, _("A question may have at most %(n)d choices or answers.",
+                                             n=MAX_CHOICES))])
+    pieces = []
+    for piece in parts:
+        pieces.append((piece.strip(), line))  # the line of the marker that starts the piece
+        line += piece.count("\n")  # running, so a huge block stays linear
     if pieces and not pieces[0][0]:
         pieces.pop(0)
     return pieces
@@ -249,8 +255,8 @@ def _choices(answers: str, fmt: str, line: int) -> dict[str, Any]:
     choices, errors = [], []
     for index, (piece, piece_line) in enumerate(pieces):
         try:
-            fraction, rest = (_weight(piece[1:], 1.0, piece_line) if piece.startswith("=")
-                              else _weight(piece, 0.0, piece_line))
+            # '=' is 100% with no weight after it (Moodle reads "=%50%x" as the text "%50%x")
+            fraction, rest = (1.0, piece[1:]) if piece.startswith("=") else _weight(piece, 0.0, piece_line)
         except FormatError as error:
             errors += error.errors
             continue

@@ -85,7 +85,8 @@ def parse_csv(content: bytes | str) -> list[ParsedQuestion]:
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:
-        raise FormatError([LineError(0, _("The CSV file cannot be read: %(error)s", error=str(error)))]) from None
+        message = _("A cell is too large.") if "field limit" in str(error) else str(error)
+        raise FormatError([LineError(0, _("The CSV file cannot be read: %(error)s", error=message))]) from None
     return parse_rows(rows)
 
 

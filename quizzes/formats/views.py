@@ -54,7 +54,8 @@ def import_page():
         upload = form.file.data
         fmt = form.format.data
         try:
-            content = upload.read(MAX_IMPORT_BYTES + 1)  # enough to know it is too large
+            with upload.stream:  # a large upload is spooled to a temporary file: close it now
+                content = upload.read(MAX_IMPORT_BYTES + 1)  # enough to know it is too large
             check_size(len(content))
             if fmt == "auto":
                 fmt = services.guess_format(upload.filename or "", content)

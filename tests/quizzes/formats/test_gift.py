@@ -118,8 +118,8 @@ def test_format_markers():
 
 
 def test_tags_and_points_from_comments():
-    q = one("// [tag:Lịch sử] [tag:lop10]\n// [points:2.5]\nQ{T}")
-    assert q.tags == ["lịch sử", "lop10"] and q.points == 2.5
+    q = one("// [tag:Lịch sử] [tag:lop10] [tag:a\\]b] [id:x1]\n// [points:2.5]\nQ{T}")
+    assert q.tags == ["lịch sử", "lop10", "a]b"] and q.points == 2.5
 
 
 def test_every_error_is_reported_with_its_line():
@@ -170,3 +170,13 @@ def test_arbitrary_input_raises_only_format_error(text):
         parse_gift(text)
     except FormatError as error:
         assert error.errors and all(e.line >= 0 and e.message for e in error.errors)
+
+
+def test_equals_sign_takes_no_weight_as_in_moodle():
+    q = one("Q {=%50%x ~%0%%25%y ~z}")
+    assert [(c["html"], c["fraction"]) for c in q.data["choices"]] == [("%50%x", 1.0), ("%25%y", 0.0), ("z", 0.0)]
+
+
+def test_a_block_with_too_many_answers_is_refused_before_converting_them():
+    found = errors("Q {" + "~a\n" * 100_000 + "}")
+    assert found[0][0] == 1 and "at most" in found[0][1]

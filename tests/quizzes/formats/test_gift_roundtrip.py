@@ -112,7 +112,7 @@ def questions(draw):
         kind=kind, text_html=draw(html), data=data, line=0, name=draw(visible),
         general_feedback_html=draw(st.just("") | html) if kind != K.DESCRIPTION else "",
         points=draw(st.sampled_from([0.0, 1.0, 2.5, 10.0])), tags=draw(st.lists(
-            st.sampled_from(["lịch sử", "địa lý", "tư tưởng"]), unique=True, max_size=2)),
+            st.sampled_from(["lịch sử", "địa lý", "tư tưởng", "khó]dễ"]), unique=True, max_size=2)),
         category=tuple(draw(st.lists(visible.filter(lambda s: "/" not in s), max_size=2))))
 
 

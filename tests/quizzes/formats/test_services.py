@@ -300,3 +300,16 @@ def test_generated_questions_round_trip_through_the_database(app):
         db.session.rollback()
 
     check()
+
+
+def test_page_refuses_a_huge_upload_with_a_clear_message(client, login, trainer, monkeypatch):
+    # A smaller limit for the test: werkzeug's test client leaks the temporary file of a large body.
+    from quizzes.formats import common, views
+    monkeypatch.setattr(common, "MAX_IMPORT_BYTES", 100_000)
+    monkeypatch.setattr(views, "MAX_IMPORT_BYTES", 100_000)
+    category = bank.create_category("Của tôi", owner=trainer)
+    db.session.commit()
+    login(trainer)
+    response = client.post("/questions/import", data={
+        "format": "gift", "category": category.id, "file": (io.BytesIO(b"Q{T}\n\n" * 20_000), "big.gift")})
+    assert response.status_code == 200 and "MB" in response.get_data(as_text=True) and count() == 0

@@ -1,0 +1,1 @@
+"""Completion certificates: issue, render as PDF, verify publicly, revoke."""

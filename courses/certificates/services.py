@@ -1,0 +1,268 @@
+"""Certificate rules: issue at completion, backfill, look up, scope, revoke, re-issue, settings.
+
+Services flush and never commit; the view or CLI command commits once.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, exists, or_, select, true, update
+
+from elearn import audit, db
+from elearn.db import utcnow
+from elearn.i18n import format_date
+from elearn.models import OrgUnit, User, subtree_of
+from elearn.permissions import Permission, Role
+from courses.certificates import codes
+from courses.certificates.models import Certificate, CertificateTemplate, Motto
+from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
+
+
+class CertificateError(ValueError):
+    """A certificate rule was broken; the message is shown to the user."""
+
+
+# --- settings ---------------------------------------------------------------
+
+def get_template(course: Course) -> CertificateTemplate:
+    """The course's settings; an unsaved row with the defaults when it has none yet."""
+    template = db.session.get(CertificateTemplate, course.id)
+    if template is None:
+        template = CertificateTemplate(course_id=course.id)
+        for column in CertificateTemplate.__table__.columns:  # defaults now, not at INSERT
+            if getattr(template, column.key) is None and column.default is not None and column.default.is_scalar:
+                setattr(template, column.key, column.default.arg)
+    return template
+
+
+TEMPLATE_FIELDS = ("enabled", "issuing_body", "motto", "place", "title", "wording", "signer_title", "signer_name")
+
+
+def save_template(course: Course, actor: User, **values) -> CertificateTemplate:
+    template = get_template(course)
+    for key in TEMPLATE_FIELDS:
+        value = values[key]
+        if isinstance(value, str):
+            value = _clean_lines(value)
+        setattr(template, key, Motto(value) if key == "motto" else value)
+    if not template.title or not template.issuing_body or not template.place:
+        raise CertificateError(_("The issuing body, the title and the place are required."))
+    db.session.add(template)
+    audit.record("certificate.template", target=f"course:{course.id}", actor=actor,
+                 **{k: (v.value if isinstance(v, Motto) else v) for k, v in
+                    ((k, getattr(template, k)) for k in TEMPLATE_FIELDS)})
+    return template
+
+
+def _clean_lines(value: str) -> str:
+    lines = (" ".join(line.split()) for line in unicodedata.normalize("NFC", value).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# --- issue ------------------------------------------------------------------
+
+def issue_certificate(enrollment: Enrollment) -> Certificate | None:
+    """Issue the certificate of a completed enrollment, in the caller's transaction.
+
+    Called by ``courses.progress.evaluate_completion`` right after completion is recorded, so
+    both commit or neither does. Idempotent: a live certificate is returned as it is. None when
+    the course's certificates are turned off.
+    """
+    if enrollment.completed_at is None:
+        return None
+    template = db.session.get(CertificateTemplate, enrollment.course_id)
+    if template is not None and not template.enabled:
+        return None
+    live = db.session.scalar(select(Certificate).where(
+        Certificate.user_id == enrollment.user_id, Certificate.course_id == enrollment.course_id,
+        Certificate.revoked_at.is_(None)))
+    if live is not None:
+        return live
+    return _issue(enrollment, template, "certificate.issue")
+
+
+def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action: str,
+           actor: User | None = None) -> Certificate:
+    user, course = enrollment.user, enrollment.course
+    template = template or get_template(course)
+    cert = Certificate(
+        code=_unused_code(), user_id=user.id, course_id=course.id,
+        full_name=unicodedata.normalize("NFC", user.full_name),
+        unit_name=user.unit.name if user.unit else "",
+        course_title=course.title, theme=course.theme or "",
+        completed_at=enrollment.completed_at, score=final_quiz_score(user.id, course.id),
+        template=template.snapshot(), issued_at=utcnow())
+    db.session.add(cert)
+    db.session.flush()
+    audit.record(action, target=codes.grouped(cert.code), actor=actor, user=user.username, course_id=course.id)
+    return cert
+
+
+def _unused_code() -> str:
+    while True:  # 99 random bits: a second round is all but impossible, but cheap to rule out
+        code = codes.new_code()
+        if not db.session.scalar(select(exists().where(Certificate.code == code))):
+            return code
+
+
+def final_quiz_score(user_id: int, course_id: int) -> float | None:
+    """Best score of the course's final quiz: the last quiz item in course order."""
+    row = db.session.execute(
+        select(Progress.best_score)
+        .select_from(Item).join(Module, Module.id == Item.module_id)
+        .outerjoin(Progress, and_(Progress.item_id == Item.id, Progress.user_id == user_id))
+        .where(Item.course_id == course_id, Item.kind == ItemKind.QUIZ)
+        .order_by(Module.position.desc(), Item.position.desc(), Item.id.desc()).limit(1)).first()
+    return None if row is None else row[0]
+
+
+def backfill() -> list[Certificate]:
+    """Certificates for completions recorded before certificates existed or were turned on.
+
+    An enrollment that ever had a certificate (even a revoked one) is left alone: re-issuing
+    a revoked certificate is an admin's decision, not a batch job's.
+    """
+    any_cert = exists().where(Certificate.user_id == Enrollment.user_id,
+                              Certificate.course_id == Enrollment.course_id)
+    enrollments = db.session.scalars(
+        select(Enrollment)
+        .outerjoin(CertificateTemplate, CertificateTemplate.course_id == Enrollment.course_id)
+        .where(Enrollment.completed_at.is_not(None), ~any_cert,
+               or_(CertificateTemplate.enabled.is_(None), CertificateTemplate.enabled.is_(True)))
+        .order_by(Enrollment.completed_at, Enrollment.id)).all()
+    return [_issue(e, db.session.get(CertificateTemplate, e.course_id), "certificate.backfill") for e in enrollments]
+
+
+# --- look up and scope --------------------------------------------------------
+
+def verify(raw_code: str) -> Certificate | None:
+    """Public lookup: always exactly one indexed query, whatever was typed, so a forged
+    code costs the same as a real one."""
+    return db.session.scalar(select(Certificate).where(Certificate.code == codes.normalize(raw_code)))
+
+
+def scope_clause(user: User):
+    """Certificates ``user`` may download: their own; an admin all; a manager their unit subtree."""
+    if user.can(Permission.REVOKE_CERTIFICATES):
+        return true()
+    clauses = [Certificate.user_id == user.id]
+    if user.has_role(Role.MANAGER) and user.unit is not None:
+        clauses.append(Certificate.user_id.in_(
+            select(User.id).join(OrgUnit, User.unit_id == OrgUnit.id).where(subtree_of(user.unit.path))))
+    return or_(*clauses)
+
+
+def get_for(user: User, raw_code: str) -> Certificate | None:
+    """A certificate in ``user``'s scope, else None (the caller answers 404 either way)."""
+    return db.session.scalar(select(Certificate).where(
+        Certificate.code == codes.normalize(raw_code), scope_clause(user)))
+
+
+def mine(user: User) -> list[Certificate]:
+    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
+                                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
+
+
+def in_scope(user: User, course_id: int | None = None, unit: OrgUnit | None = None,
+             limit: int = 200, offset: int = 0) -> list[Certificate]:
+    query = select(Certificate).where(scope_clause(user))
+    if course_id:
+        query = query.where(Certificate.course_id == course_id)
+    if unit is not None:
+        query = query.join(User, User.id == Certificate.user_id).join(OrgUnit, OrgUnit.id == User.unit_id) \
+            .where(subtree_of(unit.path))
+    return list(db.session.scalars(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+                                   .limit(limit).offset(offset)))
+
+
+def units_for_zip(user: User) -> list[OrgUnit]:
+    """Units a user may export: an admin any, a manager their own subtree."""
+    query = select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.path)
+    if not user.can(Permission.REVOKE_CERTIFICATES):
+        if not user.has_role(Role.MANAGER) or user.unit is None:
+            return []
+        query = query.where(subtree_of(user.unit.path))
+    return list(db.session.scalars(query))
+
+
+def may_export(user: User, unit: OrgUnit) -> bool:
+    if user.can(Permission.REVOKE_CERTIFICATES):
+        return True
+    return user.has_role(Role.MANAGER) and user.unit is not None and user.unit.is_ancestor_of(unit)
+
+
+def live_in_subtree(unit: OrgUnit, course_id: int, batch: int = 200) -> Iterator[Certificate]:
+    """Live certificates of a course for cadres now in ``unit``'s subtree, in name order,
+    fetched in batches so that a large export never loads every row at once."""
+    query = (select(Certificate).join(User, User.id == Certificate.user_id)
+             .join(OrgUnit, OrgUnit.id == User.unit_id)
+             .where(subtree_of(unit.path), Certificate.course_id == course_id, Certificate.revoked_at.is_(None))
+             .order_by(User.sort_name, Certificate.id).execution_options(yield_per=batch))
+    for cert in db.session.scalars(query):
+        yield cert
+
+
+def all_certificates() -> list[tuple[Certificate, str | None]]:
+    rows = db.session.execute(select(Certificate, User.username).outerjoin(User, User.id == Certificate.user_id)
+                              .order_by(Certificate.issued_at, Certificate.id))
+    return [(cert, username) for cert, username in rows]
+
+
+# --- revoke and re-issue -------------------------------------------------------
+
+def revoke(cert: Certificate, actor: User, reason: str) -> Certificate:
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise CertificateError(_("Give the reason for revoking (at least 5 characters)."))
+    # One conditional UPDATE: of two admins revoking at once, exactly one succeeds.
+    done = db.session.execute(
+        update(Certificate).where(Certificate.id == cert.id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason[:2000], revoked_by_id=actor.id)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(cert)
+    if not done:
+        raise CertificateError(_("This certificate was already revoked on %(date)s.",
+                                 date=format_date(cert.revoked_at)))
+    audit.record("certificate.revoke", target=codes.grouped(cert.code), actor=actor, reason=reason,
+                 user_id=cert.user_id, course_id=cert.course_id)
+    return cert
+
+
+def reissue(cert: Certificate, actor: User) -> Certificate:
+    """A new certificate (new code, fresh snapshot) after ``cert`` was revoked, e.g. for a
+    misspelt name that has since been corrected."""
+    if not cert.revoked:
+        raise CertificateError(_("Only a revoked certificate can be issued again."))
+    enrollment = None
+    if cert.user_id is not None and cert.course_id is not None:
+        enrollment = db.session.scalar(select(Enrollment).where(
+            Enrollment.user_id == cert.user_id, Enrollment.course_id == cert.course_id,
+            Enrollment.completed_at.is_not(None)))
+    if enrollment is None:
+        raise CertificateError(_("The cadre's completion of this course is no longer on record."))
+    live = db.session.scalar(select(Certificate).where(
+        Certificate.user_id == cert.user_id, Certificate.course_id == cert.course_id,
+        Certificate.revoked_at.is_(None)))
+    if live is not None:
+        raise CertificateError(_("A valid certificate %(code)s already exists for this course.",
+                                 code=codes.grouped(live.code)))
+    return _issue(enrollment, None, "certificate.reissue", actor=actor)
+
+
+def courses_with_certificates() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Course.id, Course.title).where(
+        exists().where(Certificate.course_id == Course.id)).order_by(Course.title))
+    return [(cid, title) for cid, title in rows]
+
+
+def editable_courses(user: User) -> list[Course]:
+    query = select(Course).order_by(Course.title)
+    if not user.can(Permission.EDIT_ANY_COURSE):
+        if not user.can(Permission.AUTHOR_COURSES):
+            return []
+        editors = select(CourseEditor.course_id).where(CourseEditor.user_id == user.id)
+        query = query.where(or_(Course.owner_id == user.id, Course.id.in_(editors)))
+    return list(db.session.scalars(query))
+

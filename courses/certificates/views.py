@@ -1,0 +1,208 @@
+"""Certificates: the cadre's own, downloads in scope, ZIP export, revocation, settings, public verification."""
+from __future__ import annotations
+
+from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, redirect, render_template,
+                   request, stream_with_context, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from elearn import audit, db
+from elearn.db import utcnow
+from elearn.extensions import limiter
+from elearn.i18n import to_local
+from elearn.models import OrgUnit
+from elearn.permissions import Permission, public, requires
+from courses.certificates import codes, pdf, services
+from courses.certificates.forms import RevokeForm, TemplateForm
+from courses.certificates.models import Certificate
+from courses import services as course_services
+from courses.models import Course
+
+bp = Blueprint("certificates", __name__, template_folder="templates")
+
+# One budget for the page and its JSON twin, per client address: enumerating 99-bit codes
+# is hopeless anyway, this keeps it from being tried.
+verify_limit = limiter.shared_limit(lambda: current_app.config.get("CERT_VERIFY_LIMIT", "30 per minute"),
+                                    scope="certificate-verify")
+
+
+def _pdf_response(data: bytes, filename: str, inline: bool = False) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'{disposition}; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+# --- the cadre's own, and downloads in scope ------------------------------------
+
+@bp.get("/certificates/")
+@requires(Permission.STUDY)
+def mine():
+    return render_template("certificates/mine.html", certificates=services.mine(current_user),
+                           grouped=codes.grouped)
+
+
+@bp.get("/certificates/<code>.pdf")
+@requires()  # any signed-in user; the query decides what they may see
+def download(code: str):
+    cert = services.get_for(current_user, code)
+    if cert is None:
+        abort(404)  # not in scope looks exactly like not there
+    if cert.revoked:
+        return render_template("certificates/revoked.html", cert=cert, grouped=codes.grouped), 410
+    return _pdf_response(pdf.render(cert, current_app.config["BASE_URL"]), pdf.archive_name(cert))
+
+
+@bp.get("/certificates/manage")
+@requires(Permission.VIEW_STATS)
+def manage():
+    course_id = request.args.get("course", type=int)
+    unit = db.session.get(OrgUnit, request.args.get("unit", type=int) or 0)
+    if unit is not None and not services.may_export(current_user, unit):
+        unit = None
+    page = max(1, request.args.get("page", 1, type=int))
+    rows = services.in_scope(current_user, course_id, unit, limit=101, offset=(page - 1) * 100)
+    return render_template("certificates/manage.html", certificates=rows[:100], more=len(rows) > 100, page=page,
+                           courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
+                           course_id=course_id, unit=unit, grouped=codes.grouped,
+                           can_revoke=current_user.can(Permission.REVOKE_CERTIFICATES))
+
+
+@bp.get("/certificates/export.zip")
+@requires(Permission.VIEW_STATS)
+@db.writes
+def export_zip():
+    unit = db.session.get(OrgUnit, request.args.get("unit", type=int) or 0)
+    course = db.session.get(Course, request.args.get("course", type=int) or 0)
+    if unit is None or course is None or not services.may_export(current_user, unit):
+        abort(404)
+    audit.record("certificate.export_zip", target=f"unit:{unit.code}", course_id=course.id)
+    db.session.commit()
+    # The export only reads from here on: on SQLite its long read must not hold the write lock.
+    g.db_write = False
+    certs = services.live_in_subtree(unit, course.id)
+    stream = pdf.stream_zip(certs, current_app.config["BASE_URL"])
+    filename = f"chung-nhan_{unit.code}_{course.id}_{utcnow():%Y%m%d}.zip"
+    return Response(stream_with_context(stream), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+# --- revocation -----------------------------------------------------------------------
+
+def _any_or_404(code: str) -> Certificate:
+    cert = services.get_for(current_user, code)
+    if cert is None:
+        abort(404)
+    return cert
+
+
+@bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
+@requires(Permission.REVOKE_CERTIFICATES)
+def revoke(code: str):
+    cert = _any_or_404(code)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(cert, current_user, form.reason.data)
+        except services.CertificateError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Certificate %(code)s has been revoked.", code=codes.grouped(cert.code)), "success")
+            return redirect(url_for(".manage"))
+    return render_template("certificates/revoke.html", cert=cert, form=form, grouped=codes.grouped)
+
+
+@bp.post("/certificates/<code>/reissue")
+@requires(Permission.REVOKE_CERTIFICATES)
+def reissue(code: str):
+    cert = _any_or_404(code)
+    try:
+        new = services.reissue(cert, current_user)
+    except services.CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("A new certificate %(code)s has been issued.", code=codes.grouped(new.code)), "success")
+    return redirect(url_for(".manage"))
+
+
+# --- per-course settings ----------------------------------------------------------------
+
+def _editable_course(course_id: int) -> Course:
+    return course_services.get_course_for_edit(course_id, current_user)  # 404 unless editable
+
+
+@bp.get("/certificates/templates")
+@requires(Permission.AUTHOR_COURSES)
+def templates():
+    return render_template("certificates/templates.html", courses=services.editable_courses(current_user))
+
+
+@bp.route("/certificates/course/<int:course_id>/settings", methods=["GET", "POST"])
+@requires(Permission.AUTHOR_COURSES)
+def settings(course_id: int):
+    course = _editable_course(course_id)
+    template = services.get_template(course)
+    form = TemplateForm(obj=template)
+    if form.validate_on_submit():
+        values = {key: getattr(form, key).data for key in services.TEMPLATE_FIELDS}
+        try:
+            services.save_template(course, current_user, **values)
+        except services.CertificateError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The certificate settings have been saved."), "success")
+            return redirect(url_for(".settings", course_id=course.id))
+    return render_template("certificates/settings.html", course=course, form=form)
+
+
+@bp.get("/certificates/course/<int:course_id>/preview.pdf")
+@requires(Permission.AUTHOR_COURSES)
+def preview(course_id: int):
+    course = _editable_course(course_id)
+    sample = Certificate(
+        code="XEMTHUXEMTHUXEMTHU22", full_name=current_user.full_name,
+        unit_name=current_user.unit.name if current_user.unit else "", course_title=course.title,
+        theme=course.theme or "", completed_at=utcnow(), score=90.0,
+        template=services.get_template(course).snapshot())
+    return _pdf_response(pdf.render(sample, current_app.config["BASE_URL"]), f"xem-thu-{course.id}.pdf",
+                         inline=True)
+
+
+# --- public verification ------------------------------------------------------------------
+
+@bp.get("/verify")
+@public
+def verify_form():
+    code = codes.normalize(request.args.get("code", ""))
+    if code:
+        return redirect(url_for(".verify", code=codes.grouped(code)))
+    return render_template("certificates/verify.html", cert=None, asked=None)
+
+
+@bp.get("/verify/<code>")
+@public
+@verify_limit
+def verify(code: str):
+    cert = services.verify(code)
+    return render_template("certificates/verify.html", cert=cert, asked=code[:64],
+                           grouped=codes.grouped), 200 if cert else 404
+
+
+@bp.get("/verify/<code>.json")
+@public
+@verify_limit
+def verify_json(code: str):
+    cert = services.verify(code)
+    if cert is None:
+        return jsonify({"status": "not_found"}), 404
+    if cert.revoked:
+        return jsonify({"status": "revoked", "code": codes.grouped(cert.code), "full_name": cert.full_name,
+                        "revoked_on": to_local(cert.revoked_at).date().isoformat()})
+    return jsonify({"status": "valid", "code": codes.grouped(cert.code), "full_name": cert.full_name,
+                    "unit": cert.unit_name, "course": cert.course_title,
+                    "completed_on": to_local(cert.completed_at).date().isoformat()})

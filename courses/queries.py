@@ -1,0 +1,173 @@
+"""Read side for cadres: "My courses", the outline, resume, the catalog.
+
+Each page is a fixed number of queries whatever the number of courses and items:
+counts are grouped in SQL, never computed by walking relationships.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+
+from elearn import db
+from elearn.db import utcnow
+from elearn.models import User
+from elearn.text import fold
+from courses.models import Course, CourseStatus, Enrollment, Item, Lesson, Module, Progress
+
+VISIBLE = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)  # what an enrolled cadre may still open
+
+
+@dataclass
+class CourseCard:
+    enrollment: Enrollment
+    course: Course
+    required: int
+    done: int
+
+    @property
+    def percent(self) -> int:
+        if not self.required:
+            return 100 if self.enrollment.completed_at else 0
+        return round(100 * self.done / self.required)
+
+    @property
+    def overdue(self) -> bool:
+        e = self.enrollment
+        return e.completed_at is None and e.due_at is not None and e.due_at < utcnow()
+
+
+def my_courses(user: User) -> list[CourseCard]:
+    """Active enrolments on visible courses, with required/done counts: two queries."""
+    rows = db.session.execute(
+        select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
+        .where(Enrollment.user_id == user.id, Enrollment.unenrolled_at.is_(None), Course.status.in_(VISIBLE))
+    ).all()
+    counts = _required_counts(user, [c.id for _, c in rows])
+    cards = [CourseCard(e, c, *counts.get(c.id, (0, 0))) for e, c in rows]
+    # Unfinished first, nearest due date first, then by title.
+    far = datetime.max.replace(tzinfo=utcnow().tzinfo)
+    cards.sort(key=lambda k: (k.enrollment.completed_at is not None, k.enrollment.due_at or far, k.course.title))
+    return cards
+
+
+def _required_counts(user: User, course_ids: list[int]) -> dict[int, tuple[int, int]]:
+    if not course_ids:
+        return {}
+    rows = db.session.execute(
+        select(Item.course_id, func.count(Item.id), func.count(Progress.completed_at))
+        .outerjoin(Progress, and_(Progress.item_id == Item.id, Progress.user_id == user.id))
+        .where(Item.course_id.in_(course_ids), Item.required.is_(True))
+        .group_by(Item.course_id)).all()
+    return {course_id: (total, done) for course_id, total, done in rows}
+
+
+@dataclass
+class OutlineItem:
+    item: Item
+    minutes: int | None
+    progress: Progress | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.progress is not None and self.progress.completed_at is not None
+
+
+@dataclass
+class OutlineModule:
+    module: Module
+    items: list[OutlineItem] = field(default_factory=list)
+
+
+def outline(course: Course, user: User | None = None) -> list[OutlineModule]:
+    """Modules with their items (and ``user``'s progress on each): three queries."""
+    modules = {m.id: OutlineModule(m) for m in db.session.scalars(
+        select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id))}
+    rows = db.session.execute(
+        select(Item, Lesson.minutes).outerjoin(Lesson, Lesson.item_id == Item.id)
+        .where(Item.course_id == course.id).order_by(Item.position, Item.id)).all()
+    progress = {}
+    if user is not None:
+        progress = {p.item_id: p for p in db.session.scalars(
+            select(Progress).where(Progress.user_id == user.id, Progress.course_id == course.id))}
+    for item, minutes in rows:
+        if item.module_id in modules:
+            modules[item.module_id].items.append(OutlineItem(item, minutes, progress.get(item.id)))
+    return list(modules.values())
+
+
+def first_unfinished(modules: list[OutlineModule]) -> Item | None:
+    """Where to resume: the first required item not done, else the first item not done."""
+    flat = [oi for om in modules for oi in om.items]
+    for oi in flat:
+        if oi.item.required and not oi.done:
+            return oi.item
+    for oi in flat:
+        if not oi.done:
+            return oi.item
+    return flat[0].item if flat else None
+
+
+def neighbours(modules: list[OutlineModule], item_id: int) -> tuple[Item | None, Item | None]:
+    flat = [oi.item for om in modules for oi in om.items]
+    ids = [i.id for i in flat]
+    if item_id not in ids:
+        return None, None
+    at = ids.index(item_id)
+    return (flat[at - 1] if at > 0 else None), (flat[at + 1] if at + 1 < len(flat) else None)
+
+
+def catalog(q: str = "", theme: str = "", year: int | None = None, limit: int = 200) -> list[Course]:
+    """Published courses; ``q`` matches accent- and case-insensitively (every word must appear)."""
+    stmt = select(Course).where(Course.status == CourseStatus.PUBLISHED)
+    for word in fold(q or "").split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Course.search_text.like(f"%{escaped}%", escape="\\"))
+    if theme:
+        stmt = stmt.where(Course.theme == theme)
+    if year:
+        stmt = stmt.where(Course.year == year)
+    return list(db.session.scalars(stmt.order_by(Course.year.desc(), Course.title).limit(limit)))
+
+
+def catalog_filters() -> tuple[list[str], list[int]]:
+    published = Course.status == CourseStatus.PUBLISHED
+    themes = list(db.session.scalars(select(Course.theme).distinct().where(published, Course.theme != "")
+                                     .order_by(Course.theme)))
+    years = list(db.session.scalars(select(Course.year).distinct().where(published, Course.year.is_not(None))
+                                    .order_by(Course.year.desc())))
+    return themes, years
+
+
+def enrolled_ids(user: User) -> set[int]:
+    return set(db.session.scalars(select(Enrollment.course_id).where(
+        Enrollment.user_id == user.id, Enrollment.unenrolled_at.is_(None))))
+
+
+def course_stats(course_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """Per course: modules, items, enrolled (active), completed — for the CLI and trainer lists."""
+    def grouped(stmt, key):
+        if course_ids is not None:
+            stmt = stmt.where(key.in_(course_ids))
+        return dict(db.session.execute(stmt.group_by(key)).all())
+
+    modules = grouped(select(Module.course_id, func.count(Module.id)), Module.course_id)
+    items = grouped(select(Item.course_id, func.count(Item.id)), Item.course_id)
+    active = Enrollment.unenrolled_at.is_(None)
+    enrolled = grouped(select(Enrollment.course_id, func.count(Enrollment.id)).where(active), Enrollment.course_id)
+    completed = grouped(select(Enrollment.course_id, func.count(Enrollment.id))
+                        .where(active, Enrollment.completed_at.is_not(None)), Enrollment.course_id)
+    ids = course_ids if course_ids is not None else set(modules) | set(items) | set(enrolled)
+    return {cid: {"modules": modules.get(cid, 0), "items": items.get(cid, 0), "enrolled": enrolled.get(cid, 0),
+                  "completed": completed.get(cid, 0)} for cid in ids}
+
+
+def authored_courses(user: User, any_course: bool) -> list[Course]:
+    from courses.models import CourseEditor
+
+    stmt = select(Course)
+    if not any_course:
+        granted = select(CourseEditor.course_id).where(CourseEditor.user_id == user.id)
+        stmt = stmt.where(or_(Course.owner_id == user.id, Course.id.in_(granted)))
+    return list(db.session.scalars(stmt.order_by(Course.updated_at.desc())))

@@ -1,0 +1,164 @@
+"""The cadre's pages: My courses, the catalog, a course's outline, the lesson page."""
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from elearn import db, uploads
+from elearn.permissions import Permission, requires
+from courses import learning, queries, services
+
+bp = Blueprint("courses", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/courses-static")
+
+
+def item_url(item) -> str | None:
+    """Where a cadre opens an item: lessons here, quizzes in the quizzes package (once it is there)."""
+    if item.kind.value == "lesson":
+        return url_for("courses.lesson", item_id=item.id)
+    if "quizzes.item" in current_app.view_functions:
+        return url_for("quizzes.item", item_id=item.id)
+    return None
+
+
+@bp.app_context_processor
+def inject_helpers():
+    return {"item_url": item_url, "video_embed": services.video_embed}
+
+
+@bp.get("/my-courses")
+@requires(Permission.STUDY)
+def my_courses():
+    me = current_user._get_current_object()
+    if services.pending_assignments(me):  # a cadre who joined an assigned unit after the assignment
+        db.upgrade_to_write()
+        services.apply_assignments(me)
+        db.session.commit()
+    return render_template("courses/my_courses.html", cards=queries.my_courses(me))
+
+
+@bp.get("/catalog")
+@requires(Permission.STUDY)
+def catalog():
+    q = request.args.get("q", "")[:200]
+    theme = request.args.get("theme", "")[:500]
+    year = request.args.get("year", type=int)
+    themes, years = queries.catalog_filters()
+    return render_template("courses/catalog.html", courses=queries.catalog(q, theme, year), q=q, theme=theme,
+                           year=year, themes=themes, years=years, enrolled=queries.enrolled_ids(current_user))
+
+
+@bp.get("/courses/<slug>")
+@requires(Permission.STUDY)
+def course(slug: str):
+    course, enrollment = learning.get_course_for_study(slug, current_user)
+    modules = queries.outline(course, current_user if enrollment else None)
+    resume = queries.first_unfinished(modules) if enrollment else None
+    return render_template("courses/outline.html", course=course, enrollment=enrollment, modules=modules,
+                           resume=resume, preview=False)
+
+
+@bp.post("/courses/<slug>/enroll")
+@requires(Permission.STUDY)
+def enroll(slug: str):
+    course, enrollment = learning.get_course_for_study(slug, current_user)
+    if enrollment is None:
+        try:
+            services.self_enroll(current_user, course)
+        except services.CourseError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("courses.course", slug=course.slug))
+        db.session.commit()
+        flash(_("You are enrolled. Good studying!"), "success")
+    return redirect(url_for("courses.course", slug=course.slug))
+
+
+@bp.get("/courses/<slug>/resume")
+@requires(Permission.STUDY)
+def resume(slug: str):
+    course, enrollment = learning.get_course_for_study(slug, current_user)
+    item = queries.first_unfinished(queries.outline(course, current_user)) if enrollment else None
+    target = item_url(item) if item is not None else None
+    return redirect(target or url_for("courses.course", slug=course.slug))
+
+
+def _credit_previous_visit() -> None:
+    """Time spent: the time since the previous lesson page was opened counts for that lesson."""
+    visit = session.pop("studying", None)
+    if isinstance(visit, list) and len(visit) == 2:
+        learning.credit_time(current_user, int(visit[0]), float(visit[1]))
+
+
+@bp.get("/learn/<int:item_id>")
+@requires(Permission.STUDY)
+@db.writes
+def lesson(item_id: int):
+    item, course, enrollment = learning.get_item_for_study(item_id, current_user)
+    if item.kind.value != "lesson":
+        target = item_url(item)
+        return redirect(target) if target else redirect(url_for("courses.course", slug=course.slug))
+    _credit_previous_visit()
+    finished = learning.open_item(current_user, item, course)
+    session["studying"] = [item.id, time.time()]
+    db.session.commit()
+    if finished is not None:
+        flash(_("Congratulations: you have completed the course."), "success")
+    modules = queries.outline(course, current_user)
+    return _render_lesson(item, course, modules, enrollment=enrollment, preview=False)
+
+
+def _render_lesson(item, course, modules, *, enrollment, preview: bool):
+    previous, following = queries.neighbours(modules, item.id)
+    progress = next((oi.progress for om in modules for oi in om.items if oi.item.id == item.id), None)
+    return render_template("courses/lesson.html", item=item, lesson=item.lesson, course=course, modules=modules,
+                           previous=previous, following=following, progress=progress, enrollment=enrollment,
+                           preview=preview, studying=learning.can_study(course))
+
+
+@bp.post("/learn/<int:item_id>/done")
+@requires(Permission.STUDY)
+def lesson_done(item_id: int):
+    item, course, _enrollment = learning.get_item_for_study(item_id, current_user)
+    _credit_previous_visit()
+    try:
+        finished = learning.mark_done(current_user, item, course)
+    except services.CourseError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("courses.lesson", item_id=item.id))
+    db.session.commit()
+    if finished is not None:
+        flash(_("Congratulations: you have completed the course."), "success")
+        return redirect(url_for("courses.course", slug=course.slug))
+    following = queries.neighbours(queries.outline(course, current_user), item.id)[1]
+    target = item_url(following) if following is not None else None
+    return redirect(target or url_for("courses.course", slug=course.slug))
+
+
+@bp.get("/learn/<int:item_id>/attachment")
+@requires(Permission.STUDY)
+def attachment(item_id: int):
+    item, _course, _enrollment = learning.get_item_for_study(item_id, current_user)
+    return _send_attachment(item)
+
+
+def _send_attachment(item):
+    lesson = item.lesson
+    if lesson is None or not lesson.attachment_path:
+        return render_template("errors.html", code=404), 404
+    return uploads.send_stored(lesson.attachment_path, lesson.attachment_name or "tep", lesson.attachment_type)
+
+
+@bp.get("/courses/<slug>/cover")
+@requires(Permission.STUDY)
+def cover(slug: str):
+    course = services.get_course(slug)
+    if course is None or not course.cover_path or (
+            course.status not in queries.VISIBLE and not services.can_edit(current_user, course)):
+        return render_template("errors.html", code=404), 404
+    mime = uploads.KINDS.get(course.cover_path.rsplit(".", 1)[-1], ("application/octet-stream",))[0]
+    return uploads.send_stored(course.cover_path, f"{course.slug}.{course.cover_path.rsplit('.', 1)[-1]}", mime)

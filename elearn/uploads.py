@@ -1,0 +1,121 @@
+"""Uploaded files: type checked by content, size-limited, stored under a generated name.
+
+The name and extension the uploader gave are never trusted: the bytes decide the type
+(``filetype`` reads the magic numbers; Office files must also open as the ZIP package
+they claim to be), and the file is written as ``<random>.<ext>`` under ``UPLOAD_DIR``.
+Files are served back with ``Content-Disposition: attachment`` and ``nosniff``.
+"""
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+from flask import current_app, send_file
+from flask_babel import gettext as _
+
+# extension -> (MIME type, the part an OOXML package must contain, or None)
+KINDS = {
+    "pdf": ("application/pdf", None),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "word/document.xml"),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             "ppt/presentation.xml"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xl/workbook.xml"),
+    "png": ("image/png", None),
+    "jpg": ("image/jpeg", None),
+    "gif": ("image/gif", None),
+    "webp": ("image/webp", None),
+}
+IMAGES = frozenset({"png", "jpg", "gif", "webp"})
+DOCUMENTS = frozenset({"pdf", "docx", "pptx"}) | IMAGES
+_STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")  # what store() generates, nothing else
+
+
+class UploadError(ValueError):
+    """The file was refused; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    data: bytes
+    ext: str
+    mime: str
+    original_name: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def check_upload(storage, allowed: frozenset[str], max_bytes: int) -> CheckedUpload:
+    """Read a werkzeug ``FileStorage`` (at most ``max_bytes``) and return it if its content is
+    one of the ``allowed`` kinds; else raise ``UploadError``."""
+    data = storage.stream.read(max_bytes + 1)
+    if not data:
+        raise UploadError(_("The file is empty."))
+    if len(data) > max_bytes:
+        raise UploadError(_("The file is larger than %(mb)s MB.", mb=_megabytes(max_bytes)))
+    guess = filetype.guess(data)
+    ext = guess.extension if guess else None
+    if ext not in allowed or ext not in KINDS:
+        raise UploadError(_("This kind of file is not accepted (allowed: %(kinds)s).",
+                            kinds=", ".join(sorted(k.upper() for k in allowed))))
+    mime, required_part = KINDS[ext]
+    if required_part and not _zip_has(data, required_part):
+        raise UploadError(_("The file is damaged or is not what its name says."))
+    name = (storage.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or f"tep.{ext}"
+    return CheckedUpload(data=data, ext=ext, mime=mime, original_name=name)
+
+
+def _zip_has(data: bytes, part: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return part in archive.namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):g}"
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def store(upload: CheckedUpload) -> str:
+    """Write the file under a random name; returns that name (what the database keeps)."""
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.{upload.ext}"
+    (folder / name).write_bytes(upload.data)
+    return name
+
+
+def stored_path(name: str) -> Path | None:
+    """The file for a stored name, or None; a name we did not generate is refused."""
+    if not name or not _STORED_NAME.match(name):
+        return None
+    path = upload_dir() / name
+    return path if path.is_file() else None
+
+
+def delete(name: str | None) -> None:
+    path = stored_path(name or "")
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def send_stored(name: str, download_name: str, mime: str):
+    """Response for a stored file: always a download, never rendered by the browser."""
+    path = stored_path(name)
+    if path is None:
+        from werkzeug.exceptions import NotFound
+        raise NotFound()
+    response = send_file(path, mimetype=mime, as_attachment=True, download_name=download_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
