@@ -247,10 +247,11 @@ def fix_sequences(conn) -> None:
     """PostgreSQL: explicit ids leave the sequences behind; move them past the data."""
     if conn.dialect.name != "postgresql":
         return
-    for t in Base.metadata.sorted_tables:
-        if "id" in t.c and t.c.id.autoincrement and t.c.id.primary_key:
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
-                              f"coalesce((SELECT max(id) FROM \"{t.name}\"), 0) + 1, false)"))
+    for name in ("org_unit", "user_account", "course", "course_module", "course_item", "course_assignment",
+                 *COLUMNS):
+        if table(name) is not None:
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                              f"coalesce((SELECT max(id) FROM \"{name}\"), 0) + 1, false)"))
 
 
 def prepare(url: str) -> None:

@@ -31,6 +31,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
 CSV_CHUNK = 64 * 1024
 _VN_OFFSET = timedelta(hours=7)
+_EXCEL_EPOCH = date(1899, 12, 30)
 KINDS = ("text", "int", "number", "date", "datetime")
 
 
@@ -224,9 +225,9 @@ def _xlsx_writer(sheet, column: Column, fmt) -> Callable[[int, int, Any], Any]:
         return lambda r, c, v: sheet.write_number(r, c, v, fmt)
 
     def write_date(r, c, v):
-        if isinstance(v, str):
-            v = date.fromisoformat(v)
-        elif isinstance(v, datetime):
+        if isinstance(v, str):  # a day: its Excel serial number, without xlsxwriter's general conversion
+            return sheet.write_number(r, c, (date.fromisoformat(v) - _EXCEL_EPOCH).days, fmt)
+        if isinstance(v, datetime):
             v = local_datetime(v)
             if column.kind == "date":
                 v = v.date()

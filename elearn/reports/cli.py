@@ -63,3 +63,20 @@ def _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, 
     finally:
         partial.unlink(missing_ok=True)
     return written, f, kind
+
+
+@stats_group.command("warm")
+@with_appcontext
+def warm_command():
+    """Recompute the cached whole-tree figures of every published course (run from cron every
+    few minutes when REDIS_URL is shared by the app servers: no manager then waits for them)."""
+    from sqlalchemy import select
+
+    from courses.models import Course, CourseStatus
+    from elearn.reports import queries
+
+    f = filters.resolve(None)
+    course_ids = list(db.session.scalars(select(Course.id).where(Course.status != CourseStatus.DRAFT)))
+    for course_id in course_ids:
+        queries.whole_tree_counts(f, course_id, refresh=True)
+    click.echo(_("Figures of %(n)s courses refreshed.", n=len(course_ids)))

@@ -79,22 +79,33 @@ CACHE_SECONDS = 300
 def counts_by_unit(f: StatsFilter) -> dict[int, Counts]:
     """Figures per cadre's own unit, over the filter's subtree.
 
-    Without a period, the figures of the whole tree for the chosen courses are the same for
-    every manager: computed once, cached for a few minutes (``elearn.cache``), and each asker
-    takes only the units of their subtree. With a period, computed from the data each time."""
+    Without a period, the figures of the whole tree are the same for every manager: they are
+    computed per course, cached for a few minutes (``elearn.cache``; ``elearn stats warm``
+    refreshes them), added up over the chosen courses, and each asker takes only the units of
+    their subtree. With a period, they are computed from the data each time."""
     if f.start is not None or f.end is not None:
         return _counts_by_unit(f)
-    key = "counts:" + ",".join(str(i) for i in sorted(f.course_ids))
-    whole = cache.cached("stats", key, lambda: _whole_tree(f), timeout=CACHE_SECONDS)
-    return {unit_id: Counts(*figures) for unit_id, (path, figures) in whole.items()
-            if path.startswith(f.scope_path) and path.startswith(f.unit.path)}
+    out: dict[int, Counts] = {}
+    for course_id in f.course_ids:
+        for unit_id, (path, figures) in whole_tree_counts(f, course_id).items():
+            if path.startswith(f.scope_path) and path.startswith(f.unit.path):
+                out.setdefault(unit_id, Counts()).add(Counts(*figures))
+    return out
 
 
-def _whole_tree(f: StatsFilter) -> dict[int, tuple[str, tuple]]:
-    everything = replace(f, scope_path="/", unit=OrgUnit(path="/"))
-    counts = _counts_by_unit(everything)
-    paths = dict(db.session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(list(counts)))).all())
-    return {unit_id: (paths[unit_id], astuple(c)) for unit_id, c in counts.items()}
+def whole_tree_counts(f: StatsFilter, course_id: int, refresh: bool = False) -> dict[int, tuple[str, tuple]]:
+    """{unit id: (path, figures)} of one course over the whole tree, from the cache."""
+    def compute():
+        everything = replace(f, scope_path="/", unit=OrgUnit(path="/"), course_ids=[course_id])
+        counts = _counts_by_unit(everything)
+        paths = dict(db.session.execute(select(O.id, O.path).where(O.id.in_(list(counts)))).all())
+        return {unit_id: (paths[unit_id], astuple(c)) for unit_id, c in counts.items()}
+
+    if refresh:  # replace in place (the key as elearn.cache.cached writes it): no reader ever finds it missing
+        value = compute()
+        cache.cache.set(f"stats:{cache._version('stats')}:counts:{course_id}", value, timeout=CACHE_SECONDS)
+        return value
+    return cache.cached("stats", f"counts:{course_id}", compute, timeout=CACHE_SECONDS)
 
 
 def _counts_by_unit(f: StatsFilter, now: datetime | None = None) -> dict[int, Counts]:

@@ -27,3 +27,30 @@ def test_cached_figures_stay_scoped(app):
     enrol(make_user("late", unit=tree.cell_a), tree.course)
     assert services.dashboard(f).unit.total.enrolled == 4
     assert services.dashboard(filters.resolve(tree.manager_a, date_from="2000-01-01")).unit.total.enrolled == 5
+
+
+def test_warm_refreshes_the_cached_figures(app, runner):
+    from elearn.cache import cache
+
+    cache.clear()
+    tree = Province()
+    f = filters.resolve(tree.manager_a)
+    assert services.dashboard(f).unit.total.enrolled == 4
+    enrol(make_user("late2", unit=tree.cell_a), tree.course)
+    result = runner.invoke(args=["stats", "warm"])
+    assert result.exit_code == 0, result.output
+    assert services.dashboard(filters.resolve(tree.manager_a)).unit.total.enrolled == 5
+
+
+def test_course_sets_share_per_course_figures(app):
+    from elearn.cache import cache
+    from tests.elearn.reports.factories import make_course
+
+    cache.clear()
+    tree = Province()
+    second = make_course(tree.admin, slug="khoa-2", title="Khóa hai", assign_to=tree.district_a)
+    enrol(tree.anh, second, stage="complete", score=80.0)
+    both = services.dashboard(filters.resolve(tree.manager_a))
+    assert both.unit.total.enrolled == 5 and both.unit.total.completed == 2
+    only = services.dashboard(filters.resolve(tree.manager_a, course_slug="khoa-2"))
+    assert only.unit.total.enrolled == 1 and only.unit.total.avg_score == 80.0
