@@ -7,6 +7,7 @@ request, which are a few lines here and awkward to bend there.
 from __future__ import annotations
 
 import contextvars
+import threading
 from datetime import datetime, timezone
 from typing import Any
 
@@ -114,9 +115,33 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
+    # Writers of one process queue on a Python lock before asking SQLite for its write lock:
+    # a thread wakes the moment the lock is free, where SQLite's busy handler would poll with
+    # sleeps of up to 100 ms. Only the few worker processes still meet in the busy handler.
+    write_lock = threading.RLock()
+
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write() else "BEGIN")
+        if not _wants_write():
+            conn.exec_driver_sql("BEGIN")
+            return
+        write_lock.acquire()
+        conn.connection.info["elearn.write_lock"] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            conn.connection.info.pop("elearn.write_lock", None)
+            write_lock.release()
+            raise
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_conn, record):
+        # Back in the pool means committed or rolled back: the write lock is free again.
+        if record.info.pop("elearn.write_lock", False):
+            try:
+                write_lock.release()
+            except RuntimeError:  # released from another thread (garbage collection): nothing held here
+                pass
 
 
 def make_engine(url: str, config: dict) -> Engine:

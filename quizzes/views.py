@@ -142,14 +142,16 @@ def save_answer(attempt_id: int):
         _timed_out(attempt)
         return jsonify(ok=False, error=_("Time is up: the answer was not saved."), finished=True,
                        review=url_for(".review", attempt_id=attempt.id)), 409
+    answers = answers_from_form(request.form)
     try:
-        saved = attempts.save_answers(attempt, current_user, answers_from_form(request.form))
+        saved = attempts.save_answers(attempt, current_user, answers)
     except services.QuizError as error:
         db.session.rollback()
         finished = isinstance(error, (attempts.TimeUp, attempts.AttemptClosed))
         return jsonify(ok=False, error=str(error), finished=finished), 409 if finished else 400
     db.session.commit()
-    return jsonify(ok=True, saved=saved, remaining=_remaining(attempt))
+    # Which answers are now stored: the page (and the load benchmark) can tell exactly what was kept.
+    return jsonify(ok=True, saved=saved, attempt=attempt.id, questions=sorted(answers), remaining=_remaining(attempt))
 
 
 @bp.get("/attempt/<int:attempt_id>/summary")

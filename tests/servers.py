@@ -80,7 +80,7 @@ def running(database_url: str, instance: Path, **kwargs):
 def csrf_token(session: requests.Session, url: str) -> str:
     import re
 
-    page = session.get(url, timeout=10).text
+    page = session.get(url, timeout=30).text
     tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', page)
     if tag is None:
         raise AssertionError(f"no CSRF token on {url}")
@@ -90,4 +90,4 @@ def csrf_token(session: requests.Session, url: str) -> str:
 def sign_in(session: requests.Session, base: str, username: str, password: str) -> requests.Response:
     token = csrf_token(session, base + "/login")
     return session.post(base + "/login", data={"username": username, "password": password, "csrf_token": token},
-                        allow_redirects=False, timeout=10)
+                        allow_redirects=False, timeout=30)

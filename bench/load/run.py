@@ -117,7 +117,7 @@ def stampede(base: str, slots: list[tuple[str, str, int]], connections: int) -> 
     """1,000 submissions from ``connections`` clients at once; latency per request."""
     barrier = threading.Barrier(connections)
     per = [slots[i::connections] for i in range(connections)]
-    latencies, statuses = [], []
+    latencies, statuses, acked_ids = [], [], []
     lock = threading.Lock()
 
     def client(mine):
@@ -130,6 +130,8 @@ def stampede(base: str, slots: list[tuple[str, str, int]], connections: int) -> 
             with lock:
                 latencies.append((time.perf_counter() - t) * 1000)
                 statuses.append(r.status_code)
+                if r.status_code == 302 and f"/attempt/{attempt}/review" in r.headers.get("Location", ""):
+                    acked_ids.append(str(attempt))
 
     started = time.perf_counter()
     with ThreadPoolExecutor(connections) as pool:
@@ -139,21 +141,42 @@ def stampede(base: str, slots: list[tuple[str, str, int]], connections: int) -> 
     q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]
     return {"requests": len(statuses), "seconds": round(elapsed, 2), "rps": round(len(statuses) / elapsed, 1),
             "p50_ms": round(q(0.50), 1), "p95_ms": round(q(0.95), 1), "p99_ms": round(q(0.99), 1),
-            "acked": statuses.count(302), "errors": len(statuses) - statuses.count(302)}
+            "acked_ids": acked_ids, "errors": len(statuses) - statuses.count(302)}
 
 
-def db_counts(database_url: str, attempt_ids: list[int]) -> dict:
-    from sqlalchemy import create_engine, text
+def _engine(database_url: str):
+    from sqlalchemy import create_engine
 
     from elearn.config import normalize_db_url
-    engine = create_engine(normalize_db_url(database_url))
+    return create_engine(normalize_db_url(database_url))
+
+
+def stored_answers(database_url: str) -> set[str]:
+    """'attempt:position' of every stored answer."""
+    from sqlalchemy import text
+
+    engine = _engine(database_url)
     with engine.connect() as conn:
-        answers = conn.execute(text("SELECT count(*) FROM quiz_attempt_question WHERE response IS NOT NULL AND "
-                                    "CAST(response AS TEXT) != 'null'")).scalar()
-        finished = conn.execute(text("SELECT count(*) FROM quiz_attempt WHERE state = 'finished'")).scalar()
-        locked = 0
+        rows = conn.execute(text("SELECT attempt_id, position FROM quiz_attempt_question "
+                                 "WHERE response IS NOT NULL AND CAST(response AS TEXT) != 'null'")).all()
     engine.dispose()
-    return {"answers_stored": answers, "attempts_finished": finished, "locked_errors": locked}
+    return {f"{a}:{p}" for a, p in rows}
+
+
+def finished_attempts(database_url: str) -> set[str]:
+    from sqlalchemy import text
+
+    engine = _engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id FROM quiz_attempt WHERE state = 'finished'")).scalars().all()
+    engine.dispose()
+    return {str(r) for r in rows}
+
+
+def check(acked: set[str], before: set[str], after: set[str]) -> dict:
+    """Every acknowledged write must be stored; more may be stored (requests in flight at the cut)."""
+    new = after - before
+    return {"acked": len(acked), "stored": len(new), "lost": len(acked - after), "in_flight_extra": len(new - acked)}
 
 
 def main() -> None:
@@ -196,26 +219,27 @@ def main() -> None:
             slots = OUT / "save.tsv"
             slots.write_text("".join(f"{sessions[s['user']][0]}\t{sessions[s['user']][1]}\t{s['attempt']}\t"
                                      f"{s['questions']}\t{s['choice']}\n" for s in data["save_slots"]))
-            before = db_counts(database_url, [])
-            r = run_wrk("save.lua", server.url, 50, args.seconds, {"SLOTS_FILE": str(slots)})
-            after = db_counts(database_url, [])
-            r["stored"] = after["answers_stored"] - before["answers_stored"]
+            before = stored_answers(database_url)
+            acked_file = OUT / "save.acked"
+            r = run_wrk("save.lua", server.url, 50, args.seconds, {"SLOTS_FILE": str(slots), "ACKED_FILE": str(acked_file)})
+            time.sleep(1)
+            r.update(check(set(acked_file.read_text().split()), before, stored_answers(database_url)))
             results["answer saving (50 connections)"] = r
         submit_slots = [(sessions[s["user"]][0], sessions[s["user"]][1], s["attempt"]) for s in data["submit_slots"]]
         if "submit" in scenarios:
             pool, submit_slots = submit_slots[:-1000], submit_slots[-1000:]
             slots = OUT / "submit.tsv"
             slots.write_text("".join(f"{c}\t{t}\t{a}\n" for c, t, a in pool))
-            before = db_counts(database_url, [])
-            r = run_wrk("submit.lua", server.url, 50, args.seconds, {"SLOTS_FILE": str(slots)})
-            after = db_counts(database_url, [])
-            r["stored"] = after["attempts_finished"] - before["attempts_finished"]
+            before = finished_attempts(database_url)
+            acked_file = OUT / "submit.acked"
+            r = run_wrk("submit.lua", server.url, 50, args.seconds, {"SLOTS_FILE": str(slots), "ACKED_FILE": str(acked_file)})
+            time.sleep(1)
+            r.update(check(set(acked_file.read_text().split()), before, finished_attempts(database_url)))
             results["quiz submission (50 connections)"] = r
         if "stampede" in scenarios:
-            before = db_counts(database_url, [])
+            before = finished_attempts(database_url)
             r = stampede(server.url, submit_slots[-1000:], 200)
-            after = db_counts(database_url, [])
-            r["stored"] = after["attempts_finished"] - before["attempts_finished"]
+            r.update(check(set(r.pop("acked_ids")), before, finished_attempts(database_url)))
             results["deadline stampede (1,000 submits, 200 connections)"] = r
         peak = rss.stop()
     finally:
@@ -224,13 +248,13 @@ def main() -> None:
     locked = log.count("database is locked")
     server_errors = len(re.findall(r"Traceback|\[ERROR\]", log))
 
-    print(f"\n{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p90/95':>8} {'p99 ms':>8} {'errors':>7} {'acked':>7} {'stored':>7}")
+    print(f"\n{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p90/95':>8} {'p99 ms':>8} {'errors':>7} {'acked':>7} {'stored':>7} {'lost':>5}")
     for name, r in results.items():
         errors = r.get("errors", r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0))
         p9x = r.get("p95_ms", r.get("p90_ms"))
         fmt = lambda v: f"{v:.1f}" if isinstance(v, (int, float)) else "-"
         print(f"{name:<52} {r['rps']:>8.1f} {fmt(r['p50_ms']):>8} {fmt(p9x):>8} {fmt(r['p99_ms']):>8} {errors:>7} "
-              f"{fmt(r.get('acked')) if r.get('acked') is not None else '-':>7} {r.get('stored', '-'):>7}")
+              f"{r.get('acked', '-'):>7} {r.get('stored', '-'):>7} {r.get('lost', '-'):>5}")
     print(f"\npeak RSS of all gunicorn processes: {peak / 2**20:.0f} MB; 'database is locked' in server log: {locked}; "
           f"server errors logged: {server_errors}")
     (OUT / "results.json").write_text(json.dumps({"settings": settings, "results": {

@@ -19,6 +19,7 @@ function init(args)
   for i = tid, #all, nthreads do slots[#slots + 1] = all[i] end
   position = 0
   acked = 0
+  keys = {}
 end
 
 function request()
@@ -38,11 +39,21 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 200 and body:find('"ok": *true') then acked = acked + 1 end
+  if status == 200 and body:find('"ok": *true') then
+    acked = acked + 1
+    local attempt = body:match('"attempt": *(%d+)')
+    local questions = body:match('"questions": *%[([%d, ]*)%]') or ""
+    for q in questions:gmatch("%d+") do keys[#keys + 1] = attempt .. ":" .. q end
+  end
 end
 
 function done(summary, latency, requests)
   local total = 0
-  for _, t in ipairs(threads_list) do total = total + (t:get("acked") or 0) end
+  local out = io.open(os.getenv("ACKED_FILE"), "w")
+  for _, t in ipairs(threads_list) do
+    total = total + (t:get("acked") or 0)
+    for _, key in ipairs(t:get("keys") or {}) do out:write(key, "\n") end
+  end
+  out:close()
   io.write(string.format("ACKED %d\n", total))
 end

@@ -18,6 +18,7 @@ function init(args)
   for i = tid, #all, nthreads do slots[#slots + 1] = all[i] end
   position = 0
   acked = 0
+  keys = {}
 end
 
 function request()
@@ -33,11 +34,22 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 302 then acked = acked + 1 end
+  if status == 302 then
+    local attempt = (headers["Location"] or ""):match("/attempt/(%d+)/review")
+    if attempt then
+      acked = acked + 1
+      keys[#keys + 1] = attempt
+    end
+  end
 end
 
 function done(summary, latency, requests)
   local total = 0
-  for _, t in ipairs(threads_list) do total = total + (t:get("acked") or 0) end
+  local out = io.open(os.getenv("ACKED_FILE"), "w")
+  for _, t in ipairs(threads_list) do
+    total = total + (t:get("acked") or 0)
+    for _, key in ipairs(t:get("keys") or {}) do out:write(key, "\n") end
+  end
+  out:close()
   io.write(string.format("ACKED %d\n", total))
 end

@@ -11,14 +11,14 @@ from tests.servers import Server, csrf_token, sign_in
 
 def _start(s: requests.Session, base: str, item_id: int) -> tuple[int, str]:
     token = csrf_token(s, f"{base}/quizzes/item/{item_id}")
-    r = s.post(f"{base}/quizzes/item/{item_id}/start", data={"csrf_token": token}, allow_redirects=False, timeout=10)
+    r = s.post(f"{base}/quizzes/item/{item_id}/start", data={"csrf_token": token}, allow_redirects=False, timeout=30)
     assert r.status_code == 302, r.status_code
     return int(r.headers["Location"].rstrip("/").split("/")[-1]), token
 
 
 def _save(s, base, attempt_id, token, position, choice):
     r = s.post(f"{base}/quizzes/attempt/{attempt_id}/save", data={"shown": position, f"q{position}": choice},
-               headers={"X-CSRFToken": token, "Accept": "application/json"}, timeout=10)
+               headers={"X-CSRFToken": token, "Accept": "application/json"}, timeout=30)
     assert r.status_code == 200 and r.json()["ok"], r.text
     return r
 
@@ -48,11 +48,11 @@ def test_sigkill_mid_attempt_then_restart(app, database_url, tmp_path):
 
     second = Server(database_url, tmp_path / "second").start()
     try:
-        page = s.get(f"{second.url}/quizzes/attempt/{attempt_id}", timeout=10)
+        page = s.get(f"{second.url}/quizzes/attempt/{attempt_id}", timeout=30)
         assert page.status_code == 200  # the same session, the same attempt, after the crash
         _save(s, second.url, attempt_id, token, 3, key[3]["choice"])
         r = s.post(f"{second.url}/quizzes/attempt/{attempt_id}/submit",
-                   data={"csrf_token": token, "submit_key": "k1"}, allow_redirects=False, timeout=10)
+                   data={"csrf_token": token, "submit_key": "k1"}, allow_redirects=False, timeout=30)
         assert r.status_code == 302
     finally:
         second.stop()

@@ -20,7 +20,7 @@ def test_two_servers_share_sessions_and_rate_limits(app, database_url, tmp_path)
         # A session made on A works on B (the session lives in the signed cookie, the user in the database).
         s = requests.Session()
         assert sign_in(s, a.url, "hang", PASSWORD).status_code == 302
-        page = s.get(b.url + "/", timeout=10)
+        page = s.get(b.url + "/", timeout=30)
         assert page.status_code == 200 and "Nguyễn Thị Thu Hằng" in page.text
 
         # Failed sign-ins count across both servers (Redis storage), per account.
@@ -48,9 +48,9 @@ def test_quiz_started_on_one_server_is_finished_on_the_other(app, database_url, 
         _save(s, a.url, attempt_id, token, 1, key[1]["choice"])
         _save(s, b.url, attempt_id, token, 2, key[2]["choice"])
         r = s.post(f"{b.url}/quizzes/attempt/{attempt_id}/submit", data={"csrf_token": token, "submit_key": "x"},
-                   allow_redirects=False, timeout=10)
+                   allow_redirects=False, timeout=30)
         assert r.status_code == 302
-        assert s.get(a.url + r.headers["Location"], timeout=10).status_code == 200  # the review, back on A
+        assert s.get(a.url + r.headers["Location"], timeout=30).status_code == 200  # the review, back on A
     db.session.rollback()
     attempt = db.session.get(QuizAttempt, attempt_id)
     db.session.refresh(attempt)
