@@ -5,8 +5,11 @@ import io
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from elearn import db
 from elearn.permissions import Role
+from quizzes.models import QuizAttempt
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD, make_unit
 from tests.quizzes.factories import enrolled_cadre, make_quiz
@@ -25,7 +28,7 @@ def _submit(page, name: str) -> None:
 def test_cadre_completes_a_course_and_downloads_the_certificate(app, live_server, page):
     unit = make_unit("Đảng ủy xã Tân Hòa")
     quiz = make_quiz(2, lessons=2, time_limit_minutes=10, per_page=0, shuffle_choices=False)
-    enrolled_cadre(quiz, username="hang", full_name=NAME, unit=unit, roles=[Role.CADRE],
+    cadre = enrolled_cadre(quiz, username="hang", full_name=NAME, unit=unit, roles=[Role.CADRE],
                    must_change_password=True)
     server = live_server()
 
@@ -63,6 +66,10 @@ def test_cadre_completes_a_course_and_downloads_the_certificate(app, live_server
     assert_accessible(page)
     page.locator("#q1").get_by_label("Phương án 1").check()
     page.locator("#q1 .save-state", has_text="✓").wait_for()
+    # Stored on the server, not only kept by the browser's form restoration on reload.
+    db.session.expire_all()
+    attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == cadre.id))
+    assert attempt.questions[0].response == {"choice": "a"}
     page.reload()
     assert page.locator("#q1").get_by_label("Phương án 1").is_checked()
     page.locator("#q2").get_by_label("Phương án 1").check()
