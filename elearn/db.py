@@ -7,6 +7,8 @@ request, which are a few lines here and awkward to bend there.
 from __future__ import annotations
 
 import contextvars
+import fcntl
+import os
 import threading
 from datetime import datetime, timezone
 from typing import Any
@@ -115,33 +117,63 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
-    # Writers of one process queue on a Python lock before asking SQLite for its write lock:
-    # a thread wakes the moment the lock is free, where SQLite's busy handler would poll with
-    # sleeps of up to 100 ms. Only the few worker processes still meet in the busy handler.
-    write_lock = threading.RLock()
+    lock = _WriteLock(engine.url.database)
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
         if not _wants_write():
             conn.exec_driver_sql("BEGIN")
             return
-        write_lock.acquire()
+        lock.acquire()
         conn.connection.info["elearn.write_lock"] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
             conn.connection.info.pop("elearn.write_lock", None)
-            write_lock.release()
+            lock.release()
             raise
 
     @event.listens_for(engine, "checkin")
     def on_checkin(_dbapi_conn, record):
         # Back in the pool means committed or rolled back: the write lock is free again.
         if record.info.pop("elearn.write_lock", False):
+            lock.release()
+
+
+class _WriteLock:
+    """Writers queue here before asking SQLite for its write lock.
+
+    SQLite's own busy handler polls with sleeps of up to 100 ms, so under load a waiting
+    writer can lose the race again and again (seconds of tail latency). Here, threads of
+    one process wait on a lock and processes on ``flock`` of a file beside the database:
+    the kernel wakes a waiter the moment the lock is free. ``busy_timeout`` still covers
+    writers outside the app (a CLI command).
+    """
+
+    def __init__(self, database: str | None):
+        self._thread_lock = threading.RLock()  # re-entry falls through to busy_timeout, never hangs
+        use_file = os.environ.get("SQLITE_WRITE_FLOCK", "1") != "0"
+        self._path = f"{database}-writelock" if use_file and database and database != ":memory:" else None
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self._thread_lock.acquire()
+        if self._path is not None:
             try:
-                write_lock.release()
-            except RuntimeError:  # released from another thread (garbage collection): nothing held here
-                pass
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            except BaseException:
+                self._thread_lock.release()
+                raise
+
+    def release(self) -> None:
+        if self._path is not None and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        try:
+            self._thread_lock.release()
+        except RuntimeError:  # not held by this thread (a connection collected elsewhere)
+            pass
 
 
 def make_engine(url: str, config: dict) -> Engine:

@@ -114,6 +114,13 @@ def make_test_app(database_url: str, tmp_path, **overrides):
     return app
 
 
+@pytest.fixture(autouse=True)
+def _reset_write_intent():
+    """A CLI command marks its context as writing; that must not leak into the next test."""
+    yield
+    db.set_write_intent(False)
+
+
 @pytest.fixture
 def app_config():
     """Override in a test module to change the app's configuration."""
