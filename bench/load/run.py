@@ -248,18 +248,19 @@ def main() -> None:
     locked = log.count("database is locked")
     server_errors = len(re.findall(r"Traceback|\[ERROR\]", log))
 
+    (OUT / "results.json").write_text(json.dumps({"settings": settings, "results": {
+        k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}, "peak_rss_mb": peak / 2**20,
+        "locked": locked}, indent=2, ensure_ascii=False))
     print(f"\n{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p90/95':>8} {'p99 ms':>8} {'errors':>7} {'acked':>7} {'stored':>7} {'lost':>5}")
     for name, r in results.items():
         errors = r.get("errors", r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0))
         p9x = r.get("p95_ms", r.get("p90_ms"))
         fmt = lambda v: f"{v:.1f}" if isinstance(v, (int, float)) else "-"
+        show = lambda v: "-" if v is None else str(v)
         print(f"{name:<52} {r['rps']:>8.1f} {fmt(r['p50_ms']):>8} {fmt(p9x):>8} {fmt(r['p99_ms']):>8} {errors:>7} "
-              f"{r.get('acked', '-'):>7} {r.get('stored', '-'):>7} {r.get('lost', '-'):>5}")
+              f"{show(r.get('acked')):>7} {show(r.get('stored')):>7} {show(r.get('lost')):>5}")
     print(f"\npeak RSS of all gunicorn processes: {peak / 2**20:.0f} MB; 'database is locked' in server log: {locked}; "
           f"server errors logged: {server_errors}")
-    (OUT / "results.json").write_text(json.dumps({"settings": settings, "results": {
-        k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}, "peak_rss_mb": peak / 2**20,
-        "locked": locked}, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
