@@ -59,9 +59,14 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # Every request: one query (unit and roles joined), not one per relationship.
+        user = db.session.scalars(select(User).options(joinedload(User.role_rows)).where(
+            User.id == int(user_id))).unique().first() if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
     from flask_babel import lazy_gettext as _l

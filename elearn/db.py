@@ -83,6 +83,15 @@ def writes(view):
     return view
 
 
+def end_write() -> None:
+    """The request's writes are committed: whatever it still reads (a page rendered after its
+    bookkeeping) runs in a read transaction, without holding SQLite's write lock."""
+    if has_request_context():
+        g.db_write = False
+    else:
+        set_write_intent(False)
+
+
 def upgrade_to_write() -> None:
     """A read-only unit of work found it must write after all: end it; the next one begins as a
     writer (on SQLite a read transaction cannot safely become a write one under WAL)."""
