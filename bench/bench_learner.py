@@ -10,7 +10,7 @@ questions, cadres with one attempt in progress per quiz), built once into
 Through the real app (Flask test client, real sign-ins, CSRF on, SQLite WAL with synchronous=FULL,
 the in-process cache as in production), each request is timed from before_request to teardown:
 this thread's CPU time (which other work on a busy machine does not inflate) and wall time, the
-SQL statements, and for writes the time the SQLite write lock was held (BEGIN IMMEDIATE to the
+SQL statements (BEGIN/COMMIT not counted), and for writes the time the SQLite write lock was held (BEGIN IMMEDIATE to the
 connection's return to the pool) — the time every other writer waits.
 """
 from __future__ import annotations
@@ -104,9 +104,9 @@ class Meter:
         app.wsgi_app = measured
 
         @event.listens_for(engine, "before_cursor_execute")
-        def count(*_args):
+        def count(_conn, _cursor, statement, *_args):
             current = getattr(self.local, "current", None)
-            if current is not None:
+            if current is not None and not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
                 current["sql"] += 1
 
         @event.listens_for(engine, "begin")

@@ -95,20 +95,24 @@ def _credit_previous_visit() -> None:
 
 @bp.get("/learn/<int:item_id>")
 @requires(Permission.STUDY)
-@db.writes
+@db.reads_first
 def lesson(item_id: int):
     item, course, enrollment = learning.get_item_for_study(item_id, current_user)
     if item.kind.value != "lesson":
         target = item_url(item)
         return redirect(target) if target else redirect(url_for("courses.course", slug=course.slug))
     content = queries.lesson_content(item)
-    progress, finished = learning.open_lesson(current_user, item, course, content, session.pop("studying", None))
+    visit = learning.read_visit(current_user, item, course, content, session.pop("studying", None))
     session["studying"] = [item.id, time.time()]
-    db.session.commit()
-    db.end_write()  # the bookkeeping is committed: the page is built without holding the write lock
+    finished = None
+    if visit.writes:  # the write lock is held for these few statements only
+        db.begin_write()
+        finished = learning.record_visit(current_user, item, visit)
+        db.session.commit()
+        db.end_write()
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
-    return _render_lesson(item, course, content, queries.structure(course.id), progress=progress,
+    return _render_lesson(item, course, content, queries.structure(course.id), progress=visit.progress,
                           enrollment=enrollment, preview=False)
 
 

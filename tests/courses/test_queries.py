@@ -79,6 +79,25 @@ def test_lesson_page_uses_a_fixed_number_of_queries_whatever_the_course_size(app
     assert big_lesson == small_lesson <= 4, (small_lesson, big_lesson)
 
 
+def test_a_lesson_page_with_nothing_to_record_takes_no_write_lock(app, client, login):
+    cadre, courses = _cadre_with_courses(1, lessons=2)
+    lesson = items_of(courses[0])[0]
+    login(cadre)
+    client.get(f"/learn/{lesson.id}")  # first opening: recorded
+    statements = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(" ".join(statement.split()[:2]).upper())
+
+    engine = app.extensions["elearn.engine"]
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.get(f"/learn/{lesson.id}").status_code == 200  # again at once: no time to credit
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert not any(s.startswith(("UPDATE", "INSERT", "BEGIN IMMEDIATE")) for s in statements), statements
+
+
 def _page(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
