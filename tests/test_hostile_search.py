@@ -174,3 +174,13 @@ def test_numbers_too_big_for_the_database_in_every_url(app, client, world):
             if not isinstance(status, int) or status >= 500:
                 failures.append(f"{method} {url}: {status}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("where", ["query", "form value", "form key", "multipart"])
+def test_a_nul_in_any_field_is_a_400_before_any_view(app, client, where):
+    nul = {"username": "ha\x00ng", "password": "x"}
+    response = {"query": lambda: client.get("/catalog", query_string={"q": "a\x00"}),
+                "form value": lambda: client.post("/login", data=nul),
+                "form key": lambda: client.post("/login", data={"a\x00": "1"}),
+                "multipart": lambda: client.post("/login", data=nul, content_type="multipart/form-data")}[where]()
+    assert response.status_code == 400
