@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any rule is added
 
     load_models()
+    load_job_kinds()
     db.init_app(app)
     csrf.init_app(app)
     cache.init_app(app)
@@ -52,6 +53,12 @@ def load_models() -> None:
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
+
+
+def load_job_kinds() -> None:
+    """Import every module that registers a background job kind (``@job_kind``)."""
+    import courses.certificates.jobs  # noqa: F401
+    import elearn.reports.jobs  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:

@@ -13,7 +13,7 @@ from elearn.i18n import to_local
 from elearn.models import OrgUnit
 from elearn.pagination import page_number, query_int
 from elearn.permissions import Permission, public, requires
-from courses.certificates import codes, pdf, services
+from courses.certificates import codes, jobs, pdf, services
 from courses.certificates.forms import RevokeForm, TemplateForm
 from courses.certificates.models import Certificate
 from courses import services as course_services
@@ -76,13 +76,20 @@ def export_zip():
     course = db.session.get(Course, request.args.get("course", type=query_int) or 0)
     if unit is None or course is None or not services.may_export(current_user, unit):
         abort(404)
-    audit.record("certificate.export_zip", target=f"unit:{unit.code}", course_id=course.id)
-    db.session.commit()
+    count = services.count_live_in_subtree(unit, course.id)
+    job = None
+    if count > current_app.config["CERTIFICATE_ZIP_JOB_THRESHOLD"]:  # too many to stream: a background job
+        job = jobs.start_zip(unit, course, current_user)
+    audit.record("certificate.export_zip", target=f"unit:{unit.code}", course_id=course.id, certificates=count,
+                 **({"job": job.id} if job else {}))
+    db.session.commit()  # a job is dispatched once committed
+    if job is not None:
+        return redirect(url_for("jobs.status", job_id=job.id))
     # The export only reads from here on: on SQLite its long read must not hold the write lock.
     g.db_write = False
     certs = services.live_in_subtree(unit, course.id)
     stream = pdf.stream_zip(certs, current_app.config["BASE_URL"])
-    filename = f"chung-nhan_{unit.code}_{course.id}_{utcnow():%Y%m%d}.zip"
+    filename = services.zip_name(unit, course.id)
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 

@@ -1,9 +1,12 @@
 """Enqueue, run, watch and expire background jobs.
 
 A job kind is a function ``fn(ctx, **params) -> (download_name, mimetype)`` that writes
-its result to ``ctx.path`` and reports ``ctx.progress(done, total)``. Kinds register
-with ``@job_kind("name")`` in their own package; the app factory imports them all.
-A job is dispatched only when the transaction that created it commits.
+its result to ``ctx.path`` and reports ``ctx.progress(done, total)`` (or iterates through
+``ctx.track(rows, total)``). It runs as the user who asked (``ctx.owner(permission)``),
+never as whoever the params name. Kinds register with ``@job_kind("name", again=...)`` in
+their own package (``again(params)`` is the URL that asks for the same file anew); the app
+factory imports them all (``elearn.app.load_job_kinds``). A job is dispatched only when the
+transaction that created it commits.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import event, select, update
@@ -25,26 +28,60 @@ from elearn.models import User
 
 log = logging.getLogger(__name__)
 KINDS: dict[str, Callable] = {}
+AGAIN: dict[str, Callable[[dict], str]] = {}
 MAX_ATTEMPTS = 3
 STALE_AFTER = timedelta(minutes=10)   # no heartbeat for this long: the worker died
 RESULT_TTL = timedelta(hours=24)
 _executor: ThreadPoolExecutor | None = None
 
 
+T = TypeVar("T")
+
+
 class JobError(ValueError):
     pass
 
 
-def job_kind(name: str):
+class JobRefused(JobError):
+    """The job may not (or can no longer) run as its owner: failed at once, never retried."""
+
+
+def job_kind(name: str, again: Callable[[dict], str] | None = None):
     def register(fn):
         KINDS[name] = fn
+        if again is not None:
+            AGAIN[name] = again
         return fn
     return register
 
 
+def again_url(job: Job) -> str | None:
+    """Where the owner asks for the same file again (after a failure or expiry), if the kind says."""
+    again = AGAIN.get(job.kind)
+    return again(job.params) if again else None
+
+
 class JobContext:
     def __init__(self, job: Job, path: Path):
-        self.job_id, self.path = job.id, path
+        self.job_id, self.path, self.user_id = job.id, path, job.created_by_id
+
+    def owner(self, permission) -> User:
+        """The user who asked, if still active and still holding ``permission``; else refused."""
+        user = db.session.get(User, self.user_id) if self.user_id is not None else None
+        if user is None or not user.active or not user.can(permission):
+            raise JobRefused("the owner may no longer run this job")
+        return user
+
+    def track(self, items: Iterable[T], total: int, steps: int = 100) -> Iterator[T]:
+        """Yield ``items``, reporting progress about ``steps`` times along the way."""
+        self.progress(0, total)
+        every = max(1, total // steps)
+        done = 0
+        for item in items:
+            yield item
+            done += 1
+            if done % every == 0:
+                self.progress(done, max(total, done))
 
     def progress(self, done: int, total: int | None = None) -> None:
         # Its own short transaction: the page polling the job sees it at once.
@@ -130,10 +167,13 @@ def run(job_id: str) -> None:
     try:
         name, mime = KINDS[job.kind](JobContext(job, path), **job.params)
     except Exception as error:  # noqa: BLE001 - any failure is recorded on the job, never lost
-        log.exception("job %s (%s) failed", job.id, job.kind)
+        if isinstance(error, JobRefused):
+            log.warning("job %s (%s) refused: %s", job.id, job.kind, error)
+        else:
+            log.exception("job %s (%s) failed", job.id, job.kind)
         db.session.rollback()
         path.unlink(missing_ok=True)
-        retry = job.attempts < MAX_ATTEMPTS
+        retry = job.attempts < MAX_ATTEMPTS and not isinstance(error, JobRefused)
         with engine.begin() as conn:
             conn.execute(update(Job).where(Job.id == job_id).values(
                 status=JobStatus.QUEUED if retry else JobStatus.FAILED,
@@ -175,10 +215,9 @@ def sweep() -> dict[str, int]:
 
 
 def get_job_for(job_id: str, user: User) -> Job | None:
-    """The job if ``user`` may see it (its creator, or an admin); else None."""
-    from elearn.permissions import Role
-
+    """The job if ``user`` asked for it; else None. Only the owner: the file holds what was
+    exported for them, and an admin's role does not make someone else's download theirs."""
     job = db.session.get(Job, job_id)
-    if job is None or (job.created_by_id != user.id and not user.has_role(Role.ADMIN)):
+    if job is None or job.created_by_id is None or job.created_by_id != user.id:
         return None
     return job
