@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    from elearn.pagination import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
+
     load_models()
     load_job_kinds()
     db.init_app(app)

@@ -11,6 +11,7 @@ from elearn.db import utcnow
 from elearn.extensions import limiter
 from elearn.i18n import to_local
 from elearn.models import OrgUnit
+from elearn.pagination import page_number, query_int
 from elearn.permissions import Permission, public, requires
 from courses.certificates import codes, jobs, pdf, services
 from courses.certificates.forms import RevokeForm, TemplateForm
@@ -55,11 +56,11 @@ def download(code: str):
 @bp.get("/certificates/manage")
 @requires(Permission.VIEW_STATS)
 def manage():
-    course_id = request.args.get("course", type=int)
-    unit = db.session.get(OrgUnit, request.args.get("unit", type=int) or 0)
+    course_id = request.args.get("course", type=query_int)
+    unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
     if unit is not None and not services.may_export(current_user, unit):
         unit = None
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     rows = services.in_scope(current_user, course_id, unit, limit=101, offset=(page - 1) * 100)
     return render_template("certificates/manage.html", certificates=rows[:100], more=len(rows) > 100, page=page,
                            courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
@@ -71,8 +72,8 @@ def manage():
 @requires(Permission.VIEW_STATS)
 @db.writes
 def export_zip():
-    unit = db.session.get(OrgUnit, request.args.get("unit", type=int) or 0)
-    course = db.session.get(Course, request.args.get("course", type=int) or 0)
+    unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
+    course = db.session.get(Course, request.args.get("course", type=query_int) or 0)
     if unit is None or course is None or not services.may_export(current_user, unit):
         abort(404)
     count = services.count_live_in_subtree(unit, course.id)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from elearn import db
 from elearn.exports import csv_response, xlsx_response
+from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from elearn.reports import export, filters, jobs, services
 
@@ -45,7 +46,7 @@ def dashboard():
     except filters.ReportError as error:
         return _invalid(error)
     behind = request.args.get("behind") == "1"
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     board = services.dashboard(f)
     rows, has_next = services.cadres(f, behind=behind, page=page)
     return render_template("reports/dashboard.html", board=board, f=f, cadres=rows, has_next=has_next,
