@@ -19,9 +19,15 @@ from courses.models import Course
 KIND = "certificates.zip"
 
 
-def start_zip(unit: OrgUnit, course: Course, user: User) -> Job:
-    """Queue the ZIP for ``user`` (flushed, not committed)."""
-    return jobs.enqueue(KIND, {"unit_id": unit.id, "course_id": course.id}, user)
+def start_zip(unit: OrgUnit, course: Course, user: User, count: int) -> Job:
+    """Queue the ZIP for ``user`` (flushed, not committed) and record it in the audit log;
+    or the same ZIP of theirs still under way."""
+    params = {"unit_id": unit.id, "course_id": course.id}
+    job = jobs.pending(KIND, params, user)
+    if job is None:
+        job = jobs.enqueue(KIND, params, user)
+        services.record_zip_export(unit, course, count, job=job.id)
+    return job
 
 
 def _again(params: dict) -> str:

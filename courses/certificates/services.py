@@ -212,6 +212,11 @@ def count_live_in_subtree(unit: OrgUnit, course_id: int) -> int:
     return db.session.scalar(_live_in_subtree(unit, course_id, func.count(Certificate.id))) or 0
 
 
+def record_zip_export(unit: OrgUnit, course: Course, count: int, **extra) -> None:
+    audit.record("certificate.export_zip", target=f"unit:{unit.code}", course_id=course.id, certificates=count,
+                 **extra)
+
+
 def zip_name(unit: OrgUnit, course_id: int) -> str:
     return f"chung-nhan_{unit.code}_{course_id}_{utcnow():%Y%m%d}.zip"
 

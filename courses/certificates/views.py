@@ -6,7 +6,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from elearn import audit, db
+from elearn import db
 from elearn.db import utcnow
 from elearn.extensions import limiter
 from elearn.i18n import to_local
@@ -77,14 +77,12 @@ def export_zip():
     if unit is None or course is None or not services.may_export(current_user, unit):
         abort(404)
     count = services.count_live_in_subtree(unit, course.id)
-    job = None
     if count > current_app.config["CERTIFICATE_ZIP_JOB_THRESHOLD"]:  # too many to stream: a background job
-        job = jobs.start_zip(unit, course, current_user)
-    audit.record("certificate.export_zip", target=f"unit:{unit.code}", course_id=course.id, certificates=count,
-                 **({"job": job.id} if job else {}))
-    db.session.commit()  # a job is dispatched once committed
-    if job is not None:
+        job = jobs.start_zip(unit, course, current_user, count)
+        db.session.commit()  # the job is dispatched once committed
         return redirect(url_for("jobs.status", job_id=job.id))
+    services.record_zip_export(unit, course, count)
+    db.session.commit()
     # The export only reads from here on: on SQLite its long read must not hold the write lock.
     g.db_write = False
     certs = services.live_in_subtree(unit, course.id)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from elearn import db
@@ -103,10 +103,23 @@ def enqueue(kind: str, params: dict, user: User | None) -> Job:
     return job
 
 
+def pending(kind: str, params: dict, user: User | None) -> Job | None:
+    """``user``'s queued or running job of this kind and params: asking twice (a double click,
+    a reload) joins it instead of doing the work again."""
+    if user is None:
+        return None
+    jobs = db.session.scalars(select(Job).where(Job.kind == kind, Job.created_by_id == user.id,
+                                                Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))))
+    return next((job for job in jobs if job.params == params), None)
+
+
 @event.listens_for(Session, "after_commit")
 def _dispatch_committed(session: Session) -> None:
     for job_id in session.info.pop("elearn.jobs", []):
-        dispatch(job_id)
+        try:
+            dispatch(job_id)
+        except Exception:  # noqa: BLE001 - e.g. Redis down: the job is committed, sweep() sends it later
+            log.exception("job %s could not be dispatched; sweep() will retry", job_id)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -192,14 +205,18 @@ def run(job_id: str) -> None:
 
 
 def sweep() -> dict[str, int]:
-    """Requeue jobs whose worker died, and expire old results. Idempotent."""
+    """Requeue jobs whose worker died, send again queued jobs nobody picked up (a dispatch that
+    failed, a thread lost with its process), and expire old results. Idempotent: ``run`` claims
+    a job once however often it is sent."""
     now = utcnow()
     requeued = failed = expired = 0
-    stale = db.session.scalars(select(Job).where(
-        Job.status == JobStatus.RUNNING, Job.heartbeat_at < now - STALE_AFTER)).all()
+    stale = db.session.scalars(select(Job).where(or_(
+        and_(Job.status == JobStatus.RUNNING, Job.heartbeat_at < now - STALE_AFTER),
+        and_(Job.status == JobStatus.QUEUED, func.coalesce(Job.heartbeat_at, Job.created_at) < now - STALE_AFTER),
+    ))).all()
     for job in stale:
-        if job.attempts < MAX_ATTEMPTS:
-            job.status = JobStatus.QUEUED
+        if job.status == JobStatus.QUEUED or job.attempts < MAX_ATTEMPTS:
+            job.status, job.heartbeat_at = JobStatus.QUEUED, now  # sent again now; not again until stale
             db.session().info.setdefault("elearn.jobs", []).append(job.id)
             requeued += 1
         else:

@@ -20,9 +20,13 @@ SHEET_NAME = "Thong ke"
 
 
 def start(f: filters.StatsFilter, kind: str, fmt: str, rows: int) -> Job:
-    """Queue the export for ``f.actor`` (flushed, not committed) and record it in the audit log."""
-    job = jobs.enqueue(KIND, {"kind": kind, "format": fmt, **f.describe()}, f.actor)
-    export.record(f, kind, fmt, rows, job=job.id)
+    """Queue the export for ``f.actor`` (flushed, not committed) and record it in the audit log;
+    or the same export of theirs still under way."""
+    params = {"kind": kind, "format": fmt, **f.describe()}
+    job = jobs.pending(KIND, params, f.actor)
+    if job is None:
+        job = jobs.enqueue(KIND, params, f.actor)
+        export.record(f, kind, fmt, rows, job=job.id)
     return job
 
 

@@ -8,12 +8,13 @@
   var label = document.getElementById("job-label");
   var count = document.getElementById("job-count");
   var status = box.getAttribute("data-job-status");
+  var polls = 0;  // reload now and then anyway: the page's own visit is what sends a lost job again
   function thousands(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
   function poll() {
     fetch(box.getAttribute("data-job-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
       .then(function (job) {
-        if (job.status !== status) { window.location.reload(); return; }
+        if (job.status !== status || ++polls >= 60) { window.location.reload(); return; }
         bar.value = job.percent;
         bar.textContent = job.percent + "%";
         if (status === "running") {

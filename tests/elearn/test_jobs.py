@@ -108,3 +108,22 @@ def test_unknown_kind_is_refused(app):
     with pytest.raises(services.JobError):
         services.enqueue("nope", {}, None)
     assert db.session.scalars(select(Job)).all() == []
+
+
+def test_a_lost_dispatch_is_sent_again_by_the_sweep(app, monkeypatch):
+    """Redis down at commit, or the thread lost with its process: the job stays queued, the sweep sends it."""
+    from elearn.db import utcnow
+
+    def down(job_id, app=None):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(services, "dispatch", down)
+    job_id = services.enqueue("test.numbers", {"count": 2}, None).id
+    db.session.commit()  # the commit stands; the failure is logged
+    monkeypatch.undo()
+    assert services.sweep()["requeued"] == 0  # not stale yet: a worker may still pick it up
+    db.session.get(Job, job_id).created_at = utcnow() - services.STALE_AFTER * 2
+    db.session.commit()
+    assert services.sweep()["requeued"] == 1
+    db.session.commit()
+    assert _wait(job_id).status == JobStatus.DONE

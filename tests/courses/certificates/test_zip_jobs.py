@@ -87,3 +87,12 @@ def test_a_failed_zip_offers_to_ask_again(world, login, monkeypatch):
     assert job.status == JobStatus.FAILED and job.attempts == jobs.MAX_ATTEMPTS
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert "flash-error" in page and url.replace("&", "&amp;") in page and "font missing" not in page
+
+
+def test_asking_twice_joins_the_zip_under_way(world, login, monkeypatch):
+    province, a, a1, b = world["units"]
+    monkeypatch.setattr(jobs, "dispatch", lambda job_id, app=None: None)  # no worker picks it up yet
+    client = login(world["manager"])
+    url = f"/certificates/export.zip?unit={a.id}&course={world['course'].id}"
+    assert client.get(url).headers["Location"] == client.get(url).headers["Location"]
+    assert len(_audit()) == 1 and db.session.scalar(select(Job)).status == JobStatus.QUEUED

@@ -137,3 +137,30 @@ def test_the_progress_page_works_without_javascript(tree, login):
     assert '<progress id="job-progress"' in page and 'value="24"' in page
     assert '<noscript><meta http-equiv="refresh"' in page and f'href="/jobs/{job.id}"' in page
     assert "12.345" in page and "50.000" in page and "jobs.js" in page
+
+
+def test_asking_twice_joins_the_export_under_way(tree, login, monkeypatch):
+    monkeypatch.setattr(jobs, "dispatch", lambda job_id, app=None: None)  # no worker picks it up yet
+    client = login(tree.manager_a)
+    first = _job_id(client.get("/stats/export?kind=detail&format=csv"))
+    assert _job_id(client.get("/stats/export?kind=detail&format=csv")) == first
+    assert _job_id(client.get("/stats/export?kind=detail&format=xlsx")) != first
+    assert [e.details["format"] for e in exports()] == ["csv", "xlsx"]
+
+
+def test_with_redis_the_export_goes_to_rq(tree, login, app, monkeypatch):
+    import redis
+    from rq import Queue, SimpleWorker
+
+    url = "redis://127.0.0.1:6379/3"  # a database of its own: no other test's worker takes this job
+    connection = redis.Redis.from_url(url)
+    queue = Queue("elearn", connection=connection)
+    queue.empty()
+    app.config["REDIS_URL"] = url
+    client = login(tree.manager_a)
+    job_id = _job_id(client.get("/stats/export?kind=detail&format=csv"))
+    assert queue.count == 1 and db.session.get(Job, job_id).status == JobStatus.QUEUED
+    monkeypatch.setattr(jobs, "_worker_app", app)  # the worker runs this app, as `elearn jobs worker` would
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    assert wait_for_job(job_id).status == JobStatus.DONE
+    assert [r[2] for r in rows_of(client.get(f"/jobs/{job_id}/download").get_data())[1:]] == A_SUBTREE
