@@ -122,6 +122,8 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         g.db_down = True  # the error page must not touch the database again
+        if "_login_user" not in g:  # Flask-Login would load the signed-in user to render the page
+            g._login_user = login_manager.anonymous_user()
         db.session.remove()
         app.logger.error("database unavailable: %s", error)
         return render_template("errors.html", code=503), 503
