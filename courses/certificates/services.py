@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select, true, update
 
 from elearn import audit, db
+from elearn.reports import rollup
 from elearn.db import utcnow
 from elearn.i18n import format_date
 from elearn.models import OrgUnit, User, subtree_of
@@ -222,6 +223,7 @@ def revoke(cert: Certificate, actor: User, reason: str) -> Certificate:
         .values(revoked_at=utcnow(), revoked_reason=reason[:2000], revoked_by_id=actor.id)
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(cert)
+    rollup.mark_changed([cert.course_id])
     if not done:
         raise CertificateError(_("This certificate was already revoked on %(date)s.",
                                  date=format_date(cert.revoked_at)))
