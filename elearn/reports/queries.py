@@ -27,7 +27,7 @@ from elearn.units.services import sort_tree
 E, U, O, P, I = Enrollment, User, OrgUnit, Progress, Item
 
 
-@dataclass
+@dataclass(slots=True)
 class Counts:
     enrolled: int = 0
     started: int = 0
@@ -38,8 +38,13 @@ class Counts:
     certificates: int = 0
 
     def add(self, other: Counts) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.enrolled += other.enrolled
+        self.started += other.started
+        self.completed += other.completed
+        self.overdue += other.overdue
+        self.score_sum += other.score_sum
+        self.score_n += other.score_n
+        self.certificates += other.certificates
 
     @property
     def rate(self) -> float | None:
@@ -182,12 +187,12 @@ def roll_up(units: list[UnitRow], by_unit: dict[int, Counts]) -> dict[int, UnitF
         if u.parent_id in figures:
             figures[u.parent_id].has_children = True
     for unit_id, counts in by_unit.items():
-        if unit_id not in figures:
-            continue
-        figures[unit_id].own = counts
-        for ancestor in figures[unit_id].unit.path.strip("/").split("/"):
-            if int(ancestor) in figures:
-                figures[int(ancestor)].total.add(counts)
+        if unit_id in figures:
+            figures[unit_id].own = counts
+            figures[unit_id].total.add(counts)
+    for u in reversed(units):  # tree order reversed: every unit is complete before its parent takes it
+        if u.parent_id in figures:
+            figures[u.parent_id].total.add(figures[u.id].total)
     return figures
 
 
