@@ -16,6 +16,7 @@ from elearn import audit, db
 from elearn.reports import rollup
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, UserRole, subtree_of
+from elearn.pagination import INT_MAX
 from elearn.permissions import Permission, Role
 from elearn.text import fold, normalize_spaces
 from courses.models import (Assignment, Course, CourseEditor, CourseStatus, Enrollment, EnrollmentSource, Item,
@@ -39,8 +40,8 @@ class CourseNotFound(CourseError, NotFound):
 
 def get_course(course_id_or_slug: int | str) -> Course | None:
     key = str(course_id_or_slug)
-    if key.isdigit():
-        return db.session.get(Course, int(key))
+    if key.isascii() and key.isdigit():
+        return db.session.get(Course, int(key)) if int(key) <= INT_MAX else None
     return db.session.scalar(select(Course).where(Course.slug == key))
 
 

@@ -23,7 +23,11 @@ def create_app(config: dict | None = None) -> Flask:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    from elearn.pagination import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
+
     load_models()
+    load_job_kinds()
     db.init_app(app)
     csrf.init_app(app)
     cache.init_app(app)
@@ -51,6 +55,12 @@ def load_models() -> None:
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
+
+
+def load_job_kinds() -> None:
+    """Import every module that registers a background job kind (``@job_kind``)."""
+    import courses.certificates.jobs  # noqa: F401
+    import elearn.reports.jobs  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:

@@ -56,12 +56,18 @@ def vietnamese_date_line(place: str, value: date | datetime) -> str:
     return f"{place}, ngày {value.day} tháng {value.month} năm {value.year}"
 
 
+def format_thousands(value: int | None) -> str:
+    """12345 -> '12.345' (the Vietnamese thousands separator)."""
+    return f"{value or 0:,}".replace(",", ".")
+
+
 def init_app(app: Flask, babel) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in catalog_dirs())
     babel.init_app(app, locale_selector=select_locale,
                    timezone_selector=lambda: "Asia/Ho_Chi_Minh")
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["thousands"] = format_thousands
     app.jinja_env.globals["LOCALES"] = LOCALES
     app.jinja_env.globals["get_locale"] = get_locale
 

@@ -24,6 +24,10 @@ XSS = [
 FORMULAS = ['=HYPERLINK("http://evil.example","bấm")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
             '=cmd|" /C calc"!A0']
 SQL = ["' OR '1'='1", "1; DROP TABLE user_account; --", '" OR ""="', "%' --", "\\", "_%"]
+# What a search box or filter must take without a server error: SQL and LIKE metacharacters, a NUL,
+# numbers too big for a database integer, digits that are not ASCII, a huge string, Vietnamese.
+SEARCH = SQL + ["'", '"', "%", "_", ")", "1; DROP TABLE users--", "a\x00b", "\x00", "99999999999999999999",
+                "-1", "²", "١٢", "x" * 10_000, "Đặng Thị Minh Nguyệt – học tập", " ", "%00"]
 
 _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data"}
 
