@@ -205,8 +205,11 @@ def live_in_subtree(unit: OrgUnit, course_id: int, batch: int = 200) -> Iterator
     fetched in batches so that a large export never loads every row at once."""
     query = (_live_in_subtree(unit, course_id, Certificate)
              .order_by(User.sort_name, Certificate.id).execution_options(yield_per=batch))
-    for cert in db.session.scalars(query):
-        yield cert
+    result = db.session.scalars(query)
+    try:
+        yield from result
+    finally:  # a consumer that stops early (a dropped download) must not leave a server cursor open
+        result.close()
 
 
 def count_live_in_subtree(unit: OrgUnit, course_id: int) -> int:
