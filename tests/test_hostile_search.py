@@ -20,7 +20,7 @@ from elearn import db
 from elearn.db import Base
 from elearn.models import User
 from tests.hostile import SEARCH
-from tests.hostile_world import make_world
+from tests.hostile_world import every_get_page, fill, make_world, start_attempt
 
 # endpoint -> (the query parameters it reads, answers allowed besides 200 and 400)
 SEARCHES: dict[str, tuple[tuple[str, ...], set[int]]] = {
@@ -54,29 +54,11 @@ def world(app, login):
     return world
 
 
-def _fill(app, world, endpoint: str) -> str | None:
-    """The URL of ``endpoint`` with ids from the world (None when an argument cannot be filled)."""
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint and "GET" in r.methods)
-    ids = world.ids
-    url = rule.rule
-    for arg in rule.arguments:
-        if arg not in ids:
-            return None
-        url = re.sub(rf"<(?:\w+(?:\([^)]*\))?:)?{arg}>", str(ids[arg]), url)
-    return url
-
-
-def _attempt(client, world) -> int:
-    response = client.post(f"/quizzes/item/{world.ids['item_id']}/start")
-    assert response.status_code == 302, response.status_code
-    return int(response.location.rstrip("/").split("/")[-1])
-
-
 @pytest.mark.parametrize("endpoint", sorted(SEARCHES))
 def test_metacharacters_in_every_parameter(app, client, world, endpoint):
     if endpoint == "quizzes.attempt":
-        world.ids["attempt_id"] = _attempt(client, world)
-    url = _fill(app, world, endpoint)
+        start_attempt(client, world)
+    url = fill(app, world, endpoint)
     users = db.session.scalar(select(func.count()).select_from(User))
     params, extra = SEARCHES[endpoint]
     failures = []
@@ -117,21 +99,17 @@ class _GetForms(HTMLParser):
 
 
 def test_every_get_form_is_covered(app, client, world):
-    world.ids["attempt_id"] = _attempt(client, world)
+    start_attempt(client, world)
     adapter = app.url_map.bind("localhost")
     missing, rendered = [], 0
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint.endswith("static"):
-            continue
-        url = _fill(app, world, rule.endpoint)
-        response = client.get(url) if url else None
-        if response is None or response.status_code != 200 or response.mimetype != "text/html":
+    for endpoint, response in every_get_page(app, client, world):
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         rendered += 1
         parser = _GetForms()
         parser.feed(response.get_data(as_text=True))
         for action, names in parser.forms:
-            target = adapter.match(urlsplit(action).path, "GET")[0] if action else rule.endpoint
+            target = adapter.match(urlsplit(action).path, "GET")[0] if action else endpoint
             covered = SEARCHES.get(target, ((), set()))[0]
             missing += [f"{target}: {name}" for name in sorted(names - set(covered))]
     assert rendered > 40  # the walk did see the pages
