@@ -13,6 +13,7 @@ from sqlalchemy import and_, exists, func, insert, literal, select, update
 from werkzeug.exceptions import NotFound
 
 from elearn import audit, db
+from elearn.reports import rollup
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.pagination import INT_MAX
@@ -273,6 +274,7 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
         Enrollment.course_id == course.id, Enrollment.assignment_id.is_(None),
         Enrollment.unenrolled_at.is_(None), Enrollment.user_id.in_(cadres))
         .values(assignment_id=assignment.id, due_at=due_at).execution_options(synchronize_session=False))
+    rollup.mark_changed([course.id])  # bulk statements pass no flush hook
     audit.record("course.assign", target=course.slug, actor=actor, unit=unit.code, enrolled=added,
                  due_at=due_at.isoformat() if due_at else None)
     db.session.flush()

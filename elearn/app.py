@@ -50,6 +50,8 @@ def load_models() -> None:
     import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
+    import elearn.reports.models  # noqa: F401
+    import elearn.reports.rollup  # noqa: F401 - its flush hook marks figures out of date
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401

@@ -52,6 +52,9 @@ def load_config(instance_path: Path) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "BASE_URL": os.environ.get("ELEARN_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "JOB_DIR": os.environ.get("ELEARN_JOB_DIR", str(instance_path / "jobs")),
+        # Statistics figures are recomputed at most this often after a change, and at least this often.
+        "STATS_REFRESH_SECONDS": int(os.environ.get("ELEARN_STATS_REFRESH_SECONDS", "30")),
+        "STATS_MAX_AGE_SECONDS": int(os.environ.get("ELEARN_STATS_MAX_AGE_SECONDS", "900")),
         "JOB_THREADS": int(os.environ.get("ELEARN_JOB_THREADS", "1")),
         # Above these sizes an export is written by a background job (elearn.jobs) instead of streamed.
         "EXPORT_JOB_THRESHOLD": int(os.environ.get("EXPORT_JOB_THRESHOLD", "20000")),

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from elearn import audit, db
+from elearn.reports import rollup
 from elearn.db import utcnow
 from elearn.i18n import format_date
 from elearn.models import OrgUnit, User, subtree_of
@@ -204,8 +205,11 @@ def live_in_subtree(unit: OrgUnit, course_id: int, batch: int = 200) -> Iterator
     fetched in batches so that a large export never loads every row at once."""
     query = (_live_in_subtree(unit, course_id, Certificate)
              .order_by(User.sort_name, Certificate.id).execution_options(yield_per=batch))
-    for cert in db.session.scalars(query):
-        yield cert
+    result = db.session.scalars(query)
+    try:
+        yield from result
+    finally:  # a consumer that stops early (a dropped download) must not leave a server cursor open
+        result.close()
 
 
 def count_live_in_subtree(unit: OrgUnit, course_id: int) -> int:
@@ -239,6 +243,7 @@ def revoke(cert: Certificate, actor: User, reason: str) -> Certificate:
         .values(revoked_at=utcnow(), revoked_reason=reason[:2000], revoked_by_id=actor.id)
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(cert)
+    rollup.mark_changed([cert.course_id])
     if not done:
         raise CertificateError(_("This certificate was already revoked on %(date)s.",
                                  date=format_date(cert.revoked_at)))
