@@ -13,8 +13,10 @@ from sqlalchemy import and_, exists, func, insert, literal, select, update
 from werkzeug.exceptions import NotFound
 
 from elearn import audit, cache, db
+from elearn.reports import rollup
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, UserRole, subtree_of
+from elearn.pagination import INT_MAX
 from elearn.permissions import Permission, Role
 from elearn.text import fold, normalize_spaces
 from courses.models import (Assignment, Course, CourseEditor, CourseStatus, Enrollment, EnrollmentSource, Item,
@@ -39,8 +41,8 @@ class CourseNotFound(CourseError, NotFound):
 
 def get_course(course_id_or_slug: int | str) -> Course | None:
     key = str(course_id_or_slug)
-    if key.isdigit():
-        return db.session.get(Course, int(key))
+    if key.isascii() and key.isdigit():
+        return db.session.get(Course, int(key)) if int(key) <= INT_MAX else None
     return db.session.scalar(select(Course).where(Course.slug == key))
 
 
@@ -286,6 +288,7 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
         Enrollment.course_id == course.id, Enrollment.assignment_id.is_(None),
         Enrollment.unenrolled_at.is_(None), Enrollment.user_id.in_(cadres))
         .values(assignment_id=assignment.id, due_at=due_at).execution_options(synchronize_session=False))
+    rollup.mark_changed([course.id])  # bulk statements pass no flush hook
     audit.record("course.assign", target=course.slug, actor=actor, unit=unit.code, enrolled=added,
                  due_at=due_at.isoformat() if due_at else None)
     db.session.flush()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from elearn import db, uploads
 from elearn.accounts.services import find_user
 from elearn.models import OrgUnit, User
+from elearn.pagination import page_number, query_int
 from elearn.permissions import Permission, Role, requires
 from elearn.units.services import all_units
 from courses import queries, services
@@ -252,7 +253,7 @@ def _edit_other_item(item: Item):
 def move_item(item_id: int):
     item = _item(item_id)
     course_id = item.course_id
-    target = request.form.get("module_id", type=int)
+    target = request.form.get("module_id", type=query_int)
     to_module = db.session.get(Module, target) if target else None
     if target and (to_module is None or to_module.course_id != course_id):
         abort(404)
@@ -338,7 +339,7 @@ def assign(course_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def learners(course_id: int):
     course = _course(course_id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     rows, total = services.learners(course, page=page, per_page=100)
     return render_template("courses/teach/learners.html", course=course, rows=rows, page=page, total=total,
                            required=queries.course_stats([course.id]), per_page=100,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn import db, uploads
+from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from courses import learning, queries, services
 
@@ -45,7 +46,7 @@ def my_courses():
 def catalog():
     q = request.args.get("q", "")[:200]
     theme = request.args.get("theme", "")[:500]
-    year = request.args.get("year", type=int)
+    year = request.args.get("year", type=query_int)
     themes, years = queries.catalog_filters()
     return render_template("courses/catalog.html", courses=queries.catalog(q, theme, year), q=q, theme=theme,
                            year=year, themes=themes, years=years, enrolled=queries.enrolled_ids(current_user))

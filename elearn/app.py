@@ -23,7 +23,11 @@ def create_app(config: dict | None = None) -> Flask:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    from elearn.pagination import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
+
     load_models()
+    load_job_kinds()
     db.init_app(app)
     csrf.init_app(app)
     cache.init_app(app)
@@ -46,9 +50,17 @@ def load_models() -> None:
     import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
+    import elearn.reports.models  # noqa: F401
+    import elearn.reports.rollup  # noqa: F401 - its flush hook marks figures out of date
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
+
+
+def load_job_kinds() -> None:
+    """Import every module that registers a background job kind (``@job_kind``)."""
+    import courses.certificates.jobs  # noqa: F401
+    import elearn.reports.jobs  # noqa: F401
 
 
 def _init_login(app: Flask) -> None:
@@ -118,6 +130,8 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         g.db_down = True  # the error page must not touch the database again
+        if "_login_user" not in g:  # Flask-Login would load the signed-in user to render the page
+            g._login_user = login_manager.anonymous_user()
         db.session.remove()
         app.logger.error("database unavailable: %s", error)
         return render_template("errors.html", code=503), 503

@@ -52,7 +52,13 @@ def load_config(instance_path: Path) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "BASE_URL": os.environ.get("ELEARN_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "JOB_DIR": os.environ.get("ELEARN_JOB_DIR", str(instance_path / "jobs")),
+        # Statistics figures are recomputed at most this often after a change, and at least this often.
+        "STATS_REFRESH_SECONDS": int(os.environ.get("ELEARN_STATS_REFRESH_SECONDS", "30")),
+        "STATS_MAX_AGE_SECONDS": int(os.environ.get("ELEARN_STATS_MAX_AGE_SECONDS", "900")),
         "JOB_THREADS": int(os.environ.get("ELEARN_JOB_THREADS", "1")),
+        # Above these sizes an export is written by a background job (elearn.jobs) instead of streamed.
+        "EXPORT_JOB_THRESHOLD": int(os.environ.get("EXPORT_JOB_THRESHOLD", "20000")),
+        "CERTIFICATE_ZIP_JOB_THRESHOLD": int(os.environ.get("CERTIFICATE_ZIP_JOB_THRESHOLD", "200")),
         "UPLOAD_DIR": os.environ.get("ELEARN_UPLOAD_DIR", str(instance_path / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELEARN_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "IMPORT_MAX_ROWS": int(os.environ.get("ELEARN_IMPORT_MAX_ROWS", "200000")),

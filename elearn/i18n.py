@@ -76,6 +76,11 @@ def _install_template_gettext(app: Flask) -> None:
         npgettext=pass_context(lambda c, ctx, s, p, n: catalog(c).unpgettext(ctx, s, p, n)))
 
 
+def format_thousands(value: int | None) -> str:
+    """12345 -> '12.345' (the Vietnamese thousands separator)."""
+    return f"{value or 0:,}".replace(",", ".")
+
+
 def init_app(app: Flask, babel) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in catalog_dirs())
     babel.init_app(app, locale_selector=select_locale,
@@ -83,6 +88,7 @@ def init_app(app: Flask, babel) -> None:
     _install_template_gettext(app)
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["thousands"] = format_thousands
     app.jinja_env.globals["LOCALES"] = LOCALES
     app.jinja_env.globals["get_locale"] = get_locale
 

@@ -1,4 +1,6 @@
-"""Pages of a SELECT: a COUNT and a LIMIT/OFFSET, and a pager macro (``_pager.html``)."""
+"""Pages of a SELECT: a COUNT and a LIMIT/OFFSET, and a pager macro (``_pager.html``).
+
+Also ``query_int``: how a view reads an id or a page number from the query string."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,8 +8,32 @@ from typing import Any
 
 from flask import request
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from elearn import db
+
+INT_MAX = 2**31 - 1  # the largest PostgreSQL integer: no id (and no page) lies beyond it
+
+
+def query_int(value: str) -> int:
+    """``args.get(name, type=query_int)``: ASCII digits within a database integer, else ValueError
+    (so the argument falls back to its default instead of overflowing the database driver)."""
+    if not (value.isascii() and value.isdigit()) or int(value) > INT_MAX:
+        raise ValueError(f"not an id: {value[:20]!r}")
+    return int(value)
+
+
+def query_ints(values: list[str]) -> list[int]:
+    """The values of a repeated field that are ids (the others are left out)."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) <= INT_MAX]
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a URL: at most INT_MAX, so a longer number is a 404, not a driver error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 @dataclass
@@ -32,8 +58,8 @@ class Page:
 
 def page_number() -> int:
     """The ``page`` query argument; anything odd means page 1."""
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    value = request.args.get("page", 1, type=query_int)
+    return value if 0 < value < 100_000 else 1
 
 
 def paginate(stmt, page: int, per_page: int = 50) -> Page:

@@ -43,14 +43,14 @@ def answers_from_form(form) -> dict[int, FormAnswer]:
     """Every question listed in ``shown`` gets an entry, so a cleared answer is saved as cleared."""
     answers: dict[int, FormAnswer] = {}
     for raw in form.getlist("shown")[:MAX_FIELDS]:
-        if raw.isdigit():
+        if raw.isdecimal():
             answers[int(raw)] = FormAnswer()
     for key in list(form.keys())[:MAX_FIELDS]:
         if not key.startswith("q"):
             continue
         number, _, prompt = key[1:].partition("-")
-        if not number.isdigit() or int(number) not in answers:
-            if number.isdigit():  # an answer to a question the page did not list
+        if not number.isdecimal() or int(number) not in answers:
+            if number.isdecimal():  # an answer to a question the page did not list
                 answers[int(number)] = FormAnswer()
             else:
                 continue

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from courses import services as courses
 from elearn import db
 from elearn.models import OrgUnit
+from elearn.pagination import query_int, query_ints
 from elearn.permissions import Permission, requires
 from quizzes import attempts, grading, services, statistics
 from quizzes.bank import services as bank
@@ -98,7 +99,7 @@ def choose_questions(item_id: int):
     categories = _category_choices()
     allowed = {c.value for c in categories}
     if request.method == "POST":
-        ids = [int(v) for v in request.form.getlist("question") if v.isdigit()][:500]
+        ids = query_ints(request.form.getlist("question"))[:500]
         questions = list(db.session.scalars(select(Question).where(Question.id.in_(ids),
                                                                    Question.category_id.in_(allowed))))
         try:
@@ -110,7 +111,7 @@ def choose_questions(item_id: int):
             db.session.commit()
             flash(_("%(n)d questions added.", n=len(added)), "success")
             return redirect(url_for(".edit", item_id=item_id))
-    category_id = request.args.get("category", type=int)
+    category_id = request.args.get("category", type=query_int)
     category = db.session.get(QuestionCategory, category_id) if category_id in allowed else None
     questions = bank.list_questions(category, kind=None) if category else []
     questions = [q for q in questions if q.current_version.kind in services.GRADED_KINDS]
@@ -135,7 +136,7 @@ def results(item_id: int):
     quiz = services.get_quiz_for_edit(item_id, current_user)
     if attempts.finish_overdue(quiz):
         db.session.commit()
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=query_int)
     unit = db.session.get(OrgUnit, unit_id) if unit_id else None
     units = db.session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.path)).all()
     return render_template("quizzes/results.html", quiz=quiz, course=services.course_of(quiz), unit=unit,
@@ -157,7 +158,7 @@ def question_statistics(item_id: int):
 def regrade(item_id: int, question_id: int):
     quiz = services.get_quiz_for_edit(item_id, current_user)
     question = db.session.get(Question, question_id)
-    version = db.session.get(QuestionVersion, request.form.get("version", type=int) or 0)
+    version = db.session.get(QuestionVersion, request.form.get("version", type=query_int) or 0)
     if question is None or version is None:
         raise services.QuizNotFound()
     try:

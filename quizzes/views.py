@@ -16,6 +16,7 @@ from werkzeug.routing import BuildError
 from courses import services as courses
 from elearn import db
 from elearn.db import utcnow
+from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from quizzes import attempts, services
 from quizzes.answers import answers_from_form
@@ -94,7 +95,7 @@ def attempt(attempt_id: int):
     if _timed_out(attempt):
         return redirect(url_for(".review", attempt_id=attempt.id))
     pages = _pages(attempt)
-    page = min(max(request.args.get("page", 1, type=int), 1), len(pages))
+    page = min(max(request.args.get("page", 1, type=query_int), 1), len(pages))
     shown = [(row, get_type(row.version.kind).public(row.version.data, row.order)) for row in pages[page - 1]]
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, shown=shown, page=page,
                            page_count=len(pages), submit_key=secrets.token_hex(16),
@@ -114,7 +115,7 @@ def save_page(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id, current_user)
     if _timed_out(attempt):
         return redirect(url_for(".review", attempt_id=attempt.id))
-    page = request.form.get("page", 1, type=int)
+    page = request.form.get("page", 1, type=query_int)
     try:
         attempts.save_answers(attempt, current_user, answers_from_form(request.form))
     except services.QuizError as error:
@@ -129,7 +130,7 @@ def save_page(attempt_id: int):
     db.session.commit()
     if go == "summary":
         return redirect(url_for(".summary", attempt_id=attempt.id))
-    target = int(go) if go.isdigit() else page
+    target = int(go) if go.isdecimal() else page
     return redirect(url_for(".attempt", attempt_id=attempt.id, page=target))
 
 

@@ -107,6 +107,8 @@ def make_test_app(database_url: str, tmp_path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SQLITE_SYNCHRONOUS": "OFF",  # test speed; durability is not under test here
+        # Statistics current at every read (production recomputes in the background).
+        "STATS_REFRESH_SECONDS": 0, "STATS_REFRESH_WAIT": True,
     }
     config.update(overrides)
     app = create_app(config)

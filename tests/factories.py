@@ -38,3 +38,22 @@ def make_user(username: str | None = None, *, roles=(Role.CADRE,), unit: OrgUnit
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def wait_for_job(job_id: str, statuses=None, timeout: float = 15):
+    """Poll a background job (thread mode) until it reaches one of ``statuses`` (done or failed)."""
+    import time
+
+    from elearn.jobs.models import Job, JobStatus
+
+    statuses = statuses or (JobStatus.DONE, JobStatus.FAILED)
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.rollback()
+        job = db.session.get(Job, job_id)
+        db.session.refresh(job)
+        if job.status in statuses:
+            return job
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job still {job.status}")
+        time.sleep(0.05)

@@ -1,6 +1,7 @@
 """A shared corpus of hostile input, and a checker for live script in rendered pages."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 XSS = [
@@ -24,7 +25,12 @@ XSS = [
 FORMULAS = ['=HYPERLINK("http://evil.example","bấm")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
             '=cmd|" /C calc"!A0']
 SQL = ["' OR '1'='1", "1; DROP TABLE user_account; --", '" OR ""="', "%' --", "\\", "_%"]
+# What a search box or filter must take without a server error: SQL and LIKE metacharacters, a NUL,
+# numbers too big for a database integer, digits that are not ASCII, a huge string, Vietnamese.
+SEARCH = SQL + ["'", '"', "%", "_", ")", "1; DROP TABLE users--", "a\x00b", "\x00", "99999999999999999999",
+                "-1", "²", "١٢", "x" * 10_000, "Đặng Thị Minh Nguyệt – học tập", " ", "%00"]
 
+_OWN_STATIC = re.compile(r"^(?!.*\.\.)/(?:[\w-]+/)*?[\w-]*static/[\w./-]+\.js$")  # the app's and its blueprints' files
 _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data"}
 
 
@@ -35,7 +41,7 @@ class _Finder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "script" and not attrs.get("src", "").startswith("/static/"):
+        if tag == "script" and not _OWN_STATIC.match(attrs.get("src", "")):
             self.problems.append("inline or foreign <script>")
         if tag in ("svg", "math", "object", "embed", "base"):
             self.problems.append(f"<{tag}>")

@@ -16,3 +16,8 @@ def test_checker_passes_escaped_and_clean_html():
     for payload in XSS:
         assert live_script(f"<p>{escape(payload)}</p>") == []
     assert live_script('<script src="/static/quiz.js"></script><a href="/x">x</a>') == []
+    assert live_script('<script src="/quizzes/static/quizzes/attempt.js" defer></script>') == []
+    assert live_script('<script src="/courses-static/x.js"></script>') == []
+    for foreign in ("//evil.example/static/x.js", "https://evil.example/static/x.js", "/uploads/static.js",
+                    "/static/../uploads/x.js"):
+        assert live_script(f'<script src="{foreign}"></script>'), foreign

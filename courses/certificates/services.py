@@ -8,9 +8,10 @@ import unicodedata
 from collections.abc import Iterator
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, or_, select, true, update
+from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from elearn import audit, db
+from elearn.reports import rollup
 from elearn.db import utcnow
 from elearn.i18n import format_date
 from elearn.models import OrgUnit, User, subtree_of
@@ -193,15 +194,35 @@ def may_export(user: User, unit: OrgUnit) -> bool:
     return user.has_role(Role.MANAGER) and user.unit is not None and user.unit.is_ancestor_of(unit)
 
 
+def _live_in_subtree(unit: OrgUnit, course_id: int, *columns):
+    return (select(*columns).select_from(Certificate).join(User, User.id == Certificate.user_id)
+            .join(OrgUnit, OrgUnit.id == User.unit_id)
+            .where(subtree_of(unit.path), Certificate.course_id == course_id, Certificate.revoked_at.is_(None)))
+
+
 def live_in_subtree(unit: OrgUnit, course_id: int, batch: int = 200) -> Iterator[Certificate]:
     """Live certificates of a course for cadres now in ``unit``'s subtree, in name order,
     fetched in batches so that a large export never loads every row at once."""
-    query = (select(Certificate).join(User, User.id == Certificate.user_id)
-             .join(OrgUnit, OrgUnit.id == User.unit_id)
-             .where(subtree_of(unit.path), Certificate.course_id == course_id, Certificate.revoked_at.is_(None))
+    query = (_live_in_subtree(unit, course_id, Certificate)
              .order_by(User.sort_name, Certificate.id).execution_options(yield_per=batch))
-    for cert in db.session.scalars(query):
-        yield cert
+    result = db.session.scalars(query)
+    try:
+        yield from result
+    finally:  # a consumer that stops early (a dropped download) must not leave a server cursor open
+        result.close()
+
+
+def count_live_in_subtree(unit: OrgUnit, course_id: int) -> int:
+    return db.session.scalar(_live_in_subtree(unit, course_id, func.count(Certificate.id))) or 0
+
+
+def record_zip_export(unit: OrgUnit, course: Course, count: int, **extra) -> None:
+    audit.record("certificate.export_zip", target=f"unit:{unit.code}", course_id=course.id, certificates=count,
+                 **extra)
+
+
+def zip_name(unit: OrgUnit, course_id: int) -> str:
+    return f"chung-nhan_{unit.code}_{course_id}_{utcnow():%Y%m%d}.zip"
 
 
 def all_certificates() -> list[tuple[Certificate, str | None]]:
@@ -222,6 +243,7 @@ def revoke(cert: Certificate, actor: User, reason: str) -> Certificate:
         .values(revoked_at=utcnow(), revoked_reason=reason[:2000], revoked_by_id=actor.id)
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(cert)
+    rollup.mark_changed([cert.course_id])
     if not done:
         raise CertificateError(_("This certificate was already revoked on %(date)s.",
                                  date=format_date(cert.revoked_at)))

@@ -6,13 +6,14 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, r
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from elearn import audit, db
+from elearn import db
 from elearn.db import utcnow
 from elearn.extensions import limiter
 from elearn.i18n import to_local
 from elearn.models import OrgUnit
+from elearn.pagination import page_number, query_int
 from elearn.permissions import Permission, public, requires
-from courses.certificates import codes, pdf, services
+from courses.certificates import codes, jobs, pdf, services
 from courses.certificates.forms import RevokeForm, TemplateForm
 from courses.certificates.models import Certificate
 from courses import services as course_services
@@ -55,11 +56,11 @@ def download(code: str):
 @bp.get("/certificates/manage")
 @requires(Permission.VIEW_STATS)
 def manage():
-    course_id = request.args.get("course", type=int)
-    unit = db.session.get(OrgUnit, request.args.get("unit", type=int) or 0)
+    course_id = request.args.get("course", type=query_int)
+    unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
     if unit is not None and not services.may_export(current_user, unit):
         unit = None
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     rows = services.in_scope(current_user, course_id, unit, limit=101, offset=(page - 1) * 100)
     return render_template("certificates/manage.html", certificates=rows[:100], more=len(rows) > 100, page=page,
                            courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
@@ -71,17 +72,22 @@ def manage():
 @requires(Permission.VIEW_STATS)
 @db.writes
 def export_zip():
-    unit = db.session.get(OrgUnit, request.args.get("unit", type=int) or 0)
-    course = db.session.get(Course, request.args.get("course", type=int) or 0)
+    unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
+    course = db.session.get(Course, request.args.get("course", type=query_int) or 0)
     if unit is None or course is None or not services.may_export(current_user, unit):
         abort(404)
-    audit.record("certificate.export_zip", target=f"unit:{unit.code}", course_id=course.id)
+    count = services.count_live_in_subtree(unit, course.id)
+    if count > current_app.config["CERTIFICATE_ZIP_JOB_THRESHOLD"]:  # too many to stream: a background job
+        job = jobs.start_zip(unit, course, current_user, count)
+        db.session.commit()  # the job is dispatched once committed
+        return redirect(url_for("jobs.status", job_id=job.id))
+    services.record_zip_export(unit, course, count)
     db.session.commit()
     # The export only reads from here on: on SQLite its long read must not hold the write lock.
     g.db_write = False
     certs = services.live_in_subtree(unit, course.id)
     stream = pdf.stream_zip(certs, current_app.config["BASE_URL"])
-    filename = f"chung-nhan_{unit.code}_{course.id}_{utcnow():%Y%m%d}.zip"
+    filename = services.zip_name(unit, course.id)
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import and_, bindparam, insert, select, update
 
 from elearn import audit, db
+from elearn.reports import rollup
 from elearn.accounts import services
 from elearn.db import utcnow
 from elearn.models import User, UserRole
@@ -69,6 +70,8 @@ def update_users(changes: list[tuple[dict, dict, set[Role] | None]], actor: User
                                               "after": sorted(r.value for r in roles), "via": "import"}))
     for chunk in chunks(rows):
         db.session.execute(update(User), chunk)
+    if any("unit_id" in diff for _old, diff, _roles in changes):
+        rollup.mark_changed(rollup.ALL)  # cadres moved: every course's figures per unit change
     table = UserRole.__table__
     delete = table.delete().where(and_(table.c.user_id == bindparam("uid"), table.c.role == bindparam("r")))
     for chunk in chunks(dropped):

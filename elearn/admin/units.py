@@ -8,6 +8,7 @@ from elearn import db
 from elearn.admin.blueprint import bp
 from elearn.admin.forms import LEVEL_LABELS, ActionForm, MoveUnitForm, RenameUnitForm, UnitForm
 from elearn.models import LEVEL_DEPTH, OrgUnit, UnitLevel, User
+from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from elearn.units import services
 
@@ -35,8 +36,8 @@ def units():
 def unit_new():
     form = UnitForm()
     form.parent.choices = unit_choices(services.all_units(include_inactive=False), blank=_("(top of the tree)"))
-    parent_id = request.args.get("parent", "")
-    if request.method == "GET" and parent_id.isdigit() and (parent := db.session.get(OrgUnit, int(parent_id))):
+    parent_id = request.args.get("parent", type=query_int)
+    if request.method == "GET" and parent_id and (parent := db.session.get(OrgUnit, parent_id)):
         form.parent.data = parent.id  # "Add sub-unit": the parent and the next level down are chosen
         below = [lv for lv, depth in LEVEL_DEPTH.items() if depth == LEVEL_DEPTH[parent.level] + 1]
         form.level.data = below[0].value if below else parent.level.value

@@ -1,9 +1,12 @@
 """Enqueue, run, watch and expire background jobs.
 
 A job kind is a function ``fn(ctx, **params) -> (download_name, mimetype)`` that writes
-its result to ``ctx.path`` and reports ``ctx.progress(done, total)``. Kinds register
-with ``@job_kind("name")`` in their own package; the app factory imports them all.
-A job is dispatched only when the transaction that created it commits.
+its result to ``ctx.path`` and reports ``ctx.progress(done, total)`` (or iterates through
+``ctx.track(rows, total)``). It runs as the user who asked (``ctx.owner(permission)``),
+never as whoever the params name. Kinds register with ``@job_kind("name", again=...)`` in
+their own package (``again(params)`` is the URL that asks for the same file anew); the app
+factory imports them all (``elearn.app.load_job_kinds``). A job is dispatched only when the
+transaction that created it commits.
 """
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from elearn import db
@@ -25,26 +28,60 @@ from elearn.models import User
 
 log = logging.getLogger(__name__)
 KINDS: dict[str, Callable] = {}
+AGAIN: dict[str, Callable[[dict], str]] = {}
 MAX_ATTEMPTS = 3
 STALE_AFTER = timedelta(minutes=10)   # no heartbeat for this long: the worker died
 RESULT_TTL = timedelta(hours=24)
 _executor: ThreadPoolExecutor | None = None
 
 
+T = TypeVar("T")
+
+
 class JobError(ValueError):
     pass
 
 
-def job_kind(name: str):
+class JobRefused(JobError):
+    """The job may not (or can no longer) run as its owner: failed at once, never retried."""
+
+
+def job_kind(name: str, again: Callable[[dict], str] | None = None):
     def register(fn):
         KINDS[name] = fn
+        if again is not None:
+            AGAIN[name] = again
         return fn
     return register
 
 
+def again_url(job: Job) -> str | None:
+    """Where the owner asks for the same file again (after a failure or expiry), if the kind says."""
+    again = AGAIN.get(job.kind)
+    return again(job.params) if again else None
+
+
 class JobContext:
     def __init__(self, job: Job, path: Path):
-        self.job_id, self.path = job.id, path
+        self.job_id, self.path, self.user_id = job.id, path, job.created_by_id
+
+    def owner(self, permission) -> User:
+        """The user who asked, if still active and still holding ``permission``; else refused."""
+        user = db.session.get(User, self.user_id) if self.user_id is not None else None
+        if user is None or not user.active or not user.can(permission):
+            raise JobRefused("the owner may no longer run this job")
+        return user
+
+    def track(self, items: Iterable[T], total: int, steps: int = 100) -> Iterator[T]:
+        """Yield ``items``, reporting progress about ``steps`` times along the way."""
+        self.progress(0, total)
+        every = max(1, total // steps)
+        done = 0
+        for item in items:
+            yield item
+            done += 1
+            if done % every == 0:
+                self.progress(done, max(total, done))
 
     def progress(self, done: int, total: int | None = None) -> None:
         # Its own short transaction: the page polling the job sees it at once.
@@ -66,10 +103,23 @@ def enqueue(kind: str, params: dict, user: User | None) -> Job:
     return job
 
 
+def pending(kind: str, params: dict, user: User | None) -> Job | None:
+    """``user``'s queued or running job of this kind and params: asking twice (a double click,
+    a reload) joins it instead of doing the work again."""
+    if user is None:
+        return None
+    jobs = db.session.scalars(select(Job).where(Job.kind == kind, Job.created_by_id == user.id,
+                                                Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))))
+    return next((job for job in jobs if job.params == params), None)
+
+
 @event.listens_for(Session, "after_commit")
 def _dispatch_committed(session: Session) -> None:
     for job_id in session.info.pop("elearn.jobs", []):
-        dispatch(job_id)
+        try:
+            dispatch(job_id)
+        except Exception:  # noqa: BLE001 - e.g. Redis down: the job is committed, sweep() sends it later
+            log.exception("job %s could not be dispatched; sweep() will retry", job_id)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -130,10 +180,13 @@ def run(job_id: str) -> None:
     try:
         name, mime = KINDS[job.kind](JobContext(job, path), **job.params)
     except Exception as error:  # noqa: BLE001 - any failure is recorded on the job, never lost
-        log.exception("job %s (%s) failed", job.id, job.kind)
+        if isinstance(error, JobRefused):
+            log.warning("job %s (%s) refused: %s", job.id, job.kind, error)
+        else:
+            log.exception("job %s (%s) failed", job.id, job.kind)
         db.session.rollback()
         path.unlink(missing_ok=True)
-        retry = job.attempts < MAX_ATTEMPTS
+        retry = job.attempts < MAX_ATTEMPTS and not isinstance(error, JobRefused)
         with engine.begin() as conn:
             conn.execute(update(Job).where(Job.id == job_id).values(
                 status=JobStatus.QUEUED if retry else JobStatus.FAILED,
@@ -152,14 +205,18 @@ def run(job_id: str) -> None:
 
 
 def sweep() -> dict[str, int]:
-    """Requeue jobs whose worker died, and expire old results. Idempotent."""
+    """Requeue jobs whose worker died, send again queued jobs nobody picked up (a dispatch that
+    failed, a thread lost with its process), and expire old results. Idempotent: ``run`` claims
+    a job once however often it is sent."""
     now = utcnow()
     requeued = failed = expired = 0
-    stale = db.session.scalars(select(Job).where(
-        Job.status == JobStatus.RUNNING, Job.heartbeat_at < now - STALE_AFTER)).all()
+    stale = db.session.scalars(select(Job).where(or_(
+        and_(Job.status == JobStatus.RUNNING, Job.heartbeat_at < now - STALE_AFTER),
+        and_(Job.status == JobStatus.QUEUED, func.coalesce(Job.heartbeat_at, Job.created_at) < now - STALE_AFTER),
+    ))).all()
     for job in stale:
-        if job.attempts < MAX_ATTEMPTS:
-            job.status = JobStatus.QUEUED
+        if job.status == JobStatus.QUEUED or job.attempts < MAX_ATTEMPTS:
+            job.status, job.heartbeat_at = JobStatus.QUEUED, now  # sent again now; not again until stale
             db.session().info.setdefault("elearn.jobs", []).append(job.id)
             requeued += 1
         else:
@@ -175,10 +232,9 @@ def sweep() -> dict[str, int]:
 
 
 def get_job_for(job_id: str, user: User) -> Job | None:
-    """The job if ``user`` may see it (its creator, or an admin); else None."""
-    from elearn.permissions import Role
-
+    """The job if ``user`` asked for it; else None. Only the owner: the file holds what was
+    exported for them, and an admin's role does not make someone else's download theirs."""
     job = db.session.get(Job, job_id)
-    if job is None or (job.created_by_id != user.id and not user.has_role(Role.ADMIN)):
+    if job is None or job.created_by_id is None or job.created_by_id != user.id:
         return None
     return job

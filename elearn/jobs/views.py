@@ -1,4 +1,5 @@
-"""A job's page: a progress bar that refreshes itself (no JavaScript needed), then a download link."""
+"""A job's page: a progress bar that refreshes itself (no JavaScript needed; ``static/jobs.js``
+updates it in place when present), then a download link, or a way to ask again."""
 from pathlib import Path
 
 from flask import Blueprint, abort, jsonify, render_template, send_file
@@ -25,15 +26,17 @@ def _job_or_404(job_id: str):
 def status(job_id: str):
     services.sweep()  # lazily: a dead worker's job is requeued when someone looks at it
     db.session.commit()
-    return render_template("jobs/status.html", job=_job_or_404(job_id), JobStatus=JobStatus)
+    job = _job_or_404(job_id)
+    return render_template("jobs/status.html", job=job, JobStatus=JobStatus, again=services.again_url(job),
+                           waiting=job.status in (JobStatus.QUEUED, JobStatus.RUNNING))
 
 
 @bp.get("/<job_id>.json")
 @requires()
 def status_json(job_id: str):
     job = _job_or_404(job_id)
-    return jsonify(status=job.status.value, percent=job.percent, done=job.done, total=job.total,
-                   error=job.error if job.status == JobStatus.FAILED else None)
+    # The error itself stays in the database and the log: it may name files or queries.
+    return jsonify(status=job.status.value, percent=job.percent, done=job.done, total=job.total)
 
 
 @bp.get("/<job_id>/download")

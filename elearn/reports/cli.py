@@ -63,17 +63,16 @@ def _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, 
 
 
 @stats_group.command("warm")
+@click.option("--all", "everything", is_flag=True, help="Every course, changed or not.")
 @with_appcontext
-def warm_command():
-    """Recompute the cached whole-tree figures of every published course (run from cron every
-    few minutes when REDIS_URL is shared by the app servers: no manager then waits for them)."""
+def warm_command(everything):
+    """Recompute the statistics of every course that changed (cron: every few minutes, so that
+    no manager's page has to start it)."""
     from sqlalchemy import select
 
-    from courses.models import Course, CourseStatus
-    from elearn.reports import queries
+    from courses.models import Course
+    from elearn.reports import rollup
 
-    f = filters.resolve(None)
-    course_ids = list(db.session.scalars(select(Course.id).where(Course.status != CourseStatus.DRAFT)))
-    for course_id in course_ids:
-        queries.whole_tree_counts(f, course_id, refresh=True)
-    click.echo(_("Figures of %(n)s courses refreshed.", n=len(course_ids)))
+    course_ids = list(db.session.scalars(select(Course.id)))
+    done = rollup.refresh(course_ids, force=everything)
+    click.echo(_("Figures of %(n)s courses refreshed.", n=len(done)))

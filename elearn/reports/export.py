@@ -94,9 +94,9 @@ def table(f: StatsFilter, kind: str, count: bool = True) -> tuple[list[Column], 
     return detail_columns(), detail_table(f), queries.count_detail_rows(f) if count else None
 
 
-def record(f: StatsFilter, kind: str, fmt: str, rows: int) -> None:
+def record(f: StatsFilter, kind: str, fmt: str, rows: int, **extra) -> None:
     audit.record("stats.export", target=f.unit.code, actor=f.actor, kind=kind, format=fmt, rows=rows,
-                 **f.describe())
+                 **f.describe(), **extra)
 
 
 def filename(f: StatsFilter, kind: str, fmt: str) -> str:

@@ -9,31 +9,25 @@ province.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
+from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
-from elearn import cache, db
+from elearn import db
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, subtree_of
+from elearn.reports import rollup
 from elearn.reports.filters import StatsFilter
+from elearn.reports.models import StatsDaily, StatsRollup
 from elearn.units.services import sort_tree
 
 E, U, O, P, I = Enrollment, User, OrgUnit, Progress, Item
 
 
-def certificate_model():
-    """The certificate table, once the certificates package provides it."""
-    try:
-        from courses.certificates.models import Certificate
-    except ImportError:
-        return None
-    return Certificate
-
-
-@dataclass
+@dataclass(slots=True)
 class Counts:
     enrolled: int = 0
     started: int = 0
@@ -44,8 +38,13 @@ class Counts:
     certificates: int = 0
 
     def add(self, other: Counts) -> None:
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.enrolled += other.enrolled
+        self.started += other.started
+        self.completed += other.completed
+        self.overdue += other.overdue
+        self.score_sum += other.score_sum
+        self.score_n += other.score_n
+        self.certificates += other.certificates
 
     @property
     def rate(self) -> float | None:
@@ -57,11 +56,11 @@ class Counts:
         return self.score_sum / self.score_n if self.score_n else None
 
 
-def conditions(f: StatsFilter, unit: OrgUnit | None = None) -> list:
-    """WHERE clauses over Enrollment E, User U, OrgUnit O: the scope is always among them."""
-    unit = unit or f.unit
-    conds = [subtree_of(f.scope_path), subtree_of(unit.path), E.unenrolled_at.is_(None),
-             E.course_id.in_(f.course_ids)]
+def conditions(f: StatsFilter) -> list:
+    """WHERE clauses over Enrollment E, User U, OrgUnit O: the scope is always among them
+    (unless it is the whole tree, when no unit needs reading at all)."""
+    conds = [E.unenrolled_at.is_(None), E.course_id.in_(f.course_ids)]
+    conds += [subtree_of(path) for path in sorted({f.scope_path, f.unit.path}) if path != "/"]
     if f.start is not None:
         conds.append(E.enrolled_at >= f.start)
     if f.end is not None:
@@ -69,76 +68,79 @@ def conditions(f: StatsFilter, unit: OrgUnit | None = None) -> list:
     return conds
 
 
+def scoped(stmt, f: StatsFilter):
+    """``stmt`` (which joins User U) narrowed to the filter; OrgUnit O joined when the scope needs it."""
+    if {f.scope_path, f.unit.path} != {"/"}:
+        stmt = stmt.join(O, O.id == U.unit_id)
+    return stmt.where(*conditions(f))
+
+
 def scoped_enrollments(f: StatsFilter, *columns):
-    return select(*columns).select_from(E).join(U, U.id == E.user_id).join(O, O.id == U.unit_id).where(*conditions(f))
+    return scoped(select(*columns).select_from(E).join(U, U.id == E.user_id), f)
 
 
-CACHE_SECONDS = 300
+def whole_tree(course_ids: list[int]) -> StatsFilter:
+    """The filter of everything on these courses: what the rollup is computed over."""
+    return StatsFilter(actor=None, scope_path="/", unit=OrgUnit(path="/"), course=None, course_ids=list(course_ids))
 
 
 def counts_by_unit(f: StatsFilter) -> dict[int, Counts]:
     """Figures per cadre's own unit, over the filter's subtree.
 
-    Without a period, the figures of the whole tree are the same for every manager: they are
-    computed per course, cached for a few minutes (``elearn.cache``; ``elearn stats warm``
-    refreshes them), added up over the chosen courses, and each asker takes only the units of
-    their subtree. With a period, they are computed from the data each time."""
+    Without a period they are read from the rollup (``elearn.reports.rollup``: kept per unit and
+    course, recomputed in the background after changes) and summed over the chosen courses; with
+    a period they are computed from the data each time."""
     if f.start is not None or f.end is not None:
         return _counts_by_unit(f)
-    out: dict[int, Counts] = {}
-    for course_id in f.course_ids:
-        for unit_id, (path, figures) in whole_tree_counts(f, course_id).items():
-            if path.startswith(f.scope_path) and path.startswith(f.unit.path):
-                out.setdefault(unit_id, Counts()).add(Counts(*figures))
-    return out
-
-
-def whole_tree_counts(f: StatsFilter, course_id: int, refresh: bool = False) -> dict[int, tuple[str, tuple]]:
-    """{unit id: (path, figures)} of one course over the whole tree, from the cache."""
-    def compute():
-        everything = replace(f, scope_path="/", unit=OrgUnit(path="/"), course_ids=[course_id])
-        counts = _counts_by_unit(everything)
-        paths = dict(db.session.execute(select(O.id, O.path).where(O.id.in_(list(counts)))).all())
-        return {unit_id: (paths[unit_id], astuple(c)) for unit_id, c in counts.items()}
-
-    if refresh:  # replace in place (the key as elearn.cache.cached writes it): no reader ever finds it missing
-        value = compute()
-        cache.cache.set(f"stats:{cache._version('stats')}:counts:{course_id}", value, timeout=CACHE_SECONDS)
-        return value
-    return cache.cached("stats", f"counts:{course_id}", compute, timeout=CACHE_SECONDS)
+    rollup.ensure_fresh(f.course_ids)
+    R = StatsRollup
+    stmt = (select(R.unit_id, func.sum(R.enrolled), func.sum(R.started), func.sum(R.completed), func.sum(R.overdue),
+                   func.sum(R.score_sum), func.sum(R.score_n), func.sum(R.certificates))
+            .join(O, O.id == R.unit_id)
+            .where(R.course_id.in_(f.course_ids), subtree_of(f.scope_path), subtree_of(f.unit.path))
+            .group_by(R.unit_id))
+    return {unit_id: Counts(int(enrolled), int(started), int(completed), int(overdue), float(score_sum or 0),
+                            int(score_n), int(certs))
+            for unit_id, enrolled, started, completed, overdue, score_sum, score_n, certs in db.session.execute(stmt)}
 
 
 def _counts_by_unit(f: StatsFilter, now: datetime | None = None) -> dict[int, Counts]:
+    out: dict[int, Counts] = {}
+    for (unit_id, _course_id), counts in aggregate(f, now).items():
+        out.setdefault(unit_id, Counts()).add(counts)
+    return out
+
+
+def aggregate(f: StatsFilter, now: datetime | None = None) -> dict[tuple[int, int], Counts]:
+    """{(unit id, course id): figures} of the cadres whose own unit it is, computed from the data."""
     now = now or utcnow()
     started = or_(E.completed_at.is_not(None),
                   exists().where(P.user_id == E.user_id, P.course_id == E.course_id))
     overdue = and_(E.completed_at.is_(None), E.due_at < now)
     stmt = scoped_enrollments(
-        f, U.unit_id, func.count(E.id), func.count(E.completed_at),
+        f, U.unit_id, E.course_id, func.count(E.id), func.count(E.completed_at),
         func.sum(case((started, 1), else_=0)), func.sum(case((overdue, 1), else_=0)),
-    ).group_by(U.unit_id)
-    out: dict[int, Counts] = {}
-    for unit_id, enrolled, completed, n_started, n_overdue in db.session.execute(stmt):
-        out[unit_id] = Counts(enrolled, int(n_started or 0), completed, int(n_overdue or 0))
+    ).group_by(U.unit_id, E.course_id)
+    out: dict[tuple[int, int], Counts] = {}
+    for unit_id, course_id, enrolled, completed, n_started, n_overdue in db.session.execute(stmt):
+        out[(unit_id, course_id)] = Counts(enrolled, int(n_started or 0), completed, int(n_overdue or 0))
 
-    scores = (select(U.unit_id, func.sum(P.best_score), func.count(P.best_score))
+    scores = (select(U.unit_id, E.course_id, func.sum(P.best_score), func.count(P.best_score))
               .select_from(P).join(I, I.id == P.item_id)
               .join(E, and_(E.user_id == P.user_id, E.course_id == P.course_id))
-              .join(U, U.id == E.user_id).join(O, O.id == U.unit_id)
-              .where(I.kind == ItemKind.QUIZ, P.best_score.is_not(None), *conditions(f))
-              .group_by(U.unit_id))
-    for unit_id, total, n in db.session.execute(scores):
-        row = out.setdefault(unit_id, Counts())
+              .join(U, U.id == E.user_id)
+              .where(I.kind == ItemKind.QUIZ, P.best_score.is_not(None)))
+    scores = scoped(scores, f).group_by(U.unit_id, E.course_id)
+    for unit_id, course_id, total, n in db.session.execute(scores):
+        row = out.setdefault((unit_id, course_id), Counts())
         row.score_sum, row.score_n = float(total or 0), n
 
-    Certificate = certificate_model()
-    if Certificate is not None:
-        certs = (select(U.unit_id, func.count(Certificate.id)).select_from(Certificate)
-                 .join(E, and_(E.user_id == Certificate.user_id, E.course_id == Certificate.course_id))
-                 .join(U, U.id == E.user_id).join(O, O.id == U.unit_id)
-                 .where(Certificate.revoked_at.is_(None), *conditions(f)).group_by(U.unit_id))
-        for unit_id, n in db.session.execute(certs):
-            out.setdefault(unit_id, Counts()).certificates = n
+    certs = (select(U.unit_id, E.course_id, func.count(Certificate.id)).select_from(Certificate)
+             .join(E, and_(E.user_id == Certificate.user_id, E.course_id == Certificate.course_id))
+             .join(U, U.id == E.user_id).where(Certificate.revoked_at.is_(None)))
+    certs = scoped(certs, f).group_by(U.unit_id, E.course_id)
+    for unit_id, course_id, n in db.session.execute(certs):
+        out.setdefault((unit_id, course_id), Counts()).certificates = n
     return out
 
 
@@ -185,20 +187,24 @@ def roll_up(units: list[UnitRow], by_unit: dict[int, Counts]) -> dict[int, UnitF
         if u.parent_id in figures:
             figures[u.parent_id].has_children = True
     for unit_id, counts in by_unit.items():
-        if unit_id not in figures:
-            continue
-        figures[unit_id].own = counts
-        for ancestor in figures[unit_id].unit.path.strip("/").split("/"):
-            if int(ancestor) in figures:
-                figures[int(ancestor)].total.add(counts)
+        if unit_id in figures:
+            figures[unit_id].own = counts
+            figures[unit_id].total.add(counts)
+    for u in reversed(units):  # tree order reversed: every unit is complete before its parent takes it
+        if u.parent_id in figures:
+            figures[u.parent_id].total.add(figures[u.id].total)
     return figures
 
 
 def completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
-    """(yyyy-mm-dd in Vietnam time, completions) for the filter's cohort; cached like the counts."""
-    if f.start is None and f.end is None:
-        key = "days:" + f.scope_path + ":" + f.unit.path + ":" + ",".join(str(i) for i in sorted(f.course_ids))
-        return cache.cached("stats", key, lambda: _completions_by_day(f), timeout=CACHE_SECONDS)
+    """(yyyy-mm-dd in Vietnam time, completions) for the filter's cohort. The province and the
+    districts read the rollup (their subtrees are large); a commune or cell is counted live."""
+    if f.start is None and f.end is None and f.unit.depth <= rollup.TOP_DEPTH:
+        rollup.ensure_fresh(f.course_ids)
+        D = StatsDaily
+        stmt = (select(D.day, func.sum(D.completions)).where(D.unit_id == f.unit.id, D.course_id.in_(f.course_ids))
+                .group_by(D.day).order_by(D.day))
+        return [(d, int(n)) for d, n in db.session.execute(stmt)]
     return _completions_by_day(f)
 
 
@@ -207,6 +213,15 @@ def _completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
     stmt = scoped_enrollments(f, day.label("day"), func.count(E.id)).where(
         E.completed_at.is_not(None)).group_by(day).order_by(day)
     return [(d, n) for d, n in db.session.execute(stmt)]
+
+
+def completions_by_course_day(f: StatsFilter, path: str, direct_only: bool) -> list[tuple[int, str, int]]:
+    """(course id, day, completions) of the subtree at ``path`` (``direct_only``: its own cadres)."""
+    day = local_day(E.completed_at)
+    stmt = (select(E.course_id, day, func.count(E.id)).select_from(E).join(U, U.id == E.user_id)
+            .join(O, O.id == U.unit_id).where(E.completed_at.is_not(None), *conditions(f)))
+    stmt = stmt.where(O.path == path) if direct_only else stmt.where(subtree_of(path))
+    return [(c, d, n) for c, d, n in db.session.execute(stmt.group_by(E.course_id, day))]
 
 
 @dataclass(slots=True)
@@ -262,14 +277,11 @@ def _complete(f: StatsFilter, rows: list[DetailRow], unit_ids: list[int],
         select(P.user_id, P.course_id, done_required, quizzes_done, best)
         .join(I, I.id == P.item_id).join(U, U.id == P.user_id)
         .where(U.unit_id.in_(unit_ids), P.course_id.in_(f.course_ids)).group_by(P.user_id, P.course_id))}
-    codes = {}
-    Certificate = certificate_model()
-    if Certificate is not None:
-        codes = {(uid, cid): code for uid, cid, code in db.session.execute(
-            select(Certificate.user_id, Certificate.course_id, Certificate.code)
-            .join(U, U.id == Certificate.user_id)
-            .where(U.unit_id.in_(unit_ids), Certificate.course_id.in_(f.course_ids),
-                   Certificate.revoked_at.is_(None)))}
+    codes = {(uid, cid): code for uid, cid, code in db.session.execute(
+        select(Certificate.user_id, Certificate.course_id, Certificate.code)
+        .join(U, U.id == Certificate.user_id)
+        .where(U.unit_id.in_(unit_ids), Certificate.course_id.in_(f.course_ids),
+               Certificate.revoked_at.is_(None)))}
     for r in rows:
         required, quizzes = items.get(r.course_id, (0, 0))
         done, qdone, score = progress.get((r.user_id, r.course_id), (0, 0, None))
@@ -306,16 +318,21 @@ def detail_rows(f: StatsFilter) -> Iterator[DetailRow]:
     """Every (cadre, course) row of the filter in tree order, then Vietnamese name order.
 
     Read a few dozen units at a time (three queries per batch), sorted here by the units'
-    tree position: memory follows the batch, the query count stays small."""
+    tree position: memory follows the batch, the query count stays small. The batches are read
+    ahead in a thread (``db.read_ahead``) while the caller writes the previous one."""
     items = course_item_counts(f.course_ids)
     units = subtree_units(f)
-    for start in range(0, len(units), UNITS_PER_BATCH):
-        batch = units[start:start + UNITS_PER_BATCH]
-        by_id = {u.id: u for u in batch}
-        order = {u.id: i for i, u in enumerate(batch)}
-        result = sorted(db.session.execute(_detail_select(f).where(U.unit_id.in_(list(by_id)))),
-                        key=lambda r: (order[r[0]], r[10], r[1], r[6], r[5]))
-        yield from _complete(f, _rows(by_id, result), list(by_id), items)
+    batches = [units[start:start + UNITS_PER_BATCH] for start in range(0, len(units), UNITS_PER_BATCH)]
+    for rows in db.read_ahead(lambda batch: _batch_rows(f, batch, items), batches):
+        yield from rows
+
+
+def _batch_rows(f: StatsFilter, batch: list[UnitRow], items: dict[int, tuple[int, int]]) -> list[DetailRow]:
+    by_id = {u.id: u for u in batch}
+    tree_order = case({u.id: i for i, u in enumerate(batch)}, value=U.unit_id)  # sorted by the database, in C
+    result = db.session.execute(_detail_select(f).where(U.unit_id.in_(list(by_id)))
+                                .order_by(tree_order, U.sort_name, U.id, Course.title, Course.id))
+    return _complete(f, _rows(by_id, result), list(by_id), items)
 
 
 def count_detail_rows(f: StatsFilter) -> int:

@@ -2,13 +2,14 @@
 filters, let ``filters.resolve`` check the scope, call the services."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from elearn import db
 from elearn.exports import csv_response, xlsx_response
+from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
-from elearn.reports import export, filters, services
+from elearn.reports import export, filters, jobs, services
 
 bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="templates")
 
@@ -45,7 +46,7 @@ def dashboard():
     except filters.ReportError as error:
         return _invalid(error)
     behind = request.args.get("behind") == "1"
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     board = services.dashboard(f)
     rows, has_next = services.cadres(f, behind=behind, page=page)
     return render_template("reports/dashboard.html", board=board, f=f, cadres=rows, has_next=has_next,
@@ -66,6 +67,10 @@ def export_file():
     except filters.ReportError as error:
         return _invalid(error)
     columns, rows, count = export.table(f, kind)
+    if kind == "detail" and count > current_app.config["EXPORT_JOB_THRESHOLD"]:
+        job = jobs.start(f, kind, fmt, count)
+        db.session.commit()  # the job is dispatched once committed
+        return redirect(url_for("jobs.status", job_id=job.id))
     export.record(f, kind, fmt, count)
     db.session.commit()  # recorded before the first byte leaves
     g.db_write = False   # the stream is a read: SQLite must not hold the write lock meanwhile

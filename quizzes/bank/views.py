@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from elearn import db
+from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from elearn.text import fold
 from quizzes.bank import services
@@ -152,7 +153,7 @@ def category(category_id: int):
         kind = None
     sub = request.args.get("sub") == "1"
     archived = request.args.get("archived") == "1"
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     query = services.question_query(category, sub, search, kind, archived)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     questions = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from elearn import audit, db
 from elearn.exports import csv_response, xlsx_response
 from elearn.models import OrgUnit
+from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from quizzes.bank.models import QuestionCategory
 from quizzes.contests import exports, services
@@ -56,7 +57,7 @@ def parse_unit_sizes(text: str) -> dict[OrgUnit, int]:
             continue
         code, sep, count = line.partition("=")
         unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code.strip())) if sep else None
-        if unit is None or not count.strip().isdigit():
+        if unit is None or not count.strip().isdecimal() or len(count.strip()) > 9:
             raise ContestError(_("Member counts, line %(n)d: write a unit code, '=' and a number.", n=number))
         sizes[unit] = int(count.strip())
     return sizes
@@ -157,7 +158,7 @@ def results(contest_id: int, round_id: int):
         flash(str(error), "error")
         return redirect(url_for(".contest", contest_id=contest_id))
     ranking = rank_round(r)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     shown = ranking.rows[(page - 1) * PAGE: page * PAGE]
     people = {e.id: e for e in db.session.scalars(
         select(ContestEntrant).where(ContestEntrant.id.in_([row.entrant_id for row in shown] or [0])))}

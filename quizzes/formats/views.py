@@ -8,6 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from elearn import db
+from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionCategory
@@ -47,8 +48,8 @@ def import_page():
     choices = _categories()
     form.category.choices = [SelectChoice(0, _("— choose —"))] + [SelectChoice(i, n) for i, n in choices]
     export_form.category.choices = [SelectChoice(i, n) for i, n in choices]
-    if request.args.get("category", type=int):
-        form.category.data = form.category.data or request.args.get("category", type=int)
+    if request.args.get("category", type=query_int):
+        form.category.data = form.category.data or request.args.get("category", type=query_int)
     result = errors = None
     if form.validate_on_submit():
         upload = form.file.data
@@ -84,7 +85,7 @@ def import_page():
 @requires(Permission.AUTHOR_COURSES)
 @db.writes
 def export():
-    category = _editable_category_or_404(request.args.get("category", type=int))
+    category = _editable_category_or_404(request.args.get("category", type=query_int))
     text = services.export_gift(category, current_user)
     db.session.commit()
     name = f"cau-hoi-{category.id}.gift.txt"

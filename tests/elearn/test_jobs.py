@@ -9,7 +9,7 @@ from elearn import db
 from elearn.jobs import services
 from elearn.jobs.models import Job, JobStatus
 from elearn.permissions import Role
-from tests.factories import make_user
+from tests.factories import make_user, wait_for_job as _wait
 
 CALLS: list[str] = []
 
@@ -25,18 +25,6 @@ def numbers_job(ctx, count: int, fail_times: int = 0):
             if i % 10 == 0:
                 ctx.progress(i, count)
     return "so.csv", "text/csv"
-
-
-def _wait(job_id, statuses=(JobStatus.DONE, JobStatus.FAILED), timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        db.session.rollback()
-        job = db.session.get(Job, job_id)
-        db.session.refresh(job)
-        if job.status in statuses:
-            return job
-        time.sleep(0.05)
-    raise AssertionError(f"job still {job.status}")
 
 
 def test_job_runs_after_commit_and_owner_downloads(app, client, login):
@@ -64,13 +52,14 @@ def test_rolled_back_job_never_runs(app):
 
 
 def test_another_user_cannot_see_or_download(app, client, login):
-    owner, other = make_user(), make_user()
+    owner, other, admin = make_user(), make_user(), make_user(roles=[Role.ADMIN])
     job_id = services.enqueue("test.numbers", {"count": 3}, owner).id
     db.session.commit()
     _wait(job_id)
-    login(other)
-    assert client.get(f"/jobs/{job_id}").status_code == 404
-    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+    for someone in (other, admin):  # only the owner: an admin's role does not make the file theirs
+        login(someone)
+        for url in (f"/jobs/{job_id}", f"/jobs/{job_id}.json", f"/jobs/{job_id}/download"):
+            assert client.get(url).status_code == 404
 
 
 def test_failures_are_retried_then_reported(app):
@@ -119,3 +108,22 @@ def test_unknown_kind_is_refused(app):
     with pytest.raises(services.JobError):
         services.enqueue("nope", {}, None)
     assert db.session.scalars(select(Job)).all() == []
+
+
+def test_a_lost_dispatch_is_sent_again_by_the_sweep(app, monkeypatch):
+    """Redis down at commit, or the thread lost with its process: the job stays queued, the sweep sends it."""
+    from elearn.db import utcnow
+
+    def down(job_id, app=None):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(services, "dispatch", down)
+    job_id = services.enqueue("test.numbers", {"count": 2}, None).id
+    db.session.commit()  # the commit stands; the failure is logged
+    monkeypatch.undo()
+    assert services.sweep()["requeued"] == 0  # not stale yet: a worker may still pick it up
+    db.session.get(Job, job_id).created_at = utcnow() - services.STALE_AFTER * 2
+    db.session.commit()
+    assert services.sweep()["requeued"] == 1
+    db.session.commit()
+    assert _wait(job_id).status == JobStatus.DONE

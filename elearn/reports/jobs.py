@@ -1,0 +1,55 @@
+"""A detail export larger than ``EXPORT_JOB_THRESHOLD`` rows is written by a background job.
+
+The job stores only what was asked (kind, format, the filter's codes and dates) and resolves
+the filter again *as its owner* when it runs: the owner's scope is checked again and every
+query is narrowed to it in SQL, whatever the stored parameters say. The export is recorded in
+the audit log once, when it is asked for, in the transaction that creates the job.
+"""
+from __future__ import annotations
+
+from flask import url_for
+
+from elearn.exports import XLSX_MIMETYPE, write_csv, write_xlsx
+from elearn.jobs import services as jobs
+from elearn.jobs.models import Job
+from elearn.permissions import Permission
+from elearn.reports import export, filters
+
+KIND = "stats.export"
+SHEET_NAME = "Thong ke"
+
+
+def start(f: filters.StatsFilter, kind: str, fmt: str, rows: int) -> Job:
+    """Queue the export for ``f.actor`` (flushed, not committed) and record it in the audit log;
+    or the same export of theirs still under way."""
+    params = {"kind": kind, "format": fmt, **f.describe()}
+    job = jobs.pending(KIND, params, f.actor)
+    if job is None:
+        job = jobs.enqueue(KIND, params, f.actor)
+        export.record(f, kind, fmt, rows, job=job.id)
+    return job
+
+
+def _again(params: dict) -> str:
+    asked = {key: params.get(key) for key in ("unit", "course", "from", "to")}
+    return url_for("stats.export_file", kind=params["kind"], format=params["format"],
+                   **{key: value for key, value in asked.items() if value})
+
+
+@jobs.job_kind(KIND, again=_again)
+def run_export(ctx: jobs.JobContext, kind: str, format: str, unit: str | None = None,
+               course: str | None = None, **period) -> tuple[str, str]:
+    if kind not in export.KINDS or format not in export.FORMATS:
+        raise jobs.JobRefused(f"unknown export {kind}/{format}")
+    actor = ctx.owner(Permission.EXPORT_STATS)
+    try:
+        f = filters.resolve(actor, unit, course, period.get("from"), period.get("to"))
+    except filters.ReportError as error:  # the unit left the owner's scope, or is gone
+        raise jobs.JobRefused(str(error)) from None
+    columns, rows, total = export.table(f, kind)
+    rows = ctx.track(rows, total)
+    if format == "csv":
+        write_csv(ctx.path, columns, rows)
+        return export.filename(f, kind, format), "text/csv"
+    write_xlsx(ctx.path, columns, rows, sheet_name=SHEET_NAME)
+    return export.filename(f, kind, format), XLSX_MIMETYPE

@@ -1,0 +1,224 @@
+"""Figures kept ready per (unit, course), so that no manager waits for millions of rows.
+
+- Any write under a course (an enrolment, progress, a certificate, a cadre moving unit; see
+  ``mark_changed`` and the flush hook at the bottom) marks the course's figures as changed:
+  one UPDATE that touches nothing when they are already marked.
+- A dashboard or summary asks ``ensure_fresh``: figures never computed are computed before it
+  reads; figures changed more than ``STATS_REFRESH_SECONDS`` ago, or older than
+  ``STATS_MAX_AGE_SECONDS`` (overdue counts move with the clock), are recomputed in a
+  background thread while it reads the current ones. One process recomputes a course at a
+  time (a claim on its ``StatsState`` row); ``elearn stats warm`` does it from cron.
+- A period filter is a cohort question the rollup cannot answer: those are computed live.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import delete, event, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, attributes
+
+from elearn import db
+from elearn.db import utcnow
+from elearn.models import OrgUnit, User
+from elearn.reports.models import StatsDaily, StatsRollup, StatsState
+
+log = logging.getLogger(__name__)
+S, R, D = StatsState, StatsRollup, StatsDaily
+CLAIM_TIMEOUT = timedelta(minutes=15)  # a refresh claimed longer ago than this died with its process
+TOP_DEPTH = 1                           # the province and its districts get a ready-made line chart
+ALL = None
+
+
+def _seconds(name: str, default: int) -> timedelta:
+    return timedelta(seconds=current_app.config.get(name, default))
+
+
+def _stale_condition(now: datetime, settle: timedelta):
+    """SQL: the course's figures need computing (changed more than ``settle`` ago, never
+    computed, or too old), and nobody is computing them."""
+    return (or_(S.refreshing_since.is_(None), S.refreshing_since < now - CLAIM_TIMEOUT)
+            & or_(S.computed_at.is_(None), S.changed_at < now - settle,
+                  S.computed_at < now - _seconds("STATS_MAX_AGE_SECONDS", 900)))
+
+
+def ensure_fresh(course_ids: list[int]) -> datetime | None:
+    """Make the rollup of ``course_ids`` readable; return when its oldest part was computed."""
+    if not course_ids:
+        return None
+    now = utcnow()
+    rows = db.session.execute(select(S.course_id, S.computed_at).where(S.course_id.in_(course_ids))).all()
+    computed = {cid: at for cid, at in rows}
+    missing = [cid for cid in course_ids if computed.get(cid) is None]
+    settle = _seconds("STATS_REFRESH_SECONDS", 30)
+    stale = list(db.session.scalars(select(S.course_id).where(S.course_id.in_(course_ids),
+                                                               _stale_condition(now, settle))))
+    wait = bool(missing) or current_app.config.get("STATS_REFRESH_WAIT", False)
+    if missing or stale:
+        if wait:  # end our transaction: it may hold SQLite's write lock, and its snapshot is old
+            db.session.rollback()
+        _in_background(sorted(set(missing) | set(stale)), wait, settle)
+        if wait:
+            computed = dict(db.session.execute(
+                select(S.course_id, S.computed_at).where(S.course_id.in_(course_ids))).all())
+    times = [at for at in computed.values() if at is not None]
+    return min(times) if times else None
+
+
+_running: set[int] = set()
+_running_lock = threading.Lock()
+
+
+def _in_background(course_ids: list[int], wait: bool, settle: timedelta) -> None:
+    with _running_lock:  # one thread per course per process; other processes meet at the claim
+        todo = [cid for cid in course_ids if cid not in _running]
+        _running.update(todo)
+    if not todo and not wait:
+        return
+    thread = threading.Thread(target=_refresh_in_app, args=(current_app._get_current_object(), todo, settle),
+                              name="elearn-stats", daemon=True)
+    thread.start()
+    if wait:
+        thread.join()
+
+
+def _refresh_in_app(app: Flask, course_ids: list[int], settle: timedelta) -> None:
+    try:
+        with app.app_context():
+            refresh(course_ids, settle=settle)
+    except Exception:  # noqa: BLE001 - logged; the course stays marked and is tried again
+        log.exception("statistics refresh failed for courses %s", course_ids)
+    finally:
+        with _running_lock:
+            _running.difference_update(course_ids)
+
+
+def refresh(course_ids: Iterable[int], force: bool = False, settle: timedelta = timedelta(0)) -> list[int]:
+    """Recompute the figures of the courses that need it (``force``: all) and that this process
+    can claim; return those it did."""
+    now = utcnow()
+    claimed = _claim(list(course_ids), now, force, settle)
+    if not claimed:
+        return []
+    try:
+        counts, days = _compute(claimed, now)
+        db.session.rollback()  # end the long read; the write below takes the lock afresh
+        db.set_write_intent(True)
+        db.session.execute(delete(R).where(R.course_id.in_(claimed)))
+        db.session.execute(delete(D).where(D.course_id.in_(claimed)))
+        if counts:
+            db.session.execute(insert(R), counts)
+        if days:
+            db.session.execute(insert(D), days)
+        db.session.execute(update(S).where(S.course_id.in_(claimed)).values(computed_at=now, refreshing_since=None))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        db.set_write_intent(True)
+        db.session.execute(update(S).where(S.course_id.in_(claimed)).values(
+            refreshing_since=None, changed_at=now))
+        db.session.commit()
+        raise
+    finally:
+        db.set_write_intent(False)
+    return claimed
+
+
+def _claim(course_ids: list[int], now: datetime, force: bool, settle: timedelta = timedelta(0)) -> list[int]:
+    db.session.rollback()
+    db.set_write_intent(True)
+    try:
+        known = set(db.session.scalars(select(S.course_id).where(S.course_id.in_(course_ids))))
+        for cid in set(course_ids) - known:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(S(course_id=cid))
+            except IntegrityError:  # another process made it first
+                pass
+        free = or_(S.refreshing_since.is_(None), S.refreshing_since < now - CLAIM_TIMEOUT)
+        claimed = [cid for cid in course_ids if db.session.execute(
+            update(S).where(S.course_id == cid, free if force else _stale_condition(now, settle))
+            # Cleared now: a change committed from here on marks the course again.
+            .values(refreshing_since=now, changed_at=None)).rowcount]
+        db.session.commit()
+        return claimed
+    finally:
+        db.set_write_intent(False)
+
+
+def _compute(course_ids: list[int], now: datetime) -> tuple[list[dict], list[dict]]:
+    from elearn.reports import queries
+
+    whole = queries.whole_tree(course_ids)
+    counts = [{"course_id": cid, "unit_id": uid, "enrolled": c.enrolled, "started": c.started,
+               "completed": c.completed, "overdue": c.overdue, "score_sum": c.score_sum, "score_n": c.score_n,
+               "certificates": c.certificates}
+              for (uid, cid), c in queries.aggregate(whole, now).items()]
+    days = [{"course_id": c, "unit_id": u, "day": d, "completions": n}
+            for (c, u, d), n in _top_unit_days(whole).items()]
+    return counts, days
+
+
+def _top_unit_days(whole) -> dict[tuple[int, int, str], int]:
+    """{(course, unit, day): completions in the unit's subtree} for the units down to TOP_DEPTH.
+    A district is counted from its subtree; the province adds up its districts and its own cadres."""
+    from elearn.reports import queries
+
+    units = db.session.execute(select(OrgUnit.id, OrgUnit.parent_id, OrgUnit.path)).all()
+    top = {uid: (parent, path) for uid, parent, path in units if path.count("/") - 2 <= TOP_DEPTH}
+    totals: dict[tuple[int, int, str], int] = {}
+    for uid, (parent, path) in sorted(top.items(), key=lambda item: -item[1][1].count("/")):  # deepest first
+        has_top_children = any(p == uid for p, _ in top.values())
+        for course_id, day, n in queries.completions_by_course_day(whole, path, direct_only=has_top_children):
+            totals[(course_id, uid, day)] = totals.get((course_id, uid, day), 0) + n
+        if parent in top:  # fold this unit's subtree into its parent's
+            for (course_id, unit_id, day), n in [(k, n) for k, n in totals.items() if k[1] == uid]:
+                key = (course_id, parent, day)
+                totals[key] = totals.get(key, 0) + n
+    return totals
+
+
+def mark_changed(course_ids: Iterable[int] | None = ALL, session: Session | None = None) -> None:
+    """Mark the figures of these courses (``ALL``: every course) as out of date."""
+    now = utcnow()
+    stmt = update(S).where(S.changed_at.is_(None))
+    if course_ids is not ALL:
+        ids = sorted(set(course_ids))
+        if not ids:
+            return
+        stmt = stmt.where(S.course_id.in_(ids))
+    (session or db.session).connection().execute(stmt.values(changed_at=now))
+
+
+@functools.cache
+def _watched() -> dict[type, tuple[str, ...]]:
+    """What a flush can change under the figures: model -> the attributes that matter."""
+    from courses.certificates.models import Certificate
+    from courses.models import Enrollment, Item, Progress
+
+    return {Enrollment: ("completed_at", "unenrolled_at", "due_at", "enrolled_at"),
+            Progress: ("first_opened_at", "completed_at", "best_score"),
+            Certificate: ("revoked_at",), Item: ("kind", "required")}
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    courses: set[int] = set()
+    everything = False
+    for obj, new in [(o, True) for o in session.new] + [(o, False) for o in session.dirty] + \
+                    [(o, True) for o in session.deleted]:
+        watched = _watched().get(type(obj))
+        if isinstance(obj, User):
+            everything = everything or (not new and attributes.get_history(obj, "unit_id").has_changes())
+        elif watched and getattr(obj, "course_id", None) is not None:
+            if new or any(attributes.get_history(obj, a).has_changes() for a in watched):
+                courses.add(obj.course_id)
+    if everything:
+        mark_changed(ALL, session)
+    elif courses:
+        mark_changed(courses, session)

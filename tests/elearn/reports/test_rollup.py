@@ -1,0 +1,129 @@
+"""The statistics rollup: what a dashboard reads equals what the data says, after every kind
+of change, and it stays scoped to the asker."""
+import time
+
+import pytest
+from sqlalchemy import select
+
+from courses.models import Enrollment
+from elearn import db
+from elearn.reports import filters, queries, rollup, services
+from elearn.reports.models import StatsState
+from tests.elearn.reports.factories import Province, enrol, make_course
+from tests.factories import make_unit, make_user
+
+
+def live(f):
+    """The figures computed from the data, as the rollup must give them."""
+    return {uid: c for uid, c in queries._counts_by_unit(f).items() if c.enrolled}
+
+
+def read(f):
+    return {uid: c for uid, c in queries.counts_by_unit(f).items() if c.enrolled}
+
+
+def test_rollup_equals_the_data_after_every_kind_of_change(app):
+    from courses.certificates.models import Certificate
+
+    tree = Province()
+    f = filters.resolve(tree.admin)
+    assert read(f) == live(f)
+    enrol(make_user("moi", unit=tree.cell_a), tree.course, stage="lesson", score=40.0)      # enrol, progress
+    assert read(f) == live(f)
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == tree.duc.id))
+    enrollment.unenrolled_at = enrollment.enrolled_at                                       # unenrol
+    db.session.commit()
+    assert read(f) == live(f)
+    tree.binh.unit_id = tree.district_b.id                                                  # a cadre moves
+    db.session.commit()
+    assert read(f) == live(f)
+    cert = Certificate(code="ABC123", user_id=tree.xa.id, course_id=tree.course.id, full_name="Xa",
+                       course_title="t", completed_at=enrollment.enrolled_at)
+    db.session.add(cert)
+    db.session.commit()                                                                     # a certificate
+    assert read(f) == live(f)
+    from courses.certificates import services as certificates
+    certificates.revoke(cert, tree.admin, "nhầm người nhận")                               # revoked (bulk UPDATE)
+    db.session.commit()
+    assert read(f) == live(f)
+    second = make_course(tree.admin, slug="khoa-2", title="Khóa hai")
+    from courses import services as course_services
+    course_services.assign(second, tree.district_a, None, tree.admin)                      # bulk enrolment
+    db.session.commit()
+    f = filters.resolve(tree.admin)
+    assert read(f) == live(f) and sum(c.enrolled for c in read(f).values()) == 10
+
+
+def test_figures_stay_scoped_to_the_manager(app):
+    tree = Province()
+    assert services.dashboard(filters.resolve(tree.admin)).unit.total.enrolled == 5
+    f = filters.resolve(tree.manager_a)
+    assert set(read(f)) == {tree.commune_a.id, tree.cell_a.id}
+    assert services.dashboard(f).unit.total.enrolled == 4
+    assert services.dashboard(filters.resolve(tree.manager_a, "PA1")).unit.total.enrolled == 4
+
+
+@pytest.mark.parametrize("app_config", [{"STATS_REFRESH_SECONDS": 3600, "STATS_REFRESH_WAIT": False}])
+def test_a_change_marks_the_course_and_warm_recomputes_it(app, runner, app_config):
+    tree = Province()
+    f = filters.resolve(tree.manager_a)
+    assert services.dashboard(f).unit.total.enrolled == 4              # first read computes
+    state = lambda: db.session.execute(select(StatsState.changed_at, StatsState.computed_at)).one()  # noqa: E731
+    assert state().changed_at is None
+    enrol(make_user("late", unit=tree.cell_a), tree.course)
+    assert state().changed_at is not None                              # marked by the flush hook
+    assert services.dashboard(f).unit.total.enrolled == 4              # not recomputed within the interval
+    assert services.dashboard(filters.resolve(tree.manager_a, date_from="2000-01-01")).unit.total.enrolled == 5
+    result = runner.invoke(args=["stats", "warm"])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    assert state().changed_at is None
+    assert services.dashboard(filters.resolve(tree.manager_a)).unit.total.enrolled == 5
+
+
+@pytest.mark.parametrize("app_config", [{"STATS_REFRESH_SECONDS": 0, "STATS_REFRESH_WAIT": False}])
+def test_stale_figures_are_recomputed_in_the_background(app, app_config):
+    tree = Province()
+    f = filters.resolve(tree.admin)
+    assert services.dashboard(f).unit.total.enrolled == 5
+    enrol(make_user("late", unit=tree.cell_a), tree.course)
+    services.dashboard(filters.resolve(tree.admin))                     # answers at once, starts the refresh
+    for _ in range(100):
+        db.session.rollback()
+        if services.dashboard(filters.resolve(tree.admin)).unit.total.enrolled == 6:
+            break
+        time.sleep(0.05)
+    assert services.dashboard(filters.resolve(tree.admin)).unit.total.enrolled == 6
+
+
+def test_one_refresh_at_a_time(app):
+    tree = Province()
+    course_id = tree.course.id
+    queries.counts_by_unit(filters.resolve(tree.admin))
+    rollup.mark_changed([course_id])
+    db.session.commit()
+    now = db.utcnow()
+    assert rollup._claim([course_id], now, force=False) == [course_id]
+    assert rollup._claim([course_id], now, force=False) == []          # claimed, not finished
+    assert rollup._claim([course_id], now, force=True) == []           # even forced: it is running
+
+
+def test_course_sets_share_per_course_figures(app):
+    tree = Province()
+    second = make_course(tree.admin, slug="khoa-2", title="Khóa hai", assign_to=tree.district_a)
+    enrol(tree.anh, second, stage="complete", score=80.0)
+    both = services.dashboard(filters.resolve(tree.manager_a))
+    assert both.unit.total.enrolled == 5 and both.unit.total.completed == 2
+    only = services.dashboard(filters.resolve(tree.manager_a, course_slug="khoa-2"))
+    assert only.unit.total.enrolled == 1 and only.unit.total.avg_score == 80.0
+
+
+def test_line_chart_of_top_units_matches_the_live_count(app):
+    tree = Province()
+    extra = make_unit("Chi bộ thôn Hai", tree.commune_a, code="PA1b")
+    enrol(make_user("hai", unit=extra), tree.course, stage="complete")
+    enrol(make_user("tinh", unit=tree.province), tree.course, stage="complete")   # directly in the province
+    for who, code in ((tree.admin, None), (tree.admin, "PA"), (tree.admin, "PB"), (tree.manager_a, "PA1")):
+        f = filters.resolve(who, code)
+        assert queries.completions_by_day(f) == queries._completions_by_day(f), code
+    assert sum(n for _, n in queries.completions_by_day(filters.resolve(tree.admin))) == 4

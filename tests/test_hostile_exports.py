@@ -1,0 +1,175 @@
+"""Formula payloads through every CSV/XLSX export.
+
+Accounts, a unit and contest entrants carry the ``FORMULAS`` corpus and commas, quotes and line
+breaks; every export that holds them is downloaded and read back with ``csv`` / ``openpyxl``: no
+cell is a live formula (CSV: no text cell starts a formula; XLSX: no formula cell at all) and
+every stored value comes back (CSV: behind the one neutralizing apostrophe).
+
+New exports cannot escape: every route whose name or path looks like a download must be listed
+in ``EXPORTS`` or ``NOT_TABULAR``, and every GET page of the URL map that answers CSV or XLSX must
+be in ``EXPORTS``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from elearn import db
+from elearn.db import utcnow
+from elearn.exports import FORMULA_STARTS, XLSX_MIMETYPE, neutralize
+from elearn.models import OrgUnit, User
+from quizzes.contests import registration, services as contests
+from tests.elearn.reports.factories import enrol, make_course
+from tests.factories import make_unit, make_user, wait_for_job
+from tests.hostile import FORMULAS
+from tests.hostile_world import every_get_page, make_world
+from tests.quizzes.contests.factories import right_answers
+
+NAMES = FORMULAS + ['Nguyễn "Văn", A\nDòng hai', "Trần, Thị; Bình", "Lê 'Thị' Hoa"]
+POSITION = '=cmd|" /C calc"!A0'
+EXPORTS = {  # endpoint -> the downloads the test below makes of it
+    "stats.export_file": "detail and summary, CSV and XLSX",
+    "jobs.download": "a detail export large enough to run as a background job",
+    "contest_admin.export": "ranking and units, CSV and XLSX",
+    "admin.handout_download": "temporary passwords of imported accounts (CSV)",
+}
+NOT_TABULAR = {
+    "certificates.export_zip": "a ZIP of PDF certificates",
+    "certificates.download": "a PDF certificate",
+    "certificates.preview": "a PDF certificate",
+    "formats.export": "GIFT text (its escaping: tests/quizzes/formats)",
+    "formats.template_csv_file": "a fixed template, no stored data",
+    "formats.template_xlsx_file": "a fixed template, no stored data",
+    "admin.user_import_template": "a fixed template, no stored data",
+    "courses.attachment": "the uploaded file, as it was uploaded",
+    "teach.item_attachment": "the uploaded file, as it was uploaded",
+    "courses.cover": "the uploaded image",
+}
+_DOWNLOAD = re.compile(r"export|download|_template|template_|handout|attachment|cover")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-F]{4})_")
+
+
+def test_every_download_route_is_listed(app):
+    routes = {r.endpoint for r in app.url_map.iter_rules()
+              if _DOWNLOAD.search(r.endpoint) or re.search(r"\.(csv|xlsx|zip|pdf)\b", r.rule)}
+    assert routes - set(EXPORTS) - set(NOT_TABULAR) == set(), "list the new download in EXPORTS or NOT_TABULAR"
+    assert set(EXPORTS) | set(NOT_TABULAR) <= routes | set(app.view_functions), "a listed route is gone"
+
+
+def test_every_get_page_answering_a_table_is_listed(app, client, login):
+    world = make_world()
+    login(world.admin)
+    tables = {endpoint for endpoint, response in every_get_page(app, client, world)
+              if response.mimetype in ("text/csv", XLSX_MIMETYPE)}
+    assert tables - set(EXPORTS) - {e for e, why in NOT_TABULAR.items() if "template" in why} == set()
+
+
+# --- reading back --------------------------------------------------------------------------------
+
+def csv_cells(data: bytes) -> list[str]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) for cell in row]
+
+
+def xlsx_cells(data: bytes) -> list:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert not re.search(rb"<f[ >]", archive.read(name)), f"a formula element in {name}"
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    # xlsxwriter stores a control character as an OOXML escape (_x000D_), which Excel decodes
+    return [_OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), c.value) if isinstance(c.value, str) else c.value
+            for c in cells]
+
+
+def assert_safe(response, expected: list[str]) -> None:
+    """No live formula in the file, and every expected value read back."""
+    assert response.status_code == 200, response.status_code
+    if response.mimetype == "text/csv":
+        cells = csv_cells(response.get_data())
+        live = [c for c in cells if c.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(c)]
+        assert not live, live
+        missing = [v for v in expected if neutralize(v) not in cells]
+    else:
+        assert response.mimetype == XLSX_MIMETYPE, response.mimetype
+        cells = xlsx_cells(response.get_data())
+        missing = [v for v in expected if v not in cells]
+    assert not missing, missing
+
+
+# --- the data: hostile names in a hostile unit ------------------------------------------------------
+
+@pytest.fixture
+def hostile(app, login):
+    world = make_world()
+    unit = make_unit('=HYPERLINK("http://evil.example","bấm")', world.province, code="EVIL")
+    course = make_course(world.admin, slug="hoc-tap-hostile", assign_to=unit)
+    cadres = [make_user(f"evil{i}", unit=unit, full_name=name, position=POSITION) for i, name in enumerate(NAMES)]
+    for cadre in cadres:
+        enrol(cadre, course, stage="complete", score=90)
+    login(world.admin)
+    return world, unit, cadres
+
+
+def _stored(cadres: list[User], unit: OrgUnit) -> list[str]:
+    """What the database holds (names are normalized on the way in), as the exports must show it."""
+    db.session.expire_all()
+    return [c.full_name for c in cadres] + [unit.name]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_statistics_detail_and_summary(client, hostile, fmt):
+    world, unit, cadres = hostile
+    stored = _stored(cadres, unit)
+    assert_safe(client.get(f"/stats/export?kind=detail&format={fmt}&unit=EVIL"), stored + [POSITION])
+    assert_safe(client.get(f"/stats/export?kind=summary&format={fmt}"), [unit.name])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_statistics_detail_as_a_background_job(app, client, hostile, fmt):
+    world, unit, cadres = hostile
+    app.config["EXPORT_JOB_THRESHOLD"] = 1
+    response = client.get(f"/stats/export?kind=detail&format={fmt}&unit=EVIL")
+    assert response.status_code == 302 and response.location.startswith("/jobs/")
+    job_id = response.location.removeprefix("/jobs/")
+    assert wait_for_job(job_id).status.value == "done"
+    assert_safe(client.get(f"/jobs/{job_id}/download"), _stored(cadres, unit) + [POSITION])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_contest_ranking_and_units(client, hostile, fmt):
+    world, unit, cadres = hostile
+    contest_id, round_id = world.ids["contest_id"], world.ids["round_id"]
+    r = db.session.get(contests.ContestRound, round_id)
+    for cadre in cadres:
+        entry = contests.start_entry(r, registration.cadre_entrant(r.contest, cadre))
+        contests.submit_entry(entry, right_answers(entry), "7")
+    r.closes_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    base = f"/contests/manage/{contest_id}/rounds/{round_id}"
+    stored = _stored(cadres, unit)
+    assert_safe(client.get(f"{base}/ranking.{fmt}"), stored)
+    assert_safe(client.get(f"{base}/units.{fmt}"), [unit.name])
+
+
+def test_account_handout(client, hostile):
+    world, unit, _cadres = hostile
+    rows = [["username", "full_name", "unit_code"]] + [[f"moi{i}", name, "EVIL"] for i, name in enumerate(NAMES)]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    page = client.post("/admin/users/import", data={"file": (io.BytesIO(out.getvalue().encode()), "cadres.csv")},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    token = page.split('action="/admin/handouts/')[1].split('"')[0]
+    stored = list(db.session.scalars(select(User.full_name).where(User.username.like("moi%"))))
+    assert len(stored) == len(NAMES)
+    assert_safe(client.post(f"/admin/handouts/{token}"), stored + ["EVIL"])
