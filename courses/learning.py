@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from elearn import db
 from elearn.db import utcnow
+from elearn.reports import rollup
 from elearn.models import User
 from courses import services
 from courses.models import Course, CourseStatus, Enrollment, Item, ItemKind, Progress
@@ -108,6 +109,7 @@ def record_visit(user: User, item: Item, visit: Visit, now: datetime | None = No
         credit_time(user, visit.credit[0], now.timestamp() - visit.credit[1], now)
     if visit.open and visit.progress is not None:
         db.session.execute(_FIRST_OPENED, {"row_id": visit.progress.id, "at": now})
+        rollup.mark_changed([item.course_id])  # a statement: the statistics' flush hook does not see it
     elif visit.open:
         visit.progress = get_progress(user, item)
         if visit.progress.first_opened_at is None:
