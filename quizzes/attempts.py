@@ -23,6 +23,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from courses import services as courses
 from courses.progress import record_open
@@ -222,25 +223,42 @@ def save_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any], now:
 
 # --- finishing ------------------------------------------------------------------------------
 
-def _close(attempt: QuizAttempt, now: datetime, key: str | None, auto: bool) -> bool:
-    """The one conditional UPDATE that ends an attempt; True for the single caller that won."""
+def _close(attempt: QuizAttempt, now: datetime, key: str | None, auto: bool,
+           scores: grading.Scores | None = None) -> bool:
+    """The one conditional UPDATE that ends an attempt; True for the single caller that won.
+    With ``scores`` (graded before the write lock), the same statement stores the totals."""
+    values = {"state": AttemptState.FINISHED, "finished_at": now, "submit_key": key, "auto_submitted": auto}
+    if scores is not None:
+        values.update(scores.totals(attempt.quiz.pass_percent))
     result = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS)
-        .values(state=AttemptState.FINISHED, finished_at=now, submit_key=key, auto_submitted=auto)
-        .execution_options(synchronize_session=False))
-    db.session.refresh(attempt)
+        .values(**values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
+        db.session.refresh(attempt)
         return False
-    grading.grade_attempt(attempt)
+    for name, value in values.items():  # what the row holds now, without reading it back
+        set_committed_value(attempt, name, value)
+    grading.grade_attempt(attempt, scores)
     grading.record_result(attempt)
     return True
 
 
+def grade_before_submit(attempt: QuizAttempt, user: User) -> grading.Scores | None:
+    """Reads only: the scores ``submit_attempt`` will store, computed before the write lock is
+    taken (it checks them against the responses saved by then). None: already submitted."""
+    if attempt.user_id != user.id:
+        raise QuizNotFound()
+    if attempt.state == AttemptState.FINISHED:
+        return None
+    return grading.score_attempt(attempt)
+
+
 def submit_attempt(attempt: QuizAttempt, user: User, key: str | None = None,
-                   now: datetime | None = None) -> tuple[QuizAttempt, bool]:
+                   now: datetime | None = None, scores: grading.Scores | None = None) -> tuple[QuizAttempt, bool]:
     """Submit and grade; returns (attempt, True) for the submission that counted, (attempt, False)
-    when it had already been submitted (a retry with the same key, another tab, a timeout)."""
+    when it had already been submitted (a retry with the same key, another tab, a timeout).
+    ``scores``: from ``grade_before_submit``, so that grading is not done under the write lock."""
     now = now or utcnow()
     if attempt.user_id != user.id:
         raise QuizNotFound()
@@ -248,7 +266,7 @@ def submit_attempt(attempt: QuizAttempt, user: User, key: str | None = None,
     if attempt.state == AttemptState.FINISHED:
         return attempt, False
     late = is_overdue(attempt, now)
-    won = _close(attempt, attempt.deadline if late else now, key, auto=late)
+    won = _close(attempt, attempt.deadline if late else now, key, auto=late, scores=scores)
     return attempt, won
 
 

@@ -13,8 +13,10 @@ complete a course item, but never takes a completion back.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from courses.progress import complete_item, get_progress
 from elearn import audit, db
@@ -37,42 +39,77 @@ def score_question(row: AttemptQuestion) -> None:
     row.score = round(row.fraction * row.points, 7)
 
 
+def total_values(marks: list[tuple[float, float]], pass_percent: float) -> dict:
+    """The attempt's score, max_score, percent and passed from (score, points) of every question."""
+    score = round(sum(s for s, _points in marks), 7)
+    max_score = round(sum(points for _score, points in marks), 7)
+    percent = round(100.0 * score / max_score, 2) if max_score else 0.0
+    return {"score": score, "max_score": max_score, "percent": percent, "passed": percent + _EPS >= pass_percent}
+
+
 def _set_totals(attempt: QuizAttempt, marks: list[tuple[float, float]]) -> None:
     """marks: (score, points) of every question."""
-    attempt.score = round(sum(score for score, _points in marks), 7)
-    attempt.max_score = round(sum(points for _score, points in marks), 7)
-    attempt.percent = round(100.0 * attempt.score / attempt.max_score, 2) if attempt.max_score else 0.0
-    attempt.passed = attempt.percent + _EPS >= attempt.quiz.pass_percent
+    for name, value in total_values(marks, attempt.quiz.pass_percent).items():
+        setattr(attempt, name, value)
 
 
 def _totals(attempt: QuizAttempt) -> None:
     _set_totals(attempt, [(q.score or 0.0, q.points) for q in attempt.questions])
 
 
-def grade_attempt(attempt: QuizAttempt) -> None:
-    """Score every answer of ``attempt`` against its key. Plain rows in, one UPDATE out: grading
-    runs on every submission, and ORM objects for 30 questions cost more than the grading."""
-    key = func.coalesce(AttemptQuestion.graded_version_id, AttemptQuestion.version_id)
-    rows = db.session.execute(
-        select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.points,
-               QuestionVersion.kind, QuestionVersion.data)
-        .join(QuestionVersion, QuestionVersion.id == key)
-        .where(AttemptQuestion.attempt_id == attempt.id)).all()
-    scores = []
-    for row in rows:
-        fraction = _fraction(row.kind, row.data, row.response)
-        scores.append({"id": row.id, "fraction": fraction, "score": round(fraction * row.points, 7)})
-    if scores:  # one statement, one round trip (an executemany is one per row on PostgreSQL)
-        ids = [s["id"] for s in scores]
-        db.session.execute(
-            update(AttemptQuestion).where(AttemptQuestion.id.in_(ids))
-            .values(fraction=case({s["id"]: s["fraction"] for s in scores}, value=AttemptQuestion.id),
-                    score=case({s["id"]: s["score"] for s in scores}, value=AttemptQuestion.id))
-            .execution_options(synchronize_session=False))
+# Grading runs on every submission: plain rows and statements built once, not ORM objects
+# (for 30 questions those cost more than the grading itself).
+_KEY = func.coalesce(AttemptQuestion.graded_version_id, AttemptQuestion.version_id)
+_GRADING_ROWS = (select(AttemptQuestion.id, AttemptQuestion.response, AttemptQuestion.points,
+                        QuestionVersion.kind, QuestionVersion.data)
+                 .join(QuestionVersion, QuestionVersion.id == _KEY)
+                 .where(AttemptQuestion.attempt_id == bindparam("attempt_id")))
+_SAVED_RESPONSES = select(AttemptQuestion.id, AttemptQuestion.response).where(
+    AttemptQuestion.attempt_id == bindparam("attempt_id"))
+_table = AttemptQuestion.__table__
+# One statement run for every row (psycopg 3 pipelines an executemany: one round trip).
+_STORE_SCORES = _table.update().where(_table.c.id == bindparam("row_id")).values(
+    fraction=bindparam("row_fraction"), score=bindparam("row_score"))
+
+
+@dataclass
+class Scores:
+    """Every question of an attempt scored from the responses saved when it was read."""
+    rows: list[dict]  # id, response, points, kind, data, fraction, score
+
+    def totals(self, pass_percent: float) -> dict:
+        return total_values([(r["score"], r["points"]) for r in self.rows], pass_percent)
+
+
+def _scored(row: dict, response) -> dict:
+    fraction = _fraction(row["kind"], row["data"], response)
+    return {**row, "response": response, "fraction": fraction, "score": round(fraction * row["points"], 7)}
+
+
+def score_attempt(attempt: QuizAttempt) -> Scores:
+    """Score every saved answer of ``attempt`` against its key; reads only (a submission does this
+    before it takes the write lock, then ``grade_attempt`` checks the responses again)."""
+    rows = db.session.execute(_GRADING_ROWS, {"attempt_id": attempt.id}).mappings().all()
+    return Scores([_scored(dict(row), row["response"]) for row in rows])
+
+
+def grade_attempt(attempt: QuizAttempt, scores: Scores | None = None) -> None:
+    """Store the score of every answer of ``attempt`` and its totals. ``scores`` were computed
+    earlier (``score_attempt``, before the write lock): the saved responses are read again and
+    any answer saved in between is scored again, so the result is the same as grading now."""
+    if scores is None:
+        scores = score_attempt(attempt)
+    else:
+        saved = dict(db.session.execute(_SAVED_RESPONSES, {"attempt_id": attempt.id}).all())
+        scores = Scores([row if saved.get(row["id"]) == row["response"] else _scored(row, saved.get(row["id"]))
+                         for row in scores.rows])
+    if scores.rows:
+        db.session.connection().execute(_STORE_SCORES, [
+            {"row_id": r["id"], "row_fraction": r["fraction"], "row_score": r["score"]} for r in scores.rows])
     for obj in list(db.session.identity_map.values()):  # loaded copies are stale now
         if isinstance(obj, AttemptQuestion) and obj.attempt_id == attempt.id:
             db.session.expire(obj)
-    _set_totals(attempt, [(s["score"], r.points) for s, r in zip(scores, rows)])
+    _set_totals(attempt, [(r["score"], r["points"]) for r in scores.rows])
     db.session.flush()
 
 
@@ -97,12 +134,16 @@ def quiz_passed(quiz: Quiz, attempts: list[QuizAttempt]) -> bool:
     return grade is not None and grade + _EPS >= quiz.pass_percent
 
 
+# What the grade needs of each attempt (rows, not objects: each would join its quiz and item).
+_RESULTS = select(QuizAttempt.number, QuizAttempt.state, QuizAttempt.percent).where(
+    QuizAttempt.quiz_id == bindparam("quiz_id"), QuizAttempt.user_id == bindparam("user_id"))
+
+
 def record_result(attempt: QuizAttempt) -> None:
     """Progress after grading: the best percent always; the item completes (perhaps the course)
     once the quiz grade by its grading method reaches the pass mark."""
     quiz, user = attempt.quiz, attempt.user
-    attempts = list(db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id)))
+    attempts = db.session.execute(_RESULTS, {"quiz_id": quiz.item_id, "user_id": user.id}).all()
     best = max((a.percent for a in attempts if a.percent is not None), default=None)
     if quiz_passed(quiz, attempts):
         complete_item(user, quiz.item, score=best, at=attempt.finished_at)

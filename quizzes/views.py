@@ -169,10 +169,15 @@ def summary(attempt_id: int):
 
 @bp.post("/attempt/<int:attempt_id>/submit")
 @requires(Permission.STUDY)
+@db.reads_first
 def submit(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id, current_user)
-    counted = attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"))[1]
-    db.session.commit()
+    scores = attempts.grade_before_submit(attempt, current_user)  # outside the write lock
+    counted = False
+    if scores is not None:  # a replay of a finished attempt writes nothing
+        db.begin_write()
+        counted = attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"), scores=scores)[1]
+        db.session.commit()
     if not counted:
         flash(_("This attempt had already been submitted; its result is unchanged."), "info")
     return redirect(url_for(".review", attempt_id=attempt.id))

@@ -95,3 +95,67 @@ def test_a_save_racing_a_submit_never_changes_the_grade(app):
     assert done.score == (1 if saved else 0)
     if not saved:
         assert isinstance(results[1], attempts.AttemptClosed)
+
+
+def test_submissions_graded_before_the_write_lock_still_count_once(app):
+    """As the submit view does: read and grade without the write lock, then take it to write."""
+    quiz = make_quiz(3)
+    cadre = enrolled_cadre(quiz)
+    attempt = attempts.start_attempt(quiz, cadre)
+    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "a"}})
+    db.session.commit()
+    attempt_id, user_id = attempt.id, cadre.id
+    barrier = threading.Barrier(2)
+    results: list = [None, None]
+
+    def run(i):
+        with app.app_context():
+            db.set_write_intent(False)  # a read-first request
+            try:
+                user = db.session.get(User, user_id)
+                mine = attempts.get_attempt(attempt_id, user)
+                scores = attempts.grade_before_submit(mine, user)
+                barrier.wait(timeout=10)  # both graded the same in-progress attempt
+                db.begin_write()
+                results[i] = attempts.submit_attempt(mine, user, key=f"tab-{i}", scores=scores)[1]
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                db.session.rollback()
+                results[i] = error
+            finally:
+                db.set_write_intent(False)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(results) == [False, True], results
+    db.session.expire_all()
+    done = db.session.get(QuizAttempt, attempt_id)
+    assert done.state == AttemptState.FINISHED and done.score == 2 and done.percent == round(200 / 3, 2)
+    assert done.submit_key == f"tab-{results.index(True)}"
+
+
+def test_an_answer_saved_after_grading_but_before_the_write_is_graded(app):
+    quiz = make_quiz(2)
+    cadre = enrolled_cadre(quiz)
+    attempt = attempts.start_attempt(quiz, cadre)
+    attempts.save_answers(attempt, cadre, {1: {"choice": "b"}})  # wrong, for now
+    db.session.commit()
+    scores = attempts.grade_before_submit(attempt, cadre)
+    assert [r["score"] for r in scores.rows] == [0.0, 0.0]
+    with app.app_context():  # another tab saves the right answers in between, and commits
+        db.set_write_intent(True)
+        user = db.session.get(User, cadre.id)
+        attempts.save_answers(attempts.get_attempt(attempt.id, user), user, {1: {"choice": "a"}, 2: {"choice": "a"}})
+        db.session.commit()
+        db.set_write_intent(False)
+    db.begin_write()
+    assert attempts.submit_attempt(attempt, cadre, key="k", scores=scores)[1]
+    db.session.commit()
+    db.end_write()
+    db.session.expire_all()
+    done = db.session.get(QuizAttempt, attempt.id)
+    assert done.score == 2 and done.percent == 100.0 and done.passed
+    assert [q.score for q in done.questions] == [1.0, 1.0]
