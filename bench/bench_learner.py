@@ -170,6 +170,9 @@ def main() -> None:
         f.unlink(missing_ok=True)
     shutil.copy(PRISTINE, WORK)
     app = _app(WORK)
+    from elearn.cli import upgrade
+    with app.app_context():
+        upgrade()  # migrations added since the pristine copy was made
     meter = Meter(app)
     only = args.only.split(",")
 

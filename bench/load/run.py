@@ -76,17 +76,18 @@ class RssSampler(threading.Thread):
         return self.peak
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """User + system CPU time of a process group (gunicorn master + workers) so far."""
-    total = 0
+def group_cpu_seconds(pgid: int) -> tuple[float, float]:
+    """User and system CPU time of a process group (gunicorn master + workers) so far."""
+    user = system = 0
     for status in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = status.read_text().rsplit(")", 1)[1].split()
             if int(fields[2]) == pgid:
-                total += int(fields[11]) + int(fields[12])  # fields 14, 15: utime, stime (clock ticks)
+                user, system = user + int(fields[11]), system + int(fields[12])  # fields 14, 15: utime, stime
         except (OSError, IndexError, ValueError):
             continue
-    return total / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return user / tick, system / tick
 
 
 class ServerCpu:
@@ -101,10 +102,13 @@ class ServerCpu:
         return self
 
     def __exit__(self, *_exc):
-        self.seconds = group_cpu_seconds(self.pgid) - self.start
+        end = group_cpu_seconds(self.pgid)
+        self.user, self.system = end[0] - self.start[0], end[1] - self.start[1]
 
     def per_request(self, result: dict) -> dict:
-        result["server_cpu_ms"] = round(1000 * self.seconds / result["requests"], 2) if result["requests"] else None
+        n = result["requests"]
+        result["server_cpu_ms"] = round(1000 * (self.user + self.system) / n, 2) if n else None
+        result["server_sys_ms"] = round(1000 * self.system / n, 2) if n else None  # kernel: sockets, fsync, locks
         return result
 
 
@@ -234,6 +238,9 @@ def main() -> None:
     if reuse and Path(f"{pristine}.sqlite").exists():
         shutil.copy(f"{pristine}.sqlite", f"{OUT}/load.sqlite")
         shutil.copy(f"{pristine}.json", data_file)
+        subprocess.run([sys.executable, "-c", "from elearn.app import create_app; from elearn.cli import upgrade; "
+                        "app = create_app(); app.app_context().push(); upgrade()"],
+                       env=env, check=True)  # migrations added since the copy was made
     else:
         subprocess.run([sys.executable, str(HERE / "prepare.py"), "--users", str(args.users), "--save-attempts",
                         "1000", "--submit-quizzes", "4", "-o", str(data_file)], env=env, check=True)
@@ -305,13 +312,13 @@ def main() -> None:
         server.stop()
     log = (OUT / "server" / f"server-{server.port}.log").read_text(errors="replace")
     locked = log.count("database is locked")
-    server_errors = len(re.findall(r"Traceback|\[ERROR\]", log))
+    server_errors = len(re.findall(r"Traceback|\[ERROR\]|ERROR in ", log))
 
     (OUT / "results.json").write_text(json.dumps({"settings": settings, "results": {
         k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}, "peak_rss_mb": peak / 2**20,
         "locked": locked}, indent=2, ensure_ascii=False))
     print(f"\n{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p90/95':>8} {'p99 ms':>8} {'errors':>7} {'acked':>7} "
-          f"{'stored':>7} {'lost':>5} {'CPU ms/req':>10}")
+          f"{'stored':>7} {'lost':>5} {'CPU ms/req':>10} {'(system)':>8}")
     for name, r in results.items():
         errors = r.get("errors", r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0))
         p9x = r.get("p95_ms", r.get("p90_ms"))
@@ -319,7 +326,7 @@ def main() -> None:
         show = lambda v: "-" if v is None else str(v)
         print(f"{name:<52} {r['rps']:>8.1f} {fmt(r['p50_ms']):>8} {fmt(p9x):>8} {fmt(r['p99_ms']):>8} {errors:>7} "
               f"{show(r.get('acked')):>7} {show(r.get('stored')):>7} {show(r.get('lost')):>5} "
-              f"{show(r.get('server_cpu_ms')):>10}")
+              f"{show(r.get('server_cpu_ms')):>10} {show(r.get('server_sys_ms')):>8}")
     print(f"\npeak RSS of all gunicorn processes: {peak / 2**20:.0f} MB; 'database is locked' in server log: {locked}; "
           f"server errors logged: {server_errors}")
 
