@@ -87,7 +87,7 @@ def xlsx_cells(data: bytes) -> list:
     book = openpyxl.load_workbook(io.BytesIO(data))
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    # xlsxwriter stores a control character as an OOXML escape (_x000D_), which Excel decodes
+    # a control character may be stored as an OOXML escape (_x000D_), which Excel decodes
     return [_OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), c.value) if isinstance(c.value, str) else c.value
             for c in cells]
 
