@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 FLUSH = 256 * 1024
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")   # not allowed anywhere in XML 1.0
 _EXCEL_EPOCH = date(1899, 12, 30)
-_CACHE_LIMIT = 50_000
+_CACHE_LIMIT = 4096  # per column: enough for units, courses and days; names are not worth keeping
 
 # Style ids (cellXfs below): 0 plain, 1 header, 2 bold title, 3 date, 4 date-time, 5 integer, 6+ decimals.
 _HEADER, _TITLE, _DATE, _DATETIME, _INT, _DECIMALS = 1, 2, 3, 4, 5, 6
