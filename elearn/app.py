@@ -71,9 +71,15 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.orm import joinedload
+
+    # Every request: one query (unit and roles joined), built once (its SQL is cached by the engine).
+    by_id = select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("id"))
+
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.scalars(by_id, {"id": int(user_id)}).unique().first() if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
     from flask_babel import lazy_gettext as _l
