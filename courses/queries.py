@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 
-from elearn import db
+from elearn import cache, db
 from elearn.db import utcnow
 from elearn.models import User
 from elearn.text import fold
-from courses.models import Course, CourseStatus, Enrollment, Item, Lesson, Module, Progress
+from courses.models import Course, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module, Progress
 
 VISIBLE = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)  # what an enrolled cadre may still open
 
@@ -63,9 +63,89 @@ def _required_counts(user: User, course_ids: list[int]) -> dict[int, tuple[int, 
     return {course_id: (total, done) for course_id, total, done in rows}
 
 
+# The shared part of a course (its modules, items, titles, lesson texts) is the same for everyone
+# who may see it: cached per course in ``elearn.cache`` under ``course_ns(course_id)``, invalidated
+# by the services that write courses, modules, items and lessons. Progress is never cached.
+
+def course_ns(course_id: int) -> str:
+    return f"course:{course_id}"
+
+
+CATALOG_NS = "catalog"
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    id: int
+    course_id: int
+    title: str
+    position: int
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """An item as the outline shows it (the attributes templates read from an ``Item``)."""
+    id: int
+    course_id: int
+    module_id: int
+    kind: ItemKind
+    title: str
+    position: int
+    required: bool
+    minutes: int | None
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """A lesson's content as the lesson page shows it (``body_html`` was sanitized when saved)."""
+    item_id: int
+    body_html: str
+    video_url: str | None
+    attachment_name: str | None
+    attachment_path: str | None
+    attachment_type: str | None
+    attachment_size: int | None
+    minutes: int
+    complete_on_open: bool
+
+
+def _load_structure(course_id: int) -> list[tuple[ModuleRow, list[ItemRow]]]:
+    modules = {m.id: (ModuleRow(m.id, m.course_id, m.title, m.position), []) for m in db.session.execute(
+        select(Module.id, Module.course_id, Module.title, Module.position)
+        .where(Module.course_id == course_id).order_by(Module.position, Module.id))}
+    rows = db.session.execute(
+        select(Item.id, Item.course_id, Item.module_id, Item.kind, Item.title, Item.position, Item.required,
+               Lesson.minutes)
+        .outerjoin(Lesson, Lesson.item_id == Item.id)
+        .where(Item.course_id == course_id).order_by(Item.position, Item.id))
+    for row in rows:
+        if row.module_id in modules:
+            modules[row.module_id][1].append(ItemRow(*row))
+    return list(modules.values())
+
+
+def structure(course_id: int, fresh: bool = False) -> list[tuple[ModuleRow, list[ItemRow]]]:
+    """Modules and their items in order: cached (two queries when not); ``fresh`` reads the database."""
+    if fresh:
+        return _load_structure(course_id)
+    return cache.cached(course_ns(course_id), "outline", lambda: _load_structure(course_id))
+
+
+def lesson_content(item: Item) -> LessonRow | None:
+    """The lesson of ``item`` from the cache (one query when not cached)."""
+    def load():
+        lesson = db.session.get(Lesson, item.id)
+        if lesson is None:
+            return None
+        return LessonRow(lesson.item_id, lesson.body_html, lesson.video_url, lesson.attachment_name,
+                         lesson.attachment_path, lesson.attachment_type, lesson.attachment_size, lesson.minutes,
+                         lesson.complete_on_open)
+    return cache.cached(course_ns(item.course_id), f"lesson:{item.id}", load)
+
+
 @dataclass
 class OutlineItem:
-    item: Item
+    item: ItemRow
     minutes: int | None
     progress: Progress | None = None
 
@@ -76,28 +156,24 @@ class OutlineItem:
 
 @dataclass
 class OutlineModule:
-    module: Module
+    module: ModuleRow
     items: list[OutlineItem] = field(default_factory=list)
 
 
-def outline(course: Course, user: User | None = None) -> list[OutlineModule]:
-    """Modules with their items (and ``user``'s progress on each): three queries."""
-    modules = {m.id: OutlineModule(m) for m in db.session.scalars(
-        select(Module).where(Module.course_id == course.id).order_by(Module.position, Module.id))}
-    rows = db.session.execute(
-        select(Item, Lesson.minutes).outerjoin(Lesson, Lesson.item_id == Item.id)
-        .where(Item.course_id == course.id).order_by(Item.position, Item.id)).all()
-    progress = {}
-    if user is not None:
-        progress = {p.item_id: p for p in db.session.scalars(
-            select(Progress).where(Progress.user_id == user.id, Progress.course_id == course.id))}
-    for item, minutes in rows:
-        if item.module_id in modules:
-            modules[item.module_id].items.append(OutlineItem(item, minutes, progress.get(item.id)))
-    return list(modules.values())
+def progress_of(user: User, course_id: int) -> dict[int, Progress]:
+    """The user's progress rows on a course, by item id: one query."""
+    return {p.item_id: p for p in db.session.scalars(
+        select(Progress).where(Progress.user_id == user.id, Progress.course_id == course_id))}
 
 
-def first_unfinished(modules: list[OutlineModule]) -> Item | None:
+def outline(course: Course, user: User | None = None, *, fresh: bool = False) -> list[OutlineModule]:
+    """Modules with their items (cached, see ``structure``) and ``user``'s progress on each (one query)."""
+    progress = progress_of(user, course.id) if user is not None else {}
+    return [OutlineModule(module, [OutlineItem(i, i.minutes, progress.get(i.id)) for i in items])
+            for module, items in structure(course.id, fresh)]
+
+
+def first_unfinished(modules: list[OutlineModule]) -> ItemRow | None:
     """Where to resume: the first required item not done, else the first item not done."""
     flat = [oi for om in modules for oi in om.items]
     for oi in flat:
@@ -109,8 +185,9 @@ def first_unfinished(modules: list[OutlineModule]) -> Item | None:
     return flat[0].item if flat else None
 
 
-def neighbours(modules: list[OutlineModule], item_id: int) -> tuple[Item | None, Item | None]:
-    flat = [oi.item for om in modules for oi in om.items]
+def neighbours(modules: list[tuple[ModuleRow, list[ItemRow]]], item_id: int) -> tuple[ItemRow | None, ItemRow | None]:
+    """The items before and after ``item_id`` in a course ``structure``."""
+    flat = [item for _module, items in modules for item in items]
     ids = [i.id for i in flat]
     if item_id not in ids:
         return None, None
@@ -118,26 +195,51 @@ def neighbours(modules: list[OutlineModule], item_id: int) -> tuple[Item | None,
     return (flat[at - 1] if at > 0 else None), (flat[at + 1] if at + 1 < len(flat) else None)
 
 
-def catalog(q: str = "", theme: str = "", year: int | None = None, limit: int = 200) -> list[Course]:
-    """Published courses; ``q`` matches accent- and case-insensitively (every word must appear)."""
-    stmt = select(Course).where(Course.status == CourseStatus.PUBLISHED)
-    for word in fold(q or "").split()[:8]:
+@dataclass(frozen=True)
+class CatalogRow:
+    id: int
+    slug: str
+    title: str
+    theme: str
+    year: int | None
+    summary: str
+
+
+def catalog(q: str = "", theme: str = "", year: int | None = None, limit: int = 200) -> list[CatalogRow]:
+    """Published courses; ``q`` matches accent- and case-insensitively (every word must appear).
+    Without a search, for a theme and year that exist, the list comes from the cache."""
+    words = fold(q or "").split()[:8]
+    if words:
+        return _catalog(words, theme, year, limit)
+    themes, years = catalog_filters()
+    if (theme and theme not in themes) or (year and year not in years):
+        return []  # nothing published has it (and arbitrary input never fills the cache)
+    return cache.cached(CATALOG_NS, f"list:{theme}:{year or ''}:{limit}", lambda: _catalog([], theme, year, limit))
+
+
+def _catalog(words: list[str], theme: str, year: int | None, limit: int) -> list[CatalogRow]:
+    stmt = select(Course.id, Course.slug, Course.title, Course.theme, Course.year, Course.summary).where(
+        Course.status == CourseStatus.PUBLISHED)
+    for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Course.search_text.like(f"%{escaped}%", escape="\\"))
     if theme:
         stmt = stmt.where(Course.theme == theme)
     if year:
         stmt = stmt.where(Course.year == year)
-    return list(db.session.scalars(stmt.order_by(Course.year.desc(), Course.title).limit(limit)))
+    return [CatalogRow(*row) for row in db.session.execute(stmt.order_by(Course.year.desc(), Course.title).limit(limit))]
 
 
 def catalog_filters() -> tuple[list[str], list[int]]:
-    published = Course.status == CourseStatus.PUBLISHED
-    themes = list(db.session.scalars(select(Course.theme).distinct().where(published, Course.theme != "")
-                                     .order_by(Course.theme)))
-    years = list(db.session.scalars(select(Course.year).distinct().where(published, Course.year.is_not(None))
-                                    .order_by(Course.year.desc())))
-    return themes, years
+    """Themes and years of published courses (cached)."""
+    def load():
+        published = Course.status == CourseStatus.PUBLISHED
+        themes = list(db.session.scalars(select(Course.theme).distinct().where(published, Course.theme != "")
+                                         .order_by(Course.theme)))
+        years = list(db.session.scalars(select(Course.year).distinct().where(published, Course.year.is_not(None))
+                                        .order_by(Course.year.desc())))
+        return themes, years
+    return cache.cached(CATALOG_NS, "filters", load)
 
 
 def enrolled_ids(user: User) -> set[int]:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, insert, literal, select, update
 from werkzeug.exceptions import NotFound
 
-from elearn import audit, db
+from elearn import audit, cache, db
 from elearn.accounts.services import accounts_placed
 from elearn.reports import rollup
 from elearn.db import utcnow
@@ -23,6 +23,7 @@ from elearn.text import fold, normalize_spaces
 from courses.models import (Assignment, Course, CourseEditor, CourseStatus, Enrollment, EnrollmentSource, Item,
                             ItemKind, Lesson, Module)
 from courses.progress import evaluate_completion
+from courses.queries import CATALOG_NS, course_ns
 
 
 class CourseError(ValueError):
@@ -79,6 +80,14 @@ def is_open(course: Course, at: datetime | None = None) -> bool:
             and (course.closes_at is None or at < course.closes_at))
 
 
+def content_changed(course_id: int, catalog: bool = False) -> None:
+    """Every service that changes a course, its modules, items or lessons calls this: the cached
+    outline and lesson texts of the course (and the catalog, when asked) are recomputed."""
+    cache.invalidate(course_ns(course_id))
+    if catalog:
+        cache.invalidate(CATALOG_NS)
+
+
 # ---------------------------------------------------------------- authoring
 
 def slugify(title: str) -> str:
@@ -116,6 +125,7 @@ def create_course(owner: User, title: str, *, slug: str | None = None, theme: st
                     slug=_unique_slug(slugify(slug or title)), search_text=search_text(title, theme, summary))
     db.session.add(course)
     db.session.flush()
+    content_changed(course.id, catalog=True)
     audit.record("course.create", target=course.slug, actor=owner, title=title)
     return course
 
@@ -133,6 +143,7 @@ def update_course(course: Course, actor: User, **fields) -> Course:
     for name, value in fields.items():
         setattr(course, name, value)
     course.search_text = search_text(course.title, course.theme, course.summary)
+    content_changed(course.id, catalog=True)
     audit.record("course.update", target=course.slug, actor=actor, fields=sorted(fields))
     db.session.flush()
     return course
@@ -160,6 +171,7 @@ def set_status(course: Course, status: CourseStatus, actor: User) -> None:
             select(func.count(Enrollment.id)).where(Enrollment.course_id == course.id)):
         raise CourseError(_("Cadres are already enrolled: archive the course instead."))
     before, course.status = course.status, status
+    content_changed(course.id, catalog=True)
     audit.record("course.status", target=course.slug, actor=actor, before=before.value, after=status.value)
     db.session.flush()
 
@@ -179,6 +191,7 @@ def create_module(course: Course, title: str) -> Module:
     module = Module(course_id=course.id, title=title, position=0 if last is None else last + 1)
     db.session.add(module)
     db.session.flush()
+    content_changed(course.id)
     return module
 
 
@@ -194,6 +207,7 @@ def add_item(module: Module, kind: ItemKind, title: str, *, required: bool = Tru
                 position=0 if last is None else last + 1)
     db.session.add(item)
     db.session.flush()
+    content_changed(item.course_id)
     if kind == ItemKind.LESSON:
         from elearn.html import sanitize_html
 
@@ -352,6 +366,7 @@ def rename_module(module: Module, title: str) -> None:
     if not title:
         raise CourseError(_("The title is required."))
     module.title = title
+    content_changed(module.course_id)
     db.session.flush()
 
 
@@ -367,6 +382,7 @@ def delete_module(module: Module, actor: User) -> None:
     if item_ids and _has_completions(item_ids):
         raise CourseError(_("Cadres have completed items of this module: make them optional instead."))
     course_id = module.course_id
+    content_changed(course_id)
     audit.record("course.module.delete", target=str(course_id), actor=actor, title=module.title)
     db.session.delete(module)
     db.session.flush()
@@ -377,6 +393,7 @@ def delete_item(item: Item, actor: User) -> None:
     if _has_completions([item.id]):
         raise CourseError(_("Cadres have completed this item: make it optional instead of deleting it."))
     module_id = item.module_id
+    content_changed(item.course_id)
     audit.record("course.item.delete", target=str(item.course_id), actor=actor, title=item.title,
                  kind=item.kind.value)
     db.session.delete(item)
@@ -410,6 +427,7 @@ def move_item(item: Item, *, expected_position: int, direction: int = 0, to_modu
     form sent twice, or another editor), nothing changes and ``CourseError`` says so."""
     _lock_module(item.module_id)
     db.session.refresh(item)
+    content_changed(item.course_id)
     if item.position != expected_position:
         raise CourseError(_("The order changed since this page was loaded. Check it and try again."))
     if to_module is not None and to_module.id != item.module_id:
@@ -437,6 +455,7 @@ def move_item(item: Item, *, expected_position: int, direction: int = 0, to_modu
 def move_module(module: Module, *, expected_position: int, direction: int) -> None:
     db.session.scalar(select(Course).where(Course.id == module.course_id).with_for_update())
     db.session.refresh(module)
+    content_changed(module.course_id)
     if module.position != expected_position:
         raise CourseError(_("The order changed since this page was loaded. Check it and try again."))
     rows = _renumber(select(Module).where(Module.course_id == module.course_id).order_by(Module.position, Module.id))
@@ -447,6 +466,16 @@ def move_module(module: Module, *, expected_position: int, direction: int) -> No
         for position, row in enumerate(rows):
             row.position = position
         db.session.flush()
+
+
+def update_item(item: Item, *, title: str, required: bool) -> None:
+    """Rename an item and set whether it counts for completion (a lesson: ``update_lesson``)."""
+    title = normalize_spaces(title or "")
+    if not title:
+        raise CourseError(_("The title is required."))
+    item.title, item.required = title[:255], required
+    content_changed(item.course_id)
+    db.session.flush()
 
 
 # ---------------------------------------------------------------- lessons
@@ -494,6 +523,7 @@ def update_lesson(item: Item, actor: User, *, title: str, body_html: str, video_
         raise CourseError(_("Estimated minutes must be between 1 and 600."))
     lesson = item.lesson
     item.title, item.required = title, required
+    content_changed(item.course_id)
     lesson.body_html = sanitize_html(body_html)
     lesson.video_url = check_video_url(video_url)
     lesson.minutes, lesson.complete_on_open = minutes, complete_on_open

@@ -127,7 +127,7 @@ def edit(course_id: int):
             uploads.delete(old)
             flash(_("Saved."), "success")
             return _back(course.id)
-    modules = queries.outline(course)
+    modules = queries.outline(course, fresh=True)
     return render_template("courses/teach/course_edit.html", course=course, form=form, modules=modules,
                            module_form=ModuleForm(), quiz_endpoint="quizzes.new_quiz_item" in current_app.view_functions,
                            stats=queries.course_stats([course.id])[course.id], statuses=CourseStatus)
@@ -237,10 +237,14 @@ def edit_item(item_id: int):
 def _edit_other_item(item: Item):
     form = ItemForm(obj=item)
     if form.validate_on_submit():
-        item.title, item.required = form.title.data.strip(), form.required.data
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return _back(item.course_id, f"#item-{item.id}")
+        try:
+            services.update_item(item, title=form.title.data, required=form.required.data)
+        except services.CourseError as error:
+            _fail(error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return _back(item.course_id, f"#item-{item.id}")
     return render_template("courses/teach/item_form.html", form=form, item=item, course=item.module.course)
 
 
@@ -285,7 +289,7 @@ def delete_item(item_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def preview(course_id: int):
     course = _course(course_id)
-    return render_template("courses/outline.html", course=course, enrollment=None, modules=queries.outline(course),
+    return render_template("courses/outline.html", course=course, enrollment=None, modules=queries.outline(course, fresh=True),
                            resume=None, preview=True)
 
 
@@ -298,7 +302,8 @@ def preview_item(item_id: int):
     if item.kind != ItemKind.LESSON:
         abort(404)
     course = item.module.course
-    return _render_lesson(item, course, queries.outline(course), enrollment=None, preview=True)
+    return _render_lesson(item, course, item.lesson, queries.structure(course.id, fresh=True), progress=None,
+                          enrollment=None, preview=True)
 
 
 @bp.get("/items/<int:item_id>/attachment")
@@ -350,7 +355,7 @@ def learner(course_id: int, user_id: int):
     if enrollment is None:
         abort(404)  # only people on this course: a trainer's course is not a window on every cadre
     return render_template("courses/teach/learner.html", course=course, learner=user, enrollment=enrollment,
-                           modules=queries.outline(course, user))
+                           modules=queries.outline(course, user, fresh=True))
 
 
 @bp.post("/<int:course_id>/learners/<int:user_id>/unenroll")

@@ -96,28 +96,35 @@ def _credit_previous_visit() -> None:
 
 @bp.get("/learn/<int:item_id>")
 @requires(Permission.STUDY)
-@db.writes
+@db.reads_first
 def lesson(item_id: int):
     item, course, enrollment = learning.get_item_for_study(item_id, current_user)
     if item.kind.value != "lesson":
         target = item_url(item)
         return redirect(target) if target else redirect(url_for("courses.course", slug=course.slug))
-    _credit_previous_visit()
-    finished = learning.open_item(current_user, item, course)
+    content = queries.lesson_content(item)
+    visit = learning.read_visit(current_user, item, course, content, session.pop("studying", None))
     session["studying"] = [item.id, time.time()]
-    db.session.commit()
+    finished = None
+    if visit.writes:  # the write lock is held for these few statements only
+        db.begin_write()
+        finished = learning.record_visit(current_user, item, visit)
+        db.session.commit()
+        db.end_write()
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
-    modules = queries.outline(course, current_user)
-    return _render_lesson(item, course, modules, enrollment=enrollment, preview=False)
+    return _render_lesson(item, course, content, queries.structure(course.id), progress=visit.progress,
+                          enrollment=enrollment, preview=False)
 
 
-def _render_lesson(item, course, modules, *, enrollment, preview: bool):
+def _render_lesson(item, course, lesson, modules, *, progress, enrollment, preview: bool):
+    """``lesson``: a ``queries.LessonRow`` (or the ``Lesson`` itself); ``modules``: ``queries.structure``."""
     previous, following = queries.neighbours(modules, item.id)
-    progress = next((oi.progress for om in modules for oi in om.items if oi.item.id == item.id), None)
-    return render_template("courses/lesson.html", item=item, lesson=item.lesson, course=course, modules=modules,
-                           previous=previous, following=following, progress=progress, enrollment=enrollment,
-                           preview=preview, studying=learning.can_study(course))
+    module = next((m for m, items in modules if m.id == item.module_id), None)
+    return render_template("courses/lesson.html", item=item, lesson=lesson, course=course,
+                           module_title=module.title if module else "", previous=previous, following=following,
+                           progress=progress, enrollment=enrollment, preview=preview,
+                           studying=learning.can_study(course))
 
 
 @bp.post("/learn/<int:item_id>/done")
@@ -135,7 +142,7 @@ def lesson_done(item_id: int):
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
         return redirect(url_for("courses.course", slug=course.slug))
-    following = queries.neighbours(queries.outline(course, current_user), item.id)[1]
+    following = queries.neighbours(queries.structure(course.id), item.id)[1]
     target = item_url(following) if following is not None else None
     return redirect(target or url_for("courses.course", slug=course.slug))
 

@@ -71,9 +71,15 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.orm import joinedload
+
+    # Every request: one query (unit and roles joined), built once (its SQL is cached by the engine).
+    by_id = select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("id"))
+
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.scalars(by_id, {"id": int(user_id)}).unique().first() if user_id.isdigit() else None
         return user if user is not None and user.active else None
 
     from flask_babel import lazy_gettext as _l
@@ -124,6 +130,8 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         g.db_down = True  # the error page must not touch the database again
+        if "_login_user" not in g:  # Flask-Login would load the signed-in user to render the page
+            g._login_user = login_manager.anonymous_user()
         db.session.remove()
         app.logger.error("database unavailable: %s", error)
         return render_template("errors.html", code=503), 503

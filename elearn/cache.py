@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import Flask
+from flask import Flask, has_app_context
 from flask_caching import Cache
+from sqlalchemy import event
 
 cache = Cache()
 
@@ -40,6 +41,32 @@ def bump(namespace: str) -> None:
     cache.set(key, _version(namespace) + 1, timeout=0)
 
 
+def invalidate(namespace: str) -> None:
+    """``bump`` for services that change shared data: now, and again when the transaction commits.
+
+    Between the change and the commit another request may read the old rows and cache them
+    under the new version; the second bump, after the commit, discards that copy. A rollback
+    leaves only a harmless early bump (the next read recomputes).
+    """
+    from elearn import db
+
+    bump(namespace)
+    session = db.session()
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = set()
+        event.listen(session, "after_commit", _bump_committed)
+    pending.add(namespace)
+
+
+def _bump_committed(session) -> None:
+    pending = session.info.get(_PENDING, set())
+    if has_app_context():
+        for namespace in pending:
+            bump(namespace)
+    pending.clear()
+
+
 def cached(namespace: str, key: str, compute: Callable[[], Any], timeout: int | None = None) -> Any:
     full = f"{namespace}:{_version(namespace)}:{key}"
     value = cache.get(full)
@@ -50,3 +77,4 @@ def cached(namespace: str, key: str, compute: Callable[[], Any], timeout: int | 
 
 
 _MISSING_MARK = "__elearn_none__"
+_PENDING = "elearn.cache.pending"

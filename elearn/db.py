@@ -88,6 +88,37 @@ def writes(view):
     return view
 
 
+def reads_first(view):
+    """Mark a view that writes (a POST, or a GET that records something) but reads first: its
+    request begins in a read transaction, without SQLite's write lock, and the view calls
+    ``begin_write()`` once it knows what to write. What was read is not locked: the writes must
+    hold whatever another writer may have committed in between (conditional UPDATEs, increments)."""
+    view._reads_first = True
+    return view
+
+
+def begin_write() -> None:
+    """End the read transaction, keeping what it loaded: the next statement begins as a writer
+    (``BEGIN IMMEDIATE`` on SQLite), so the write lock is held for the writes only."""
+    current = session()
+    if current.new or current.dirty or current.deleted:
+        raise RuntimeError("begin_write() with unflushed changes: they would be written in a read transaction")
+    current.commit()  # a read-only transaction: nothing is written, nothing expires (expire_on_commit=False)
+    if has_request_context():
+        g.db_write = True
+    else:
+        set_write_intent(True)
+
+
+def end_write() -> None:
+    """The request's writes are committed: whatever it still reads (a page rendered after its
+    bookkeeping) runs in a read transaction, without holding SQLite's write lock."""
+    if has_request_context():
+        g.db_write = False
+    else:
+        set_write_intent(False)
+
+
 def upgrade_to_write() -> None:
     """A read-only unit of work found it must write after all: end it; the next one begins as a
     writer (on SQLite a read transaction cannot safely become a write one under WAL)."""
@@ -208,7 +239,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def mark_write_intent():
         view = app.view_functions.get(request.endpoint or "")
-        g.db_write = request.method not in SAFE_METHODS or getattr(view, "_writes", False)
+        g.db_write = ((request.method not in SAFE_METHODS or getattr(view, "_writes", False))
+                      and not getattr(view, "_reads_first", False))
 
     @app.teardown_request
     def remove_request_session(_exc):

@@ -6,7 +6,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
 from flask_login import current_user
 
 LOCALES = {"vi": "Tiếng Việt", "en": "English"}
@@ -56,6 +57,25 @@ def vietnamese_date_line(place: str, value: date | datetime) -> str:
     return f"{place}, ngày {value.day} tháng {value.month} năm {value.year}"
 
 
+def _install_template_gettext(app: Flask) -> None:
+    """A page calls ``_()`` dozens of times; Flask-Babel looks the request's catalog up on every
+    call. Here it is looked up once per render and read from the template context."""
+    @app.context_processor
+    def request_translations():
+        return {"_translations": get_translations()}
+
+    def catalog(context):
+        found = context.get("_translations")  # absent in macros imported without context
+        return found if found is not None else get_translations()
+
+    app.jinja_env.install_gettext_callables(
+        gettext=pass_context(lambda c, s: catalog(c).ugettext(s)),
+        ngettext=pass_context(lambda c, s, p, n: catalog(c).ungettext(s, p, n)),
+        newstyle=True,
+        pgettext=pass_context(lambda c, ctx, s: catalog(c).upgettext(ctx, s)),
+        npgettext=pass_context(lambda c, ctx, s, p, n: catalog(c).unpgettext(ctx, s, p, n)))
+
+
 def format_thousands(value: int | None) -> str:
     """12345 -> '12.345' (the Vietnamese thousands separator)."""
     return f"{value or 0:,}".replace(",", ".")
@@ -65,6 +85,7 @@ def init_app(app: Flask, babel) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in catalog_dirs())
     babel.init_app(app, locale_selector=select_locale,
                    timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    _install_template_gettext(app)
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["thousands"] = format_thousands

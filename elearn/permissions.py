@@ -6,7 +6,7 @@ narrow to what the user may see (``scope_units``). Both places, every time.
 from __future__ import annotations
 
 import enum
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -46,6 +46,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 
 def permissions_for(roles) -> frozenset[Permission]:
+    return _permissions_for(frozenset(roles))
+
+
+@lru_cache(maxsize=64)  # asked many times a page (every menu entry), by a handful of role sets
+def _permissions_for(roles: frozenset) -> frozenset[Permission]:
     perms: set[Permission] = set()
     for role in roles:
         perms |= ROLE_PERMISSIONS[Role(role)]

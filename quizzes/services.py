@@ -114,6 +114,8 @@ def update_quiz(quiz: Quiz, *, title: str | None = None, required: bool | None =
         quiz.item.title = title[:255]
     if required is not None:
         quiz.item.required = required
+    if title is not None or required is not None:
+        courses.content_changed(quiz.item.course_id)
     db.session.flush()
     return quiz
 

@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -73,6 +74,38 @@ class RssSampler(threading.Thread):
         self.stop_flag.set()
         self.join()
         return self.peak
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU time of a process group (gunicorn master + workers) so far."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                total += int(fields[11]) + int(fields[12])  # fields 14, 15: utime, stime (clock ticks)
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class ServerCpu:
+    """CPU ms per request of the server processes during one scenario: unlike req/s and latency,
+    it does not grow when other work shares the machine."""
+
+    def __init__(self, pgid: int):
+        self.pgid = pgid
+
+    def __enter__(self):
+        self.start = group_cpu_seconds(self.pgid)
+        return self
+
+    def __exit__(self, *_exc):
+        self.seconds = group_cpu_seconds(self.pgid) - self.start
+
+    def per_request(self, result: dict) -> dict:
+        result["server_cpu_ms"] = round(1000 * self.seconds / result["requests"], 2) if result["requests"] else None
+        return result
 
 
 def sign_in_all(base: str, usernames: list[str], password: str, csrf_page: str) -> dict[str, tuple[str, str]]:
@@ -186,6 +219,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 8)))
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=3000)
+    parser.add_argument("--reuse", action="store_true",
+                        help="SQLite: keep the prepared database (bench/_out/load/pristine-USERS.*) and start "
+                             "each run from a copy of it (preparing 3,000 cadres takes minutes)")
     args = parser.parse_args()
     scenarios = args.scenarios.split(",")
 
@@ -193,8 +229,21 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     data_file = OUT / "load.json"
     OUT.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, str(HERE / "prepare.py"), "--users", str(args.users), "--save-attempts", "1000",
-                    "--submit-quizzes", "4", "-o", str(data_file)], env=env, check=True)
+    pristine = OUT / f"pristine-{args.users}"
+    reuse = args.reuse and database_url.startswith("sqlite")
+    if reuse and Path(f"{pristine}.sqlite").exists():
+        shutil.copy(f"{pristine}.sqlite", f"{OUT}/load.sqlite")
+        shutil.copy(f"{pristine}.json", data_file)
+    else:
+        subprocess.run([sys.executable, str(HERE / "prepare.py"), "--users", str(args.users), "--save-attempts",
+                        "1000", "--submit-quizzes", "4", "-o", str(data_file)], env=env, check=True)
+        if reuse:
+            import sqlite3
+            conn = sqlite3.connect(f"{OUT}/load.sqlite")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # one file to copy
+            conn.close()
+            shutil.copy(f"{OUT}/load.sqlite", f"{pristine}.sqlite")
+            shutil.copy(data_file, f"{pristine}.json")
     data = json.loads(data_file.read_text())
     settings = {"database": "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL, synchronous=FULL)",
                 "gunicorn": f"{args.workers} workers x {args.threads} threads (gthread)"}
@@ -211,17 +260,22 @@ def main() -> None:
         rss = RssSampler(os.getpgid(server.proc.pid))
         rss.start()
 
+        pgid = os.getpgid(server.proc.pid)
         if "lesson" in scenarios:
-            r = run_wrk("lesson.lua", server.url, 16, min(args.seconds, 30),
-                        {"SESSIONS_FILE": str(sessions_file), "LESSON_PATH": data["lesson_url"]})
-            results["lesson page (16 connections)"] = r
+            with ServerCpu(pgid) as cpu:
+                r = run_wrk("lesson.lua", server.url, 16, min(args.seconds, 30),
+                            {"SESSIONS_FILE": str(sessions_file), "LESSON_PATH": data["lesson_url"]})
+            results["lesson page (16 connections)"] = cpu.per_request(r)
         if "save" in scenarios:
             slots = OUT / "save.tsv"
             slots.write_text("".join(f"{sessions[s['user']][0]}\t{sessions[s['user']][1]}\t{s['attempt']}\t"
                                      f"{s['questions']}\t{s['choice']}\n" for s in data["save_slots"]))
             before = stored_answers(database_url)
             acked_file = OUT / "save.acked"
-            r = run_wrk("save.lua", server.url, 50, args.seconds, {"SLOTS_FILE": str(slots), "ACKED_FILE": str(acked_file)})
+            with ServerCpu(pgid) as cpu:
+                r = run_wrk("save.lua", server.url, 50, args.seconds,
+                            {"SLOTS_FILE": str(slots), "ACKED_FILE": str(acked_file)})
+            cpu.per_request(r)
             time.sleep(1)
             r.update(check(set(acked_file.read_text().split()), before, stored_answers(database_url)))
             results["answer saving (50 connections)"] = r
@@ -232,13 +286,18 @@ def main() -> None:
             slots.write_text("".join(f"{c}\t{t}\t{a}\n" for c, t, a in pool))
             before = finished_attempts(database_url)
             acked_file = OUT / "submit.acked"
-            r = run_wrk("submit.lua", server.url, 50, args.seconds, {"SLOTS_FILE": str(slots), "ACKED_FILE": str(acked_file)})
+            with ServerCpu(pgid) as cpu:
+                r = run_wrk("submit.lua", server.url, 50, args.seconds,
+                            {"SLOTS_FILE": str(slots), "ACKED_FILE": str(acked_file)})
+            cpu.per_request(r)
             time.sleep(1)
             r.update(check(set(acked_file.read_text().split()), before, finished_attempts(database_url)))
             results["quiz submission (50 connections)"] = r
         if "stampede" in scenarios:
             before = finished_attempts(database_url)
-            r = stampede(server.url, submit_slots[-1000:], 200)
+            with ServerCpu(pgid) as cpu:
+                r = stampede(server.url, submit_slots[-1000:], 200)
+            cpu.per_request(r)
             r.update(check(set(r.pop("acked_ids")), before, finished_attempts(database_url)))
             results["deadline stampede (1,000 submits, 200 connections)"] = r
         peak = rss.stop()
@@ -251,14 +310,16 @@ def main() -> None:
     (OUT / "results.json").write_text(json.dumps({"settings": settings, "results": {
         k: {kk: vv for kk, vv in v.items() if kk != "raw"} for k, v in results.items()}, "peak_rss_mb": peak / 2**20,
         "locked": locked}, indent=2, ensure_ascii=False))
-    print(f"\n{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p90/95':>8} {'p99 ms':>8} {'errors':>7} {'acked':>7} {'stored':>7} {'lost':>5}")
+    print(f"\n{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p90/95':>8} {'p99 ms':>8} {'errors':>7} {'acked':>7} "
+          f"{'stored':>7} {'lost':>5} {'CPU ms/req':>10}")
     for name, r in results.items():
         errors = r.get("errors", r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0))
         p9x = r.get("p95_ms", r.get("p90_ms"))
         fmt = lambda v: f"{v:.1f}" if isinstance(v, (int, float)) else "-"
         show = lambda v: "-" if v is None else str(v)
         print(f"{name:<52} {r['rps']:>8.1f} {fmt(r['p50_ms']):>8} {fmt(p9x):>8} {fmt(r['p99_ms']):>8} {errors:>7} "
-              f"{show(r.get('acked')):>7} {show(r.get('stored')):>7} {show(r.get('lost')):>5}")
+              f"{show(r.get('acked')):>7} {show(r.get('stored')):>7} {show(r.get('lost')):>5} "
+              f"{show(r.get('server_cpu_ms')):>10}")
     print(f"\npeak RSS of all gunicorn processes: {peak / 2**20:.0f} MB; 'database is locked' in server log: {locked}; "
           f"server errors logged: {server_errors}")
 

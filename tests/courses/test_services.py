@@ -150,3 +150,28 @@ def test_accounts_created_imported_or_moved_are_enrolled_by_assignment_at_once(a
     bulk.insert_users([{"username": "nhap.mot", "full_name": "Lê Nhập", "unit_id": district.id, "unit_code": "GA"}])
     imported = db.session.scalar(select(User).where(User.username == "nhap.mot"))
     assert enrolled(imported.id) is not None
+
+
+def test_a_lesson_visit_decided_from_reads_keeps_writes_committed_in_between(app):
+    from courses import learning, queries
+    from courses.progress import get_progress
+
+    cadre = make_user()
+    course = make_course(lessons=2)
+    first, second = items_of(course)
+    services.enroll(cadre, course)
+    get_progress(cadre, first).first_opened_at = utcnow()
+    db.session.commit()
+    now = utcnow()
+    visit = learning.read_visit(cadre, second, course, queries.lesson_content(second),
+                                [first.id, now.timestamp() - 60], now)
+    assert visit.credit == (first.id, 60) and visit.open and not visit.complete
+    get_progress(cadre, first).time_spent_seconds += 100  # another tab, committed after the read
+    db.session.commit()
+    db.begin_write()
+    learning.record_visit(cadre, second, visit, now)
+    db.session.commit()
+    db.end_write()
+    db.session.expire_all()
+    assert get_progress(cadre, first).time_spent_seconds == 160  # an increment, not a stale overwrite
+    assert visit.progress.first_opened_at is not None and get_progress(cadre, second).first_opened_at is not None

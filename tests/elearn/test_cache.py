@@ -1,6 +1,7 @@
 import pytest
 
-from elearn.cache import bump, cached
+from elearn import db
+from elearn.cache import bump, cached, invalidate
 
 
 @pytest.fixture
@@ -21,6 +22,17 @@ def test_cached_until_namespace_is_bumped(app):
     bump("catalog")
     cached("catalog", "all", compute)
     assert len(calls) == 2
+
+
+def test_invalidate_bumps_again_when_the_transaction_commits(app):
+    assert cached("course:7", "outline", lambda: "v1") == "v1"
+    invalidate("course:7")  # a service changed the course, not committed yet
+    assert cached("course:7", "outline", lambda: "old rows") == "old rows"  # another reader, before the commit
+    db.session.commit()
+    assert cached("course:7", "outline", lambda: "v2") == "v2"  # the stale copy was discarded
+    assert cached("course:7", "outline", lambda: "v3") == "v2"
+    db.session.commit()  # nothing pending: the cache stays
+    assert cached("course:7", "outline", lambda: "v4") == "v2"
 
 
 def test_none_is_cached_too(app):
