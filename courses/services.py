@@ -13,6 +13,7 @@ from sqlalchemy import and_, exists, func, insert, literal, select, update
 from werkzeug.exceptions import NotFound
 
 from elearn import audit, cache, db
+from elearn.accounts.services import accounts_placed
 from elearn.reports import rollup
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, UserRole, subtree_of
@@ -274,15 +275,7 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
         assignment.due_at = due_at
     db.session.flush()
     cadres = _cadres_in(unit.path)
-    already = exists().where(Enrollment.course_id == course.id, Enrollment.user_id == User.id)
-    now = utcnow()
-    # rowcount of an INSERT is kept only when asked for (preserve_rowcount).
-    added = db.session.connection().execute(insert(Enrollment).from_select(
-        ["user_id", "course_id", "source", "assignment_id", "enrolled_at", "due_at"],
-        cadres.where(~already).add_columns(
-            literal(course.id), literal(EnrollmentSource.ASSIGNMENT.value), literal(assignment.id),
-            literal(now, Enrollment.enrolled_at.type), literal(due_at, Enrollment.due_at.type)),
-    ).execution_options(preserve_rowcount=True)).rowcount
+    added = _enrol_cadres(assignment, cadres)
     # Cadres already on the course (self-enrolled) take the assignment's due date.
     db.session.execute(update(Enrollment).where(
         Enrollment.course_id == course.id, Enrollment.assignment_id.is_(None),
@@ -294,6 +287,42 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
     db.session.flush()
     db.session.expire_all()
     return assignment, added
+
+
+def _enrol_cadres(assignment: Assignment, cadres) -> int:
+    """Enrol the cadres of the SELECT ``cadres`` who were never on the assignment's course (an
+    unenrolment is respected), in one INSERT .. SELECT; returns how many."""
+    already = exists().where(Enrollment.course_id == assignment.course_id, Enrollment.user_id == User.id)
+    # rowcount of an INSERT is kept only when asked for (preserve_rowcount).
+    return db.session.connection().execute(insert(Enrollment).from_select(
+        ["user_id", "course_id", "source", "assignment_id", "enrolled_at", "due_at"],
+        cadres.where(~already).add_columns(
+            literal(assignment.course_id), literal(EnrollmentSource.ASSIGNMENT.value), literal(assignment.id),
+            literal(utcnow(), Enrollment.enrolled_at.type), literal(assignment.due_at, Enrollment.due_at.type)),
+    ).execution_options(preserve_rowcount=True)).rowcount
+
+
+@accounts_placed.connect
+def enrol_placed_accounts(_sender=None, user_ids: list[int] | None = None, **_extra) -> int:
+    """Accounts were created, imported, moved or re-activated (``user_ids``; None: many): enrol
+    them now in the courses assigned to their units, so that the statistics count them before
+    they first sign in. The earliest due date wins where two assignments cover one course."""
+    stmt = (select(Assignment, OrgUnit.path).join(OrgUnit, OrgUnit.id == Assignment.unit_id)
+            .join(Course, Course.id == Assignment.course_id).where(Course.status == CourseStatus.PUBLISHED)
+            .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id))
+    if user_ids is not None:
+        paths = db.session.scalars(select(OrgUnit.path).join(User, User.unit_id == OrgUnit.id)
+                                   .where(User.id.in_(user_ids))).all()
+        stmt = stmt.where(Assignment.unit_id.in_({int(x) for path in paths for x in path.strip("/").split("/")}))
+    added, courses = 0, set()
+    for assignment, path in db.session.execute(stmt).all():
+        cadres = _cadres_in(path) if user_ids is None else _cadres_in(path).where(User.id.in_(user_ids))
+        n = _enrol_cadres(assignment, cadres)
+        if n:
+            added += n
+            courses.add(assignment.course_id)
+    rollup.mark_changed(courses)
+    return added
 
 
 def pending_assignments(user: User) -> list[tuple[int, int, datetime | None]]:

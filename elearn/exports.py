@@ -6,9 +6,8 @@ order). Rows are consumed one by one and never held in memory all together:
 - ``iter_csv`` yields the CSV as UTF-8 byte chunks, BOM first (Excel then reads the
   diacritics right); every text cell that Excel could take for a formula is neutralized.
 - ``write_csv`` / ``write_xlsx`` write to a path or binary file and return the row count.
-  The workbook is written by xlsxwriter in ``constant_memory`` mode (each row is flushed to a
-  temp file as soon as the next one starts), with a frozen header row, column widths from the
-  column specs, and real date and number cells.
+  The workbook is streamed by ``elearn.xlsx`` (flat memory), with a frozen header row, column
+  widths from the column specs, and real date and number cells.
 - ``csv_response`` / ``xlsx_response`` wrap them for a Flask view.
 
 Dates are shown dd/mm/yyyy in Vietnam time (UTC+7 all year, no daylight saving).
@@ -16,13 +15,14 @@ Dates are shown dd/mm/yyyy in Vietnam time (UTC+7 all year, no daylight saving).
 from __future__ import annotations
 
 import csv
-import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import IO, Any
+
+from elearn import xlsx
 
 BOM = "\ufeff"
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
@@ -31,7 +31,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)
 CSV_CHUNK = 64 * 1024
 _VN_OFFSET = timedelta(hours=7)
-_EXCEL_EPOCH = date(1899, 12, 30)
 KINDS = ("text", "int", "number", "date", "datetime")
 
 
@@ -162,78 +161,14 @@ def write_csv(target: str | os.PathLike | IO[bytes], columns: Sequence[Column],
 def write_xlsx(target: str | os.PathLike | IO[bytes], columns: Sequence[Column],
                rows: Iterable[Sequence[Any]], sheet_name: str = "Sheet1",
                title_rows: Sequence[str] = ()) -> int:
-    """Write a workbook with one sheet; returns the number of data rows.
+    """Write a workbook with one sheet (``elearn.xlsx``); returns the number of data rows.
 
     ``title_rows`` (e.g. the report title and filters) go above the header, which stays frozen.
     """
-    import xlsxwriter
-
-    counted = _Counter(rows)
-    with tempfile.TemporaryDirectory(prefix="elearn-xlsx-") as tmpdir:
-        options = {"constant_memory": True, "tmpdir": tmpdir, "strings_to_numbers": False,
-                   "strings_to_formulas": False, "strings_to_urls": False}
-        path = target if isinstance(target, (str, os.PathLike)) else os.path.join(tmpdir, "out.xlsx")
-        workbook = xlsxwriter.Workbook(str(path), options)
-        sheet = workbook.add_worksheet(sheet_name[:31])
-        formats = _xlsx_formats(workbook, columns)
-        bold = workbook.add_format({"bold": True})
-        header_format = workbook.add_format({"bold": True, "bg_color": "#EEF1F4", "border": 1,
-                                             "text_wrap": True, "valign": "top"})
-        for i, column in enumerate(columns):
-            sheet.set_column(i, i, column.display_width)
-        for r, text in enumerate(title_rows):
-            sheet.write_string(r, 0, text, bold)
-        header_row = len(title_rows)
-        for i, column in enumerate(columns):
-            sheet.write_string(header_row, i, column.header, header_format)
-        sheet.freeze_panes(header_row + 1, 0)
-        writers = [_xlsx_writer(sheet, c, formats[i]) for i, c in enumerate(columns)]
-        for r, row in enumerate(counted, start=header_row + 1):
-            for i, (write, value) in enumerate(zip(writers, row)):
-                if value is not None:
-                    write(r, i, value)
-        workbook.close()
-        if path is not target:
-            with open(path, "rb") as produced:
-                while chunk := produced.read(CSV_CHUNK):
-                    target.write(chunk)
-    return counted.count
-
-
-def _xlsx_formats(workbook, columns: Sequence[Column]) -> list:
-    formats = []
-    for column in columns:
-        if column.kind == "date":
-            formats.append(workbook.add_format({"num_format": "dd/mm/yyyy"}))
-        elif column.kind == "datetime":
-            formats.append(workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}))
-        elif column.kind == "number":
-            formats.append(workbook.add_format({"num_format": "0." + "0" * column.decimals
-                                                if column.decimals else "0"}))
-        elif column.kind == "int":
-            formats.append(workbook.add_format({"num_format": "0"}))
-        else:
-            formats.append(None)
-    return formats
-
-
-def _xlsx_writer(sheet, column: Column, fmt) -> Callable[[int, int, Any], Any]:
-    # write_string, never write(): a text cell is never parsed as a formula, number or URL.
-    if column.kind == "text":
-        return lambda r, c, v: sheet.write_string(r, c, v if isinstance(v, str) else str(v))
-    if column.kind in ("int", "number"):
-        return lambda r, c, v: sheet.write_number(r, c, v, fmt)
-
-    def write_date(r, c, v):
-        if isinstance(v, str):  # a day: its Excel serial number, without xlsxwriter's general conversion
-            return sheet.write_number(r, c, (date.fromisoformat(v) - _EXCEL_EPOCH).days, fmt)
-        if isinstance(v, datetime):
-            v = local_datetime(v)
-            if column.kind == "date":
-                v = v.date()
-        return sheet.write_datetime(r, c, v, fmt)
-
-    return write_date
+    kinds = [(c.kind, c.decimals) for c in columns]
+    with _open_binary(target) as out:
+        return xlsx.write(out, [c.header for c in columns], kinds, [c.display_width for c in columns], rows,
+                          sheet_name=sheet_name, title_rows=title_rows)
 
 
 class _open_binary:

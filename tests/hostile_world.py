@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from courses import services as courses
 from elearn import audit, db
+from elearn.db import utcnow
 from elearn.models import OrgUnit, User
 from elearn.permissions import Role
 from quizzes import services
+from quizzes.contests import services as contests
+from quizzes.contests.models import ContestRound
 from tests.courses.certificates.factories import complete, make_quiz_course
 from tests.factories import make_unit, make_user
 from tests.quizzes.bank.factories import make_category
-from tests.quizzes.contests.factories import make_contest
+from tests.quizzes.contests.factories import make_contest, right_answers
 from tests.quizzes.factories import enrolled_cadre, make_quiz
 
 
@@ -43,6 +47,17 @@ def make_world() -> World:
     ids = {"item_id": quiz.item_id, "course_id": course.id, "category_id": category.id, "unit_id": district.id,
            "contest_id": contest.id, "round_id": round_.id, "user_id": cadre.id, "module_id": course.modules[0].id}
     return World(province, district, admin, cadre, ids)
+
+
+def close_round(world: World, entrants) -> int:
+    """Each of ``entrants`` enters the world's contest round (all right), then it closes; its id."""
+    r = db.session.get(ContestRound, world.ids["round_id"])
+    for entrant in entrants:
+        entry = contests.start_entry(r, entrant)
+        contests.submit_entry(entry, right_answers(entry), "7")
+    r.closes_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    return r.id
 
 
 def fill(app, world: World, endpoint: str) -> str | None:

@@ -6,8 +6,8 @@ cell is a live formula (CSV: no text cell starts a formula; XLSX: no formula cel
 every stored value comes back (CSV: behind the one neutralizing apostrophe).
 
 New exports cannot escape: every route whose name or path looks like a download must be listed
-in ``EXPORTS`` or ``NOT_TABULAR``, and every GET page of the URL map that answers CSV or XLSX must
-be in ``EXPORTS``.
+in ``EXPORTS`` or ``NOT_TABULAR``, every GET page of the URL map that answers CSV or XLSX must
+be in ``EXPORTS``, and every ``elearn ... export`` command in ``CLI_EXPORTS`` or ``CLI_NOT_TABULAR``.
 """
 from __future__ import annotations
 
@@ -15,22 +15,19 @@ import csv
 import io
 import re
 import zipfile
-from datetime import timedelta
 
 import openpyxl
 import pytest
 from sqlalchemy import select
 
 from elearn import db
-from elearn.db import utcnow
 from elearn.exports import FORMULA_STARTS, XLSX_MIMETYPE, neutralize
 from elearn.models import OrgUnit, User
 from quizzes.contests import registration, services as contests
 from tests.elearn.reports.factories import enrol, make_course
 from tests.factories import make_unit, make_user, wait_for_job
 from tests.hostile import FORMULAS
-from tests.hostile_world import every_get_page, make_world
-from tests.quizzes.contests.factories import right_answers
+from tests.hostile_world import close_round, every_get_page, make_world
 
 NAMES = FORMULAS + ['Nguyễn "Văn", A\nDòng hai', "Trần, Thị; Bình", "Lê 'Thị' Hoa"]
 POSITION = '=cmd|" /C calc"!A0'
@@ -87,22 +84,26 @@ def xlsx_cells(data: bytes) -> list:
     book = openpyxl.load_workbook(io.BytesIO(data))
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    # xlsxwriter stores a control character as an OOXML escape (_x000D_), which Excel decodes
+    # a control character may be stored as an OOXML escape (_x000D_), which Excel decodes
     return [_OOXML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), c.value) if isinstance(c.value, str) else c.value
             for c in cells]
 
 
 def assert_safe(response, expected: list[str]) -> None:
-    """No live formula in the file, and every expected value read back."""
     assert response.status_code == 200, response.status_code
-    if response.mimetype == "text/csv":
-        cells = csv_cells(response.get_data())
+    assert response.mimetype in ("text/csv", XLSX_MIMETYPE), response.mimetype
+    assert_safe_file(response.get_data(), "csv" if response.mimetype == "text/csv" else "xlsx", expected)
+
+
+def assert_safe_file(data: bytes, fmt: str, expected: list[str]) -> None:
+    """No live formula in the file, and every expected value read back."""
+    if fmt == "csv":
+        cells = csv_cells(data)
         live = [c for c in cells if c.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(c)]
         assert not live, live
         missing = [v for v in expected if neutralize(v) not in cells]
     else:
-        assert response.mimetype == XLSX_MIMETYPE, response.mimetype
-        cells = xlsx_cells(response.get_data())
+        cells = xlsx_cells(data)
         missing = [v for v in expected if v not in cells]
     assert not missing, missing
 
@@ -146,19 +147,17 @@ def test_statistics_detail_as_a_background_job(app, client, hostile, fmt):
     assert_safe(client.get(f"/jobs/{job_id}/download"), _stored(cadres, unit) + [POSITION])
 
 
+def _closed_round(world, cadres) -> tuple[int, int]:
+    contest = db.session.get(contests.Contest, world.ids["contest_id"])
+    return contest.id, close_round(world, [registration.cadre_entrant(contest, c) for c in cadres])
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_contest_ranking_and_units(client, hostile, fmt):
     world, unit, cadres = hostile
-    contest_id, round_id = world.ids["contest_id"], world.ids["round_id"]
-    r = db.session.get(contests.ContestRound, round_id)
-    for cadre in cadres:
-        entry = contests.start_entry(r, registration.cadre_entrant(r.contest, cadre))
-        contests.submit_entry(entry, right_answers(entry), "7")
-    r.closes_at = utcnow() - timedelta(seconds=1)
-    db.session.commit()
+    contest_id, round_id = _closed_round(world, cadres)
     base = f"/contests/manage/{contest_id}/rounds/{round_id}"
-    stored = _stored(cadres, unit)
-    assert_safe(client.get(f"{base}/ranking.{fmt}"), stored)
+    assert_safe(client.get(f"{base}/ranking.{fmt}"), _stored(cadres, unit))
     assert_safe(client.get(f"{base}/units.{fmt}"), [unit.name])
 
 
@@ -173,3 +172,36 @@ def test_account_handout(client, hostile):
     stored = list(db.session.scalars(select(User.full_name).where(User.username.like("moi%"))))
     assert len(stored) == len(NAMES)
     assert_safe(client.post(f"/admin/handouts/{token}"), stored + ["EVIL"])
+
+
+# --- the command line ----------------------------------------------------------------------------------
+
+CLI_EXPORTS = {"stats export", "contests export"}
+CLI_NOT_TABULAR = {"questions export": "GIFT text (tests/quizzes/formats)"}
+
+
+def _commands(group, prefix=""):
+    for name, command in getattr(group, "commands", {}).items():
+        yield f"{prefix}{name}".strip()
+        yield from _commands(command, f"{prefix}{name} ")
+
+
+def test_every_cli_export_is_listed(app):
+    found = {c for c in _commands(app.cli) if re.search(r"export|dump|csv|xlsx", c.split(" ")[-1])}
+    assert found == CLI_EXPORTS | set(CLI_NOT_TABULAR), found
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_cli_exports(app, hostile, tmp_path, fmt):
+    world, unit, cadres = hostile
+    stored = _stored(cadres, unit)
+    _contest_id, round_id = _closed_round(world, cadres)
+    runs = {"detail.": (["stats", "export", "--unit", "EVIL"], stored + [POSITION]),
+            "summary.": (["stats", "export", "--summary"], [unit.name]),
+            "ranking.": (["contests", "export", str(round_id), "--table", "ranking"], stored),
+            "units.": (["contests", "export", str(round_id), "--table", "units"], [unit.name])}
+    for name, (args, expected) in runs.items():
+        out = tmp_path / (name + fmt)
+        result = app.test_cli_runner().invoke(args=[*args, "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert_safe_file(out.read_bytes(), fmt, expected)

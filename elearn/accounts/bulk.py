@@ -51,6 +51,7 @@ def insert_users(records: list[dict]) -> list[tuple[str, str, str, str]]:
              for r in records for role in sorted(r.get("roles") or {Role.CADRE})]
     for chunk in chunks(roles):
         db.session.execute(insert(UserRole.__table__), chunk)
+    services.accounts_placed.send(None, user_ids=None)
     return [(r["username"], r["full_name"], r["unit_code"], p) for r, p in zip(records, passwords)]
 
 
@@ -72,6 +73,8 @@ def update_users(changes: list[tuple[dict, dict, set[Role] | None]], actor: User
         db.session.execute(update(User), chunk)
     if any("unit_id" in diff for _old, diff, _roles in changes):
         rollup.mark_changed(rollup.ALL)  # cadres moved: every course's figures per unit change
+    if any("unit_id" in diff or "active" in diff or roles for _old, diff, roles in changes):
+        services.accounts_placed.send(None, user_ids=None)
     table = UserRole.__table__
     delete = table.delete().where(and_(table.c.user_id == bindparam("uid"), table.c.role == bindparam("r")))
     for chunk in chunks(dropped):

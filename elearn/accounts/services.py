@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 
+from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -29,6 +30,12 @@ _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 class AccountError(ValueError):
     """A rule was broken; the message is shown to the user."""
+
+
+# Sent inside the transaction after accounts were created, imported, moved to another unit,
+# re-activated or given roles, with ``user_ids`` (None: too many to list). Domains that act on
+# where cadres are (courses: assignments) connect to it; the core does not know them.
+accounts_placed = Namespace().signal("accounts-placed")
 
 
 def hash_password(password: str) -> str:
@@ -123,6 +130,7 @@ def create_user(username: str, full_name: str, *, unit: OrgUnit | None, roles=(R
     db.session.flush()
     audit.record("user.create", target=username, actor=actor, roles=sorted(r.value for r in user.roles),
                  unit=unit.code if unit else None)
+    accounts_placed.send(None, user_ids=[user.id])
     return user, password
 
 
@@ -163,6 +171,8 @@ def update_user(user: User, actor: User | None, *, full_name: str, position: str
     if changed:
         audit.record("user.update", target=user.username, actor=actor, **{k: str(v) for k, v in changed.items()})
     set_roles(user, roles, actor=actor)
+    if "unit" in changed or changed.get("active") or Role.CADRE in roles:
+        accounts_placed.send(None, user_ids=[user.id])
 
 
 def reset_password(user: User, actor: User | None) -> str:

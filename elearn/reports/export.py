@@ -45,12 +45,19 @@ def detail_table(f: StatsFilter) -> Iterator[tuple]:
     with force_locale("vi"):
         passed_text = {True: _("Passed"), False: _("Not passed"), None: ""}
     path_cache: dict[int, str] = {}
-    for r in queries.detail_rows(f):
-        path = path_cache.get(r.unit.id)
-        if path is None:
-            path = path_cache[r.unit.id] = " / ".join(queries.ancestor_names(r.unit))
-        yield (path, r.unit.name, r.username, r.full_name, r.position, r.course_title, r.enrolled_on,
-               r.due_on, r.progress, r.completed_on, r.best_score, passed_text[r.passed], r.certificate_code)
+
+    def shape(batch: list[queries.DetailRow]) -> list[tuple]:
+        out = []
+        for r in batch:
+            path = path_cache.get(r.unit.id)
+            if path is None:
+                path = path_cache[r.unit.id] = " / ".join(queries.ancestor_names(r.unit))
+            out.append((path, r.unit.name, r.username, r.full_name, r.position, r.course_title, r.enrolled_on,
+                        r.due_on, r.progress, r.completed_on, r.best_score, passed_text[r.passed],
+                        r.certificate_code))
+        return out
+
+    return queries.detail_rows(f, shape)
 
 
 def _figures(c: queries.Counts) -> tuple:

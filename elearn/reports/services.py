@@ -3,13 +3,13 @@ cadres directly in the unit (the bottom of the drill-down)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from elearn import db
 from elearn.models import OrgUnit
-from elearn.reports import charts, queries
+from elearn.reports import charts, queries, rollup
 from elearn.reports.filters import StatsFilter
 
 CADRES_PER_PAGE = 50
@@ -24,16 +24,18 @@ class Dashboard:
     bars: charts.BarChart | None
     line: charts.LineChart | None
     path: list[tuple[str, str]]            # breadcrumb (code, name) within the asker's scope
+    as_of: datetime | None = None          # when the (rollup) figures were computed; None: live
 
 
 def dashboard(f: StatsFilter) -> Dashboard:
+    as_of = rollup.ensure_fresh(f.course_ids) if f.start is None and f.end is None else None
     units = queries.subtree_units(f)
     figures = queries.roll_up(units, queries.counts_by_unit(f))
     children = [figures[u.id] for u in units if u.parent_id == f.unit.id]
     own = figures[f.unit.id]
     bars = charts.bar_chart([(c.unit.name, c.total.rate) for c in children]) if children else None
     return Dashboard(f, own, children, own.own, bars, charts.line_chart(queries.completions_by_day(f)),
-                     breadcrumb(f))
+                     breadcrumb(f), as_of)
 
 
 def breadcrumb(f: StatsFilter) -> list[tuple[str, str]]:

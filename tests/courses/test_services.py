@@ -1,12 +1,14 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from elearn import db
 from elearn.db import utcnow
+from elearn.models import User
 from elearn.permissions import Role
 from courses import services
-from courses.models import CourseStatus, EnrollmentSource, ItemKind
+from courses.models import CourseStatus, Enrollment, EnrollmentSource, ItemKind
 from courses.progress import complete_item
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import make_unit, make_user
@@ -120,6 +122,34 @@ def test_add_item_sanitizes_lesson_body(app):
     assert item.lesson.body_html == "<p>a</p>"
     quiz = services.add_item(module, ItemKind.QUIZ, "Kiểm tra")
     assert quiz.lesson is None and quiz.position == 1
+
+
+def test_accounts_created_imported_or_moved_are_enrolled_by_assignment_at_once(app):
+    """The statistics count a cadre from the moment the account exists, not from their first visit."""
+    from elearn.accounts import bulk
+    from elearn.accounts import services as accounts
+
+    admin = make_user("admin.gan", roles=[Role.ADMIN])
+    province = make_unit("Tỉnh ủy Gán", code="G")
+    district = make_unit("Huyện ủy Gán", province, code="GA")
+    other = make_unit("Huyện ủy Khác", province, code="GB")
+    course = make_course(admin)
+    services.assign(course, district, None, admin)
+    db.session.commit()
+
+    def enrolled(user_id):
+        return db.session.scalar(select(Enrollment).where(Enrollment.user_id == user_id,
+                                                          Enrollment.course_id == course.id))
+
+    created, _ = accounts.create_user("moi.tao", "Nguyễn Văn Mới", unit=district, actor=admin)
+    outside, _ = accounts.create_user("ngoai", "Trần Thị Ngoài", unit=other, actor=admin)
+    assert enrolled(created.id) is not None and enrolled(outside.id) is None
+    accounts.update_user(outside, admin, full_name=outside.full_name, position="", unit=district, email=None,
+                         roles=[Role.CADRE.value], active=True)
+    assert enrolled(outside.id) is not None
+    bulk.insert_users([{"username": "nhap.mot", "full_name": "Lê Nhập", "unit_id": district.id, "unit_code": "GA"}])
+    imported = db.session.scalar(select(User).where(User.username == "nhap.mot"))
+    assert enrolled(imported.id) is not None
 
 
 def test_a_lesson_visit_decided_from_reads_keeps_writes_committed_in_between(app):

@@ -106,3 +106,17 @@ def test_local_days_as_iso_text(tmp_path):
     path = tmp_path / "d.xlsx"
     write_xlsx(path, columns, [("2023-03-15",)])
     assert openpyxl.load_workbook(path).active["A2"].value == datetime(2023, 3, 15)
+
+
+def test_xlsx_wide_rows_control_characters_and_styles(tmp_path):
+    from elearn.xlsx import column_letter
+
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    columns = [Column(f"Cột {i}") for i in range(29)] + [Column("Điểm", "number", decimals=2)]
+    row = tuple(f"<b>&{i}\x00\x07" for i in range(29)) + (9.125,)
+    path = tmp_path / "wide.xlsx"
+    assert write_xlsx(path, columns, [row, (None,) * 30]) == 2
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["AC2"].value == "<b>&28"                      # escaped; characters XML forbids dropped
+    assert sheet["AD2"].value == 9.125 and sheet["AD2"].number_format == "0.00"
+    assert sheet["A1"].font.b and sheet["A3"].value is None
