@@ -185,13 +185,16 @@ def submit(attempt_id: int):
 
 @bp.get("/attempt/<int:attempt_id>/review")
 @requires(Permission.STUDY)
-@db.writes
+@db.reads_first  # the page after every submission: it writes only to close an attempt whose time ran out
 def review(attempt_id: int):
     attempt = attempts.get_attempt_for_review(attempt_id, current_user)
-    if attempt.state == AttemptState.IN_PROGRESS and not attempts.finish_if_overdue(attempt):
-        if attempt.user_id == current_user.id:
-            return redirect(url_for(".attempt", attempt_id=attempt.id))
-    db.session.commit()
+    if attempt.state == AttemptState.IN_PROGRESS and attempts.is_overdue(attempt, utcnow()):
+        db.begin_write()
+        attempts.finish_if_overdue(attempt)  # a conditional UPDATE: another request may have closed it
+        db.session.commit()
+        db.end_write()
+    if attempt.state == AttemptState.IN_PROGRESS and attempt.user_id == current_user.id:
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
     show = attempts.answers_visible(attempt, current_user)
     rows = []
     for row in attempt.questions:

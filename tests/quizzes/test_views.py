@@ -216,3 +216,19 @@ def test_a_stranger_cannot_see_a_quiz_of_a_course_they_are_not_on(app, client, l
     assert client.get(f"/quizzes/item/{quiz.item_id}").status_code == 404
     assert client.post(f"/quizzes/item/{quiz.item_id}/start").status_code == 302
     assert _attempt_of(stranger) is None
+
+
+def test_review_sends_back_to_an_open_attempt_and_grades_one_whose_time_ran_out(app, client, login):
+    quiz = make_quiz(1, time_limit_minutes=5)
+    cadre = enrolled_cadre(quiz)
+    attempt = attempts.start_attempt(quiz, cadre)
+    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}})
+    db.session.commit()
+    login(cadre)
+    response = client.get(f"/quizzes/attempt/{attempt.id}/review")
+    assert response.headers["Location"].endswith(f"/quizzes/attempt/{attempt.id}")  # still open: back to it
+    attempt.deadline = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get(f"/quizzes/attempt/{attempt.id}/review").status_code == 200
+    done = _attempt_of(cadre)
+    assert done.state == AttemptState.FINISHED and done.auto_submitted and done.score == 1
