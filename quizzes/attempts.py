@@ -187,20 +187,22 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None)
 def save_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any], now: datetime | None = None) -> int:
     """Store responses by question number (a response in its kind's shape, a posted ``FormAnswer``,
     or None to clear); all or nothing. Returns how many."""
+    return store_answers(attempt, read_answers(attempt, user, answers, now), now)
+
+
+def read_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any],
+                 now: datetime | None = None) -> dict[AttemptQuestion, dict | None]:
+    """Reads only: the attempt's questions with their cleaned responses, checked before the write
+    lock is taken (``store_answers`` checks the attempt again under it)."""
     now = now or utcnow()
     if attempt.user_id != user.id:
         raise QuizNotFound()
-    # Lock the attempt row (PostgreSQL; SQLite holds the write lock already): no save after a submission.
-    state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
-    if state != AttemptState.IN_PROGRESS:
-        raise AttemptClosed(_("This attempt has already been submitted; the answer was not saved."))
-    if is_overdue(attempt, now):
-        raise TimeUp(_("Time is up: the answer was not saved."))
+    _check_open(attempt.state, attempt, now)
     if not answers:
-        return 0
+        return {}
     rows = {aq.position: aq for aq in db.session.scalars(select(AttemptQuestion).where(
         AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position.in_(list(answers))))}
-    cleaned: dict[int, dict | None] = {}
+    cleaned: dict[AttemptQuestion, dict | None] = {}
     for position, raw in answers.items():
         row = rows.get(position)
         if row is None:
@@ -208,17 +210,35 @@ def save_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any], now:
         if isinstance(raw, FormAnswer):
             raw = raw.to_response(row.version.kind)
         if raw is None:
-            cleaned[position] = None
+            cleaned[row] = None
             continue
         try:
-            cleaned[position] = get_type(row.version.kind).clean_response(row.version.data, raw)
+            cleaned[row] = get_type(row.version.kind).clean_response(row.version.data, raw)
         except InvalidResponse as error:
             raise QuizError(_("Question %(n)d: %(error)s", n=position, error=str(error))) from None
-    for position, response in cleaned.items():
-        rows[position].response = response
-        rows[position].answered_at = now
+    return cleaned
+
+
+def store_answers(attempt: QuizAttempt, cleaned: dict[AttemptQuestion, dict | None],
+                  now: datetime | None = None) -> int:
+    """Write what ``read_answers`` checked, if the attempt is still open: a submission or the
+    deadline may have come in between."""
+    now = now or utcnow()
+    # Lock the attempt row (PostgreSQL; SQLite holds the write lock already): no save after a submission.
+    state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
+    _check_open(state, attempt, now)
+    for row, response in cleaned.items():
+        row.response = response
+        row.answered_at = now
     db.session.flush()
     return len(cleaned)
+
+
+def _check_open(state: AttemptState, attempt: QuizAttempt, now: datetime) -> None:
+    if state != AttemptState.IN_PROGRESS:
+        raise AttemptClosed(_("This attempt has already been submitted; the answer was not saved."))
+    if is_overdue(attempt, now):
+        raise TimeUp(_("Time is up: the answer was not saved."))
 
 
 # --- finishing ------------------------------------------------------------------------------

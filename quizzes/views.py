@@ -136,16 +136,20 @@ def save_page(attempt_id: int):
 
 @bp.post("/attempt/<int:attempt_id>/save")
 @requires(Permission.STUDY)
+@db.reads_first  # checks and cleans the answer first: the write lock is held for the UPDATE only
 def save_answer(attempt_id: int):
     """One question saved as the cadre clicks (JavaScript); a small JSON answer."""
     attempt = attempts.get_attempt(attempt_id, current_user)
     if attempt.state != AttemptState.IN_PROGRESS or attempts.is_overdue(attempt, utcnow()):
+        db.begin_write()
         _timed_out(attempt)
         return jsonify(ok=False, error=_("Time is up: the answer was not saved."), finished=True,
                        review=url_for(".review", attempt_id=attempt.id)), 409
     answers = answers_from_form(request.form)
     try:
-        saved = attempts.save_answers(attempt, current_user, answers)
+        cleaned = attempts.read_answers(attempt, current_user, answers)
+        db.begin_write()
+        saved = attempts.store_answers(attempt, cleaned)
     except services.QuizError as error:
         db.session.rollback()
         finished = isinstance(error, (attempts.TimeUp, attempts.AttemptClosed))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from courses.models import Enrollment, Progress
 from elearn import db
@@ -74,6 +74,22 @@ def test_submit_twice_grades_once_and_a_replay_changes_nothing(app):
     with pytest.raises(attempts.AttemptClosed):
         attempts.save_answers(attempt, cadre, {2: {"choice": "a"}})
     db.session.rollback()
+    assert attempt.questions[1].response is None
+
+
+def test_an_answer_checked_before_a_submission_is_not_stored_after_it(app):
+    """Saving reads and cleans outside the write lock; a submission in between wins."""
+    quiz = make_quiz(2)
+    cadre = enrolled_cadre(quiz)
+    attempt = attempts.start_attempt(quiz, cadre)
+    db.session.commit()
+    cleaned = attempts.read_answers(attempt, cadre, {2: {"choice": "a"}})
+    db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id)
+                       .values(state=AttemptState.FINISHED, finished_at=utcnow()))  # another tab submits
+    with pytest.raises(attempts.AttemptClosed):
+        attempts.store_answers(attempt, cleaned)
+    db.session.rollback()
+    db.session.expire_all()
     assert attempt.questions[1].response is None
 
 
