@@ -13,15 +13,19 @@ from sqlalchemy import func, select
 from elearn import db
 from elearn.db import utcnow
 from elearn.models import User
+from elearn.reports import rollup
 from courses.models import Enrollment, Item, Progress
 
 
 def get_progress(user: User, item: Item, create: bool = True) -> Progress | None:
-    row = db.session.scalar(select(Progress).where(Progress.user_id == user.id, Progress.item_id == item.id))
+    mine = select(Progress).where(Progress.user_id == user.id, Progress.item_id == item.id)
+    row = db.session.scalar(mine)
     if row is None and create:
-        row = Progress(user_id=user.id, item_id=item.id, course_id=item.course_id, time_spent_seconds=0)
-        db.session.add(row)
         db.session.flush()
+        db.session.execute(db.insert_or_ignore(Progress).values(
+            user_id=user.id, item_id=item.id, course_id=item.course_id, time_spent_seconds=0))
+        rollup.mark_changed([item.course_id])  # a statement: the statistics' flush hook does not see it
+        row = db.session.scalar(mine)
     return row
 
 

@@ -119,6 +119,15 @@ def end_write() -> None:
         set_write_intent(False)
 
 
+def insert_or_ignore(model):
+    """An INSERT that does nothing when a unique key already holds the row: of two requests
+    creating the same row at once (two tabs, a retry), the second waits and keeps the first's."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if engine().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing()
+
+
 def upgrade_to_write() -> None:
     """A read-only unit of work found it must write after all: end it; the next one begins as a
     writer (on SQLite a read transaction cannot safely become a write one under WAL)."""

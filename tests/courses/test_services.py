@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from elearn import db
 from elearn.db import utcnow
@@ -175,3 +175,18 @@ def test_a_lesson_visit_decided_from_reads_keeps_writes_committed_in_between(app
     db.session.expire_all()
     assert get_progress(cadre, first).time_spent_seconds == 160  # an increment, not a stale overwrite
     assert visit.progress.first_opened_at is not None and get_progress(cadre, second).first_opened_at is not None
+
+
+def test_a_progress_row_created_twice_at_once_is_kept_once(app):
+    """Two tabs opening a lesson together both try to create the row: the second keeps the first's."""
+    from courses.models import Progress
+    from courses.progress import get_progress
+
+    cadre = make_user()
+    course = make_course(lessons=1)
+    lesson = items_of(course)[0]
+    first = get_progress(cadre, lesson)
+    values = dict(user_id=cadre.id, item_id=lesson.id, course_id=course.id, time_spent_seconds=0)
+    db.session.execute(db.insert_or_ignore(Progress).values(**values))  # what the other request would do
+    assert get_progress(cadre, lesson) is first
+    assert db.session.scalar(select(func.count()).select_from(Progress).where(Progress.user_id == cadre.id)) == 1
