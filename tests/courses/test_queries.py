@@ -1,15 +1,13 @@
 """Query counts and the shared cache: "My courses", the outline and the lesson page stay at a fixed
 number of SQL statements; what is cached (course structure, lesson texts, catalog) is shared by
 everyone, invalidated by every trainer change, and never carries one cadre's progress to another."""
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from elearn import db
 from courses import services
 from courses.models import CourseStatus, ItemKind
 from courses.progress import complete_item
+from tests import sql
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import make_unit, make_user
 
@@ -17,22 +15,6 @@ from tests.factories import make_unit, make_user
 @pytest.fixture
 def app_config():
     return {"CACHE_IN_TESTS": True}  # the in-process cache, as in production
-
-
-@contextmanager
-def count_queries(app):
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    engine = app.extensions["elearn.engine"]
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def _cadre_with_courses(n_courses: int, lessons: int):
@@ -49,7 +31,7 @@ def _cadre_with_courses(n_courses: int, lessons: int):
 
 def _queries_for(app, client, url):
     client.get(url)  # warm up: sign-in bookkeeping, lazy assignment reconciliation
-    with count_queries(app) as statements:
+    with sql.statements(app, queries_only=True) as statements:
         response = client.get(url)
     assert response.status_code == 200
     return len(statements)
@@ -84,18 +66,9 @@ def test_a_lesson_page_with_nothing_to_record_takes_no_write_lock(app, client, l
     lesson = items_of(courses[0])[0]
     login(cadre)
     client.get(f"/learn/{lesson.id}")  # first opening: recorded
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(" ".join(statement.split()[:2]).upper())
-
-    engine = app.extensions["elearn.engine"]
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with sql.statements(app) as seen:
         assert client.get(f"/learn/{lesson.id}").status_code == 200  # again at once: no time to credit
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    assert not any(s.startswith(("UPDATE", "INSERT", "BEGIN IMMEDIATE")) for s in statements), statements
+    assert not sql.writes(seen), seen
 
 
 def _page(client, url):

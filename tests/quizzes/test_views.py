@@ -10,6 +10,7 @@ from elearn import db
 from elearn.db import utcnow
 from quizzes import attempts
 from quizzes.models import AttemptState, QuizAttempt
+from tests import sql
 from tests.factories import make_user
 from tests.quizzes.bank.factories import make_category, make_question
 from tests.quizzes.factories import enrolled_cadre, make_quiz
@@ -59,27 +60,16 @@ def test_take_a_quiz_without_javascript(app, client, login):
 
 
 def test_a_replayed_submission_takes_no_write_lock(app, client, login):
-    from sqlalchemy import event
-
     quiz = make_quiz(1)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
     attempts.submit_attempt(attempt, cadre, "key")
     db.session.commit()
     login(cadre)
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(" ".join(statement.split()[:2]).upper())
-
-    engine = app.extensions["elearn.engine"]
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with sql.statements(app) as seen:
         response = client.post(f"/quizzes/attempt/{attempt.id}/submit", data={"submit_key": "key"})
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     assert response.headers["Location"].endswith(f"/quizzes/attempt/{attempt.id}/review")
-    assert not any(s.startswith(("UPDATE", "INSERT", "BEGIN IMMEDIATE")) for s in statements), statements
+    assert not sql.writes(seen), seen
 
 
 def test_javascript_saves_one_answer_and_gets_a_small_json_answer(app, client, login):
