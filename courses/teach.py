@@ -29,20 +29,21 @@ def _course(course_id: int):
     return services.get_course_for_edit(course_id, current_user)
 
 
-def _module(module_id: int) -> Module:
-    module = db.session.get(Module, module_id)
-    if module is None:
+def _part_of_editable_course(model, object_id: int):
+    """A module or item, 404 unless it exists in a course the user may edit."""
+    obj = db.session.get(model, object_id)
+    if obj is None:
         abort(404)
-    _course(module.course_id)
-    return module
+    _course(obj.course_id)
+    return obj
+
+
+def _module(module_id: int) -> Module:
+    return _part_of_editable_course(Module, module_id)
 
 
 def _item(item_id: int) -> Item:
-    item = db.session.get(Item, item_id)
-    if item is None:
-        abort(404)
-    _course(item.course_id)
-    return item
+    return _part_of_editable_course(Item, item_id)
 
 
 def _back(course_id: int, anchor: str = ""):

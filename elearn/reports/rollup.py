@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import delete, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, attributes
@@ -48,9 +48,18 @@ def _stale_condition(now: datetime, settle: timedelta):
 
 
 def ensure_fresh(course_ids: list[int]) -> datetime | None:
-    """Make the rollup of ``course_ids`` readable; return when its oldest part was computed."""
+    """Make the rollup of ``course_ids`` readable; return when its oldest part was computed.
+    Once per request and set of courses (a dashboard reads counts and the line chart)."""
     if not course_ids:
         return None
+    key = tuple(sorted(course_ids))
+    seen = g.setdefault("elearn_stats_fresh", {}) if has_request_context() else {}
+    if key not in seen:
+        seen[key] = _ensure_fresh(course_ids)
+    return seen[key]
+
+
+def _ensure_fresh(course_ids: list[int]) -> datetime | None:
     now = utcnow()
     rows = db.session.execute(select(S.course_id, S.computed_at).where(S.course_id.in_(course_ids))).all()
     computed = {cid: at for cid, at in rows}

@@ -36,13 +36,18 @@ def _in_threads(app, work, n: int = 2) -> list:
     return results
 
 
-def test_two_concurrent_submissions_grade_once(app):
+def _attempt_with_two_right_answers() -> tuple[int, int]:
+    """(attempt id, cadre id) of an attempt in progress, two of its three answers saved and right."""
     quiz = make_quiz(3)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
     attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "a"}})
     db.session.commit()
-    attempt_id, user_id = attempt.id, cadre.id
+    return attempt.id, cadre.id
+
+
+def test_two_concurrent_submissions_grade_once(app):
+    attempt_id, user_id = _attempt_with_two_right_answers()
 
     def submit(i):
         user = db.session.get(User, user_id)
@@ -99,12 +104,7 @@ def test_a_save_racing_a_submit_never_changes_the_grade(app):
 
 def test_submissions_graded_before_the_write_lock_still_count_once(app):
     """As the submit view does: read and grade without the write lock, then take it to write."""
-    quiz = make_quiz(3)
-    cadre = enrolled_cadre(quiz)
-    attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "a"}})
-    db.session.commit()
-    attempt_id, user_id = attempt.id, cadre.id
+    attempt_id, user_id = _attempt_with_two_right_answers()
     barrier = threading.Barrier(2)
     results: list = [None, None]
 
