@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from elearn import db
 from elearn.db import utcnow
@@ -52,18 +52,67 @@ def complete_item(user: User, item: Item, score: float | None = None,
     return evaluate_completion(user, item.course_id, at)
 
 
+# One upsert per dialect, built once: a quiz result is recorded on every submission, under the
+# write lock, and building the statement costs more than running it.
+_score_statements: dict[str, object] = {}
+
+
+def _score_statement():
+    name = db.engine().dialect.name
+    if name not in _score_statements:
+        insert = db.upsert_insert(Progress).values(
+            user_id=bindparam("p_user"), item_id=bindparam("p_item"), course_id=bindparam("p_course"),
+            time_spent_seconds=0, best_score=bindparam("p_best"), first_opened_at=bindparam("p_done"),
+            completed_at=bindparam("p_done"))
+        new, row = insert.excluded, Progress.__table__.c
+        _score_statements[name] = insert.on_conflict_do_update(
+            index_elements=[row.user_id, row.item_id],
+            set_={"best_score": new.best_score,
+                  "completed_at": func.coalesce(row.completed_at, new.completed_at),  # stored once, kept
+                  "first_opened_at": func.coalesce(row.first_opened_at, new.first_opened_at)},
+            # No change, no write (and the statistics stay marked current).
+            where=row.best_score.is_distinct_from(new.best_score)
+            | (row.completed_at.is_(None) & new.completed_at.is_not(None)),
+        ).returning(row.completed_at)
+    return _score_statements[name]
+
+
+def record_score(user_id: int, item: Item, best: float | None,
+                 completed_at: datetime | None = None) -> Enrollment | None:
+    """A quiz item's result in one statement: its best score (set, not maxed: a regrade may lower
+    it) and, with ``completed_at``, the item completed then unless it already was. Returns the
+    enrollment if this completed the course just now, else None."""
+    changed = db.session.connection().execute(_score_statement(), {
+        "p_user": user_id, "p_item": item.id, "p_course": item.course_id, "p_best": best,
+        "p_done": completed_at}).first()
+    if changed is None:
+        return None
+    for obj in list(db.session.identity_map.values()):  # a copy loaded earlier is stale now
+        if isinstance(obj, Progress) and obj.user_id == user_id and obj.item_id == item.id:
+            db.session.expire(obj)
+    rollup.mark_changed([item.course_id])  # a statement: the statistics' flush hook does not see it
+    if completed_at is None or changed.completed_at != completed_at:
+        return None  # not completed, or completed before
+    return evaluate_completion(db.session.get(User, user_id), item.course_id, completed_at)
+
+
+# Is the course complete for this user, and already recorded? One statement, built once: it runs
+# every time a quiz is passed or a lesson finished.
+_MISSING = (select(func.count(Item.id))
+            .outerjoin(Progress, (Progress.item_id == Item.id) & (Progress.user_id == bindparam("user_id")))
+            .where(Item.course_id == bindparam("course_id"), Item.required.is_(True), Progress.completed_at.is_(None))
+            .scalar_subquery())
+_COMPLETION = select(Enrollment.id, Enrollment.completed_at, _MISSING.label("missing")).where(
+    Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"),
+    Enrollment.unenrolled_at.is_(None))
+
+
 def evaluate_completion(user: User, course_id: int, at: datetime | None = None) -> Enrollment | None:
     """Record completion if every required item is done. Idempotent."""
-    enrollment = db.session.scalar(select(Enrollment).where(
-        Enrollment.user_id == user.id, Enrollment.course_id == course_id, Enrollment.unenrolled_at.is_(None)))
-    if enrollment is None or enrollment.completed_at is not None:
+    row = db.session.execute(_COMPLETION, {"user_id": user.id, "course_id": course_id}).first()
+    if row is None or row.completed_at is not None or row.missing:
         return None
-    missing = db.session.scalar(
-        select(func.count(Item.id))
-        .outerjoin(Progress, (Progress.item_id == Item.id) & (Progress.user_id == user.id))
-        .where(Item.course_id == course_id, Item.required.is_(True), Progress.completed_at.is_(None)))
-    if missing:
-        return None
+    enrollment = db.session.get(Enrollment, row.id)
     enrollment.completed_at = at or utcnow()
     db.session.flush()
     from courses.certificates.services import issue_certificate  # same transaction as the completion

@@ -122,10 +122,16 @@ def end_write() -> None:
 def insert_or_ignore(model):
     """An INSERT that does nothing when a unique key already holds the row: of two requests
     creating the same row at once (two tabs, a retry), the second waits and keeps the first's."""
+    return upsert_insert(model).on_conflict_do_nothing()
+
+
+def upsert_insert(model):
+    """The INSERT of this database's dialect, which has ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` (the same on SQLite and PostgreSQL)."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     dialect = postgresql if engine().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
+    return dialect.insert(model)
 
 
 def upgrade_to_write() -> None:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -243,23 +243,46 @@ def _check_open(state: AttemptState, attempt: QuizAttempt, now: datetime) -> Non
 
 # --- finishing ------------------------------------------------------------------------------
 
+# The UPDATE that ends an attempt with its totals, built once (it runs under the write lock).
+_attempts = QuizAttempt.__table__
+_CLOSE = _attempts.update().where(
+    _attempts.c.id == bindparam("attempt_id"), _attempts.c.state == AttemptState.IN_PROGRESS).values(
+    state=AttemptState.FINISHED, finished_at=bindparam("at"), submit_key=bindparam("key"),
+    auto_submitted=bindparam("auto"), score=bindparam("total_score"), max_score=bindparam("total_max"),
+    percent=bindparam("total_percent"), passed=bindparam("total_passed"))
+_TOTALS = _attempts.update().where(_attempts.c.id == bindparam("attempt_id")).values(
+    score=bindparam("total_score"), max_score=bindparam("total_max"), percent=bindparam("total_percent"),
+    passed=bindparam("total_passed"))
+
+
+def _bound(attempt: QuizAttempt, totals: dict) -> dict:
+    return {"attempt_id": attempt.id, "total_score": totals["score"], "total_max": totals["max_score"],
+            "total_percent": totals["percent"], "total_passed": totals["passed"]}
+
+
 def _close(attempt: QuizAttempt, now: datetime, key: str | None, auto: bool,
            scores: grading.Scores | None = None) -> bool:
-    """The one conditional UPDATE that ends an attempt; True for the single caller that won.
-    With ``scores`` (graded before the write lock), the same statement stores the totals."""
-    values = {"state": AttemptState.FINISHED, "finished_at": now, "submit_key": key, "auto_submitted": auto}
-    if scores is not None:
-        values.update(scores.totals(attempt.quiz.pass_percent))
-    result = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.state == AttemptState.IN_PROGRESS)
-        .values(**values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    """The one conditional UPDATE that ends an attempt and stores its totals; True for the single
+    caller that won. ``scores``: graded before the write lock (else here). They are checked
+    against the responses saved by now only after the UPDATE, which on PostgreSQL locks the row:
+    a save waiting for it then finds the attempt finished, so no saved answer goes ungraded."""
+    if scores is None:
+        scores = grading.score_attempt(attempt)
+    pass_percent = attempt.quiz.pass_percent
+    totals = scores.totals(pass_percent)
+    conn = db.session.connection()
+    if conn.execute(_CLOSE, {**_bound(attempt, totals), "at": now, "key": key, "auto": auto}).rowcount != 1:
         db.session.refresh(attempt)
         return False
+    checked = grading.recheck(attempt, scores)
+    if checked is not scores:  # an answer was saved after grading: store what it earns
+        scores, totals = checked, checked.totals(pass_percent)
+        conn.execute(_TOTALS, _bound(attempt, totals))
+    values = {"state": AttemptState.FINISHED, "finished_at": now, "submit_key": key, "auto_submitted": auto,
+              **totals}
     for name, value in values.items():  # what the row holds now, without reading it back
         set_committed_value(attempt, name, value)
-    grading.grade_attempt(attempt, scores)
+    grading.store_scores(attempt, scores)
     grading.record_result(attempt)
     return True
 

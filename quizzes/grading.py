@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 
-from courses.progress import complete_item, get_progress
+from courses.progress import record_score
 from elearn import audit, db
 from elearn.models import User
 from quizzes.bank.models import Question, QuestionVersion
@@ -88,29 +88,29 @@ def _scored(row: dict, response) -> dict:
 
 def score_attempt(attempt: QuizAttempt) -> Scores:
     """Score every saved answer of ``attempt`` against its key; reads only (a submission does this
-    before it takes the write lock, then ``grade_attempt`` checks the responses again)."""
+    before it takes the write lock, then ``recheck`` looks at the responses again)."""
     rows = db.session.execute(_GRADING_ROWS, {"attempt_id": attempt.id}).mappings().all()
     return Scores([_scored(dict(row), row["response"]) for row in rows])
 
 
-def grade_attempt(attempt: QuizAttempt, scores: Scores | None = None) -> None:
-    """Store the score of every answer of ``attempt`` and its totals. ``scores`` were computed
-    earlier (``score_attempt``, before the write lock): the saved responses are read again and
-    any answer saved in between is scored again, so the result is the same as grading now."""
-    if scores is None:
-        scores = score_attempt(attempt)
-    else:
-        saved = dict(db.session.execute(_SAVED_RESPONSES, {"attempt_id": attempt.id}).all())
-        scores = Scores([row if saved.get(row["id"]) == row["response"] else _scored(row, saved.get(row["id"]))
-                         for row in scores.rows])
+def recheck(attempt: QuizAttempt, scores: Scores) -> Scores:
+    """``scores`` as they are with the responses saved now: an answer saved since they were
+    computed is scored again. The same object when nothing changed."""
+    saved = dict(db.session.execute(_SAVED_RESPONSES, {"attempt_id": attempt.id}).all())
+    if all(saved.get(row["id"]) == row["response"] for row in scores.rows):
+        return scores
+    return Scores([row if saved.get(row["id"]) == row["response"] else _scored(row, saved.get(row["id"]))
+                   for row in scores.rows])
+
+
+def store_scores(attempt: QuizAttempt, scores: Scores) -> None:
+    """Write the score of every answer of ``attempt`` (its totals are written by the caller)."""
     if scores.rows:
         db.session.connection().execute(_STORE_SCORES, [
             {"row_id": r["id"], "row_fraction": r["fraction"], "row_score": r["score"]} for r in scores.rows])
     for obj in list(db.session.identity_map.values()):  # loaded copies are stale now
         if isinstance(obj, AttemptQuestion) and obj.attempt_id == attempt.id:
             db.session.expire(obj)
-    _set_totals(attempt, [(r["score"], r["points"]) for r in scores.rows])
-    db.session.flush()
 
 
 def final_grade(quiz: Quiz, attempts: list[QuizAttempt]) -> float | None:
@@ -141,14 +141,12 @@ _RESULTS = select(QuizAttempt.number, QuizAttempt.state, QuizAttempt.percent).wh
 
 def record_result(attempt: QuizAttempt) -> None:
     """Progress after grading: the best percent always; the item completes (perhaps the course)
-    once the quiz grade by its grading method reaches the pass mark."""
-    quiz, user = attempt.quiz, attempt.user
-    attempts = db.session.execute(_RESULTS, {"quiz_id": quiz.item_id, "user_id": user.id}).all()
+    once the quiz grade by its grading method reaches the pass mark. Runs on every submission,
+    under the write lock: two statements (three when the score changes), no ORM flush."""
+    quiz = attempt.quiz
+    attempts = db.session.execute(_RESULTS, {"quiz_id": quiz.item_id, "user_id": attempt.user_id}).all()
     best = max((a.percent for a in attempts if a.percent is not None), default=None)
-    if quiz_passed(quiz, attempts):
-        complete_item(user, quiz.item, score=best, at=attempt.finished_at)
-    get_progress(user, quiz.item).best_score = best  # set, not maxed: a regrade may lower it
-    db.session.flush()
+    record_score(attempt.user_id, quiz.item, best, attempt.finished_at if quiz_passed(quiz, attempts) else None)
 
 
 def regrade_question(quiz: Quiz, question: Question, version: QuestionVersion, actor: User) -> list[dict]:

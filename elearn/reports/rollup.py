@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import delete, event, insert, or_, select, update
+from sqlalchemy import bindparam, delete, event, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, attributes
 
@@ -192,16 +192,21 @@ def _top_unit_days(whole) -> dict[tuple[int, int, str], int]:
     return totals
 
 
+# Built once: every quiz submission and lesson completion marks its course.
+_MARK_ALL = update(S).where(S.changed_at.is_(None)).values(changed_at=bindparam("marked_at"))
+_MARK = _MARK_ALL.where(S.course_id.in_(bindparam("course_ids", expanding=True)))
+
+
 def mark_changed(course_ids: Iterable[int] | None = ALL, session: Session | None = None) -> None:
     """Mark the figures of these courses (``ALL``: every course) as out of date."""
-    now = utcnow()
-    stmt = update(S).where(S.changed_at.is_(None))
+    params = {"marked_at": utcnow()}
+    stmt = _MARK_ALL
     if course_ids is not ALL:
-        ids = sorted(set(course_ids))
-        if not ids:
+        params["course_ids"] = sorted(set(course_ids))
+        if not params["course_ids"]:
             return
-        stmt = stmt.where(S.course_id.in_(ids))
-    (session or db.session).connection().execute(stmt.values(changed_at=now))
+        stmt = _MARK
+    (session or db.session).connection().execute(stmt, params)
 
 
 @functools.cache

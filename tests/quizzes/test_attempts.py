@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from courses.models import Enrollment, Progress
 from elearn import db
@@ -12,6 +12,7 @@ from elearn.db import utcnow
 from quizzes import attempts, services
 from quizzes.bank import services as bank
 from quizzes.models import AttemptState, QuizAttempt
+from tests import sql
 from tests.quizzes.bank.factories import make_category, make_question
 from tests.quizzes.factories import choices, enrolled_cadre, make_quiz, right_answers
 
@@ -59,6 +60,53 @@ def test_a_failed_attempt_records_its_score_without_completing(app):
     progress = db.session.scalar(select(Progress).where(Progress.user_id == cadre.id))
     assert progress.best_score == 50.0 and progress.completed_at is None
     assert attempt.passed is False
+
+
+def test_passing_again_keeps_the_first_completion_and_a_lower_score_keeps_the_best(app):
+    quiz = make_quiz(2, pass_percent=50)
+    cadre = enrolled_cadre(quiz)
+    done = []
+    for answers in ({1: {"choice": "a"}, 2: {"choice": "a"}}, {1: {"choice": "a"}}):
+        attempt = attempts.start_attempt(quiz, cadre)
+        attempts.save_answers(attempt, cadre, answers)
+        done.append(attempts.submit_attempt(attempt, cadre)[0])
+        db.session.commit()
+    progress = db.session.scalar(select(Progress).where(Progress.user_id == cadre.id))
+    assert progress.best_score == 100.0 and progress.completed_at == done[0].finished_at
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.user_id == cadre.id))
+    assert enrollment.completed_at == done[0].finished_at
+
+
+def test_a_result_is_recorded_even_without_a_progress_row(app):
+    """Starting creates the row; the result is stored (and the course completed) without it too."""
+    quiz = make_quiz(1)
+    cadre = enrolled_cadre(quiz)
+    attempt = attempts.start_attempt(quiz, cadre)
+    db.session.commit()
+    db.session.execute(delete(Progress).where(Progress.user_id == cadre.id))
+    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}})
+    attempts.submit_attempt(attempt, cadre)
+    db.session.commit()
+    progress = db.session.scalar(select(Progress).where(Progress.user_id == cadre.id))
+    assert progress.best_score == 100.0 and progress.completed_at == attempt.finished_at
+    assert progress.first_opened_at == attempt.finished_at and progress.course_id == quiz.item.course_id
+    assert db.session.scalar(select(Enrollment.completed_at).where(Enrollment.user_id == cadre.id)) is not None
+
+
+def test_a_result_that_changes_no_progress_writes_none(app):
+    """The same best score again: the progress row and the statistics' mark are left alone."""
+    quiz = make_quiz(2, pass_percent=100)
+    cadre = enrolled_cadre(quiz)
+    for _ in range(2):
+        attempt = attempts.start_attempt(quiz, cadre)
+        attempts.save_answers(attempt, cadre, {1: {"choice": "a"}})
+        db.session.commit()
+        with sql.statements(app) as seen:
+            attempts.submit_attempt(attempt, cadre)
+        db.session.commit()
+    assert not [s for s in seen if "stats_state" in s], seen
+    progress = db.session.scalar(select(Progress).where(Progress.user_id == cadre.id))
+    assert progress.best_score == 50.0 and progress.completed_at is None
 
 
 def test_submit_twice_grades_once_and_a_replay_changes_nothing(app):

@@ -72,6 +72,27 @@ def test_a_replayed_submission_takes_no_write_lock(app, client, login):
     assert not sql.writes(seen), seen
 
 
+def test_a_submission_reads_first_and_holds_the_write_lock_for_few_statements(app, client, login):
+    quiz = make_quiz(3)
+    cadre = enrolled_cadre(quiz)
+    attempt = attempts.start_attempt(quiz, cadre)
+    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "b"}})
+    db.session.commit()
+    url = f"/quizzes/attempt/{attempt.id}"
+    login(cadre)
+    with sql.statements(app) as seen:
+        response = client.post(url + "/submit", data={"submit_key": "k"})
+    assert response.headers["Location"].endswith(url + "/review")
+    control = ("BEGIN", "COMMIT", "ROLLBACK")
+    locked = seen.index("BEGIN IMMEDIATE")
+    before = [s for s in seen[:locked] if not s.startswith(control)]
+    under = [s for s in seen[locked:] if not s.startswith(control)]
+    # The account, the attempt, its answers with their keys; then close it with its totals, check
+    # the answers again, store the scores, read the grades, record progress, mark the statistics.
+    assert len(before) == 3 and len(under) == 6, (before, under)
+    assert _attempt_of(cadre).score == 1
+
+
 def test_javascript_saves_one_answer_and_gets_a_small_json_answer(app, client, login):
     quiz = make_quiz(2, time_limit_minutes=30)
     cadre = enrolled_cadre(quiz)
