@@ -65,6 +65,10 @@ class _Snapshot:
                 if not self.exported_event.wait(30) or not _SNAPSHOT_ID.match(self.exported or ""):
                     raise RuntimeError("the first reader exported no snapshot")
                 db.session.execute(text(f"SET TRANSACTION SNAPSHOT '{self.exported}'"))
+            # The readers are the parallelism: no worker processes of the planner's besides them,
+            # and no JIT compiling each batch's big expression anew (it cost more than it saved).
+            db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+            db.session.execute(text("SET LOCAL jit = off"))
         else:
             db.session.connection()
 
