@@ -9,11 +9,9 @@ from __future__ import annotations
 import contextvars
 import fcntl
 import os
-import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from flask import Flask, current_app, g, has_request_context, request
@@ -22,9 +20,6 @@ from sqlalchemy import DateTime, MetaData, String, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -277,48 +272,3 @@ def ping() -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "unreachable" to a health check
         return False
-
-
-_DONE = object()
-
-
-def read_ahead(fn: Callable[[T], R], inputs: Iterable[T], depth: int = 2) -> Iterator[R]:
-    """``fn(x)`` for each input, computed by a thread with its own session (one snapshot for
-    all of them), up to ``depth`` results ahead of the consumer. The database driver lets go of
-    the GIL while it works, so a long export reads on one core while it formats on the other.
-    Closing the iterator early stops the thread."""
-    app = current_app._get_current_object()
-    results: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                results.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def work() -> None:
-        try:
-            with app.app_context():
-                for x in inputs:
-                    if not put(fn(x)):
-                        return
-                session.rollback()
-        except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
-            put(error)
-            return
-        put(_DONE)
-
-    thread = threading.Thread(target=work, name="elearn-read-ahead", daemon=True)
-    thread.start()
-    try:
-        while (item := results.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join()

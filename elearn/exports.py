@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
 from elearn import xlsx
@@ -92,14 +93,20 @@ def _text_cell(value: Any) -> str:
     return "'" + value if value[:1] in _FORMULA_FIRST else value
 
 
+def _number_text(value: float, decimals: int) -> str:
+    """Rounded half up (12.5 -> 13), as Excel shows it and as the databases round when they
+    write the cells (``elearn.csv_sql``); Python's own format() rounds half to even."""
+    exact = Decimal(repr(float(value)))  # the shortest repr: 0.15 is 0.15, not 0.1499...
+    return format(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
+
+
 def _csv_formatter(column: Column) -> Callable[[Any], str]:
     if column.kind == "text":
         return _text_cell
     if column.kind == "int":
         return lambda v: "" if v is None else str(int(v))
     if column.kind == "number":
-        spec = f".{column.decimals}f"
-        return lambda v: "" if v is None else format(float(v), spec)
+        return lambda v: "" if v is None else _number_text(v, column.decimals)
     if column.kind == "date":
         return lambda v: "" if v is None else _date_text(v)
     return lambda v: "" if v is None else _datetime_text(v)
@@ -123,13 +130,33 @@ class _Buffer:
         return data
 
 
-def iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]],
+class CsvBlocks:
+    """Rows already written as CSV, e.g. by the database (``elearn.csv_sql``), in blocks of
+    ``(number of rows, their lines joined by CRLF)``: ``iter_csv`` passes them through."""
+
+    def __init__(self, blocks: Iterable[tuple[int, str]]):
+        self.blocks = blocks
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        return iter(self.blocks)
+
+
+def iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]] | CsvBlocks,
              chunk_size: int = CSV_CHUNK) -> Iterator[bytes]:
     """The CSV as UTF-8 chunks (BOM, header, rows), reading ``rows`` lazily."""
     buffer = _Buffer()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
     writer.writerow([neutralize(c.header) for c in columns])
+    if isinstance(rows, CsvBlocks):
+        for n, text in rows:
+            if n:
+                buffer.write(text)
+                buffer.write("\r\n")
+            if buffer.size >= chunk_size:
+                yield buffer.take()
+        yield buffer.take()
+        return
     formatters = [_csv_formatter(c) for c in columns]
     for row in rows:
         writer.writerow([f(v) for f, v in zip(formatters, row)])
@@ -139,12 +166,12 @@ def iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]],
 
 
 class _Counter:
-    def __init__(self, rows: Iterable[Sequence[Any]]):
-        self.rows, self.count = rows, 0
+    def __init__(self, rows: Iterable[Sequence[Any]] | CsvBlocks):
+        self.rows, self.count, self.blocks = rows, 0, isinstance(rows, CsvBlocks)
 
     def __iter__(self):
         for row in self.rows:
-            self.count += 1
+            self.count += row[0] if self.blocks else 1
             yield row
 
 
@@ -153,7 +180,7 @@ def write_csv(target: str | os.PathLike | IO[bytes], columns: Sequence[Column],
     """Write the CSV to a path or binary file; returns the number of data rows."""
     counted = _Counter(rows)
     with _open_binary(target) as out:
-        for chunk in iter_csv(columns, counted):
+        for chunk in iter_csv(columns, CsvBlocks(counted) if isinstance(rows, CsvBlocks) else counted):
             out.write(chunk)
     return counted.count
 

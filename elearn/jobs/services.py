@@ -72,15 +72,18 @@ class JobContext:
             raise JobRefused("the owner may no longer run this job")
         return user
 
-    def track(self, items: Iterable[T], total: int, steps: int = 100) -> Iterator[T]:
-        """Yield ``items``, reporting progress about ``steps`` times along the way."""
+    def track(self, items: Iterable[T], total: int, steps: int = 100,
+              size: Callable[[T], int] | None = None) -> Iterator[T]:
+        """Yield ``items``, reporting progress about ``steps`` times along the way. ``size`` tells
+        how many of the ``total`` an item stands for (a block of rows), when not one."""
         self.progress(0, total)
         every = max(1, total // steps)
-        done = 0
+        done = reported = 0
         for item in items:
             yield item
-            done += 1
-            if done % every == 0:
+            done += size(item) if size else 1
+            if done - reported >= every:
+                reported = done
                 self.progress(done, max(total, done))
 
     def progress(self, done: int, total: int | None = None) -> None:

@@ -11,8 +11,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from elearn import audit
-from elearn.exports import Column
-from elearn.reports import queries
+from elearn.exports import Column, CsvBlocks
+from elearn.reports import detail_csv, queries
 from elearn.reports.filters import StatsFilter
 
 KINDS = ("detail", "summary")
@@ -41,9 +41,13 @@ def summary_columns() -> list[Column]:
         ]
 
 
-def detail_table(f: StatsFilter) -> Iterator[tuple]:
+def _passed_text() -> dict:
     with force_locale("vi"):
-        passed_text = {True: _("Passed"), False: _("Not passed"), None: ""}
+        return {True: _("Passed"), False: _("Not passed"), None: ""}
+
+
+def detail_table(f: StatsFilter) -> Iterator[tuple]:
+    passed_text = _passed_text()
     path_cache: dict[int, str] = {}
 
     def shape(batch: list[queries.DetailRow]) -> list[tuple]:
@@ -92,13 +96,16 @@ def summary_table(f: StatsFilter) -> list[tuple]:
     return rows
 
 
-def table(f: StatsFilter, kind: str, count: bool = True) -> tuple[list[Column], object, int | None]:
-    """(columns, rows, row count) for an export. Detail rows are a lazy stream; the count
-    comes from the same scoped query, so a page can record the export before streaming."""
+def table(f: StatsFilter, kind: str, fmt: str = "xlsx", count: bool = True) -> tuple[list[Column], object, int | None]:
+    """(columns, rows, row count) for an export. Detail rows are a lazy stream (for CSV, blocks of
+    lines written by the database); the count comes from the same scoped query, so a page can record
+    the export before streaming."""
     if kind == "summary":
         rows = summary_table(f)
         return summary_columns(), rows, len(rows)
-    return detail_columns(), detail_table(f), queries.count_detail_rows(f) if count else None
+    columns = detail_columns()
+    rows = CsvBlocks(detail_csv.blocks(f, columns, _passed_text())) if fmt == "csv" else detail_table(f)
+    return columns, rows, queries.count_detail_rows(f) if count else None
 
 
 def record(f: StatsFilter, kind: str, fmt: str, rows: int, **extra) -> None:

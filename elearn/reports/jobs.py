@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from elearn.exports import XLSX_MIMETYPE, write_csv, write_xlsx
+from elearn.exports import XLSX_MIMETYPE, CsvBlocks, write_csv, write_xlsx
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job
 from elearn.permissions import Permission
@@ -46,10 +46,13 @@ def run_export(ctx: jobs.JobContext, kind: str, format: str, unit: str | None = 
         f = filters.resolve(actor, unit, course, period.get("from"), period.get("to"))
     except filters.ReportError as error:  # the unit left the owner's scope, or is gone
         raise jobs.JobRefused(str(error)) from None
-    columns, rows, total = export.table(f, kind)
-    rows = ctx.track(rows, total)
+    columns, rows, total = export.table(f, kind, format)
+    if isinstance(rows, CsvBlocks):
+        tracked = CsvBlocks(ctx.track(rows, total, size=lambda block: block[0]))
+    else:
+        tracked = ctx.track(rows, total)
     if format == "csv":
-        write_csv(ctx.path, columns, rows)
+        write_csv(ctx.path, columns, tracked)
         return export.filename(f, kind, format), "text/csv"
-    write_xlsx(ctx.path, columns, rows, sheet_name=SHEET_NAME)
+    write_xlsx(ctx.path, columns, tracked, sheet_name=SHEET_NAME)
     return export.filename(f, kind, format), XLSX_MIMETYPE

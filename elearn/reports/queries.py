@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 
 from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
-from elearn import db
+from elearn import db, readers
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, subtree_of
 from elearn.reports import rollup
@@ -320,7 +320,7 @@ def detail_rows(f: StatsFilter, shape: Callable[[list[DetailRow]], list] | None 
 
     Read a few dozen units at a time (three queries per batch), sorted here by the units'
     tree position: memory follows the batch, the query count stays small. The batches are read
-    ahead in a thread (``db.read_ahead``) while the caller writes the previous one; ``shape``
+    ahead in a thread (``readers.read_ahead``) while the caller writes the previous one; ``shape``
     (DetailRow batch -> rows) runs there too."""
     items = course_item_counts(f.course_ids)
     units = subtree_units(f)
@@ -329,7 +329,7 @@ def detail_rows(f: StatsFilter, shape: Callable[[list[DetailRow]], list] | None 
         rows = _batch_rows(f, batch, items)
         return shape(rows) if shape else rows
 
-    for rows in db.read_ahead(read, batches):
+    for rows in readers.read_ahead(read, batches):
         yield from rows
 
 

@@ -66,7 +66,7 @@ def export_file():
         f = _filter()
     except filters.ReportError as error:
         return _invalid(error)
-    columns, rows, count = export.table(f, kind)
+    columns, rows, count = export.table(f, kind, fmt)
     if kind == "detail" and count > current_app.config["EXPORT_JOB_THRESHOLD"]:
         job = jobs.start(f, kind, fmt, count)
         db.session.commit()  # the job is dispatched once committed

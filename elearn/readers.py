@@ -1,0 +1,148 @@
+"""Long reads (the million-row exports) computed ahead of their consumer by threads that
+each have their own connection and all see one snapshot of the database.
+
+A detail export spends most of its time in the database, which lets go of Python's lock
+while it works (SQLite's driver around every step; PostgreSQL in its own backend), so two
+readers use both cores. They must read the same committed state, or a cadre moved between
+units during the export could be listed twice or not at all:
+
+- PostgreSQL: the first reader exports its snapshot (``pg_export_snapshot``), the others
+  import it (``SET TRANSACTION SNAPSHOT``) before their first query;
+- SQLite (WAL): the readers start their transactions while a connection holds the write
+  lock (``BEGIN IMMEDIATE``), so no commit can fall between them; it is let go as soon as
+  all have started (milliseconds).
+"""
+from __future__ import annotations
+
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from flask import current_app
+from sqlalchemy import text
+
+from elearn import db
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_DONE = object()
+_SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
+
+
+class _Snapshot:
+    """Puts each reader's transaction on one snapshot (see the module's docstring)."""
+
+    def __init__(self, dialect: str):
+        self.dialect = dialect
+        self.exported: str | None = None
+        self.exported_event = threading.Event()
+        self.lock_conn = None
+
+    def hold(self) -> None:
+        if self.dialect == "sqlite":
+            self.lock_conn = db.engine().raw_connection()
+            self.lock_conn.cursor().execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if self.lock_conn is not None:
+            self.lock_conn.cursor().execute("ROLLBACK")
+            self.lock_conn.close()
+            self.lock_conn = None
+
+    def join(self, reader: int) -> None:
+        """Begin this thread's transaction (``db.session``) on the shared snapshot."""
+        if self.dialect == "sqlite":
+            db.session.execute(text("SELECT 1 FROM sqlite_master LIMIT 1"))  # the read starts here
+        elif self.dialect == "postgresql":
+            db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            if reader == 0:
+                self.exported = db.session.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+                self.exported_event.set()
+            else:
+                if not self.exported_event.wait(30) or not _SNAPSHOT_ID.match(self.exported or ""):
+                    raise RuntimeError("the first reader exported no snapshot")
+                db.session.execute(text(f"SET TRANSACTION SNAPSHOT '{self.exported}'"))
+            # The readers are the parallelism: no worker processes of the planner's besides them,
+            # and no JIT compiling each batch's big expression anew (it cost more than it saved).
+            db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+            db.session.execute(text("SET LOCAL jit = off"))
+        else:
+            db.session.connection()
+
+
+def read_ahead(fn: Callable[[T], R], inputs: Iterable[T], depth: int = 2, workers: int = 1) -> Iterator[R]:
+    """``fn(x)`` for each input, in input order, computed by ``workers`` threads (input i by
+    thread i mod workers, each up to ``depth`` results ahead) on one snapshot. ``fn`` reads
+    through ``db.session``, which is the thread's own. Closing the iterator early stops them."""
+    app = current_app._get_current_object()
+    inputs = list(inputs)
+    workers = max(1, min(workers, len(inputs)))
+    results = [queue.Queue(maxsize=depth) for _ in range(workers)]
+    stop = threading.Event()
+    started = threading.Barrier(workers + 1)
+    snapshot = _Snapshot(db.engine().dialect.name if workers > 1 else "")
+
+    def put(reader: int, item) -> bool:
+        while not stop.is_set():
+            try:
+                results[reader].put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work(reader: int) -> None:
+        try:
+            with app.app_context():
+                try:
+                    snapshot.join(reader)
+                except BaseException:
+                    snapshot.exported_event.set()  # a reader waiting for the snapshot gives up now
+                    started.abort()                # and one waiting to start raises
+                    raise
+                started.wait()
+                for x in inputs[reader::workers]:
+                    if not put(reader, fn(x)):
+                        return
+                db.session.rollback()
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
+            put(reader, error)
+            return
+        put(reader, _DONE)
+
+    threads = [threading.Thread(target=work, args=(k,), name=f"elearn-read-ahead-{k}", daemon=True)
+               for k in range(workers)]
+    snapshot.hold()
+    try:
+        for thread in threads:
+            thread.start()
+        try:
+            started.wait()
+        except threading.BrokenBarrierError:
+            pass  # the failing reader's error comes through its queue
+    finally:
+        snapshot.release()
+    try:
+        for i in range(len(inputs)):
+            item = results[i % workers].get()
+            if isinstance(item, threading.BrokenBarrierError):
+                item = _first_error(results) or item
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+
+
+def _first_error(results: list[queue.Queue]) -> BaseException | None:
+    """The error that broke the start (another reader's), rather than the broken barrier."""
+    for q in results:
+        for item in list(q.queue):
+            if isinstance(item, BaseException) and not isinstance(item, threading.BrokenBarrierError):
+                return item
+    return None
