@@ -42,7 +42,8 @@ def text_cell(expr, dialect: str) -> ColumnElement[str]:
     value = expr if isinstance(expr.type, String) else cast(expr, String)
     if getattr(expr, "nullable", True):
         value = func.coalesce(value, literal(""))
-    risky = func.substr(value, 1, 1).in_(FORMULA_STARTS)
+    first = func.unicode(value) if dialect == "sqlite" else func.ascii(value)  # a number: no substring made
+    risky = first.in_([ord(c) for c in FORMULA_STARTS])
     guarded = concat(case((risky, literal("'")), else_=literal("")), value)
     quoted = concat(literal('"'), func.replace(guarded, literal('"'), literal('""')), literal('"'))
     return case((_needs_quotes(value, dialect), quoted), (risky, concat(literal("'"), value)), else_=value)
@@ -56,14 +57,16 @@ def _local(expr, dialect: str, pattern: str):
     return func.to_char(expr + func.make_interval(0, 0, 0, 0, 7), pg)
 
 
-def _number(expr, dialect: str, decimals: int):
+def _number(expr, dialect: str, decimals: int, nullable: bool):
     if dialect == "sqlite":  # printf rounds half up, as exports._number_text; it prints NULL as 0
-        return case((expr.is_(None), None), else_=func.printf(f"%.{decimals}f", expr))
+        formatted = func.printf(f"%.{decimals}f", expr)
+        return case((expr.is_(None), None), else_=formatted) if nullable else formatted
     return cast(func.round(cast(expr, Numeric), decimals), String)
 
 
-def cell(column: Column, expr, dialect: str) -> ColumnElement[str]:
-    """The CSV text of ``expr`` (a value of ``column.kind``; dates are UTC timestamps)."""
+def cell(column: Column, expr, dialect: str, nullable: bool = True) -> ColumnElement[str]:
+    """The CSV text of ``expr`` (a value of ``column.kind``; dates are UTC timestamps).
+    ``nullable=False`` spares SQLite a second evaluation of a number that cannot be NULL."""
     if column.kind == "text":
         return text_cell(expr, dialect)
     if column.kind == "date":
@@ -71,7 +74,7 @@ def cell(column: Column, expr, dialect: str) -> ColumnElement[str]:
     elif column.kind == "datetime":
         formatted = _local(expr, dialect, "%d/%m/%Y %H:%M")
     elif column.kind == "number":
-        formatted = _number(expr, dialect, column.decimals)
+        formatted = _number(expr, dialect, column.decimals, nullable)
     else:
         formatted = cast(cast(expr, Integer), String)
     return func.coalesce(formatted, literal(""))

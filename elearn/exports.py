@@ -132,12 +132,12 @@ class _Buffer:
 
 class CsvBlocks:
     """Rows already written as CSV, e.g. by the database (``elearn.csv_sql``), in blocks of
-    ``(number of rows, their lines joined by CRLF)``: ``iter_csv`` passes them through."""
+    ``(number of rows, their lines joined by CRLF, in UTF-8)``: ``iter_csv`` passes them through."""
 
-    def __init__(self, blocks: Iterable[tuple[int, str]]):
+    def __init__(self, blocks: Iterable[tuple[int, bytes]]):
         self.blocks = blocks
 
-    def __iter__(self) -> Iterator[tuple[int, str]]:
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
         return iter(self.blocks)
 
 
@@ -149,13 +149,10 @@ def iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]] | CsvBlock
     buffer.write(BOM)
     writer.writerow([neutralize(c.header) for c in columns])
     if isinstance(rows, CsvBlocks):
-        for n, text in rows:
-            if n:
-                buffer.write(text)
-                buffer.write("\r\n")
-            if buffer.size >= chunk_size:
-                yield buffer.take()
         yield buffer.take()
+        for n, data in rows:
+            if n:
+                yield data + b"\r\n"
         return
     formatters = [_csv_formatter(c) for c in columns]
     for row in rows:

@@ -1,6 +1,6 @@
 """The detail export as CSV, written by the database: one query per batch of units returns
-each (cadre, course) row as its finished CSV line, and two readers on one snapshot
-(``elearn.readers``) run the batches on both cores.
+the batch's (cadre, course) rows as finished CSV lines in one string, and two readers on one
+snapshot (``elearn.readers.first_rows``) run the batches on both cores.
 
 The lines are the same, byte for byte, as ``exports.iter_csv`` makes of ``export.detail_table``
 (a test holds the two together); this path exists because a million rows formatted in
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import LargeBinary, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from courses.certificates.models import Certificate
@@ -26,7 +26,7 @@ CRLF = "\r\n"
 READERS = 2  # one per core of a small server; more would only queue for the same cores
 
 
-def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator[tuple[int, str]]:
+def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator[tuple[int, bytes]]:
     """Every (cadre, course) row of the filter as CSV, in tree then Vietnamese name order: one
     block of lines per batch of units (``exports.CsvBlocks``)."""
     units = queries.subtree_units(f)
@@ -36,24 +36,27 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
                for start in range(0, len(units), queries.UNITS_PER_BATCH)]
     dialect = db.engine().dialect.name
 
-    def read(batch: list[queries.UnitRow]) -> tuple[int, str]:
-        # The batch comes back as one string: a row at a time, the readers would hand Python's
-        # lock back and forth a million times and barely run side by side.
-        prefix = case({u.id: literal(prefixes[u.id]) for u in batch}, value=U.unit_id)
-        order = (case({u.id: i for i, u in enumerate(batch)}, value=U.unit_id), U.sort_name, U.id,
-                 Course.title, Course.id)
+    def statement(batch: list[queries.UnitRow]):
+        # The batch's units as a small table (id, tree position, their cells) the rows join:
+        # cheaper than looking each row's unit up in CASE lists of 64.
+        units = union_all(*[select(literal(u.id).label("id"), literal(i).label("pos"),
+                                   literal(prefixes[u.id]).label("cells")) for i, u in enumerate(batch)]).subquery()
+        prefix = units.c.cells
+        order = (units.c.pos, U.sort_name, U.id, Course.title, Course.id)
         rows = (queries.scoped_enrollments(f, csv_sql.concat(prefix, line).label("line"))
-                .join(Course, Course.id == E.course_id).where(U.unit_id.in_([u.id for u in batch])))
+                .join(units, units.c.id == U.unit_id).join(Course, Course.id == E.course_id))
+        # UTF-8 bytes, not text: they go to the file as they are, without decoding and encoding again
         if dialect == "postgresql":
-            stmt = rows.with_only_columns(func.count(), func.string_agg(
-                csv_sql.concat(prefix, line), aggregate_order_by(literal(CRLF), *order)))
-        else:  # SQLite concatenates in the order of an ordered subquery (it is not flattened)
-            ordered = rows.order_by(*order).subquery()
-            stmt = select(func.count(), func.group_concat(ordered.c.line, literal(CRLF)))
-        n, text = db.session.connection().execute(stmt).one()
-        return n, text or ""
+            return rows.with_only_columns(func.count(), func.convert_to(func.string_agg(
+                csv_sql.concat(prefix, line), aggregate_order_by(literal(CRLF), *order)), "UTF8"))
+        # SQLite concatenates in the order of an ordered subquery (which it does not flatten)
+        ordered = rows.order_by(*order).subquery()
+        return select(func.count(), cast(func.group_concat(ordered.c.line, literal(CRLF)), LargeBinary))
 
-    yield from readers.read_ahead(read, batches, workers=READERS)
+    # A batch comes back as one string: row by row, the readers would hand Python's lock back
+    # and forth a million times.
+    for n, data in readers.first_rows([statement(batch) for batch in batches], workers=READERS):
+        yield n, bytes(data or b"")
 
 
 def _unit_cells(units: list[queries.UnitRow], columns: list[Column]) -> dict[int, str]:
@@ -86,11 +89,12 @@ def _line_expression(f: StatsFilter, columns: list[Column], passed_text: dict):
     best = func.max(case((P.item_id.in_(quiz_ids), P.best_score)))
     required = case(required_n, value=E.course_id, else_=0) if required_n else literal(0)
     quizzes = case(quiz_n, value=E.course_id, else_=0) if quiz_n else literal(0)
-    percent = case((E.completed_at.is_not(None), 100.0), (required == 0, 0.0), (done >= required, 100.0),
-                   else_=100.0 * done / required)
+    least = func.min if dialect == "sqlite" else func.least  # of two values: SQLite's min() is scalar then
+    percent = case((E.completed_at.is_not(None), 100.0),
+                   else_=least(100.0, func.coalesce(100.0 * done / func.nullif(required, 0), 0.0)))
     passed_cell = case((quizzes == 0, literal(passed_text[None])), (quizzes_done >= quizzes, literal(passed_text[True])),
                        else_=literal(passed_text[False]))
-    figures = (select(csv_sql.line([csv_sql.cell(progress, percent, dialect), csv_sql.cell(completed, E.completed_at, dialect),
+    figures = (select(csv_sql.line([csv_sql.cell(progress, percent, dialect, nullable=False), csv_sql.cell(completed, E.completed_at, dialect),
                                     csv_sql.cell(score, best, dialect), csv_sql.text_cell(passed_cell, dialect)]))
                .where(P.user_id == E.user_id, P.course_id == E.course_id).scalar_subquery())
     certificate = (select(csv_sql.text_cell(Certificate.code, dialect))
