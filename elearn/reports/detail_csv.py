@@ -30,11 +30,11 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
     """Every (cadre, course) row of the filter as CSV, in tree then Vietnamese name order: one
     block of lines per batch of units (``exports.CsvBlocks``)."""
     units = queries.subtree_units(f)
-    prefixes = _unit_cells(units, columns[:2])
-    line = _line_expression(f, columns[2:], passed_text)
     batches = [units[start:start + queries.UNITS_PER_BATCH]
                for start in range(0, len(units), queries.UNITS_PER_BATCH)]
     dialect = db.engine().dialect.name
+    prefixes = _unit_cells(units, columns[:2])
+    line, joins = _line(f, columns[2:], passed_text, _items(f.course_ids))
 
     def statement(batch: list[queries.UnitRow]):
         # The batch's units as a small table (id, tree position, their cells) the rows join:
@@ -45,66 +45,95 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
         order = (units.c.pos, U.sort_name, U.id, Course.title, Course.id)
         rows = (queries.scoped_enrollments(f, csv_sql.concat(prefix, line).label("line"))
                 .join(units, units.c.id == U.unit_id).join(Course, Course.id == E.course_id))
-        # UTF-8 bytes, not text: they go to the file as they are, without decoding and encoding again
-        if dialect == "postgresql":
-            return rows.with_only_columns(func.count(), func.convert_to(func.string_agg(
-                csv_sql.concat(prefix, line), aggregate_order_by(literal(CRLF), *order)), "UTF8"))
+        for target, on in joins:
+            rows = rows.outerjoin(target, on)
+        if dialect == "postgresql":  # text: bytea would travel hex-encoded, twice the size
+            return rows.with_only_columns(func.count(), func.string_agg(
+                csv_sql.concat(prefix, line), aggregate_order_by(literal(CRLF), *order)))
         # SQLite concatenates in the order of an ordered subquery (which it does not flatten)
+        # and gives UTF-8 bytes, which go to the file as they are (no decoding and encoding again)
         ordered = rows.order_by(*order).subquery()
         return select(func.count(), cast(func.group_concat(ordered.c.line, literal(CRLF)), LargeBinary))
 
     # A batch comes back as one string: row by row, the readers would hand Python's lock back
     # and forth a million times.
     for n, data in readers.first_rows([statement(batch) for batch in batches], workers=READERS):
-        yield n, bytes(data or b"")
+        yield n, data.encode() if isinstance(data, str) else bytes(data or b"")
 
 
-def _unit_cells(units: list[queries.UnitRow], columns: list[Column]) -> dict[int, str]:
-    """{unit id: 'unit path,unit name,'}, formatted once per unit by the CSV writer itself."""
+def _unit_paths(units: list[queries.UnitRow]) -> dict[int, tuple[str, str]]:
+    """{unit id: (unit path, unit name)}."""
     ids = {int(i) for u in units for i in u.path.strip("/").split("/") if i}
     names = {u.id: u.name for u in units}
     missing = ids - names.keys()
     if missing:  # the ancestors above the chosen unit
         names.update(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(missing))).all())
+    return {u.id: (" / ".join(names[int(i)] for i in u.path.strip("/").split("/") if i and int(i) in names), u.name)
+            for u in units}
+
+
+def _unit_cells(units: list[queries.UnitRow], columns: list[Column]) -> dict[int, str]:
+    """{unit id: 'unit path,unit name,'}, formatted once per unit by the CSV writer itself."""
     out = {}
-    for u in units:
-        path = " / ".join(names[int(i)] for i in u.path.strip("/").split("/") if i and int(i) in names)
-        header_and_row = b"".join(iter_csv(columns, [(path, u.name)])).decode("utf-8").split("\r\n")
-        out[u.id] = header_and_row[1] + ","
+    for unit_id, (path, name) in _unit_paths(units).items():
+        header_and_row = b"".join(iter_csv(columns, [(path, name)])).decode("utf-8").split("\r\n")
+        out[unit_id] = header_and_row[1] + ","
     return out
 
 
-def _line_expression(f: StatsFilter, columns: list[Column], passed_text: dict):
-    """SQL for the rest of the line: username .. certificate code (``export.detail_columns()[2:]``)."""
+def _line(f: StatsFilter, columns: list[Column], passed_text: dict, items: tuple):
+    """SQL for the rest of the line: username .. certificate code (``export.detail_columns()[2:]``),
+    and the outer joins it needs."""
     dialect = db.engine().dialect.name
     username, full_name, position, course, enrolled, due, progress, completed, score, passed, code = columns
-    required_ids, quiz_ids, required_n, quiz_n = _items(f.course_ids)
-    # Progress, best score and passed come from the cadre's progress rows on the course: one
-    # correlated subquery gives their cells, and completed-on between them (separate subqueries
-    # would read the rows once each).
-    done = func.coalesce(func.sum(case((and_(P.item_id.in_(required_ids), P.completed_at.is_not(None)), 1),
-                                       else_=0)), 0)
-    quizzes_done = func.coalesce(func.sum(case((and_(P.item_id.in_(quiz_ids), P.completed_at.is_not(None)), 1),
-                                               else_=0)), 0)
-    best = func.max(case((P.item_id.in_(quiz_ids), P.best_score)))
+    done, quizzes_done, best = _aggregates(items)
+    joins = [(Certificate, _live_certificate())]
+    # One correlated subquery gives the cells of the progress figures (SQLite: a grouped join
+    # measured slower)
+    figures = (select(_figure_cells(columns, passed_text, dialect, items, done, quizzes_done, best))
+               .where(P.user_id == E.user_id, P.course_id == E.course_id).scalar_subquery())
+    line = csv_sql.line([
+        csv_sql.text_cell(U.username, dialect), csv_sql.text_cell(U.full_name, dialect),
+        csv_sql.text_cell(U.position, dialect), csv_sql.text_cell(Course.title, dialect),
+        csv_sql.cell(enrolled, E.enrolled_at, dialect), csv_sql.cell(due, E.due_at, dialect),
+        figures, csv_sql.text_cell(Certificate.code, dialect, nullable=True)], dialect)  # outer joined
+    return line, joins
+
+
+def _aggregates(items: tuple):
+    """Over a cadre's progress rows on a course: required items done, quizzes done, best quiz score."""
+    required_ids, quiz_ids, _, _ = items
+    done = func.sum(case((and_(P.item_id.in_(required_ids), P.completed_at.is_not(None)), 1), else_=0))
+    quizzes_done = func.sum(case((and_(P.item_id.in_(quiz_ids), P.completed_at.is_not(None)), 1), else_=0))
+    return done, quizzes_done, func.max(case((P.item_id.in_(quiz_ids), P.best_score)))
+
+
+def _live_certificate():
+    return and_(Certificate.user_id == E.user_id, Certificate.course_id == E.course_id,
+                Certificate.revoked_at.is_(None))  # one at most
+
+
+def _figures(items: tuple, passed_text: dict, dialect: str, done, quizzes_done):
+    """Progress percent and the passed text, from the aggregates (the rules of ``queries._complete``)."""
+    _, _, required_n, quiz_n = items
+    done, quizzes_done = func.coalesce(done, 0), func.coalesce(quizzes_done, 0)
     required = case(required_n, value=E.course_id, else_=0) if required_n else literal(0)
     quizzes = case(quiz_n, value=E.course_id, else_=0) if quiz_n else literal(0)
     least = func.min if dialect == "sqlite" else func.least  # of two values: SQLite's min() is scalar then
     percent = case((E.completed_at.is_not(None), 100.0),
                    else_=least(100.0, func.coalesce(100.0 * done / func.nullif(required, 0), 0.0)))
-    passed_cell = case((quizzes == 0, literal(passed_text[None])), (quizzes_done >= quizzes, literal(passed_text[True])),
-                       else_=literal(passed_text[False]))
-    figures = (select(csv_sql.line([csv_sql.cell(progress, percent, dialect, nullable=False), csv_sql.cell(completed, E.completed_at, dialect),
-                                    csv_sql.cell(score, best, dialect), csv_sql.text_cell(passed_cell, dialect)]))
-               .where(P.user_id == E.user_id, P.course_id == E.course_id).scalar_subquery())
-    certificate = (select(csv_sql.text_cell(Certificate.code, dialect))
-                   .where(Certificate.user_id == E.user_id, Certificate.course_id == E.course_id,
-                          Certificate.revoked_at.is_(None)).scalar_subquery())
-    return csv_sql.line([
-        csv_sql.text_cell(U.username, dialect), csv_sql.text_cell(U.full_name, dialect),
-        csv_sql.text_cell(U.position, dialect), csv_sql.text_cell(Course.title, dialect),
-        csv_sql.cell(enrolled, E.enrolled_at, dialect), csv_sql.cell(due, E.due_at, dialect),
-        figures, func.coalesce(certificate, literal(""))])
+    passed = case((quizzes == 0, literal(passed_text[None])),
+                  (quizzes_done >= quizzes, literal(passed_text[True])), else_=literal(passed_text[False]))
+    return percent, passed
+
+
+def _figure_cells(columns: list[Column], passed_text: dict, dialect: str, items: tuple, done, quizzes_done, best):
+    """'progress,completed on,best score,passed' from the progress aggregates."""
+    progress, completed, score = columns[6], columns[7], columns[8]
+    percent, passed_cell = _figures(items, passed_text, dialect, done, quizzes_done)
+    return csv_sql.line([csv_sql.cell(progress, percent, dialect, nullable=False),
+                         csv_sql.cell(completed, E.completed_at, dialect), csv_sql.cell(score, best, dialect),
+                         csv_sql.text_cell(passed_cell, dialect)], dialect)
 
 
 def _items(course_ids: list[int]) -> tuple[list[int], list[int], dict[int, int], dict[int, int]]:
