@@ -163,8 +163,9 @@ def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
     threads (on PostgreSQL a backend each) or, on an SQLite file, worker processes."""
     engine = db.engine()
     if engine.dialect.name != "sqlite" or workers < 2 or engine.url.database in (None, "", ":memory:"):
+        # one result ahead per reader: a batch of an export is megabytes
         yield from read_ahead(lambda stmt: tuple(db.session.connection().execute(stmt).one()), statements,
-                              workers=workers)
+                              depth=1, workers=workers)
         return
     workers = min(workers, len(statements))
     procs: list[subprocess.Popen] = []
