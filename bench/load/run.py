@@ -202,8 +202,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 8)))
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=3000)
+    parser.add_argument("--submit-quizzes", type=int, default=8,
+                        help="attempts to submit per cadre: enough for --seconds 60 at ~350 submits/s")
     parser.add_argument("--reuse", action="store_true",
-                        help="SQLite: keep the prepared database (bench/_out/load/pristine-USERS.*) and start "
+                        help="SQLite: keep the prepared database (bench/_out/load/pristine-USERS-QUIZZES.*) and start "
                              "each run from a copy of it (preparing 3,000 cadres takes minutes)")
     args = parser.parse_args()
     scenarios = args.scenarios.split(",")
@@ -212,7 +214,7 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     data_file = OUT / "load.json"
     OUT.mkdir(parents=True, exist_ok=True)
-    pristine = OUT / f"pristine-{args.users}"
+    pristine = OUT / f"pristine-{args.users}-{args.submit_quizzes}"
     reuse = args.reuse and database_url.startswith("sqlite")
     if reuse and Path(f"{pristine}.sqlite").exists():
         shutil.copy(f"{pristine}.sqlite", f"{OUT}/load.sqlite")
@@ -222,7 +224,7 @@ def main() -> None:
                        env=env, check=True)  # migrations added since the copy was made
     else:
         subprocess.run([sys.executable, str(HERE / "prepare.py"), "--users", str(args.users), "--save-attempts",
-                        "1000", "--submit-quizzes", "4", "-o", str(data_file)], env=env, check=True)
+                        "1000", "--submit-quizzes", str(args.submit_quizzes), "-o", str(data_file)], env=env, check=True)
         if reuse:
             import sqlite3
             conn = sqlite3.connect(f"{OUT}/load.sqlite")

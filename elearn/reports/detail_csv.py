@@ -38,13 +38,13 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
 
     def statement(batch: list[queries.UnitRow]):
         # The batch's units as a small table (id, tree position, their cells) the rows join:
-        # cheaper than looking each row's unit up in CASE lists of 64.
-        units = union_all(*[select(literal(u.id).label("id"), literal(i).label("pos"),
+        # cheaper than looking each row's unit up in a CASE list.
+        table = union_all(*[select(literal(u.id).label("id"), literal(i).label("pos"),
                                    literal(prefixes[u.id]).label("cells")) for i, u in enumerate(batch)]).subquery()
-        prefix = units.c.cells
-        order = (units.c.pos, U.sort_name, U.id, Course.title, Course.id)
+        prefix = table.c.cells
+        order = (table.c.pos, U.sort_name, U.id, Course.title, Course.id)
         rows = (queries.scoped_enrollments(f, csv_sql.concat(prefix, line).label("line"))
-                .join(units, units.c.id == U.unit_id).join(Course, Course.id == E.course_id))
+                .join(table, table.c.id == U.unit_id).join(Course, Course.id == E.course_id))
         for target, on in joins:
             rows = rows.outerjoin(target, on)
         if dialect == "postgresql":  # text: bytea would travel hex-encoded, twice the size
