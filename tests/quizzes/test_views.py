@@ -84,12 +84,15 @@ def test_a_submission_reads_first_and_holds_the_write_lock_for_few_statements(ap
         response = client.post(url + "/submit", data={"submit_key": "k"})
     assert response.headers["Location"].endswith(url + "/review")
     control = ("BEGIN", "COMMIT", "ROLLBACK")
-    locked = seen.index("BEGIN IMMEDIATE")
-    before = [s for s in seen[:locked] if not s.startswith(control)]
-    under = [s for s in seen[locked:] if not s.startswith(control)]
     # The account, the attempt, its answers with their keys; then close it with its totals, check
     # the answers again, store the scores, read the grades, record progress, mark the statistics.
-    assert len(before) == 3 and len(under) == 6, (before, under)
+    if db.engine().dialect.name == "sqlite":
+        locked = seen.index("BEGIN IMMEDIATE")
+        before = [s for s in seen[:locked] if not s.startswith(control)]
+        under = [s for s in seen[locked:] if not s.startswith(control)]
+        assert len(before) == 3 and len(under) == 6, (before, under)
+    else:  # no database-wide write lock to take: the same nine statements
+        assert len([s for s in seen if not s.startswith(control)]) == 9, seen
     assert _attempt_of(cadre).score == 1
 
 
