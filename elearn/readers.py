@@ -17,6 +17,7 @@ units during the export could be listed twice or not at all:
 """
 from __future__ import annotations
 
+import contextlib
 import pickle
 import queue
 import re
@@ -169,6 +170,7 @@ def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
         return
     workers = min(workers, len(statements))
     procs: list[subprocess.Popen] = []
+    feeder: _Feeder | None = None
     snapshot = _Snapshot("sqlite")
     try:
         snapshot.hold()
@@ -194,7 +196,12 @@ def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
+        if feeder is not None:
+            feeder.join()  # it ends once the processes have: its writes fail or are done
+        for proc in procs:
             proc.stdout.close()
+            with contextlib.suppress(OSError, ValueError):  # closing flushes: the process may be gone
+                proc.stdin.close()
 
 
 class _Feeder(threading.Thread):

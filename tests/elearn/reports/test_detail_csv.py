@@ -9,7 +9,7 @@ from elearn.db import UTCDateTime
 from elearn.exports import Column, CsvBlocks, _number_text, iter_csv
 from elearn.reports import detail_csv, export, filters
 from tests.elearn.reports.factories import Province, enrol, make_course
-from tests.factories import make_user
+from tests.factories import make_unit, make_user
 
 HOSTILE = ["plain", "Nguyễn Văn Á", "=1+1", "+84 912", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "a,b",
            'say "hi"', "two\nlines", "=HYPERLINK(\"http://x\",\"y\"),z", "' quoted", "", None]
@@ -61,9 +61,11 @@ def test_dates_are_vietnam_days(app):
 @pytest.fixture
 def tree(app):
     tree = Province()
+    # a unit whose name is SQL and a formula: it travels to the database as a literal
+    hostile_unit = make_unit("=Chi bộ 'B'); DROP TABLE user_account; --, \"x\"", tree.commune_a, code="PA1b")
     second = make_course(tree.admin, slug="chuyen-de-2", title='Chuyên đề 2: "Dân vận", khéo')
     for i, name in enumerate(v for v in HOSTILE if v):
-        cadre = make_user(f"k{i}", unit=tree.cell_a if i % 2 else tree.commune_a, full_name=name,
+        cadre = make_user(f"k{i}", unit=(tree.commune_a, tree.cell_a, hostile_unit)[i % 3], full_name=name,
                           position=HOSTILE[-2 - i % 5] or "")
         enrol(cadre, tree.course, stage=("none", "started", "lesson", "complete")[i % 4], score=(None, 62.5, 12.25)[i % 3])
         if i % 3 == 0:
@@ -72,7 +74,7 @@ def tree(app):
 
 
 def test_the_database_writes_the_same_file_as_python(tree):
-    for code in (None, "PA", "PA1a", "PB"):
+    for code in (None, "PA", "PA1a", "PA1b", "PB"):
         f = filters.resolve(None, code)
         assert database_csv(f) == python_csv(export.detail_columns(), export.detail_table(f))
     f = filters.resolve(tree.manager_a)
