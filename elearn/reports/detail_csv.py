@@ -34,7 +34,7 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
     batches = [units[start:start + UNITS_PER_BATCH] for start in range(0, len(units), UNITS_PER_BATCH)]
     dialect = db.engine().dialect.name
     prefixes = _unit_cells(units, columns[:2])
-    line, joins = _line(f, columns[2:], passed_text, _items(f.course_ids))
+    line, joins = _line(columns[2:], passed_text, _items(f.course_ids), dialect)
 
     def statement(batch: list[queries.UnitRow]):
         # The batch's units as a small table (id, tree position, their cells) the rows join:
@@ -81,10 +81,9 @@ def _unit_cells(units: list[queries.UnitRow], columns: list[Column]) -> dict[int
     return out
 
 
-def _line(f: StatsFilter, columns: list[Column], passed_text: dict, items: tuple):
+def _line(columns: list[Column], passed_text: dict, items: tuple, dialect: str):
     """SQL for the rest of the line: username .. certificate code (``export.detail_columns()[2:]``),
     and the outer joins it needs."""
-    dialect = db.engine().dialect.name
     username, full_name, position, course, enrolled, due, progress, completed, score, passed, code = columns
     done, quizzes_done, best = _aggregates(items)
     joins = [(Certificate, _live_certificate())]
