@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import host  # noqa: E402
+
 
 def make_app(url: str):
     from elearn.app import create_app
@@ -163,6 +165,7 @@ def main() -> None:
     app = make_app(url)
     admin_id = bench_admin(app)
     print(f"database: {url}")
+    print(host.line())
     if "dashboard" in only:
         bench_dashboard(app, admin_id, args.repeat)
     if "summary" in only:

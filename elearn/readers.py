@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+import psycopg
 from flask import current_app
 from sqlalchemy import text
 
@@ -161,8 +162,12 @@ def _first_error(results: list[queue.Queue]) -> BaseException | None:
 
 def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
     """The first row of each statement, in order, read ahead on one snapshot by ``workers``
-    threads (on PostgreSQL a backend each) or, on an SQLite file, worker processes."""
+    threads (on PostgreSQL a backend each) or, on an SQLite file, worker processes.
+    On PostgreSQL, text values come back as UTF-8 bytes (see ``_pg_first_row``)."""
     engine = db.engine()
+    if engine.dialect.name == "postgresql":
+        yield from read_ahead(_pg_first_row, statements, depth=1, workers=workers)
+        return
     if engine.dialect.name != "sqlite" or workers < 2 or engine.url.database in (None, "", ":memory:"):
         # one result ahead per reader: a batch of an export is megabytes
         yield from read_ahead(lambda stmt: tuple(db.session.connection().execute(stmt).one()), statements,
@@ -202,6 +207,29 @@ def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
             proc.stdout.close()
             with contextlib.suppress(OSError, ValueError):  # closing flushes: the process may be gone
                 proc.stdin.close()
+
+
+class _TextAsBytes(psycopg.adapt.Loader):
+    """A text value as the UTF-8 bytes it came in: a batch of an export goes to the file as it
+    is, without becoming a Python string (twice its size for Vietnamese) and bytes again."""
+
+    def load(self, data) -> bytes:
+        return bytes(data)
+
+
+def _pg_first_row(stmt) -> tuple:
+    """The statement's first row, run on this thread's connection by a psycopg cursor of its
+    own, whose text loader (``_TextAsBytes``) no other use of the pooled connection sees."""
+    conn = db.session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    with conn.connection.driver_connection.cursor() as cursor:
+        for type_name in ("text", "varchar"):
+            cursor.adapters.register_loader(type_name, _TextAsBytes)
+        cursor.execute(str(compiled), compiled.params)
+        row = cursor.fetchone()
+    if row is None:
+        raise ValueError("the statement returned no row")
+    return tuple(row)
 
 
 class _Feeder(threading.Thread):

@@ -47,7 +47,7 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
                 .join(table, table.c.id == U.unit_id).join(Course, Course.id == E.course_id))
         for target, on in joins:
             rows = rows.outerjoin(target, on)
-        if dialect == "postgresql":  # text: bytea would travel hex-encoded, twice the size
+        if dialect == "postgresql":  # text (read as bytes): bytea would travel hex-encoded, twice the size
             return rows.with_only_columns(func.count(), func.string_agg(
                 csv_sql.concat(prefix, line), aggregate_order_by(literal(CRLF), *order)))
         # SQLite concatenates in the order of an ordered subquery (which it does not flatten)
@@ -58,7 +58,7 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
     # A batch comes back as one string: row by row, the readers would hand Python's lock back
     # and forth a million times.
     for n, data in readers.first_rows([statement(batch) for batch in batches], workers=READERS):
-        yield n, data.encode() if isinstance(data, str) else bytes(data or b"")
+        yield n, data if isinstance(data, bytes) else (data or "").encode()  # None: no rows
 
 
 def _unit_paths(units: list[queries.UnitRow]) -> dict[int, tuple[str, str]]:

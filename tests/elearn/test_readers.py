@@ -2,7 +2,7 @@
 import threading
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, literal, select
 
 from elearn import db, readers
 from elearn.db import utcnow
@@ -78,3 +78,14 @@ def test_a_reader_that_cannot_start_fails_the_read_at_once(app, monkeypatch):
     monkeypatch.setattr(readers._Snapshot, "join", failing_join)
     with pytest.raises(RuntimeError, match="no connection"):
         list(readers.read_ahead(count_entries, range(4), workers=2))
+
+
+def test_postgresql_text_comes_back_as_bytes_and_the_connection_is_left_as_it_was(app):
+    if db.engine().dialect.name != "postgresql":
+        pytest.skip("the bytes loader is PostgreSQL's; SQLite's readers cast to BLOB in the statement")
+    statement = select(literal("Nguyễn, \"Thị\"").label("t"), literal(7).label("n"))
+    assert list(readers.first_rows([statement, statement], workers=2)) == [
+        ("Nguyễn, \"Thị\"".encode(), 7)] * 2
+    assert readers._pg_first_row(statement)[0] == "Nguyễn, \"Thị\"".encode()
+    # the same connection, through SQLAlchemy afterwards: text is a string again
+    assert db.session.execute(statement).one() == ("Nguyễn, \"Thị\"", 7)
