@@ -163,14 +163,14 @@ def _first_error(results: list[queue.Queue]) -> BaseException | None:
 def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
     """The first row of each statement, in order, read ahead on one snapshot by ``workers``
     threads (on PostgreSQL a backend each) or, on an SQLite file, worker processes.
-    On PostgreSQL, text values come back as UTF-8 bytes (see ``_pg_first_row``)."""
+    Text values come back as UTF-8 bytes: what is read this way is written to a file as it is."""
     engine = db.engine()
     if engine.dialect.name == "postgresql":
         yield from read_ahead(_pg_first_row, statements, depth=1, workers=workers)
         return
     if engine.dialect.name != "sqlite" or workers < 2 or engine.url.database in (None, "", ":memory:"):
         # one result ahead per reader: a batch of an export is megabytes
-        yield from read_ahead(lambda stmt: tuple(db.session.connection().execute(stmt).one()), statements,
+        yield from read_ahead(lambda stmt: _text_as_bytes(db.session.connection().execute(stmt).one()), statements,
                               depth=1, workers=workers)
         return
     workers = min(workers, len(statements))
@@ -209,9 +209,13 @@ def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
                 proc.stdin.close()
 
 
+def _text_as_bytes(row) -> tuple:
+    return tuple(value.encode() if isinstance(value, str) else value for value in row)
+
+
 class _TextAsBytes(psycopg.adapt.Loader):
-    """A text value as the UTF-8 bytes it came in: a batch of an export goes to the file as it
-    is, without becoming a Python string (twice its size for Vietnamese) and bytes again."""
+    """A text value as the UTF-8 bytes it came in, without becoming a Python string (twice its
+    size for Vietnamese) to be encoded again."""
 
     def load(self, data) -> bytes:
         return bytes(data)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import LargeBinary, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from courses.certificates.models import Certificate
@@ -47,18 +47,17 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
                 .join(table, table.c.id == U.unit_id).join(Course, Course.id == E.course_id))
         for target, on in joins:
             rows = rows.outerjoin(target, on)
-        if dialect == "postgresql":  # text (read as bytes): bytea would travel hex-encoded, twice the size
+        if dialect == "postgresql":  # text: bytea would travel hex-encoded, twice the size
             return rows.with_only_columns(func.count(), func.string_agg(
                 csv_sql.concat(prefix, line), aggregate_order_by(literal(CRLF), *order)))
         # SQLite concatenates in the order of an ordered subquery (which it does not flatten)
-        # and gives UTF-8 bytes, which go to the file as they are (no decoding and encoding again)
         ordered = rows.order_by(*order).subquery()
-        return select(func.count(), cast(func.group_concat(ordered.c.line, literal(CRLF)), LargeBinary))
+        return select(func.count(), func.group_concat(ordered.c.line, literal(CRLF)))
 
-    # A batch comes back as one string: row by row, the readers would hand Python's lock back
-    # and forth a million times.
+    # A batch comes back as one string (of UTF-8 bytes, written as they are): row by row, the
+    # readers would hand Python's lock back and forth a million times.
     for n, data in readers.first_rows([statement(batch) for batch in batches], workers=READERS):
-        yield n, data if isinstance(data, bytes) else (data or "").encode()  # None: no rows
+        yield n, data or b""  # None: no rows
 
 
 def _unit_paths(units: list[queries.UnitRow]) -> dict[int, tuple[str, str]]:
