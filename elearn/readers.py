@@ -221,15 +221,20 @@ class _TextAsBytes(psycopg.adapt.Loader):
         return bytes(data)
 
 
+def _sql(stmt, dialect) -> str:
+    """The statement as SQL text, its values rendered by SQLAlchemy's literal processors (a value
+    no type can render fails here, loudly)."""
+    return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
 def _pg_first_row(stmt) -> tuple:
     """The statement's first row, run on this thread's connection by a psycopg cursor of its
     own, whose text loader (``_TextAsBytes``) no other use of the pooled connection sees."""
     conn = db.session.connection()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     with conn.connection.driver_connection.cursor() as cursor:
         for type_name in ("text", "varchar"):
             cursor.adapters.register_loader(type_name, _TextAsBytes)
-        cursor.execute(str(compiled), compiled.params)
+        cursor.execute(_sql(stmt, conn.dialect), {})  # {}: psycopg then reads the rendered "%%" as "%"
         row = cursor.fetchone()
     if row is None:
         raise ValueError("the statement returned no row")
@@ -249,8 +254,7 @@ class _Feeder(threading.Thread):
     def run(self) -> None:
         try:
             for i, stmt in enumerate(self.statements):
-                sql = str(stmt.compile(self.engine, compile_kwargs={"literal_binds": True}))
-                self._send(self.procs[i % len(self.procs)], sql)
+                self._send(self.procs[i % len(self.procs)], _sql(stmt, self.engine.dialect))
         except (BrokenPipeError, ValueError):  # the processes were stopped: the read ended early
             pass
         except BaseException as error:  # noqa: BLE001 - raised by the reader in the main thread

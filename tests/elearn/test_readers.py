@@ -90,3 +90,13 @@ def test_text_comes_back_as_utf8_bytes_and_the_connections_are_left_as_they_were
         assert readers._pg_first_row(statement) == (name.encode(), 7)
     # the same connection through SQLAlchemy afterwards: text is a string again
     assert db.session.execute(statement).one() == (name, 7)
+
+
+def test_values_with_percent_signs_quotes_and_dates_reach_the_readers_unchanged(app):
+    at = utcnow().replace(microsecond=0)
+    value = "100% 'đạt' %s %(x)s \\ ;"
+    statement = select(literal(value).label("t"), literal(at).label("at"))
+    text_value, at_value = list(readers.first_rows([statement, statement], workers=2))[1]
+    assert text_value == value.encode()
+    at_text = at_value.decode() if isinstance(at_value, bytes) else str(at_value)  # SQLite keeps dates as text
+    assert at_text.startswith(at.strftime("%Y-%m-%d %H:%M:%S"))

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from pypdf import PdfReader
 
-from courses.certificates import codes, pdf
+from courses.certificates import codes, page, pdf
 from courses.certificates.models import Certificate, CertificateTemplate, Motto
 
 BASE = "https://daotao.thaibinh.example"
@@ -40,15 +40,15 @@ def _spans(data: bytes) -> tuple[PdfReader, list[tuple[str, float, float, float]
 def test_text_is_exact_vietnamese_and_the_page_is_a4_landscape():
     cert = _cert("Trần Đức Lưỡng")
     reader, _ = _spans(pdf.render(cert, BASE))
-    page = reader.pages[0]
-    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
-    text = page.extract_text()
+    sheet = reader.pages[0]
+    assert (round(float(sheet.mediabox.width)), round(float(sheet.mediabox.height))) == (842, 595)
+    text = sheet.extract_text()
     for expected in ("Trần Đức Lưỡng", "GIẤY CHỨNG NHẬN", "BAN TUYÊN GIÁO", "ĐẢNG CỘNG SẢN VIỆT NAM",
                      "Đảng ủy xã Tân Hòa", "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
                      "Thái Bình, ngày 15 tháng 3 năm 2023", "TRƯỞNG BAN", "Đặng Thị Minh Nguyệt",
                      codes.grouped(cert.code), pdf.verification_url(BASE, cert.code), "92,5/100"):
         assert expected in text, expected
-    fonts = {f["/BaseFont"] for f in (page["/Resources"]["/Font"][k].get_object() for k in page["/Resources"]["/Font"])}
+    fonts = {f["/BaseFont"] for f in (sheet["/Resources"]["/Font"][k].get_object() for k in sheet["/Resources"]["/Font"])}
     assert all("Roboto" in f for f in fonts)  # embedded, not a base-14 font without Vietnamese glyphs
 
 
@@ -72,10 +72,10 @@ def test_long_and_unusual_names_shrink_or_wrap_inside_the_page(name):
                  unit_name="Chi bộ " + "thôn Tân Thành " * 20, theme="Chủ đề " * 80)
     reader, spans = _spans(pdf.render(cert, BASE))
     page_w, page_h = 842, 595
-    probe = pdf._Page()
+    probe = page.Page()
     for text, x, y, size in spans:
-        probe.set_font(pdf.FONT, "B", size)  # bold is the widest style used
-        width_pt = probe.get_string_width(text) / pdf.PT
+        probe.set_font(page.FONT, "B", size)  # bold is the widest style used
+        width_pt = probe.get_string_width(text) / page.PT
         assert 0 <= x and x + width_pt <= page_w + 0.5, (text, x, width_pt)
         assert 0 <= y <= page_h, (text, y)
     probe.close_fonts()
