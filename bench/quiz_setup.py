@@ -57,6 +57,7 @@ def make_app(extra: dict | None = None):
 def make_quiz(questions: int = 30):
     """(quiz id, cadre id); call inside an app context. Commits."""
     from courses import services as courses
+    from courses import enrolment
     from courses.models import CourseStatus
     from elearn import db
     from quizzes import services
@@ -80,7 +81,7 @@ def make_quiz(questions: int = 30):
     quiz = services.create_quiz_item(module, trainer, "Bài kiểm tra 30 câu", per_page=1, time_limit_minutes=600)
     services.add_fixed_questions(quiz, made[:questions])
     courses.set_status(course, CourseStatus.PUBLISHED, trainer)
-    courses.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     db.session.commit()
     return quiz.item_id, cadre.id
 

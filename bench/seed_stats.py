@@ -17,7 +17,6 @@ through Core ``executemany`` in batches: no ORM objects, memory flat.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import secrets

@@ -12,7 +12,7 @@ from elearn import db
 from elearn.db import utcnow
 from elearn.demo import demo_user
 from elearn.units import services as units
-from courses import services
+from courses import enrolment, services
 from courses.demo_content import COURSES
 from courses.models import Assignment, Course, CourseStatus, Item, ItemKind, Module
 from courses.progress import complete_item, record_open
@@ -62,7 +62,7 @@ def load_assignments(by_slug: dict[str, Course]) -> None:
         exists = db.session.scalar(select(Assignment.id).where(
             Assignment.course_id == course.id, Assignment.unit_id == unit.id))
         if exists is None:
-            services.assign(course, unit, utcnow() + timedelta(days=days), owner)
+            enrolment.assign(course, unit, utcnow() + timedelta(days=days), owner)
 
 
 def _items(course: Course) -> list[Item]:
@@ -74,7 +74,7 @@ def load_progress(by_slug: dict[str, Course]) -> None:
     for username, slug, done in STAGES:
         user, course = demo_user(username), by_slug[slug]
         if services.get_enrollment(user, course, include_unenrolled=True) is None:
-            services.enroll(user, course)
+            enrolment.enroll(user, course)
         items = _items(course)
         todo = items if done < 0 else items[:done]
         start = utcnow() - timedelta(days=10)

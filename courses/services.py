@@ -1,7 +1,8 @@
-"""Course rules: authoring, structure, enrolment and assignments.
+"""Course rules: lookups and access, authoring, structure, lessons, the trainer's lists.
 
 Services flush, never commit: the caller (a view or a CLI command) owns the transaction.
-Progress and completion live in ``courses.progress``.
+Enrolment and assignments live in ``courses.enrolment``, progress and completion in
+``courses.progress``.
 """
 from __future__ import annotations
 
@@ -9,20 +10,16 @@ import re
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, insert, literal, select, update
+from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
 from elearn import audit, cache, db
-from elearn.accounts.services import accounts_placed
-from elearn.reports import rollup
 from elearn.db import utcnow
-from elearn.models import OrgUnit, User, UserRole, subtree_of
+from elearn.models import User
 from elearn.pagination import INT_MAX
-from elearn.permissions import Permission, Role
+from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces
-from courses.models import (Assignment, Course, CourseEditor, CourseStatus, Enrollment, EnrollmentSource, Item,
-                            ItemKind, Lesson, Module)
-from courses.progress import evaluate_completion
+from courses.models import Assignment, Course, CourseEditor, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module
 from courses.queries import CATALOG_NS, course_ns
 
 
@@ -216,147 +213,6 @@ def add_item(module: Module, kind: ItemKind, title: str, *, required: bool = Tru
         db.session.add(Lesson(item_id=item.id, **fields))
         db.session.flush()
     return item
-
-
-# ---------------------------------------------------------------- enrolment
-
-def enroll(user: User, course: Course, source: EnrollmentSource = EnrollmentSource.SELF, *,
-           assignment: Assignment | None = None, due_at: datetime | None = None) -> Enrollment:
-    """Enrol ``user`` (or re-enrol after an unenrolment: progress was kept). Idempotent."""
-    enrollment = get_enrollment(user, course, include_unenrolled=True)
-    if enrollment is None:
-        enrollment = Enrollment(user_id=user.id, course_id=course.id, source=EnrollmentSource(source),
-                                assignment_id=assignment.id if assignment else None, due_at=due_at)
-        db.session.add(enrollment)
-    elif enrollment.unenrolled_at is not None:
-        enrollment.unenrolled_at = None
-        enrollment.source = EnrollmentSource(source)
-        enrollment.enrolled_at = utcnow()
-        if assignment is not None:
-            enrollment.assignment_id, enrollment.due_at = assignment.id, due_at
-    db.session.flush()
-    evaluate_completion(user, course.id)  # work done before an unenrolment still counts
-    return enrollment
-
-
-def self_enroll(user: User, course: Course) -> Enrollment:
-    if not is_open(course) or not course.self_enrol:
-        raise CourseError(_("This course is not open for enrolment."))
-    return enroll(user, course, EnrollmentSource.SELF)
-
-
-def unenroll(enrollment: Enrollment, actor: User) -> None:
-    """Take a cadre off a course; the row and the progress stay as history."""
-    if enrollment.unenrolled_at is None:
-        enrollment.unenrolled_at = utcnow()
-        audit.record("course.unenroll", target=str(enrollment.course_id), actor=actor, user_id=enrollment.user_id)
-        db.session.flush()
-
-
-def _cadres_in(path: str):
-    """Active cadres whose unit lies in the subtree at ``path`` (a SELECT of user ids)."""
-    return (select(User.id).join(OrgUnit, User.unit_id == OrgUnit.id)
-            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CADRE.value))
-            .where(subtree_of(path), User.active.is_(True)))
-
-
-def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) -> tuple[Assignment, int]:
-    """Assign ``course`` to the subtree at ``unit``: enrols every active cadre there now (one
-    INSERT .. SELECT), and ``apply_assignments`` enrols those who join later. Returns the
-    assignment and how many cadres were newly enrolled."""
-    if course.status != CourseStatus.PUBLISHED:
-        raise CourseError(_("Only a published course can be assigned."))
-    assignment = db.session.scalar(select(Assignment).where(
-        Assignment.course_id == course.id, Assignment.unit_id == unit.id))
-    if assignment is None:
-        assignment = Assignment(course_id=course.id, unit_id=unit.id, due_at=due_at, created_by_id=actor.id)
-        db.session.add(assignment)
-    else:
-        assignment.due_at = due_at
-    db.session.flush()
-    cadres = _cadres_in(unit.path)
-    added = _enrol_cadres(assignment, cadres)
-    # Cadres already on the course (self-enrolled) take the assignment's due date.
-    db.session.execute(update(Enrollment).where(
-        Enrollment.course_id == course.id, Enrollment.assignment_id.is_(None),
-        Enrollment.unenrolled_at.is_(None), Enrollment.user_id.in_(cadres))
-        .values(assignment_id=assignment.id, due_at=due_at).execution_options(synchronize_session=False))
-    rollup.mark_changed([course.id])  # bulk statements pass no flush hook
-    audit.record("course.assign", target=course.slug, actor=actor, unit=unit.code, enrolled=added,
-                 due_at=due_at.isoformat() if due_at else None)
-    db.session.flush()
-    db.session.expire_all()
-    return assignment, added
-
-
-def _enrol_cadres(assignment: Assignment, cadres) -> int:
-    """Enrol the cadres of the SELECT ``cadres`` who were never on the assignment's course (an
-    unenrolment is respected), in one INSERT .. SELECT; returns how many."""
-    already = exists().where(Enrollment.course_id == assignment.course_id, Enrollment.user_id == User.id)
-    # rowcount of an INSERT is kept only when asked for (preserve_rowcount).
-    return db.session.connection().execute(insert(Enrollment).from_select(
-        ["user_id", "course_id", "source", "assignment_id", "enrolled_at", "due_at"],
-        cadres.where(~already).add_columns(
-            literal(assignment.course_id), literal(EnrollmentSource.ASSIGNMENT.value), literal(assignment.id),
-            literal(utcnow(), Enrollment.enrolled_at.type), literal(assignment.due_at, Enrollment.due_at.type)),
-    ).execution_options(preserve_rowcount=True)).rowcount
-
-
-@accounts_placed.connect
-def enrol_placed_accounts(_sender=None, user_ids: list[int] | None = None, **_extra) -> int:
-    """Accounts were created, imported, moved or re-activated (``user_ids``; None: many): enrol
-    them now in the courses assigned to their units, so that the statistics count them before
-    they first sign in. The earliest due date wins where two assignments cover one course."""
-    stmt = (select(Assignment, OrgUnit.path).join(OrgUnit, OrgUnit.id == Assignment.unit_id)
-            .join(Course, Course.id == Assignment.course_id).where(Course.status == CourseStatus.PUBLISHED)
-            .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id))
-    if user_ids is not None:
-        paths = db.session.scalars(select(OrgUnit.path).join(User, User.unit_id == OrgUnit.id)
-                                   .where(User.id.in_(user_ids))).all()
-        stmt = stmt.where(Assignment.unit_id.in_({int(x) for path in paths for x in path.strip("/").split("/")}))
-    added, courses = 0, set()
-    for assignment, path in db.session.execute(stmt).all():
-        cadres = _cadres_in(path) if user_ids is None else _cadres_in(path).where(User.id.in_(user_ids))
-        n = _enrol_cadres(assignment, cadres)
-        if n:
-            added += n
-            courses.add(assignment.course_id)
-    rollup.mark_changed(courses)
-    return added
-
-
-def pending_assignments(user: User) -> list[tuple[int, int, datetime | None]]:
-    """(assignment id, course id, due) of published courses assigned to the user's unit or one
-    above it that they have never been enrolled in (an unenrolment is respected). One query."""
-    if not user.active or user.unit is None or not user.has_role(Role.CADRE):
-        return []
-    ancestor_ids = [int(x) for x in user.unit.path.strip("/").split("/") if x]
-    rows = db.session.execute(
-        select(Assignment.id, Assignment.course_id, Assignment.due_at)
-        .join(Course, Course.id == Assignment.course_id)
-        .where(Assignment.unit_id.in_(ancestor_ids), Course.status == CourseStatus.PUBLISHED,
-               ~exists().where(Enrollment.course_id == Assignment.course_id, Enrollment.user_id == user.id))
-        .order_by(Assignment.due_at.is_(None), Assignment.due_at, Assignment.id)).all()
-    seen: set[int] = set()
-    pending = []
-    for assignment_id, course_id, due_at in rows:
-        if course_id not in seen:  # assigned to two ancestor units: the earliest due date wins
-            seen.add(course_id)
-            pending.append((assignment_id, course_id, due_at))
-    return pending
-
-
-def apply_assignments(user: User) -> int:
-    """Enrol ``user`` in every course assigned to their unit subtree that they lack; returns how
-    many. Call after creating, importing or moving an account; "My courses" also reconciles
-    lazily, so a cadre added any other way is caught on their next visit."""
-    pending = pending_assignments(user)
-    for assignment_id, course_id, due_at in pending:
-        db.session.add(Enrollment(user_id=user.id, course_id=course_id, source=EnrollmentSource.ASSIGNMENT,
-                                  assignment_id=assignment_id, due_at=due_at))
-    if pending:
-        db.session.flush()
-    return len(pending)
 
 
 # ---------------------------------------------------------------- modules and items

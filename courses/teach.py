@@ -16,7 +16,7 @@ from elearn.models import OrgUnit, User
 from elearn.pagination import page_number, query_int
 from elearn.permissions import Permission, Role, requires
 from elearn.units.services import all_units
-from courses import queries, services
+from courses import enrolment, queries, services
 from courses.forms import (AssignForm, CourseForm, EditorForm, ItemForm, LessonForm, ModuleForm, local_day,
                            local_day_end, local_day_start)
 from courses.models import CourseStatus, Enrollment, Item, ItemKind, Module
@@ -325,7 +325,7 @@ def assign(course_id: int):
     if form.validate_on_submit():
         unit = db.session.get(OrgUnit, form.unit.data)
         try:
-            _assignment, added = services.assign(course, unit, local_day_end(form.due_on.data), current_user)
+            _assignment, added = enrolment.assign(course, unit, local_day_end(form.due_on.data), current_user)
         except services.CourseError as error:
             _fail(error)
         else:
@@ -367,7 +367,7 @@ def unenroll(course_id: int, user_id: int):
         Enrollment.course_id == course.id, Enrollment.user_id == user_id, Enrollment.unenrolled_at.is_(None)))
     if enrollment is None:
         abort(404)
-    services.unenroll(enrollment, current_user)
+    enrolment.unenroll(enrollment, current_user)
     db.session.commit()
     flash(_("The cadre has been taken off the course; their progress is kept."), "success")
     return redirect(url_for("teach.learners", course_id=course.id))

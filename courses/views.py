@@ -10,7 +10,7 @@ from flask_login import current_user
 from elearn import db, uploads
 from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
-from courses import learning, queries, services
+from courses import enrolment, learning, queries, services
 
 bp = Blueprint("courses", __name__, template_folder="templates", static_folder="static",
                static_url_path="/courses-static")
@@ -34,9 +34,9 @@ def inject_helpers():
 @requires(Permission.STUDY)
 def my_courses():
     me = current_user._get_current_object()
-    if services.pending_assignments(me):  # a cadre who joined an assigned unit after the assignment
+    if enrolment.pending_assignments(me):  # a cadre who joined an assigned unit after the assignment
         db.upgrade_to_write()
-        services.apply_assignments(me)
+        enrolment.apply_assignments(me)
         db.session.commit()
     return render_template("courses/my_courses.html", cards=queries.my_courses(me))
 
@@ -68,7 +68,7 @@ def enroll(slug: str):
     course, enrollment = learning.get_course_for_study(slug, current_user)
     if enrollment is None:
         try:
-            services.self_enroll(current_user, course)
+            enrolment.self_enroll(current_user, course)
         except services.CourseError as error:
             db.session.rollback()
             flash(str(error), "error")

@@ -12,6 +12,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from courses import services as courses
+
+from courses import enrolment
 from courses.models import Course, Item, Module
 from elearn import db
 from elearn.db import utcnow
@@ -89,7 +91,7 @@ def _finished_attempt(quiz: Quiz, username: str, share: float, rng: random.Rando
         return
     course = services.course_of(quiz)
     if courses.get_enrollment(user, course) is None:
-        courses.enroll(user, course)
+        enrolment.enroll(user, course)
     start = utcnow() - timedelta(days=days_ago, minutes=30)
     attempt = attempts.start_attempt(quiz, user, now=start, rng=rng)
     right = round(share * len(attempt.questions))

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from courses import services as courses
+from courses import enrolment
 from elearn import audit, db
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User
@@ -36,7 +36,7 @@ def make_world() -> World:
     admin = make_user("quantri", roles=[Role.ADMIN, Role.MANAGER, Role.TRAINER, Role.CADRE], unit=province,
                       full_name="Phạm Văn Quản")
     quiz = make_quiz(2, trainer=admin)
-    courses.enroll(admin, services.course_of(quiz))
+    enrolment.enroll(admin, services.course_of(quiz))
     cadre = enrolled_cadre(quiz, username="hang", unit=district, full_name="Nguyễn Thị Thu Hằng")
     course = make_quiz_course()
     complete(cadre, course)

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,6 +24,7 @@ LESSON = "".join(
 
 def build(app, users: int, save_attempts: int, submit_quizzes: int, questions_per_submit_quiz: int = 10) -> dict:
     from courses import services as courses
+    from courses import enrolment
     from courses.models import ItemKind
     from elearn import db
     from elearn.models import UnitLevel, User
@@ -71,7 +71,7 @@ def build(app, users: int, save_attempts: int, submit_quizzes: int, questions_pe
     from courses.models import CourseStatus
     courses.set_status(course, CourseStatus.PUBLISHED, trainer)
     for user in cadres:
-        courses.enroll(user, course)
+        enrolment.enroll(user, course)
     db.session.commit()
 
     save_slots, submit_slots = [], []

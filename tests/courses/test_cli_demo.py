@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from elearn import db
 from elearn.demo import demo_user, load_demo
-from courses import queries, services
+from courses import enrolment, queries, services
 from courses.models import ItemKind, Course, Enrollment, Progress
 from tests.courses.factories import make_course
 from tests.factories import make_user
@@ -12,7 +12,7 @@ from tests.factories import make_user
 
 def test_courses_list_json(runner):
     course = make_course(title="Khóa CLI", modules=2, lessons=2)
-    services.enroll(make_user(), course)
+    enrolment.enroll(make_user(), course)
     db.session.commit()
     result = runner.invoke(args=["courses", "list", "--json"])
     assert result.exit_code == 0, result.output

@@ -4,7 +4,7 @@ everyone, invalidated by every trainer change, and never carries one cadre's pro
 import pytest
 
 from elearn import db
-from courses import services
+from courses import enrolment, services
 from courses.models import CourseStatus, ItemKind
 from courses.progress import complete_item
 from tests import sql
@@ -22,7 +22,7 @@ def _cadre_with_courses(n_courses: int, lessons: int):
     cadre = make_user(unit=make_unit())  # a unit: the assignment reconciliation query runs too
     courses = [make_course(trainer, title=f"Khóa {n}", modules=2, lessons=lessons) for n in range(n_courses)]
     for n, course in enumerate(courses):
-        services.enroll(cadre, course)
+        enrolment.enroll(cadre, course)
         for item in items_of(course)[: n % 3]:
             complete_item(cadre, item)
     db.session.commit()
@@ -82,7 +82,7 @@ def test_a_trainers_change_is_visible_on_the_next_request(client, login):
     course = make_course(trainer, title="Khóa học gốc", theme="Chủ đề A", lessons=2)
     first, second = items_of(course)
     cadre = make_user()
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     db.session.commit()
     login(cadre)
     assert "Bài 1.1" in _page(client, f"/courses/{course.slug}")   # cached from here on
@@ -120,7 +120,7 @@ def test_a_trainers_edit_through_the_pages_is_visible_to_cadres(client, login):
     lesson = items_of(course)[0]
     quiz = quizzes.create_quiz_item(course.modules[0], trainer, "Bài kiểm tra cũ")
     cadre = make_user()
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     db.session.commit()
     login(cadre)
     assert "Bài kiểm tra cũ" in _page(client, f"/courses/{course.slug}")
@@ -143,7 +143,7 @@ def test_each_cadre_sees_their_own_progress_marks(client, login):
     first, second, third = items_of(course)
     anh, binh = make_user(full_name="Trần Thị Ánh"), make_user(full_name="Lê Văn Bình")
     for cadre in (anh, binh):
-        services.enroll(cadre, course)
+        enrolment.enroll(cadre, course)
     complete_item(anh, first)
     complete_item(binh, second)
     complete_item(binh, third)

@@ -7,7 +7,7 @@ from elearn import db
 from elearn.db import utcnow
 from elearn.models import User
 from elearn.permissions import Role
-from courses import services
+from courses import enrolment, services
 from courses.models import CourseStatus, Enrollment, EnrollmentSource, ItemKind
 from courses.progress import complete_item
 from tests.courses.factories import items_of, make_course, make_trainer
@@ -44,7 +44,7 @@ def test_status_rules(app):
     with pytest.raises(services.CourseError):
         services.set_status(empty, CourseStatus.PUBLISHED, owner)
     course = make_course(owner)
-    services.enroll(make_user(), course)
+    enrolment.enroll(make_user(), course)
     with pytest.raises(services.CourseError):
         services.set_status(course, CourseStatus.DRAFT, owner)
     services.set_status(course, CourseStatus.ARCHIVED, owner)
@@ -54,25 +54,25 @@ def test_status_rules(app):
 def test_enroll_is_idempotent_and_unenrol_keeps_history(app):
     course = make_course(lessons=1)
     cadre = make_user()
-    e1 = services.enroll(cadre, course)
-    assert services.enroll(cadre, course) is e1
+    e1 = enrolment.enroll(cadre, course)
+    assert enrolment.enroll(cadre, course) is e1
     complete_item(cadre, items_of(course)[0])
-    services.unenroll(e1, cadre)
+    enrolment.unenroll(e1, cadre)
     assert services.get_enrollment(cadre, course) is None
     assert services.get_enrollment(cadre, course, include_unenrolled=True).completed_at is not None
-    e2 = services.enroll(cadre, course)
+    e2 = enrolment.enroll(cadre, course)
     assert e2.id == e1.id and e2.unenrolled_at is None and e2.completed_at is not None
 
 
 def test_self_enroll_needs_open_published_course(app):
     cadre = make_user()
     with pytest.raises(services.CourseError):
-        services.self_enroll(cadre, make_course(status=CourseStatus.DRAFT))
+        enrolment.self_enroll(cadre, make_course(status=CourseStatus.DRAFT))
     with pytest.raises(services.CourseError):
-        services.self_enroll(cadre, make_course(self_enrol=False))
+        enrolment.self_enroll(cadre, make_course(self_enrol=False))
     with pytest.raises(services.CourseError):
-        services.self_enroll(cadre, make_course(opens_at=utcnow() + timedelta(days=1)))
-    assert services.self_enroll(cadre, make_course()).source == EnrollmentSource.SELF
+        enrolment.self_enroll(cadre, make_course(opens_at=utcnow() + timedelta(days=1)))
+    assert enrolment.self_enroll(cadre, make_course()).source == EnrollmentSource.SELF
 
 
 def test_assignment_enrols_subtree_now_and_later(app):
@@ -87,7 +87,7 @@ def test_assignment_enrols_subtree_now_and_later(app):
     trainer = make_trainer()
     course = make_course(trainer)
     due = utcnow() + timedelta(days=30)
-    assignment, added = services.assign(course, district, due, trainer)
+    assignment, added = enrolment.assign(course, district, due, trainer)
     db.session.commit()
     assert added == 1
     e = services.get_enrollment(inside, course)
@@ -97,11 +97,11 @@ def test_assignment_enrols_subtree_now_and_later(app):
         assert services.get_enrollment(user, course) is None
     # A cadre who joins later is enrolled by apply_assignments, once.
     later = make_user(unit=commune)
-    assert services.apply_assignments(later) == 1
-    assert services.apply_assignments(later) == 0
+    assert enrolment.apply_assignments(later) == 1
+    assert enrolment.apply_assignments(later) == 0
     assert services.get_enrollment(later, course).due_at is not None
     # Assigning again is idempotent.
-    assert services.assign(course, district, due, trainer)[1] == 0
+    assert enrolment.assign(course, district, due, trainer)[1] == 0
 
 
 def test_apply_assignments_respects_unenrolment(app):
@@ -109,9 +109,9 @@ def test_apply_assignments_respects_unenrolment(app):
     cadre = make_user(unit=unit)
     trainer = make_trainer()
     course = make_course(trainer)
-    services.assign(course, unit, None, trainer)
-    services.unenroll(services.get_enrollment(cadre, course), trainer)
-    assert services.apply_assignments(cadre) == 0
+    enrolment.assign(course, unit, None, trainer)
+    enrolment.unenroll(services.get_enrollment(cadre, course), trainer)
+    assert enrolment.apply_assignments(cadre) == 0
     assert services.get_enrollment(cadre, course) is None
 
 
@@ -134,7 +134,7 @@ def test_accounts_created_imported_or_moved_are_enrolled_by_assignment_at_once(a
     district = make_unit("Huyện ủy Gán", province, code="GA")
     other = make_unit("Huyện ủy Khác", province, code="GB")
     course = make_course(admin)
-    services.assign(course, district, None, admin)
+    enrolment.assign(course, district, None, admin)
     db.session.commit()
 
     def enrolled(user_id):
@@ -159,7 +159,7 @@ def test_a_lesson_visit_decided_from_reads_keeps_writes_committed_in_between(app
     cadre = make_user()
     course = make_course(lessons=2)
     first, second = items_of(course)
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     get_progress(cadre, first).first_opened_at = utcnow()
     db.session.commit()
     now = utcnow()

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.permissions import Role
-from courses import services
+from courses import enrolment, services
 from courses.models import Course, CourseStatus, Item, ItemKind, Lesson
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import make_unit, make_user
@@ -101,7 +101,7 @@ def test_script_payloads_are_stored_sanitized_and_rendered_escaped(client, login
         db.session.refresh(item)
         assert item.title == SCRIPT and item.lesson.video_url is None
     client.post(f"/teach/{course.id}/status", data={"status": "published"})
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     db.session.commit()
     pages = [client.get(f"/teach/{course.id}"), client.get(f"/teach/{course.id}/preview"),
              client.get(f"/teach/items/{item.id}/preview"), client.get("/teach/")]
@@ -207,7 +207,7 @@ def test_deleting_completed_items_is_refused(client, login):
     first, second = items_of(course)
     first_id, second_id = first.id, second.id
     cadre = make_user()
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     complete_item(cadre, first)
     db.session.commit()
     login(trainer)
@@ -221,7 +221,7 @@ def test_learners_page_and_unenrol_keeps_history(client, login):
     trainer = make_trainer()
     course = make_course(trainer)
     cadre = make_user(full_name="Trần Thị Học")
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     db.session.commit()
     login(trainer)
     assert "Trần Thị Học" in client.get(f"/teach/{course.id}/learners").get_data(as_text=True)
@@ -239,7 +239,7 @@ def test_quiz_items_link_to_quizzes_only_when_that_endpoint_exists(app, client, 
     course = make_course(trainer, lessons=1)
     quiz = services.add_item(course.modules[0], ItemKind.QUIZ, "Kiểm tra cuối khóa")
     cadre = make_user()
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     db.session.commit()
     login(cadre)
     quiz_view = app.view_functions.pop("quizzes.item", None)  # as before the quizzes pages existed

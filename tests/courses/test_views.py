@@ -6,7 +6,7 @@ from sqlalchemy import select
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
-from courses import services
+from courses import enrolment, services
 from courses.models import CourseStatus, Progress
 from courses.progress import complete_item
 from tests.courses.factories import items_of, make_course, make_trainer
@@ -19,8 +19,8 @@ def test_cadre_home_is_my_courses_with_progress_and_overdue(client, login):
     trainer = make_trainer()
     late = make_course(trainer, title="Khóa quá hạn", lessons=2)
     done = make_course(trainer, title="Khóa đã xong", lessons=1)
-    services.assign(late, unit, utcnow() - timedelta(days=2), trainer)
-    services.enroll(cadre, done)
+    enrolment.assign(late, unit, utcnow() - timedelta(days=2), trainer)
+    enrolment.enroll(cadre, done)
     complete_item(cadre, items_of(late)[0])
     complete_item(cadre, items_of(done)[0])
     db.session.commit()
@@ -35,7 +35,7 @@ def test_my_courses_enrols_a_cadre_who_joined_an_assigned_unit(client, login):
     unit = make_unit()
     trainer = make_trainer()
     course = make_course(trainer, title="Khóa được giao")
-    services.assign(course, unit, None, trainer)
+    enrolment.assign(course, unit, None, trainer)
     db.session.commit()
     newcomer = make_user(unit=unit)
     login(newcomer)
@@ -87,7 +87,7 @@ def test_time_spent_is_credited_to_the_previous_lesson(client, login):
     cadre = make_user()
     course = make_course(lessons=2)
     first, second = items_of(course)
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     db.session.commit()
     login(cadre)
     assert client.get(f"/learn/{first.id}").status_code == 200
@@ -107,7 +107,7 @@ def test_time_spent_is_credited_to_the_previous_lesson(client, login):
 def test_completion_stays_when_a_trainer_adds_an_item(client, login):
     cadre = make_user()
     course = make_course(lessons=1)
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     complete_item(cadre, items_of(course)[0])
     db.session.commit()
     completed_at = services.get_enrollment(cadre, course).completed_at
@@ -125,7 +125,7 @@ def test_cadre_cannot_open_unpublished_unenrolled_or_others_data(client, login):
     draft = make_course(status=CourseStatus.DRAFT, title="Khóa nháp bí mật")
     closed = make_course(self_enrol=False, title="Khóa không tự ghi danh")
     course = make_course(title="Khóa của người khác")
-    services.enroll(other, course)
+    enrolment.enroll(other, course)
     complete_item(other, items_of(course)[0])
     db.session.commit()
     login(cadre)
@@ -146,7 +146,7 @@ def test_cadre_cannot_open_unpublished_unenrolled_or_others_data(client, login):
 def test_archived_course_can_be_reread_but_records_nothing(client, login):
     cadre = make_user()
     course = make_course(lessons=1)
-    services.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     services.set_status(course, CourseStatus.ARCHIVED, course.owner)
     db.session.commit()
     login(cadre)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from courses import services as courses
+
+from courses import enrolment
 from courses.models import CourseStatus
 from elearn import db
 from quizzes import services
@@ -32,7 +34,7 @@ def make_quiz(questions: int = 3, *, trainer=None, category=None, lessons: int =
 
 def enrolled_cadre(quiz, **kwargs):
     cadre = make_user(**kwargs)
-    courses.enroll(cadre, services.course_of(quiz))
+    enrolment.enroll(cadre, services.course_of(quiz))
     db.session.commit()
     return cadre
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from courses import services as courses
+
+from courses import enrolment
 from courses.models import CourseStatus, Enrollment, ItemKind
 from courses.progress import complete_item
 from elearn import db
@@ -23,7 +25,7 @@ def _demo_courses():
             courses.set_status(course, CourseStatus.PUBLISHED, trainer)
     for username, slug, _share in demo.ATTEMPTS:
         course, user = courses.get_course(slug), demo_user(username)
-        courses.enroll(user, course)
+        enrolment.enroll(user, course)
         for module in course.modules:
             for item in module.items:
                 if item.kind == ItemKind.LESSON:

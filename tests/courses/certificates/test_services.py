@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from elearn import db
 from elearn.models import AuditLog
 from elearn.permissions import Role
-from courses import services as courses
+from courses import enrolment
 from courses.certificates import services
 from courses.certificates.models import Certificate, CertificateTemplate
 from courses.models import Enrollment
@@ -52,7 +52,7 @@ def test_score_is_empty_without_a_quiz(app):
 
 def test_completion_and_certificate_commit_or_fail_together(app, monkeypatch):
     cadre, course = make_user(), make_quiz_course()
-    courses.enroll(cadre, course)
+    enrolment.enroll(cadre, course)
     db.session.commit()
 
     def broken(enrollment):
@@ -133,7 +133,7 @@ def test_demo_gives_templates_and_backfills_once(app):
     issued = complete(make_user(full_name="Nguyễn Thị Thu Hằng"), course)
     assert issued.template["signer_name"] == ""
     earlier = make_user(full_name="Trần Đức Lưỡng")
-    courses.enroll(earlier, course)
+    enrolment.enroll(earlier, course)
     _enrollment(earlier, course).completed_at = COMPLETED  # completed before certificates existed
     db.session.commit()
     new = demo.load()

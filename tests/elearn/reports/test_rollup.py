@@ -47,8 +47,8 @@ def test_rollup_equals_the_data_after_every_kind_of_change(app):
     db.session.commit()
     assert read(f) == live(f)
     second = make_course(tree.admin, slug="khoa-2", title="Khóa hai")
-    from courses import services as course_services
-    course_services.assign(second, tree.district_a, None, tree.admin)                      # bulk enrolment
+    from courses import enrolment
+    enrolment.assign(second, tree.district_a, None, tree.admin)                             # bulk enrolment
     db.session.commit()
     f = filters.resolve(tree.admin)
     assert read(f) == live(f) and sum(c.enrolled for c in read(f).values()) == 10
