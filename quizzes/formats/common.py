@@ -5,8 +5,6 @@ the import service validates each question against its kind and writes them all 
 """
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +13,7 @@ from html import escape
 
 from elearn.html import sanitize_html
 from quizzes.bank.models import QuestionKind
+from quizzes.bank.types import finite_float
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024   # a 5,000-question GIFT file is about 1 MB
 MAX_QUESTIONS = 20_000
@@ -123,10 +122,7 @@ def parse_float(text: str) -> float | None:
     text = text.strip().replace("\u2212", "-")
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-        return None
-    value = float(text)
-    return value if math.isfinite(value) else None
+    return finite_float(text)
 
 
 def default_name(text_html: str) -> str:

@@ -53,14 +53,15 @@ from __future__ import annotations
 from quizzes.bank.models import QuestionKind
 from quizzes.bank.types.answers import Numerical, ShortAnswer, TrueFalse, answer_key
 from quizzes.bank.types.base import (MAX_CHOICES, MAX_ESSAY_RESPONSE, MAX_HTML, MAX_TEXT_RESPONSE, InvalidQuestion,
-                                     InvalidResponse, QuestionType, format_number, parse_number)
+                                     InvalidResponse, QuestionType, finite_float, format_number, parse_number)
 from quizzes.bank.types.choice import MultipleChoice, SingleChoice
 from quizzes.bank.types.essay import Description, Essay
 from quizzes.bank.types.matching import Matching
 
 __all__ = ["MAX_CHOICES", "MAX_ESSAY_RESPONSE", "MAX_HTML", "MAX_TEXT_RESPONSE", "TYPES", "Description", "Essay",
            "InvalidQuestion", "InvalidResponse", "Matching", "MultipleChoice", "Numerical", "QuestionType",
-           "ShortAnswer", "SingleChoice", "TrueFalse", "answer_key", "format_number", "get_type", "parse_number"]
+           "ShortAnswer", "SingleChoice", "TrueFalse", "answer_key", "finite_float", "format_number", "get_type",
+           "parse_number"]
 
 TYPES: dict[QuestionKind, QuestionType] = {
     cls.kind: cls() for cls in (SingleChoice, MultipleChoice, TrueFalse, ShortAnswer, Numerical, Matching,

@@ -21,6 +21,7 @@ MAX_TEXT_RESPONSE = 1000       # short answer and numerical
 MAX_ESSAY_RESPONSE = 50_000
 MAX_HTML = 20_000              # one choice, answer, pair or feedback
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _EPS = 1e-6
 
 
@@ -171,7 +172,12 @@ def parse_number(text: str) -> float | None:
         text = text.replace(thousands, "").replace(decimal, ".")
     elif text.count(",") == 1:
         text = text.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
+    return finite_float(text)
+
+
+def finite_float(text: str) -> float | None:
+    """A plain decimal ('-3.14', '.5', '1e3') as a finite float; anything else None."""
+    if not _DECIMAL.fullmatch(text):
         return None
     value = float(text)
     return value if math.isfinite(value) else None

@@ -4,7 +4,8 @@ import random
 import pytest
 
 from quizzes.bank.models import QuestionKind
-from quizzes.bank.types import TYPES, InvalidQuestion, InvalidResponse, answer_key, get_type, parse_number
+from quizzes.bank.types import (TYPES, InvalidQuestion, InvalidResponse, answer_key, finite_float, get_type,
+                                 parse_number)
 
 K = QuestionKind
 
@@ -256,6 +257,13 @@ def test_numerical_tolerance_and_decimal_comma():
 ])
 def test_parse_number(text, value):
     assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text, value", [("-3.14", -3.14), (".5", 0.5), ("1e3", 1000.0), ("+2", 2.0),
+                                         ("1,5", None), ("1e999", None), ("inf", None), ("nan", None),
+                                         ("", None), (" 1", None), ("1.2.3", None)])
+def test_finite_float_reads_plain_decimals_only(text, value):
+    assert finite_float(text) == value  # what parse_number and the import formats' parse_float end with
 
 
 def test_numerical_bad_data_and_responses():
