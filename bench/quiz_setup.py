@@ -56,8 +56,8 @@ def make_app(extra: dict | None = None):
 
 def make_quiz(questions: int = 30):
     """(quiz id, cadre id); call inside an app context. Commits."""
-    from courses import services as courses
     from courses import enrolment
+    from courses import services as courses
     from courses.models import CourseStatus
     from elearn import db
     from quizzes import services

@@ -27,7 +27,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-import psycopg
 from flask import current_app
 from sqlalchemy import text
 
@@ -186,7 +185,7 @@ def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
                 raise RuntimeError("an export reader process did not start")
         finally:
             snapshot.release()
-        feeder = _Feeder(engine, statements, procs)
+        feeder = _Feeder(engine.dialect, statements, procs)
         feeder.start()
         for i in range(len(statements)):
             try:
@@ -213,14 +212,6 @@ def _text_as_bytes(row) -> tuple:
     return tuple(value.encode() if isinstance(value, str) else value for value in row)
 
 
-class _TextAsBytes(psycopg.adapt.Loader):
-    """A text value as the UTF-8 bytes it came in, without becoming a Python string (twice its
-    size for Vietnamese) to be encoded again."""
-
-    def load(self, data) -> bytes:
-        return bytes(data)
-
-
 def _sql(stmt, dialect) -> str:
     """The statement as SQL text, its values rendered by SQLAlchemy's literal processors (a value
     no type can render fails here, loudly)."""
@@ -228,17 +219,11 @@ def _sql(stmt, dialect) -> str:
 
 
 def _pg_first_row(stmt) -> tuple:
-    """The statement's first row, run on this thread's connection by a psycopg cursor of its
-    own, whose text loader (``_TextAsBytes``) no other use of the pooled connection sees."""
+    """The statement's first row on this thread's connection (and snapshot), text as bytes."""
+    from elearn import pg_reader  # here: psycopg is loaded only where PostgreSQL is used
+
     conn = db.session.connection()
-    with conn.connection.driver_connection.cursor() as cursor:
-        for type_name in ("text", "varchar"):
-            cursor.adapters.register_loader(type_name, _TextAsBytes)
-        cursor.execute(_sql(stmt, conn.dialect), {})  # {}: psycopg then reads the rendered "%%" as "%"
-        row = cursor.fetchone()
-    if row is None:
-        raise ValueError("the statement returned no row")
-    return tuple(row)
+    return pg_reader.first_row(conn.connection.driver_connection, _sql(stmt, conn.dialect))
 
 
 class _Feeder(threading.Thread):
@@ -246,15 +231,15 @@ class _Feeder(threading.Thread):
     statement i to process i mod n while the main thread reads results: pipes have room for a
     few statements, so writing from the main thread could wait on a process that waits on it."""
 
-    def __init__(self, engine, statements: list, procs: list[subprocess.Popen]):
+    def __init__(self, dialect, statements: list, procs: list[subprocess.Popen]):
         super().__init__(name="elearn-sqlite-feeder", daemon=True)
-        self.engine, self.statements, self.procs = engine, statements, procs
+        self.dialect, self.statements, self.procs = dialect, statements, procs
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
             for i, stmt in enumerate(self.statements):
-                self._send(self.procs[i % len(self.procs)], _sql(stmt, self.engine.dialect))
+                self._send(self.procs[i % len(self.procs)], _sql(stmt, self.dialect))
         except (BrokenPipeError, ValueError):  # the processes were stopped: the read ended early
             pass
         except BaseException as error:  # noqa: BLE001 - raised by the reader in the main thread

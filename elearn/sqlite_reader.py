@@ -4,8 +4,8 @@ Threads reading SQLite in one process do not run side by side (they contend insi
 library: two threads took 40 s of CPU for what one does in 26), so a long export on SQLite
 reads with processes. The worker begins its read transaction, says ``ready`` on stdout,
 then reads pickled SQL texts on stdin (``None`` ends them) and writes the first row of each,
-pickled, in order (text as UTF-8 bytes); a failure is written as ``("error", message)``. Only the standard library here:
-the worker starts in a few tens of milliseconds.
+pickled, in order (text as UTF-8 bytes); a failure is written as ``("error", message)``. Only
+the standard library here: the worker starts in a few tens of milliseconds.
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def serve(database: str, stdin=None, stdout=None) -> None:
     stdout.flush()
     try:
         while (sql := pickle.load(stdin)) is not None:
-            pickle.dump(("row", tuple(conn.execute(sql).fetchone() or ())), stdout)
+            row = conn.execute(sql).fetchone()
+            pickle.dump(("row", tuple(row)) if row is not None else ("error", "the statement returned no row"), stdout)
             stdout.flush()
     except BrokenPipeError:  # the reader stopped early
         return

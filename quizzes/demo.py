@@ -11,9 +11,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from courses import services as courses
-
 from courses import enrolment
+from courses import services as courses
 from courses.models import Course, Item, Module
 from elearn import db
 from elearn.db import utcnow

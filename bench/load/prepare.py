@@ -23,8 +23,8 @@ LESSON = "".join(
 
 
 def build(app, users: int, save_attempts: int, submit_quizzes: int, questions_per_submit_quiz: int = 10) -> dict:
-    from courses import services as courses
     from courses import enrolment
+    from courses import services as courses
     from courses.models import ItemKind
     from elearn import db
     from elearn.models import UnitLevel, User

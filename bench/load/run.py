@@ -209,8 +209,8 @@ def main() -> None:
     parser.add_argument("--save-attempts", type=int, default=2500,
                         help="attempts with 30 empty answers each (one per cadre): enough for 60 s at ~1,250 saves/s")
     parser.add_argument("--reuse", action="store_true",
-                        help="SQLite: keep the prepared database (bench/_out/load/pristine-USERS-SAVES-QUIZZES.*) and start "
-                             "each run from a copy of it (preparing 3,000 cadres takes minutes)")
+                        help="SQLite: keep the prepared database (bench/_out/load/pristine-USERS-SAVES-QUIZZES.*) "
+                             "and start each run from a copy of it (preparing 3,000 cadres takes minutes)")
     args = parser.parse_args()
     scenarios = args.scenarios.split(",")
 
@@ -227,8 +227,9 @@ def main() -> None:
                         "app = create_app(); app.app_context().push(); upgrade()"],
                        env=env, check=True)  # migrations added since the copy was made
     else:
-        subprocess.run([sys.executable, str(HERE / "prepare.py"), "--users", str(args.users), "--save-attempts",
-                        str(args.save_attempts), "--submit-quizzes", str(args.submit_quizzes), "-o", str(data_file)], env=env, check=True)
+        subprocess.run([sys.executable, str(HERE / "prepare.py"), "--users", str(args.users),
+                        "--save-attempts", str(args.save_attempts), "--submit-quizzes", str(args.submit_quizzes),
+                        "-o", str(data_file)], env=env, check=True)
         if reuse:
             import sqlite3
             conn = sqlite3.connect(f"{OUT}/load.sqlite")

@@ -1,9 +1,8 @@
 """Quiz test data: a published course whose one required item is a quiz, and enrolled cadres."""
 from __future__ import annotations
 
-from courses import services as courses
-
 from courses import enrolment
+from courses import services as courses
 from courses.models import CourseStatus
 from elearn import db
 from quizzes import services

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from courses import services as courses
-
 from courses import enrolment
+from courses import services as courses
 from courses.models import CourseStatus, Enrollment, ItemKind
 from courses.progress import complete_item
 from elearn import db

@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 
 from elearn import db
 from elearn.models import OrgUnit, User
-from courses import services as courses
 from courses import enrolment
+from courses import services as courses
 from courses.certificates.models import Certificate
 from courses.models import Course, ItemKind
 from courses.progress import complete_item
