@@ -58,6 +58,11 @@ def main() -> None:
     page = client.get(url).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     save_url = re.search(r'data-save-url="([^"]+)"', page).group(1)
+    attempt_id = int(url.rstrip("/").split("/")[-1])
+    with app.app_context():  # the options' tokens, as the pages show them (quizzes.tokens)
+        from quizzes import tokens
+        option = {(q, c): tokens.Tokens(tokens.attempt_scope(attempt_id, q)).token(tokens.CHOICE, c)
+                  for q in range(1, 11) for c in "ab"}
 
     client_side = []
     for n in range(args.saves):
@@ -65,7 +70,7 @@ def main() -> None:
         body = {"shown": str(question), f"q{question}": "Hồ Chí Minh"} if 21 <= question <= 24 else \
             {"shown": str(question)}  # other kinds: a cleared answer is a save too
         if question <= 10:
-            body[f"q{question}"] = "a" if n % 2 else "b"
+            body[f"q{question}"] = option[question, "a" if n % 2 else "b"]
         t0 = time.perf_counter()
         response = client.post(save_url, data=body, headers={"X-CSRFToken": token, "Accept": "application/json"})
         client_side.append(time.perf_counter() - t0)

@@ -1,13 +1,15 @@
 """A cadre's answers as a page posts them (with or without JavaScript), read into responses.
 
 Field names: ``shown`` lists the question numbers on the page (so a cleared answer is saved
-as cleared); ``q3`` carries question 3's value(s); ``q3-p1`` the answer chosen for prompt p1.
+as cleared); ``q3`` carries question 3's value(s); ``q3-<prompt token>`` the answer chosen for that prompt.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from quizzes.bank.models import QuestionKind
+from quizzes.tokens import Tokens
+
 
 @dataclass
 class FormAnswer:
@@ -16,19 +18,20 @@ class FormAnswer:
     values: list[str] = field(default_factory=list)
     pairs: dict[str, str] = field(default_factory=dict)
 
-    def to_response(self, kind: QuestionKind) -> dict | None:
-        """The response in its kind's shape, or None when nothing is given."""
+    def to_response(self, kind: QuestionKind, tokens: Tokens) -> dict | None:
+        """The response in its kind's shape, or None when nothing is given. Choices, prompts and
+        answers arrive as the attempt's tokens (``quizzes.tokens``) and leave as bank ids."""
         first = next((v for v in self.values if v.strip()), None)
         if kind == QuestionKind.MULTIPLE:
-            chosen = [v for v in self.values if v]
+            chosen = tokens.choices_in([v for v in self.values if v])
             return {"choices": chosen} if chosen else None
         if kind == QuestionKind.MATCHING:
-            pairs = {k: v for k, v in self.pairs.items() if v}
+            pairs = tokens.pairs_in({k: v for k, v in self.pairs.items() if v})
             return {"pairs": pairs} if pairs else None
         if first is None:
             return None
         if kind == QuestionKind.SINGLE:
-            return {"choice": first}
+            return {"choice": tokens.choices_in([first])[0]}
         if kind == QuestionKind.TRUEFALSE:
             return {"value": first}  # the type reads "true"/"false"
         if kind == QuestionKind.NUMERICAL:

@@ -30,7 +30,7 @@ from courses.progress import record_open
 from elearn import db
 from elearn.db import utcnow
 from elearn.models import User
-from quizzes import grading
+from quizzes import grading, tokens
 from quizzes.answers import FormAnswer
 from quizzes.bank.models import QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
@@ -208,7 +208,7 @@ def read_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any],
         if row is None:
             raise QuizError(_("Question %(n)s is not part of this attempt.", n=position))
         if isinstance(raw, FormAnswer):
-            raw = raw.to_response(row.version.kind)
+            raw = raw.to_response(row.version.kind, row_tokens(row))
         if raw is None:
             cleaned[row] = None
             continue
@@ -340,3 +340,14 @@ def sweep(now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
     now = now or utcnow()
     attempts = db.session.scalars(_overdue_query(now).order_by(QuizAttempt.deadline).limit(limit)).all()
     return sum(finish_if_overdue(a, now) for a in attempts)
+
+
+def row_tokens(row: AttemptQuestion) -> tokens.Tokens:
+    """The tokens the attempt page shows for this question (``quizzes.tokens``)."""
+    return tokens.for_question(tokens.attempt_scope(row.attempt_id, row.position), row.version, row.order)[0]
+
+
+def shown(row: AttemptQuestion) -> dict:
+    """What the attempt page shows of a question: its public view and saved answer, in tokens."""
+    scope = tokens.attempt_scope(row.attempt_id, row.position)
+    return tokens.for_question(scope, row.version, row.order, row.response)[1]

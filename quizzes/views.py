@@ -96,7 +96,7 @@ def attempt(attempt_id: int):
         return redirect(url_for(".review", attempt_id=attempt.id))
     pages = _pages(attempt)
     page = min(max(request.args.get("page", 1, type=query_int), 1), len(pages))
-    shown = [(row, get_type(row.version.kind).public(row.version.data, row.order)) for row in pages[page - 1]]
+    shown = [(row, attempts.shown(row)) for row in pages[page - 1]]
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, shown=shown, page=page,
                            page_count=len(pages), submit_key=secrets.token_hex(16),
                            remaining=_remaining(attempt))

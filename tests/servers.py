@@ -21,12 +21,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SECRET_KEY = "shared-test-secret"  # every server of a test or benchmark: sessions and option tokens carry over
+
+
 class Server:
     def __init__(self, database_url: str, instance: Path, port: int | None = None, workers: int = 1,
                  threads: int = 4, **env: str):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "shared-test-secret",
+        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY,
                     "ELEARN_BASE_URL": self.url, "GUNICORN_BIND": f"127.0.0.1:{self.port}",
                     "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads),
                     "SQLITE_SYNCHRONOUS": "NORMAL", **env}

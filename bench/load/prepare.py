@@ -30,7 +30,8 @@ def build(app, users: int, save_attempts: int, submit_quizzes: int, questions_pe
     from elearn.models import UnitLevel, User
     from elearn.permissions import Role
     from elearn.units import services as units
-    from quizzes import attempts, services as quizzes
+    from quizzes import attempts, tokens
+    from quizzes import services as quizzes
     from quizzes.bank import services as bank
     from quizzes.bank.models import QuestionKind
 
@@ -77,8 +78,10 @@ def build(app, users: int, save_attempts: int, submit_quizzes: int, questions_pe
     save_slots, submit_slots = [], []
     for user in cadres[:save_attempts]:
         attempt = attempts.start_attempt(save_quiz, user)
-        save_slots.append({"user": user.username, "attempt": attempt.id,
-                           "choice": attempt.questions[0].version.data["choices"][0]["id"], "questions": 30})
+        # The page posts per-attempt option tokens (quizzes.tokens): one per question, as the server makes them.
+        save_slots.append({"user": user.username, "attempt": attempt.id, "questions": 30, "choice": ",".join(
+            tokens.Tokens(tokens.attempt_scope(attempt.id, row.position)).token(tokens.CHOICE, "a")
+            for row in attempt.questions)})
     for quiz in submit_items:
         for user in cadres:
             attempt = attempts.start_attempt(quiz, user)
@@ -103,7 +106,9 @@ def main() -> None:
     parser.add_argument("--submit-quizzes", type=int, default=4)
     parser.add_argument("-o", "--out", default="bench/_out/load.json")
     args = parser.parse_args()
-    app = create_app({"RATELIMIT_ENABLED": False})
+    from tests.servers import SECRET_KEY
+
+    app = create_app({"RATELIMIT_ENABLED": False, "SECRET_KEY": SECRET_KEY})
     with app.app_context():
         upgrade()
         data = build(app, args.users, args.save_attempts, args.submit_quizzes)

@@ -1,6 +1,6 @@
 -- Save one answer per request, each to a different (attempt, question) that has no answer yet,
 -- so the database must end with exactly as many answers as were acknowledged with 200.
--- SLOTS_FILE lines: cookie \t csrf \t attempt \t questions \t choice ; threads take disjoint slices.
+-- SLOTS_FILE lines: cookie \t csrf \t attempt \t questions \t choice tokens (comma-separated, per question) ; threads take disjoint slices.
 local slots = {}
 threads_list = {}
 
@@ -13,7 +13,11 @@ function init(args)
   local all = {}
   for line in io.lines(os.getenv("SLOTS_FILE")) do
     local cookie, csrf, attempt, questions, choice = line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)")
-    if cookie then all[#all + 1] = {cookie, csrf, attempt, tonumber(questions), choice} end
+    if cookie then
+      local tokens = {}  -- one option token per question (they differ in every attempt and question)
+      for t in choice:gmatch("[^,]+") do tokens[#tokens + 1] = t end
+      all[#all + 1] = {cookie, csrf, attempt, tonumber(questions), tokens}
+    end
   end
   local nthreads = tonumber(os.getenv("THREADS"))
   for i = tid, #all, nthreads do slots[#slots + 1] = all[i] end
@@ -32,7 +36,7 @@ function request()
   local s = slots[math.floor(position / per) + 1]
   local q = position % per + 1
   position = position + 1
-  local body = "shown=" .. q .. "&q" .. q .. "=" .. s[5]
+  local body = "shown=" .. q .. "&q" .. q .. "=" .. s[5][q]
   return wrk.format("POST", "/quizzes/attempt/" .. s[3] .. "/save",
     {["Cookie"] = s[1], ["X-CSRFToken"] = s[2], ["Content-Type"] = "application/x-www-form-urlencoded",
      ["Accept"] = "application/json"}, body)

@@ -19,6 +19,7 @@ from elearn.db import utcnow
 from elearn.html import sanitize_html
 from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Role
+from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.contests.models import (
@@ -340,11 +341,29 @@ def _fully_correct(version: QuestionVersion, fraction: float, response: dict[str
 
 
 def entry_questions(entry: ContestEntry) -> list[tuple[QuestionVersion, dict[str, Any]]]:
-    """The drawn versions with what the browser may see, in the order drawn."""
+    """The drawn versions with what the browser may see, in the order drawn: choices as the
+    entry's own tokens (``quizzes.tokens``), never their bank ids."""
+    return [(version, shown) for version, _tokens, shown in _drawn(entry)]
+
+
+def _drawn(entry: ContestEntry) -> list[tuple[QuestionVersion, tokens.Tokens, dict[str, Any]]]:
     ids = [q["v"] for q in entry.questions]
     versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))}
-    return [(versions[q["v"]], get_type(versions[q["v"]].kind).public(versions[q["v"]].data, q.get("o")))
-            for q in entry.questions]
+    return [(versions[q["v"]], *tokens.for_question(tokens.entry_scope(entry.id, number), versions[q["v"]], q.get("o")))
+            for number, q in enumerate(entry.questions, 1)]
+
+
+def answers_from_form(entry: ContestEntry, form: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The entry page's answers (question number: the ticked choices' tokens) as ``submit_entry``
+    takes them (drawn version id: choice ids). A number or token the page did not show is refused."""
+    drawn = _drawn(entry)
+    answers = {}
+    for number, values in form.items():
+        if not number.isdecimal() or not 1 <= int(number) <= len(drawn):
+            raise ContestError(_("The answers do not match the questions of this entry."))
+        version, toks, _shown = drawn[int(number) - 1]
+        answers[str(version.id)] = toks.choices_in(values)
+    return answers
 
 
 # --- results ---------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ def start(contest_id: int, round_id: int):
 
 
 def _answers_from_form() -> dict[str, list[str]]:
-    """``q<version id>`` fields as ticked choice ids; fields of questions not drawn are kept,
+    """``q<number>`` fields as ticked choice tokens; fields of questions not drawn are kept,
     so the service refuses them rather than this view dropping them silently."""
     answers = {}
     for name in request.form:
@@ -214,7 +214,8 @@ def entry(entry_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            services.submit_entry(entry, _answers_from_form(), form.prediction.data)
+            services.submit_entry(entry, services.answers_from_form(entry, _answers_from_form()),
+                                  form.prediction.data)
         except ContestError as error:
             db.session.rollback()
             flash(str(error), "error")

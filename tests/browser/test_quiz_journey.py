@@ -35,18 +35,18 @@ def test_answers_are_saved_as_given_and_time_up_submits(app, live_server, page):
     page.wait_for_timeout(1500)
     assert timer.inner_text() != first  # counting down
 
-    page.check("#q1 input[value=b]")
+    page.locator("#q1").get_by_label("Phương án 2").check()
     page.locator("#q1 .save-state", has_text="✓").wait_for()
     assert _attempt(cadre).questions[0].response == {"choice": "b"}
     page.reload()
-    assert page.is_checked("#q1 input[value=b]")
+    assert page.locator("#q1").get_by_label("Phương án 2").is_checked()
 
     # Bring the deadline close: the page submits itself when the timer reaches zero.
     attempt = _attempt(cadre)
     attempt.deadline = utcnow() + timedelta(seconds=3)
     db.session.commit()
     page.reload()
-    page.check("#q2 input[value=a]")
+    page.locator("#q2").get_by_label("Phương án 1").check()
     page.wait_for_url("**/review", timeout=15000)
     done = _attempt(cadre)
     assert done.state == AttemptState.FINISHED and done.score == 1

@@ -6,6 +6,7 @@ from elearn import db
 from quizzes.models import AttemptQuestion, AttemptState, QuizAttempt
 from tests.factories import PASSWORD
 from tests.quizzes.factories import enrolled_cadre, make_quiz, right_answers
+from tests.quizzes.pages import value_of
 from tests.servers import Server, csrf_token, sign_in
 
 
@@ -17,7 +18,11 @@ def _start(s: requests.Session, base: str, item_id: int) -> tuple[int, str]:
 
 
 def _save(s, base, attempt_id, token, position, choice):
-    r = s.post(f"{base}/quizzes/attempt/{attempt_id}/save", data={"shown": position, f"q{position}": choice},
+    """Save bank choice ``choice`` as the page would: by the token of the option bearing its label."""
+    pages = (s.get(f"{base}/quizzes/attempt/{attempt_id}?page={n}", timeout=30).text for n in range(1, position + 1))
+    page = next(html for html in pages if f'name="q{position}"' in html)
+    value = value_of(page, f"q{position}", f"Phương án {ord(choice) - ord('a') + 1}")
+    r = s.post(f"{base}/quizzes/attempt/{attempt_id}/save", data={"shown": position, f"q{position}": value},
                headers={"X-CSRFToken": token, "Accept": "application/json"}, timeout=30)
     assert r.status_code == 200 and r.json()["ok"], r.text
     return r

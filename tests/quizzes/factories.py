@@ -52,3 +52,10 @@ def right_answers(attempt) -> dict[int, dict]:
         elif kind == QuestionKind.SHORTANSWER:
             answers[row.position] = {"text": data["answers"][0]["text"]}
     return answers
+
+
+def option(attempt, position: int, bank_id: str) -> str:
+    """What the attempt page posts for choice ``bank_id`` of question ``position``: its token."""
+    from quizzes import tokens
+
+    return tokens.Tokens(tokens.attempt_scope(attempt.id, position)).token(tokens.CHOICE, bank_id)

@@ -11,7 +11,7 @@ from elearn import db
 from elearn.db import utcnow
 from quizzes import attempts
 from quizzes.models import AttemptState, QuizAttempt
-from tests.quizzes.factories import enrolled_cadre, make_quiz
+from tests.quizzes.factories import enrolled_cadre, make_quiz, option
 
 
 def test_sweep_command_grades_overdue_attempts(app, runner):
@@ -43,7 +43,8 @@ def test_the_save_endpoint_needs_the_csrf_header(app, client):
     page = client.get(f"/quizzes/attempt/{attempt.id}").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     url = f"/quizzes/attempt/{attempt.id}/save"
-    assert client.post(url, data={"shown": "1", "q1": "a"}).status_code == 400
-    assert client.post(url, data={"shown": "1", "q1": "a"}, headers={"X-CSRFToken": token}).status_code == 200
+    data = {"shown": "1", "q1": option(attempt, 1, "a")}
+    assert client.post(url, data=data).status_code == 400
+    assert client.post(url, data=data, headers={"X-CSRFToken": token}).status_code == 200
     db.session.expire_all()
     assert db.session.scalar(select(QuizAttempt)).questions[0].response == {"choice": "a"}

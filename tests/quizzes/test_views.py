@@ -13,7 +13,7 @@ from quizzes.models import AttemptState, QuizAttempt
 from tests import sql
 from tests.factories import make_user
 from tests.quizzes.bank.factories import make_category, make_question
-from tests.quizzes.factories import enrolled_cadre, make_quiz
+from tests.quizzes.factories import enrolled_cadre, make_quiz, option
 
 SECRETS = ("fraction", "Nhận xét", "Giải thích", "feedback")
 
@@ -39,11 +39,12 @@ def test_take_a_quiz_without_javascript(app, client, login):
     for secret in SECRETS:
         assert secret not in html
     # The page form saves question 1 and 2 and moves to page 2.
-    response = client.post(url, data={"shown": ["1", "2"], "q1": "a", "q2": "b", "page": "1", "go": "2"})
+    response = client.post(url, data={"shown": ["1", "2"], "q1": option(attempt, 1, "a"),
+                                      "q2": option(attempt, 2, "b"), "page": "1", "go": "2"})
     assert response.headers["Location"].endswith("page=2")
     html = client.get(url + "?page=2").get_data(as_text=True)
     assert 'name="q3"' in html
-    client.post(url, data={"shown": ["3"], "q3": "a", "page": "2", "go": "summary"})
+    client.post(url, data={"shown": ["3"], "q3": option(attempt, 3, "a"), "page": "2", "go": "summary"})
     summary = client.get(url + "/summary").get_data(as_text=True)
     key = re.search(r'name="submit_key" value="([0-9a-f]+)"', summary).group(1)
     response = client.post(url + "/submit", data={"submit_key": key})
@@ -104,7 +105,7 @@ def test_javascript_saves_one_answer_and_gets_a_small_json_answer(app, client, l
     attempt = _attempt_of(cadre)
     html = client.get(f"/quizzes/attempt/{attempt.id}").get_data(as_text=True)
     assert 'id="quiz-timer"' in html and "attempt.js" in html and "<script>" not in html
-    response = client.post(f"/quizzes/attempt/{attempt.id}/save", data={"shown": "1", "q1": "b"})
+    response = client.post(f"/quizzes/attempt/{attempt.id}/save", data={"shown": "1", "q1": option(attempt, 1, "b")})
     assert response.status_code == 200 and response.json["ok"] and response.json["saved"] == 1
     assert 1700 < response.json["remaining"] <= 1800
     body = response.get_data(as_text=True)

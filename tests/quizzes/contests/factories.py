@@ -54,6 +54,17 @@ def right_answers(entry, wrong: int = 0) -> dict[str, list[str]]:
     return answers
 
 
+def form_answers(entry, wrong: int = 0) -> dict[str, list[str]]:
+    """``right_answers`` as the entry page posts them: ``q<number>`` with the entry's choice tokens."""
+    from quizzes import tokens
+
+    data = {}
+    for number, chosen in enumerate(right_answers(entry, wrong).values(), 1):
+        toks = tokens.Tokens(tokens.entry_scope(entry.id, number))
+        data[f"q{number}"] = [toks.token(tokens.CHOICE, c) for c in chosen]
+    return data
+
+
 def solve(question: str) -> str:
     """Answer the registration check question as a person would ('Bảy cộng năm bằng bao nhiêu?')."""
     words = re.findall(r"\w+", question.lower())

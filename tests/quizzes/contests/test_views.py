@@ -14,7 +14,7 @@ from elearn.models import AuditLog
 from elearn.permissions import Role
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound
 from tests.factories import make_unit, make_user
-from tests.quizzes.contests.factories import make_contest, make_pool, right_answers, solve
+from tests.quizzes.contests.factories import form_answers, make_contest, make_pool, solve
 
 
 def _question(page: str) -> tuple[str, str]:
@@ -34,10 +34,7 @@ def register(client, contest, **overrides):
 
 
 def _form_answers(entry):
-    data = {"prediction": "7"}
-    for key, chosen in right_answers(entry).items():
-        data[f"q{key}"] = chosen
-    return data
+    return {"prediction": "7", **form_answers(entry)}
 
 
 def test_public_visitor_registers_enters_and_submits(app, client):
