@@ -1,9 +1,10 @@
 """The application factory: the one place that knows every blueprint."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template
+from flask import Flask, g, jsonify, render_template, session
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -79,8 +80,18 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.scalars(by_id, {"id": int(user_id)}).unique().first() if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        """``user_id`` is ``User.get_id()``: "id.session_version". A session whose version is not the
+        user's (signed out, password changed or reset, deactivated, roles changed) or older than
+        SESSION_MAX_DAYS ends here."""
+        number, _, version = user_id.partition(".")
+        if not (number.isdigit() and version.isdigit() and len(user_id) < 40):
+            return None
+        if time.time() - session.get("since", 0) > app.config["SESSION_MAX_DAYS"] * 86400:
+            return None
+        user = db.session.scalars(by_id, {"id": int(number)}).unique().first()
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
     from flask_babel import lazy_gettext as _l
     login_manager.login_message = _l("Please sign in to open this page.")

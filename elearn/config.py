@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -69,6 +70,10 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        # A session ends after 8 hours without a request (the cookie's signed time is refreshed on
+        # each one) and 7 days after sign-in whatever happens (elearn.app: load_user).
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("ELEARN_SESSION_IDLE_HOURS", "8"))),
+        "SESSION_MAX_DAYS": int(os.environ.get("ELEARN_SESSION_MAX_DAYS", "7")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead: long quizzes must not expire the form

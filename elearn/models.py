@@ -89,6 +89,9 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of every session's user id (``get_id``): raising it ends every session of the user
+    # (sign-out, password change or reset, deactivation, role change) though sessions are cookies.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -98,6 +101,9 @@ class User(UserMixin, Base):
     def name_fields(full_name: str) -> dict[str, str]:
         """The name and the two columns derived from it (for bulk writes that bypass objects)."""
         return {"full_name": full_name, "sort_name": name_sort_key(full_name), "search_name": fold(full_name)[:255]}
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version or 0}"
 
     def set_full_name(self, full_name: str) -> None:
         for name, value in self.name_fields(full_name).items():

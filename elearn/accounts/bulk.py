@@ -82,4 +82,8 @@ def update_users(changes: list[tuple[dict, dict, set[Role] | None]], actor: User
     for chunk in chunks(added):
         db.session.execute(insert(UserRole), chunk)
     audit.record_many("user.roles", audited, actor=actor)
+    ended = [old["id"] for old, diff, roles in changes
+             if (roles is not None and roles != old["roles"]) or diff.get("active") is False]
+    for chunk in chunks(ended):  # as services.end_sessions: new roles or deactivation sign them out
+        db.session.execute(update(User).where(User.id.in_(chunk)).values(session_version=User.session_version + 1))
     db.session.expire_all()  # objects already loaded must not show the old values

@@ -21,3 +21,7 @@ class ChangePasswordForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("new", message=_l("The passwords do not match."))],
                             render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Change password"))
+
+
+class EndSessionsForm(FlaskForm):
+    submit = SubmitField(_l("Sign out on every other device"))

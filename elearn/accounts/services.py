@@ -11,18 +11,15 @@ from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from werkzeug.security import check_password_hash, generate_password_hash
-
 from elearn import audit, db
+from elearn.accounts import passwords
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Role
 from elearn.text import fold, normalize_spaces
 
 MIN_PASSWORD_LENGTH = 8
-# Temporary passwords are random (~70 bits), so key stretching adds nothing there;
-# a light hash keeps a 100,000-row import fast. Chosen passwords get scrypt.
-TEMP_HASH_METHOD = "pbkdf2:sha256:1000"
+TEMP_HASH_METHOD = passwords.TEMP_HASH_METHOD
 # Lower-case Latin letters, digits, dot, dash, underscore: typeable on any phone keyboard.
 USERNAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -39,7 +36,7 @@ accounts_placed = Namespace().signal("accounts-placed")
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return passwords.hash_password(password)
 
 
 def temporary_password() -> str:
@@ -47,7 +44,7 @@ def temporary_password() -> str:
 
 
 def hash_temporary_password(password: str) -> str:
-    return generate_password_hash(password, method=TEMP_HASH_METHOD)
+    return passwords.hash_temporary(password)
 
 
 def normalize_username(username: str) -> str:
@@ -79,24 +76,53 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalize_username(username)))
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The user if the credentials are right and the account active; records the attempt."""
+def check_credentials(username: str, password: str) -> User | None:
+    """The user if the credentials are right and the account active. Reads only: the slow part
+    of signing in (the hash) runs before any write, outside SQLite's write lock. An unknown or
+    inactive account takes as long as a wrong password."""
     user = find_user(username)
-    ok = user is not None and user.active and check_password_hash(user.password_hash, password)
-    if not ok:
+    if user is None or not user.active:
+        return passwords.verify_nobody(password) or None
+    return user if passwords.verify(user.password_hash, password) else None
+
+
+def record_sign_in(username: str, user: User | None) -> None:
+    """The writes of a sign-in: the audit entry and, on success, the time."""
+    if user is None:
         audit.record("login.failure", target=normalize_username(username)[:64])
-        return None
+        return
     user.last_login_at = utcnow()
     audit.record("login.success", target=user.username, actor=user)
+
+
+def upgraded_hash(user: User, password: str) -> str | None:
+    """A new hash for a password just verified whose stored hash has older settings, else None."""
+    return passwords.hash_password(password) if passwords.needs_upgrade(user.password_hash) else None
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Check and record a sign-in in one go (the CLI and tests; the sign-in page splits the two)."""
+    user = check_credentials(username, password)
+    new_hash = upgraded_hash(user, password) if user is not None else None
+    record_sign_in(username, user)
+    if new_hash:
+        user.password_hash = new_hash
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Every session of ``user`` ends at its next request (the session cookie carries the version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
 def change_password(user: User, current: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, current):
+    """Also ends the user's other sessions: the caller signs the current one in again."""
+    if not passwords.verify(user.password_hash, current):
         raise AccountError(_("The current password is not correct."))
     validate_new_password(new, user)
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    end_sessions(user)
     audit.record("password.change", target=user.username, actor=user)
     db.session.flush()
 
@@ -139,6 +165,7 @@ def set_roles(user: User, roles, actor: User | None = None) -> None:
     user.set_roles(roles)
     after = sorted(r.value for r in user.roles)
     if before != after:
+        end_sessions(user)  # signed in again, the user gets menus and rights of the new roles only
         audit.record("user.roles", target=user.username, actor=actor, before=before, after=after)
     db.session.flush()
 
@@ -168,6 +195,8 @@ def update_user(user: User, actor: User | None, *, full_name: str, position: str
     for field in ("position", "email", "active"):
         if field in changed:
             setattr(user, field, changed[field])
+    if changed.get("active") is False:
+        end_sessions(user)
     if changed:
         audit.record("user.update", target=user.username, actor=actor, **{k: str(v) for k, v in changed.items()})
     set_roles(user, roles, actor=actor)
@@ -180,6 +209,7 @@ def reset_password(user: User, actor: User | None) -> str:
     password = temporary_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    end_sessions(user)
     audit.record("password.reset", target=user.username, actor=actor)
     db.session.flush()
     return password

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from elearn import db
-from elearn.accounts import services
-from elearn.accounts.forms import ChangePasswordForm, LoginForm
+from elearn.accounts import devices, services
+from elearn.accounts.forms import ChangePasswordForm, EndSessionsForm, LoginForm
 from elearn.extensions import limiter
 from elearn.i18n import LOCALES
 from elearn.permissions import public, requires
@@ -17,7 +19,8 @@ from elearn.permissions import public, requires
 bp = Blueprint("auth", __name__)
 
 # Endpoints a user who must change their password may still reach.
-OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "auth.set_locale", "static", "healthz"}
+OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.change_password", "auth.end_other_sessions", "auth.set_locale",
+                  "static", "healthz"}
 
 
 def _login_account_key() -> str:
@@ -29,27 +32,45 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _known_device() -> bool:
+    """The browser has signed in to this account before: the per-account limit does not apply to
+    it, so that someone elsewhere guessing passwords cannot lock the owner out."""
+    return services.normalize_username(request.form.get("username", "")) in devices.known_accounts(request)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_account_key,
-               methods=["POST"], deduct_when=_failed)
+               methods=["POST"], deduct_when=_failed, exempt_when=_known_device)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
+@db.reads_first  # the password hash is checked before the write lock is taken
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        db.session.commit()  # the audit entry is kept whether or not sign-in succeeded
+        user = services.check_credentials(form.username.data, form.password.data)
+        new_hash = services.upgraded_hash(user, form.password.data) if user is not None else None
+        db.begin_write()
+        services.record_sign_in(form.username.data, user)  # the audit entry is kept either way
+        if new_hash:
+            user.password_hash = new_hash
+        db.session.commit()
         if user is None:
             flash(_("Wrong username or password."), "error")
         else:
             session.clear()  # a fresh session on sign-in: no fixation
-            login_user(user)
-            if user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")))
+            _start_session(user)
+            target = url_for("auth.change_password") if user.must_change_password else \
+                _safe_next(request.args.get("next"))
+            return devices.remember(redirect(target), request, user.username)
     return render_template("accounts/login.html", form=form)
+
+
+def _start_session(user) -> None:
+    session.permanent = True  # PERMANENT_SESSION_LIFETIME: ends after hours without a request
+    session.setdefault("since", int(time.time()))  # SESSION_MAX_DAYS counts from here
+    login_user(getattr(user, "_get_current_object", lambda: user)())  # the user, not the current_user proxy
 
 
 def _safe_next(target: str | None) -> str:
@@ -63,6 +84,11 @@ def _safe_next(target: str | None) -> str:
 @bp.post("/logout")
 @public
 def logout():
+    """Ends every session of the user, copies of this cookie included: sessions live in signed
+    cookies, so the server can only revoke them all (``User.session_version``)."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -81,9 +107,23 @@ def change_password():
             form.new.errors.append(str(error))
         else:
             db.session.commit()
+            _start_session(current_user)  # this session goes on; the others ended with the change
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
-    return render_template("accounts/change_password.html", form=form)
+    return render_template("accounts/change_password.html", form=form, others=EndSessionsForm())
+
+
+@bp.post("/sessions/end-others")
+@requires()
+def end_other_sessions():
+    """Sign out on every other device (a phone lost, a shared computer left signed in)."""
+    if not EndSessionsForm().validate_on_submit():
+        abort(400)
+    services.end_sessions(current_user)
+    db.session.commit()
+    _start_session(current_user)
+    flash(_("You have been signed out on every other device."), "success")
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.post("/locale/<code>")

@@ -2,7 +2,7 @@
 import io
 
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
+from elearn.accounts.passwords import verify as check_password_hash
 
 from elearn import db
 from elearn.accounts.models import CredentialHandout

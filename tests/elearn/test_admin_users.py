@@ -1,6 +1,6 @@
 """Admin pages for accounts: list and search, create, edit, reset a password."""
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
+from elearn.accounts.passwords import verify as check_password_hash
 
 from elearn import db
 from elearn.models import AuditLog, User

@@ -6,7 +6,7 @@ import os
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash
+from elearn.accounts.passwords import verify as check_password_hash
 
 from elearn import db
 from elearn.accounts.importing import import_users
