@@ -10,11 +10,12 @@ import contextvars
 import fcntl
 import os
 import threading
+import time
 from datetime import datetime, timezone
 from typing import Any
 
 import click
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask.globals import app_ctx, request_ctx
 from sqlalchemy import DateTime, MetaData, String, create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -207,6 +208,7 @@ class _WriteLock:
         use_file = os.environ.get("SQLITE_WRITE_FLOCK", "1") != "0"
         self._path = f"{database}-writelock" if use_file and database and database != ":memory:" else None
         self._fd: int | None = None
+        self._taken = (time.perf_counter(), time.thread_time())  # when and at what CPU time it was taken
 
     def acquire(self) -> None:
         self._thread_lock.acquire()
@@ -218,14 +220,33 @@ class _WriteLock:
             except BaseException:
                 self._thread_lock.release()
                 raise
+        self._taken = (time.perf_counter(), time.thread_time())
 
     def release(self) -> None:
         if self._path is not None and self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
+        _record_hold(*self._taken)
         try:
             self._thread_lock.release()
         except RuntimeError:  # not held by this thread (a connection collected elsewhere)
             pass
+
+
+# Every hold of the write lock is measured: nothing CPU-heavy may run while other writers wait.
+# Tests put a list in ``app.extensions["elearn.lock_holds"]``; the journey benchmark sets
+# ELEARN_LOCK_LOG to collect them from every server process.
+_LOCK_LOG = os.environ.get("ELEARN_LOCK_LOG")
+
+
+def _record_hold(wall_started: float, cpu_started: float) -> None:
+    wall, cpu = time.perf_counter() - wall_started, time.thread_time() - cpu_started
+    endpoint = request.endpoint if has_request_context() else None
+    holds = current_app.extensions.get("elearn.lock_holds") if has_app_context() else None
+    if holds is not None:
+        holds.append((endpoint, wall, cpu))
+    if _LOCK_LOG:
+        with open(f"{_LOCK_LOG}.{os.getpid()}", "a") as log:
+            log.write(f"{endpoint or '-'}\t{wall * 1000:.3f}\t{cpu * 1000:.3f}\n")
 
 
 def make_engine(url: str, config: dict) -> Engine:

@@ -148,9 +148,16 @@ def _draw(quiz: Quiz, rng) -> list[tuple[QuestionVersion, list[str] | None]]:
 def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None) -> QuizAttempt:
     """Continue the attempt in progress, or start a new one (drawing its questions)."""
     now = now or utcnow()
+    finish_overdue(quiz, user, now)
+    return store_attempt(plan_attempt(quiz, user, now, rng), user, now)
+
+
+def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None) -> QuizAttempt:
+    """Reads only: the attempt in progress, or a new one drawn but not stored yet (``store_attempt``
+    stores it, under the write lock). Attempts whose time ran out must be closed first."""
+    now = now or utcnow()
     if not may_take(quiz, user):
         raise QuizError(_("Enrol on the course to take this quiz."))
-    finish_overdue(quiz, user, now)
     current = open_attempt(quiz, user)
     if current is not None:
         return current
@@ -172,14 +179,25 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None)
                           deadline=deadline, max_score=sum(v.points for v, _ in drawn))
     attempt.questions = [AttemptQuestion(position=i, version_id=v.id, order=order, points=v.points)
                          for i, (v, order) in enumerate(drawn, start=1)]
+    return attempt
+
+
+def store_attempt(attempt: QuizAttempt, user: User, now: datetime | None = None) -> QuizAttempt:
+    """Store an attempt ``plan_attempt`` drew (one already stored is returned as it is)."""
+    if attempt.id is not None:
+        return attempt
     try:
         with db.session.begin_nested():  # a concurrent start hits a unique index: refuse, keep the transaction
             db.session.add(attempt)
             db.session.flush()
     except IntegrityError:
         raise QuizError(_("Another attempt was started at the same moment. Reload the page.")) from None
-    record_open(user, quiz.item, now)
+    record_open(user, attempt.quiz.item, now or utcnow())
     return attempt
+
+
+def has_overdue(attempts: list[QuizAttempt], now: datetime) -> bool:
+    return any(a.state == AttemptState.IN_PROGRESS and is_overdue(a, now) for a in attempts)
 
 
 # --- answering ------------------------------------------------------------------------------

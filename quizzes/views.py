@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import secrets
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -39,16 +39,16 @@ def url_if_any(endpoint: str, **values) -> str | None:
 
 @bp.get("/item/<int:item_id>")
 @requires(Permission.STUDY)
-@db.writes  # closes the user's attempts whose time ran out
 def item(item_id: int):
     quiz = services.get_quiz(item_id)
     editor = services.can_edit(current_user, quiz)
-    if not editor and not attempts.may_take(quiz, current_user) and not attempts.attempts_of(quiz, current_user):
-        raise services.QuizNotFound()
-    if attempts.finish_overdue(quiz, current_user):
-        db.session.commit()
     done = attempts.attempts_of(quiz, current_user)
+    if not editor and not attempts.may_take(quiz, current_user) and not done:
+        raise services.QuizNotFound()
     now = utcnow()
+    if attempts.has_overdue(done, now):
+        _write(lambda: attempts.finish_overdue(quiz, current_user))  # a read page otherwise
+        done = attempts.attempts_of(quiz, current_user)
     return render_template(
         "quizzes/item.html", quiz=quiz, course=services.course_of(quiz), attempts=done, editor=editor,
         open_attempt=next((a for a in done if a.state == AttemptState.IN_PROGRESS), None),
@@ -59,10 +59,16 @@ def item(item_id: int):
 
 @bp.post("/item/<int:item_id>/start")
 @requires(Permission.STUDY)
+@db.reads_first  # the questions are drawn before the write lock: it is held for the INSERTs only
 def start(item_id: int):
     quiz = services.get_quiz(item_id)
+    if attempts.has_overdue(attempts.attempts_of(quiz, current_user), utcnow()):
+        _write(lambda: attempts.finish_overdue(quiz, current_user))
     try:
-        attempt = attempts.start_attempt(quiz, current_user)
+        attempt = attempts.plan_attempt(quiz, current_user)
+        if attempt.id is None:
+            db.begin_write()
+            attempts.store_attempt(attempt, current_user)
     except services.QuizNotFound:
         raise
     except services.QuizError as error:
@@ -79,17 +85,29 @@ def _pages(attempt) -> list[list]:
     return [rows[i:i + per_page] for i in range(0, len(rows), per_page)]
 
 
+def _write(work):
+    """Run ``work`` in a write transaction of its own and commit it: the page around it only reads,
+    so SQLite's write lock is taken for these statements alone, and only when there is work."""
+    was_writing = g.get("db_write")
+    db.begin_write()
+    done = work()
+    db.session.commit()
+    if not was_writing:
+        db.end_write()
+    return done
+
+
 def _timed_out(attempt) -> bool:
-    """Grade an attempt whose time ran out (committing it); True if it is finished now."""
-    if attempts.finish_if_overdue(attempt):
-        db.session.commit()
-        flash(_("Time is up. Your attempt was graded with the answers saved before the deadline."), "warning")
+    """Grade an attempt whose time ran out (committing it); True if it is finished now. Pages read;
+    they write only when the time has run out (the sweep closes the attempts nobody looks at)."""
+    if attempt.state == AttemptState.IN_PROGRESS and attempts.is_overdue(attempt, utcnow()):
+        if _write(lambda: attempts.finish_if_overdue(attempt)):
+            flash(_("Time is up. Your attempt was graded with the answers saved before the deadline."), "warning")
     return attempt.state == AttemptState.FINISHED
 
 
 @bp.get("/attempt/<int:attempt_id>")
 @requires(Permission.STUDY)
-@db.writes
 def attempt(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id, current_user)
     if _timed_out(attempt):
@@ -141,7 +159,6 @@ def save_answer(attempt_id: int):
     """One question saved as the cadre clicks (JavaScript); a small JSON answer."""
     attempt = attempts.get_attempt(attempt_id, current_user)
     if attempt.state != AttemptState.IN_PROGRESS or attempts.is_overdue(attempt, utcnow()):
-        db.begin_write()
         _timed_out(attempt)
         return jsonify(ok=False, error=_("Time is up: the answer was not saved."), finished=True,
                        review=url_for(".review", attempt_id=attempt.id)), 409
@@ -161,7 +178,6 @@ def save_answer(attempt_id: int):
 
 @bp.get("/attempt/<int:attempt_id>/summary")
 @requires(Permission.STUDY)
-@db.writes
 def summary(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id, current_user)
     if _timed_out(attempt):
@@ -193,10 +209,7 @@ def submit(attempt_id: int):
 def review(attempt_id: int):
     attempt = attempts.get_attempt_for_review(attempt_id, current_user)
     if attempt.state == AttemptState.IN_PROGRESS and attempts.is_overdue(attempt, utcnow()):
-        db.begin_write()
-        attempts.finish_if_overdue(attempt)  # a conditional UPDATE: another request may have closed it
-        db.session.commit()
-        db.end_write()
+        _write(lambda: attempts.finish_if_overdue(attempt))  # a conditional UPDATE: another request may have closed it
     if attempt.state == AttemptState.IN_PROGRESS and attempt.user_id == current_user.id:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     show = attempts.answers_visible(attempt, current_user)

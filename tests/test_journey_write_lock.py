@@ -1,0 +1,61 @@
+"""The learner journey's pages read without SQLite's write lock, and the requests that write hold it
+for a few milliseconds of CPU at most: hashing, grading and rendering run outside it (issue 16)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from elearn import db
+from quizzes import services
+from tests.factories import PASSWORD
+from tests.quizzes.factories import enrolled_cadre, make_quiz
+from tests.quizzes.pages import options
+
+CPU_BUDGET_MS = 10
+
+
+@pytest.fixture
+def holds(app):
+    if db.engine().dialect.name != "sqlite":
+        pytest.skip("the write lock is SQLite's")
+    app.extensions["elearn.lock_holds"] = []
+    yield app.extensions["elearn.lock_holds"]
+    del app.extensions["elearn.lock_holds"]
+
+
+def test_journey_pages_read_and_writes_hold_the_lock_briefly(app, client, holds):
+    quiz = make_quiz(20, per_page=0)
+    cadre = enrolled_cadre(quiz)
+    slug = services.course_of(quiz).slug
+    seen: dict[str, list] = {}
+
+    def step(name, method, path, **kw):
+        del holds[:]
+        response = client.open(path, method=method, **kw)
+        assert response.status_code in (200, 302), (name, response.status_code)
+        seen[name] = list(holds)
+        return response
+
+    step("login", "POST", "/login", data={"username": cadre.username, "password": PASSWORD})
+    for name, path in (("home", "/"), ("my courses", "/my-courses"), ("course", f"/courses/{slug}"),
+                       ("quiz", f"/quizzes/item/{quiz.item_id}")):
+        step(name, "GET", path)
+    url = step("start", "POST", f"/quizzes/item/{quiz.item_id}/start").headers["Location"]
+    html = step("attempt", "GET", url).get_data(as_text=True)
+    data = {"shown": [str(n) for n in range(1, 21)], "page": "1", "go": "summary"}
+    for o in options(html):
+        data.setdefault(o["name"], o["value"])
+    step("save", "POST", url, data=data)
+    summary = step("summary", "GET", url + "/summary").get_data(as_text=True)
+    key = re.search(r'name="submit_key" value="([0-9a-f]+)"', summary).group(1)
+    step("submit", "POST", url + "/submit", data={"submit_key": key})
+    step("review", "GET", url + "/review")
+    step("logout", "POST", "/logout")
+
+    for name in ("home", "my courses", "course", "quiz", "attempt", "summary", "review"):
+        assert seen[name] == [], f"the {name} page took the write lock"
+    for name in ("login", "start", "save", "submit", "logout"):
+        assert seen[name], f"{name} wrote nothing?"
+        for endpoint, _wall, cpu in seen[name]:
+            assert cpu * 1000 <= CPU_BUDGET_MS, f"{name} ({endpoint}) held the write lock for {cpu * 1000:.1f} ms of CPU"
