@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -186,12 +186,19 @@ def store_attempt(attempt: QuizAttempt, user: User, now: datetime | None = None)
     """Store an attempt ``plan_attempt`` drew (one already stored is returned as it is)."""
     if attempt.id is not None:
         return attempt
+    drawn, attempt.questions = attempt.questions, []
     try:
         with db.session.begin_nested():  # a concurrent start hits a unique index: refuse, keep the transaction
             db.session.add(attempt)
             db.session.flush()
     except IntegrityError:
         raise QuizError(_("Another attempt was started at the same moment. Reload the page.")) from None
+    # One executemany for the drawn questions, not the ORM's flush of 20 objects: it runs under the
+    # write lock, where bench/load/journey.py measured it (quizzes.start).
+    db.session.execute(insert(AttemptQuestion), [
+        {"attempt_id": attempt.id, "position": q.position, "version_id": q.version_id, "order": q.order,
+         "points": q.points} for q in drawn])
+    db.session.expire(attempt, ["questions"])  # loaded from the rows when next read
     record_open(user, attempt.quiz.item, now or utcnow())
     return attempt
 
@@ -245,11 +252,20 @@ def store_answers(attempt: QuizAttempt, cleaned: dict[AttemptQuestion, dict | No
     # Lock the attempt row (PostgreSQL; SQLite holds the write lock already): no save after a submission.
     state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
     _check_open(state, attempt, now)
-    for row, response in cleaned.items():
-        row.response = response
-        row.answered_at = now
-    db.session.flush()
+    if cleaned:
+        # One executemany, not the ORM's flush: a page of 20 answers is written under the write
+        # lock, where bench/load/journey.py measured the flush's bookkeeping (quizzes.save_page).
+        db.session.execute(_SAVE, [{"row_id": row.id, "answer": response, "at": now}
+                                   for row, response in cleaned.items()])
+        for row, response in cleaned.items():
+            set_committed_value(row, "response", response)
+            set_committed_value(row, "answered_at", now)
     return len(cleaned)
+
+
+_rows = AttemptQuestion.__table__
+_SAVE = _rows.update().where(_rows.c.id == bindparam("row_id")).values(
+    response=bindparam("answer", type_=_rows.c.response.type), answered_at=bindparam("at", type_=_rows.c.answered_at.type))
 
 
 def _check_open(state: AttemptState, attempt: QuizAttempt, now: datetime) -> None:

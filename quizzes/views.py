@@ -128,6 +128,7 @@ def _remaining(attempt) -> int | None:
 
 @bp.post("/attempt/<int:attempt_id>")
 @requires(Permission.STUDY)
+@db.reads_first  # the answers are checked first: the write lock is held for the UPDATEs only
 def save_page(attempt_id: int):
     """The page's form without JavaScript: save what it carries, then go where asked."""
     attempt = attempts.get_attempt(attempt_id, current_user)
@@ -135,17 +136,22 @@ def save_page(attempt_id: int):
         return redirect(url_for(".review", attempt_id=attempt.id))
     page = request.form.get("page", 1, type=query_int)
     try:
-        attempts.save_answers(attempt, current_user, answers_from_form(request.form))
+        cleaned = attempts.read_answers(attempt, current_user, answers_from_form(request.form))
+        db.begin_write()
+        attempts.store_answers(attempt, cleaned)
     except services.QuizError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".attempt", attempt_id=attempt.id, page=page))
+    db.session.commit()
+    db.end_write()
     go = request.form.get("go", "")
     if go == "finish":
-        attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"))
-        db.session.commit()
+        scores = attempts.grade_before_submit(attempt, current_user)  # outside the write lock
+        if scores is not None:
+            _write(lambda: attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"),
+                                                   scores=scores))
         return redirect(url_for(".review", attempt_id=attempt.id))
-    db.session.commit()
     if go == "summary":
         return redirect(url_for(".summary", attempt_id=attempt.id))
     target = int(go) if go.isdecimal() else page

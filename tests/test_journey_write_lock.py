@@ -12,7 +12,14 @@ from tests.factories import PASSWORD
 from tests.quizzes.factories import enrolled_cadre, make_quiz
 from tests.quizzes.pages import options
 
-CPU_BUDGET_MS = 10
+
+
+def cpu_budget_ms() -> float:
+    """A few ms, scaled to this machine (bench/host.py's workload: ~60 ms here, where one Argon2id
+    check costs ~28 ms and the journey's writes 1-7 ms): a hash, a grading or a page rendered under
+    the lock goes over it on any machine."""
+    from bench.host import python_ms
+    return max(10.0, python_ms() / 4)
 
 
 @pytest.fixture
@@ -55,7 +62,8 @@ def test_journey_pages_read_and_writes_hold_the_lock_briefly(app, client, holds)
 
     for name in ("home", "my courses", "course", "quiz", "attempt", "summary", "review"):
         assert seen[name] == [], f"the {name} page took the write lock"
+    budget = cpu_budget_ms()
     for name in ("login", "start", "save", "submit", "logout"):
         assert seen[name], f"{name} wrote nothing?"
         for endpoint, _wall, cpu in seen[name]:
-            assert cpu * 1000 <= CPU_BUDGET_MS, f"{name} ({endpoint}) held the write lock for {cpu * 1000:.1f} ms of CPU"
+            assert cpu * 1000 <= budget, f"{name} ({endpoint}) held the write lock for {cpu * 1000:.1f} ms of CPU"
