@@ -32,7 +32,7 @@ from elearn.db import utcnow
 from elearn.models import User
 from quizzes import grading, tokens
 from quizzes.answers import FormAnswer
-from quizzes.bank.models import QuestionKind, QuestionVersion
+from quizzes.bank.models import Question, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.models import AttemptQuestion, AttemptState, Quiz, QuizAttempt, ReviewShows, ReviewWhen
 from quizzes.services import QuizError, QuizNotFound, candidates_query, can_edit, course_of, is_open
@@ -115,14 +115,15 @@ def answers_visible(attempt: QuizAttempt, viewer: User, now: datetime | None = N
 # --- start ----------------------------------------------------------------------------------
 
 def _draw(quiz: Quiz, rng) -> list[tuple[QuestionVersion, list[str] | None]]:
-    fixed = [s.question for s in quiz.slots if s.question_id]
-    taken = {q.id for q in fixed}
+    fixed = [s.question_id for s in quiz.slots if s.question_id]
+    current = dict(db.session.execute(  # one query, not one per slot
+        select(Question.id, Question.current_version_id).where(Question.id.in_(fixed))).all()) if fixed else {}
+    taken = set(fixed)
     version_ids: list[int] = []
     for slot in quiz.slots:
         if slot.question_id:
-            if slot.question.current_version_id is None:
-                continue
-            version_ids.append(slot.question.current_version_id)
+            if current.get(slot.question_id) is not None:
+                version_ids.append(current[slot.question_id])
             continue
         rows = [r for r in db.session.execute(candidates_query(slot.category, slot.include_subcategories))
                 if r.id not in taken]

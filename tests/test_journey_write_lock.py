@@ -1,5 +1,6 @@
-"""The learner journey's pages read without SQLite's write lock, and the requests that write hold it
-for a few milliseconds of CPU at most: hashing, grading and rendering run outside it (issue 16)."""
+"""The learner journey's pages read without SQLite's write lock, the requests that write hold it
+for a few milliseconds of CPU at most (hashing, grading and rendering run outside it), and each
+step runs a bounded number of statements (issue 16)."""
 from __future__ import annotations
 
 import re
@@ -11,6 +12,7 @@ from quizzes import services
 from tests.factories import PASSWORD
 from tests.quizzes.factories import enrolled_cadre, make_quiz
 from tests.quizzes.pages import options
+from tests.sql import statements
 
 
 
@@ -37,11 +39,14 @@ def test_journey_pages_read_and_writes_hold_the_lock_briefly(app, client, holds)
     slug = services.course_of(quiz).slug
     seen: dict[str, list] = {}
 
+    counts: dict[str, int] = {}
+
     def step(name, method, path, **kw):
         del holds[:]
-        response = client.open(path, method=method, **kw)
+        with statements(app, queries_only=True) as run:
+            response = client.open(path, method=method, **kw)
         assert response.status_code in (200, 302), (name, response.status_code)
-        seen[name] = list(holds)
+        seen[name], counts[name] = list(holds), len(run)
         return response
 
     step("login", "POST", "/login", data={"username": cadre.username, "password": PASSWORD})
@@ -67,3 +72,8 @@ def test_journey_pages_read_and_writes_hold_the_lock_briefly(app, client, holds)
         assert seen[name], f"{name} wrote nothing?"
         for endpoint, _wall, cpu in seen[name]:
             assert cpu * 1000 <= budget, f"{name} ({endpoint}) held the write lock for {cpu * 1000:.1f} ms of CPU"
+
+    # Statements per step, a first attempt (measured); a query per row would show here.
+    limits = {"login": 4, "home": 3, "my courses": 3, "course": 6, "quiz": 9, "start": 18, "attempt": 3,
+              "save": 5, "summary": 3, "submit": 9, "review": 6, "logout": 2}
+    assert {k: v for k, v in counts.items() if v > limits[k]} == {}, counts
