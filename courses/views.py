@@ -35,7 +35,6 @@ def inject_helpers():
 def my_courses():
     me = current_user._get_current_object()
     if enrolment.pending_assignments(me):  # a cadre who joined an assigned unit after the assignment
-        db.upgrade_to_write()
         enrolment.apply_assignments(me)
         db.session.commit()
     return render_template("courses/my_courses.html", cards=queries.my_courses(me))
@@ -96,7 +95,6 @@ def _credit_previous_visit() -> None:
 
 @bp.get("/learn/<int:item_id>")
 @requires(Permission.STUDY)
-@db.reads_first
 def lesson(item_id: int):
     item, course, enrollment = learning.get_item_for_study(item_id, current_user)
     if item.kind.value != "lesson":
@@ -107,10 +105,8 @@ def lesson(item_id: int):
     session["studying"] = [item.id, time.time()]
     finished = None
     if visit.writes:  # the write lock is held for these few statements only
-        db.begin_write()
         finished = learning.record_visit(current_user, item, visit)
         db.session.commit()
-        db.end_write()
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
     return _render_lesson(item, course, content, queries.structure(course.id), progress=visit.progress,

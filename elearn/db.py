@@ -3,6 +3,11 @@
 Plain SQLAlchemy 2.0 rather than Flask-SQLAlchemy: we need control over SQLite's
 transaction mode (``BEGIN IMMEDIATE`` for writes) and a session scoped to the
 request, which are a few lines here and awkward to bend there.
+
+One rule for every request: it begins as a reader; on SQLite its first write statement takes the
+write lock (``on_first_write``), held to the commit. Views and services never say when: hashing,
+grading and rendering happen before the first write or after the commit, and tests measure every
+hold of the lock (``_record_hold``; tests/test_journey_write_lock.py).
 """
 from __future__ import annotations
 
@@ -62,11 +67,9 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime()}
 
 
-# True while the current unit of work intends to write: SQLite then takes the
-# write lock at BEGIN, so concurrent writers queue on busy_timeout instead of
-# failing when a read transaction tries to upgrade.
+# True while the current unit of work intends to write: SQLite then takes the write lock at
+# BEGIN. Otherwise it begins as a reader and takes the lock at its first write (on_first_write).
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def set_write_intent(value: bool = True) -> None:
@@ -79,23 +82,16 @@ def set_write_intent(value: bool = True) -> None:
 
 
 def writes(view):
-    """Mark a GET view that writes (e.g. records that a lesson was opened)."""
+    """Mark a view whose whole unit of work must run as a writer (SQLite: the write lock from
+    BEGIN), when what it reads must not change before it writes. Others read first and take the
+    lock at their first write (``on_first_write``)."""
     view._writes = True
     return view
 
 
-def reads_first(view):
-    """Mark a view that writes (a POST, or a GET that records something) but reads first: its
-    request begins in a read transaction, without SQLite's write lock, and the view calls
-    ``begin_write()`` once it knows what to write. What was read is not locked: the writes must
-    hold whatever another writer may have committed in between (conditional UPDATEs, increments)."""
-    view._reads_first = True
-    return view
-
-
 def begin_write() -> None:
-    """End the read transaction, keeping what it loaded: the next statement begins as a writer
-    (``BEGIN IMMEDIATE`` on SQLite), so the write lock is held for the writes only."""
+    """Outside requests (tests, scripts): end the read transaction, keeping what it loaded; the
+    next statement begins as a writer. Requests need not call it: their first write does it."""
     current = session()
     if current.new or current.dirty or current.deleted:
         raise RuntimeError("begin_write() with unflushed changes: they would be written in a read transaction")
@@ -107,8 +103,7 @@ def begin_write() -> None:
 
 
 def end_write() -> None:
-    """The request's writes are committed: whatever it still reads (a page rendered after its
-    bookkeeping) runs in a read transaction, without holding SQLite's write lock."""
+    """The writes are committed: what is read next runs in a read transaction."""
     if has_request_context():
         g.db_write = False
     else:
@@ -130,16 +125,6 @@ def upsert_insert(model):
     return dialect.insert(model)
 
 
-def upgrade_to_write() -> None:
-    """A read-only unit of work found it must write after all: end it; the next one begins as a
-    writer (on SQLite a read transaction cannot safely become a write one under WAL)."""
-    session.rollback()
-    if has_request_context():
-        g.db_write = True
-    else:
-        set_write_intent(True)
-
-
 def _wants_write() -> bool:
     if has_request_context():
         return bool(g.get("db_write"))
@@ -157,6 +142,9 @@ def _make_session() -> Session:
 
 
 session: scoped_session[Session] = scoped_session(_make_session, scopefunc=_scope)
+
+
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 
 
 def _configure_sqlite(engine: Engine, synchronous: str) -> None:
@@ -183,6 +171,29 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
             conn.connection.info.pop("elearn.write_lock", None)
+            lock.release()
+            raise
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def on_first_write(conn, _cursor, statement, *_args):
+        """A unit of work that began as a reader and now writes: end its read transaction, take
+        the write lock, begin again as a writer (a WAL read transaction cannot safely become a
+        write one). So every request reads without the lock and holds it from its first write to
+        its commit only. What it read is not locked, as under PostgreSQL's READ COMMITTED: the
+        writes must hold whatever another writer committed in between (conditional UPDATEs,
+        increments, unique indexes)."""
+        info = conn.connection.info
+        if info.get("elearn.write_lock") or not statement.lstrip()[:9].upper().startswith(_WRITE_VERBS):
+            return
+        raw = conn.connection.dbapi_connection
+        if raw.in_transaction:
+            raw.execute("COMMIT")  # a read-only transaction: nothing is written
+        lock.acquire()
+        info["elearn.write_lock"] = True
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            info.pop("elearn.write_lock", None)
             lock.release()
             raise
 
@@ -269,9 +280,11 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def mark_write_intent():
+        # Every request reads first; on SQLite the write lock is taken at its first write
+        # (``on_first_write``). ``@writes`` asks for it from the start (a view that must not
+        # read anything another writer could change before it writes).
         view = app.view_functions.get(request.endpoint or "")
-        g.db_write = ((request.method not in SAFE_METHODS or getattr(view, "_writes", False))
-                      and not getattr(view, "_reads_first", False))
+        g.db_write = getattr(view, "_writes", False)
 
     @app.teardown_request
     def remove_request_session(_exc):

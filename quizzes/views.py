@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import secrets
 
-from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -59,7 +59,6 @@ def item(item_id: int):
 
 @bp.post("/item/<int:item_id>/start")
 @requires(Permission.STUDY)
-@db.reads_first  # the questions are drawn before the write lock: it is held for the INSERTs only
 def start(item_id: int):
     quiz = services.get_quiz(item_id)
     if attempts.has_overdue(attempts.attempts_of(quiz, current_user), utcnow()):
@@ -67,7 +66,6 @@ def start(item_id: int):
     try:
         attempt = attempts.plan_attempt(quiz, current_user)
         if attempt.id is None:
-            db.begin_write()
             attempts.store_attempt(attempt, current_user)
     except services.QuizNotFound:
         raise
@@ -86,14 +84,10 @@ def _pages(attempt) -> list[list]:
 
 
 def _write(work):
-    """Run ``work`` in a write transaction of its own and commit it: the page around it only reads,
-    so SQLite's write lock is taken for these statements alone, and only when there is work."""
-    was_writing = g.get("db_write")
-    db.begin_write()
+    """Run ``work`` and commit it: a page that reads writes only this (SQLite's write lock is
+    taken at its first write and freed at the commit, elearn.db)."""
     done = work()
     db.session.commit()
-    if not was_writing:
-        db.end_write()
     return done
 
 
@@ -128,7 +122,6 @@ def _remaining(attempt) -> int | None:
 
 @bp.post("/attempt/<int:attempt_id>")
 @requires(Permission.STUDY)
-@db.reads_first  # the answers are checked first: the write lock is held for the UPDATEs only
 def save_page(attempt_id: int):
     """The page's form without JavaScript: save what it carries, then go where asked."""
     attempt = attempts.get_attempt(attempt_id, current_user)
@@ -137,14 +130,12 @@ def save_page(attempt_id: int):
     page = request.form.get("page", 1, type=query_int)
     try:
         cleaned = attempts.read_answers(attempt, current_user, answers_from_form(request.form))
-        db.begin_write()
         attempts.store_answers(attempt, cleaned)
     except services.QuizError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".attempt", attempt_id=attempt.id, page=page))
     db.session.commit()
-    db.end_write()
     go = request.form.get("go", "")
     if go == "finish":
         scores = attempts.grade_before_submit(attempt, current_user)  # outside the write lock
@@ -160,7 +151,6 @@ def save_page(attempt_id: int):
 
 @bp.post("/attempt/<int:attempt_id>/save")
 @requires(Permission.STUDY)
-@db.reads_first  # checks and cleans the answer first: the write lock is held for the UPDATE only
 def save_answer(attempt_id: int):
     """One question saved as the cadre clicks (JavaScript); a small JSON answer."""
     attempt = attempts.get_attempt(attempt_id, current_user)
@@ -171,7 +161,6 @@ def save_answer(attempt_id: int):
     answers = answers_from_form(request.form)
     try:
         cleaned = attempts.read_answers(attempt, current_user, answers)
-        db.begin_write()
         saved = attempts.store_answers(attempt, cleaned)
     except services.QuizError as error:
         db.session.rollback()
@@ -195,13 +184,11 @@ def summary(attempt_id: int):
 
 @bp.post("/attempt/<int:attempt_id>/submit")
 @requires(Permission.STUDY)
-@db.reads_first
 def submit(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id, current_user)
     scores = attempts.grade_before_submit(attempt, current_user)  # outside the write lock
     counted = False
     if scores is not None:  # a replay of a finished attempt writes nothing
-        db.begin_write()
         counted = attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"), scores=scores)[1]
         db.session.commit()
     if not counted:
@@ -211,7 +198,6 @@ def submit(attempt_id: int):
 
 @bp.get("/attempt/<int:attempt_id>/review")
 @requires(Permission.STUDY)
-@db.reads_first  # the page after every submission: it writes only to close an attempt whose time ran out
 def review(attempt_id: int):
     attempt = attempts.get_attempt_for_review(attempt_id, current_user)
     if attempt.state == AttemptState.IN_PROGRESS and attempts.is_overdue(attempt, utcnow()):

@@ -43,7 +43,6 @@ def _known_device() -> bool:
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_login_account_key,
                methods=["POST"], deduct_when=_failed, exempt_when=_known_device)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
-@db.reads_first  # the password hash is checked before the write lock is taken
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -51,7 +50,6 @@ def login():
     if form.validate_on_submit():
         user = services.check_credentials(form.username.data, form.password.data)
         new_hash = services.upgraded_hash(user, form.password.data) if user is not None else None
-        db.begin_write()
         services.record_sign_in(form.username.data, user)  # the audit entry is kept either way
         if new_hash:
             user.password_hash = new_hash

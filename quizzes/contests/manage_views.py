@@ -192,7 +192,6 @@ def publish(contest_id: int, round_id: int):
 
 @bp.get("/<int:contest_id>/rounds/<int:round_id>/<any(ranking, units):table>.<any(csv, xlsx):fmt>")
 @requires(Permission.MANAGE_CONTESTS)
-@db.writes  # the export is recorded in the audit log
 def export(contest_id: int, round_id: int, table: str, fmt: str):
     r = _round(contest_id, round_id)
     try:

@@ -83,7 +83,6 @@ def import_page():
 
 @bp.get("/export")
 @requires(Permission.AUTHOR_COURSES)
-@db.writes
 def export():
     category = _editable_category_or_404(request.args.get("category", type=query_int))
     text = services.export_gift(category, current_user)
