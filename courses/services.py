@@ -19,11 +19,12 @@ from elearn.models import User
 from elearn.pagination import INT_MAX
 from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces
+from elearn.errors import DomainError
 from courses.models import Assignment, Course, CourseEditor, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module
 from courses.queries import CATALOG_NS, course_ns
 
 
-class CourseError(ValueError):
+class CourseError(DomainError):
     """A course rule was broken; the message is shown to the user."""
 
 

@@ -36,7 +36,7 @@ def my_courses():
     me = current_user._get_current_object()
     if enrolment.pending_assignments(me):  # a cadre who joined an assigned unit after the assignment
         enrolment.apply_assignments(me)
-        db.session.commit()
+        db.session.commit()  # before rendering: SQLite's write lock is not held while the page renders
     return render_template("courses/my_courses.html", cards=queries.my_courses(me))
 
 
@@ -66,13 +66,7 @@ def course(slug: str):
 def enroll(slug: str):
     course, enrollment = learning.get_course_for_study(slug, current_user)
     if enrollment is None:
-        try:
-            enrolment.self_enroll(current_user, course)
-        except services.CourseError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("courses.course", slug=course.slug))
-        db.session.commit()
+        enrolment.self_enroll(current_user, course)  # a refusal goes back to the course page (elearn.app)
         flash(_("You are enrolled. Good studying!"), "success")
     return redirect(url_for("courses.course", slug=course.slug))
 
@@ -104,9 +98,9 @@ def lesson(item_id: int):
     visit = learning.read_visit(current_user, item, course, content, session.pop("studying", None))
     session["studying"] = [item.id, time.time()]
     finished = None
-    if visit.writes:  # the write lock is held for these few statements only
+    if visit.writes:
         finished = learning.record_visit(current_user, item, visit)
-        db.session.commit()
+        db.session.commit()  # before rendering, as above
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
     return _render_lesson(item, course, content, queries.structure(course.id), progress=visit.progress,
@@ -128,13 +122,7 @@ def _render_lesson(item, course, lesson, modules, *, progress, enrollment, previ
 def lesson_done(item_id: int):
     item, course, _enrollment = learning.get_item_for_study(item_id, current_user)
     _credit_previous_visit()
-    try:
-        finished = learning.mark_done(current_user, item, course)
-    except services.CourseError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("courses.lesson", item_id=item.id))
-    db.session.commit()
+    finished = learning.mark_done(current_user, item, course)  # a refusal goes back to the lesson
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
         return redirect(url_for("courses.course", slug=course.slug))

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, g, jsonify, render_template, session
+from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearn import cache, db, i18n, security
 from elearn.config import load_config
+from elearn.errors import DomainError
 from elearn.permissions import public
 from elearn.extensions import babel, csrf, limiter, login_manager
 
@@ -125,6 +128,23 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp)
 
 
+def _same_site(url: str | None) -> str | None:
+    """``url`` if it is a page of this site (the form a refused POST came from), else None."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return url if parts.netloc in ("", request.host) and parts.scheme in ("", "http", "https") else None
+
+
+def _page_of(path: str) -> str | None:
+    """``path`` if it is also a page (a form posted to its own address), else None."""
+    try:
+        current_app.url_map.bind("").match(path, method="GET")
+    except HTTPException:
+        return None
+    return path
+
+
 def _register_errors(app: Flask) -> None:
     def page(code: int):
         def handler(error):
@@ -137,6 +157,17 @@ def _register_errors(app: Flask) -> None:
     @app.context_processor
     def inject_flags():
         return {"db_down": g.get("db_down", False)}
+
+    @app.errorhandler(DomainError)
+    def broken_rule(error: DomainError):
+        """The one place a service's refusal becomes what the user sees; nothing of the request is kept."""
+        db.session.rollback()
+        if request.accept_mimetypes.best == "application/json" or request.is_json:
+            return jsonify(ok=False, error=str(error)), error.status
+        if request.method in ("GET", "HEAD"):
+            return render_template("errors.html", code=error.status, message=str(error)), error.status
+        flash(str(error), "error")
+        return redirect(_same_site(request.referrer) or _page_of(request.path) or url_for("home.index"))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):

@@ -286,6 +286,18 @@ def init_app(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint or "")
         g.db_write = getattr(view, "_writes", False)
 
+    @app.after_request
+    def commit_unit_of_work(response):
+        """The request's commit point: what a view wrote is committed before its response leaves
+        (the view need not commit), and an error response writes nothing. An exception never gets
+        here: the session is removed, and so rolled back, at teardown."""
+        if session.registry.has():
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        return response
+
     @app.teardown_request
     def remove_request_session(_exc):
         session.remove()

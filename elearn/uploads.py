@@ -18,6 +18,8 @@ import filetype
 from flask import current_app, send_file
 from flask_babel import gettext as _
 
+from elearn.errors import DomainError
+
 # extension -> (MIME type, the part an OOXML package must contain, or None)
 KINDS = {
     "pdf": ("application/pdf", None),
@@ -35,7 +37,7 @@ DOCUMENTS = frozenset({"pdf", "docx", "pptx"}) | IMAGES
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z]{3,4}$")  # what store() generates, nothing else
 
 
-class UploadError(ValueError):
+class UploadError(DomainError):
     """The file was refused; the message is shown to the user."""
 
 

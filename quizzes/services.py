@@ -16,6 +16,7 @@ from courses.models import Course, ItemKind, Module
 from elearn import db
 from elearn.html import sanitize_html
 from elearn.models import User, subtree_of
+from elearn.errors import DomainError
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import get_type
 from quizzes.models import GradingMethod, Quiz, QuizSlot, ReviewShows, ReviewWhen
@@ -26,7 +27,7 @@ MAX_DRAW = 200
 GRADED_KINDS = tuple(k for k in QuestionKind if get_type(k).auto_graded)
 
 
-class QuizError(ValueError):
+class QuizError(DomainError):
     """A quiz rule was broken; the message (Vietnamese in the UI) is shown to the user."""
 
 

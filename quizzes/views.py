@@ -1,7 +1,8 @@
 """Taking a quiz: the quiz page, the attempt pages, saving answers, submitting, the review.
 
-Thin: each view loads what the user may see (a 404 otherwise), calls one service and
-commits once. Trainer pages are in ``quizzes.trainer_views`` on the same blueprint.
+Thin: each view loads what the user may see (a 404 otherwise) and calls one service; the
+request commits once when it ends (elearn.db) and a refused action becomes a message
+(elearn.app). Trainer pages are in ``quizzes.trainer_views`` on the same blueprint.
 """
 from __future__ import annotations
 
@@ -63,17 +64,9 @@ def start(item_id: int):
     quiz = services.get_quiz(item_id)
     if attempts.has_overdue(attempts.attempts_of(quiz, current_user), utcnow()):
         _write(lambda: attempts.finish_overdue(quiz, current_user))
-    try:
-        attempt = attempts.plan_attempt(quiz, current_user)
-        if attempt.id is None:
-            attempts.store_attempt(attempt, current_user)
-    except services.QuizNotFound:
-        raise
-    except services.QuizError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".item", item_id=item_id))
-    db.session.commit()
+    attempt = attempts.plan_attempt(quiz, current_user)  # draws the questions before the first write
+    if attempt.id is None:
+        attempts.store_attempt(attempt, current_user)
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 
 
@@ -84,8 +77,8 @@ def _pages(attempt) -> list[list]:
 
 
 def _write(work):
-    """Run ``work`` and commit it: a page that reads writes only this (SQLite's write lock is
-    taken at its first write and freed at the commit, elearn.db)."""
+    """Run ``work`` and commit it now, not when the request ends: the page is rendered (or the
+    attempt graded) after it, and SQLite's write lock must not be held meanwhile."""
     done = work()
     db.session.commit()
     return done
@@ -128,21 +121,16 @@ def save_page(attempt_id: int):
     if _timed_out(attempt):
         return redirect(url_for(".review", attempt_id=attempt.id))
     page = request.form.get("page", 1, type=query_int)
-    try:
-        cleaned = attempts.read_answers(attempt, current_user, answers_from_form(request.form))
-        attempts.store_answers(attempt, cleaned)
-    except services.QuizError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for(".attempt", attempt_id=attempt.id, page=page))
-    db.session.commit()
+    cleaned = attempts.read_answers(attempt, current_user, answers_from_form(request.form))
     go = request.form.get("go", "")
     if go == "finish":
+        _write(lambda: attempts.store_answers(attempt, cleaned))
         scores = attempts.grade_before_submit(attempt, current_user)  # outside the write lock
         if scores is not None:
             _write(lambda: attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"),
                                                    scores=scores))
         return redirect(url_for(".review", attempt_id=attempt.id))
+    attempts.store_answers(attempt, cleaned)
     if go == "summary":
         return redirect(url_for(".summary", attempt_id=attempt.id))
     target = int(go) if go.isdecimal() else page
@@ -166,7 +154,6 @@ def save_answer(attempt_id: int):
         db.session.rollback()
         finished = isinstance(error, (attempts.TimeUp, attempts.AttemptClosed))
         return jsonify(ok=False, error=str(error), finished=finished), 409 if finished else 400
-    db.session.commit()
     # Which answers are now stored: the page (and the load benchmark) can tell exactly what was kept.
     return jsonify(ok=True, saved=saved, attempt=attempt.id, questions=sorted(answers), remaining=_remaining(attempt))
 
@@ -190,7 +177,6 @@ def submit(attempt_id: int):
     counted = False
     if scores is not None:  # a replay of a finished attempt writes nothing
         counted = attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"), scores=scores)[1]
-        db.session.commit()
     if not counted:
         flash(_("This attempt had already been submitted; its result is unchanged."), "info")
     return redirect(url_for(".review", attempt_id=attempt.id))

@@ -16,12 +16,13 @@ from elearn.db import utcnow
 from elearn.i18n import format_date
 from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Permission, Role
+from elearn.errors import DomainError
 from courses.certificates import codes
 from courses.certificates.models import Certificate, CertificateTemplate, Motto
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
 
 
-class CertificateError(ValueError):
+class CertificateError(DomainError):
     """A certificate rule was broken; the message is shown to the user."""
 
 

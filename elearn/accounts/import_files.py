@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from elearn.errors import DomainError
 
 XLSX_MAX_UNZIPPED = 400 * 1024 * 1024  # a zip bomb stops here, long before memory does
 
 
-class ImportFileError(ValueError):
+class ImportFileError(DomainError):
     """The file as a whole cannot be read; the message says why, in the user's language."""
 
 

@@ -17,6 +17,7 @@ from elearn.db import utcnow
 from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Role
 from elearn.text import fold, normalize_spaces
+from elearn.errors import DomainError
 
 MIN_PASSWORD_LENGTH = 8
 TEMP_HASH_METHOD = passwords.TEMP_HASH_METHOD
@@ -25,7 +26,7 @@ USERNAME_RE = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?")
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A rule was broken; the message is shown to the user."""
 
 

@@ -53,7 +53,7 @@ def login():
         services.record_sign_in(form.username.data, user)  # the audit entry is kept either way
         if new_hash:
             user.password_hash = new_hash
-        db.session.commit()
+        db.session.commit()  # now, not at the request's end: a refused sign-in renders the page next
         if user is None:
             flash(_("Wrong username or password."), "error")
         else:
@@ -86,7 +86,6 @@ def logout():
     cookies, so the server can only revoke them all (``User.session_version``)."""
     if current_user.is_authenticated:
         services.end_sessions(current_user)
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -104,7 +103,6 @@ def change_password():
             db.session.rollback()
             form.new.errors.append(str(error))
         else:
-            db.session.commit()
             _start_session(current_user)  # this session goes on; the others ended with the change
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
@@ -118,7 +116,6 @@ def end_other_sessions():
     if not EndSessionsForm().validate_on_submit():
         abort(400)
     services.end_sessions(current_user)
-    db.session.commit()
     _start_session(current_user)
     flash(_("You have been signed out on every other device."), "success")
     return redirect(url_for("auth.change_password"))
@@ -131,7 +128,6 @@ def set_locale(code: str):
         session["locale"] = code
         if current_user.is_authenticated:
             current_user.locale = code
-            db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
 
 

@@ -25,6 +25,7 @@ from elearn import db
 from elearn.db import utcnow
 from elearn.jobs.models import Job, JobStatus
 from elearn.models import User
+from elearn.errors import DomainError
 
 log = logging.getLogger(__name__)
 KINDS: dict[str, Callable] = {}
@@ -38,7 +39,7 @@ _executor: ThreadPoolExecutor | None = None
 T = TypeVar("T")
 
 
-class JobError(ValueError):
+class JobError(DomainError):
     pass
 
 

@@ -20,11 +20,12 @@ from elearn import db
 from elearn.exports import local_datetime
 from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Permission, Role
+from elearn.errors import DomainError
 
 VN = timezone(timedelta(hours=7))
 
 
-class ReportError(ValueError):
+class ReportError(DomainError):
     """Bad filter input; the message is shown to the user."""
 
 

@@ -6,9 +6,10 @@ from sqlalchemy import func, select, update
 
 from elearn import audit, db
 from elearn.models import LEVEL_DEPTH, OrgUnit, UnitLevel, subtree_of
+from elearn.errors import DomainError
 
 
-class UnitError(ValueError):
+class UnitError(DomainError):
     """A rule of the tree was broken; the message is shown to the user."""
 
 

@@ -22,6 +22,7 @@ from elearn.html import html_to_text, sanitize_html
 from elearn.models import User
 from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces
+from elearn.errors import DomainError
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidQuestion, get_type
 
@@ -31,7 +32,7 @@ MAX_DEPTH = 20
 MAX_TEXT = 200_000  # characters of question text or explanation, before sanitizing
 
 
-class BankError(ValueError):
+class BankError(DomainError):
     """A rule of the question bank was broken; the message is shown to the user."""
 
 

@@ -19,6 +19,7 @@ from elearn.db import utcnow
 from elearn.html import sanitize_html
 from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Role
+from elearn.errors import DomainError
 from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
@@ -33,7 +34,7 @@ GRACE = timedelta(seconds=20)  # network delay allowed after the deadline, never
 CONTEST_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
-class ContestError(ValueError):
+class ContestError(DomainError):
     """A contest rule was broken; the message is shown to the user."""
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from html import escape
 
 from elearn.html import sanitize_html
+from elearn.errors import DomainError
 from quizzes.bank.models import QuestionKind
 from quizzes.bank.types import finite_float
 
@@ -42,7 +43,7 @@ class LineError:
         return {"line": self.line, "message": self.message}
 
 
-class FormatError(ValueError):
+class FormatError(DomainError):
     """A file that cannot be imported; ``errors`` lists every problem with its line (or row)."""
 
     def __init__(self, errors: list[LineError], questions: list[ParsedQuestion] | None = None):
