@@ -9,6 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from elearn.html import rich_text
 from elearn.i18n import LOCAL_TZ
 
 
@@ -49,8 +50,7 @@ class ModuleForm(FlaskForm):
 
 class LessonForm(FlaskForm):
     title = StringField(_l("Lesson title"), validators=[DataRequired(), Length(max=255)])
-    body = TextAreaField(_l("Content"), validators=[Optional(), Length(max=500_000)],
-                         render_kw={"rows": 20})
+    body = TextAreaField(_l("Content"), validators=[Optional(), Length(max=500_000)], render_kw=rich_text(20))
     video_url = StringField(_l("Video link (YouTube or a direct MP4 address)"),
                             validators=[Optional(), Length(max=500)])
     minutes = IntegerField(_l("Estimated minutes"), default=10, validators=[DataRequired(), NumberRange(1, 600)])

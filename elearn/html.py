@@ -78,3 +78,27 @@ def html_to_text(value: str) -> str:
 
 def _text_parsed(value: str) -> str:
     return re.sub(r"\s+", " ", _text_cleaner.clean(value)).strip()
+
+
+def _toolbar_labels() -> str:
+    """The editor's buttons, named for screen readers in the page's language (JSON for editor.js)."""
+    import json
+
+    from flask_babel import gettext as _
+
+    return json.dumps({
+        "header": _("Paragraph style"), "bold": _("Bold"), "italic": _("Italic"), "underline": _("Underline"),
+        "strike": _("Strikethrough"), "list-ordered": _("Numbered list"), "list-bullet": _("Bulleted list"),
+        "blockquote": _("Quotation"), "link": _("Link"), "image": _("Image"), "script-sub": _("Subscript"),
+        "script-super": _("Superscript"), "clean": _("Clear formatting")}, ensure_ascii=False)
+
+
+def rich_text(rows: int = 8) -> dict:
+    """``render_kw`` of a textarea that gets the rich-text editor (elearn/static/editor.js) when
+    JavaScript runs; it stays a textarea of HTML otherwise, and ``sanitize_html`` is the gate."""
+    from flask_babel import LazyString
+    from flask_babel import lazy_gettext as _l
+
+    return {"rows": rows, "data-rich": "1", "data-rich-labels": LazyString(_toolbar_labels),
+            "data-rich-image": _l("Address of the image (an attachment of this course, or https://…):"),
+            "data-rich-html": _l("This text has tables or other parts the editor cannot keep: edit it as HTML here.")}

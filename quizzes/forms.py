@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from elearn.html import rich_text
 from elearn.i18n import LOCAL_TZ
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -25,7 +26,8 @@ def to_local_naive(value: datetime | None) -> datetime | None:
 
 class QuizForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
-    intro_html = TextAreaField(_l("Introduction"), validators=[Optional(), Length(max=20000)])
+    intro_html = TextAreaField(_l("Introduction"), validators=[Optional(), Length(max=20000)],
+                               render_kw=rich_text(6))
     required = BooleanField(_l("Required to complete the course"), default=True)
     time_limit_minutes = IntegerField(_l("Time limit (minutes, empty: none)"),
                                       validators=[Optional(), NumberRange(min=1, max=24 * 60)])

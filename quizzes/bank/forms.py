@@ -13,6 +13,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, Radi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from elearn.html import rich_text
 from quizzes.bank.models import QuestionKind, QuestionVersion
 from quizzes.bank.types import format_number, parse_number
 
@@ -64,9 +65,9 @@ class PairRow(Form):
 
 class QuestionForm(FlaskForm):
     name = StringField(_l("Short name (optional)"), [Length(max=255)])
-    text_html = TextAreaField(_l("Question text"), [DataRequired()], render_kw={"rows": 5})
+    text_html = TextAreaField(_l("Question text"), [DataRequired()], render_kw=rich_text(5))
     points = StringField(_l("Points"), default="1", render_kw={"inputmode": "decimal", "size": 6})
-    general_feedback_html = TextAreaField(_l("Explanation (general feedback)"), render_kw={"rows": 3})
+    general_feedback_html = TextAreaField(_l("Explanation (general feedback)"), render_kw=rich_text(3))
     tags = StringField(_l("Tags (comma-separated)"), [Length(max=500)])
     choices = FieldList(FormField(ChoiceRow), max_entries=MAX_ROWS)
     shuffle = BooleanField(_l("Shuffle the choices in each attempt"), default=True)

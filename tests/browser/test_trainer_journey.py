@@ -63,7 +63,8 @@ def test_trainer_builds_publishes_and_assigns_a_course(app, live_server, page, t
     _follow(page, "Thêm bài học")
     assert_accessible(page)
     page.get_by_label("Tên bài học").fill("Những ngày đầu thành lập")
-    page.get_by_label("Nội dung").fill("<p>Năm 1927, chi bộ đầu tiên ra đời.</p><script>alert(1)</script>")
+    # The rich-text editor (a textbox named by the field's label); what is typed is text, never markup.
+    page.get_by_role("textbox", name="Nội dung").fill("Năm 1927, chi bộ đầu tiên ra đời. <script>alert(1)</script>")
     _submit(page, "Lưu bài học")
 
     # A quiz in the module, built from the imported questions.

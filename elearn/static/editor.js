@@ -1,0 +1,99 @@
+// Rich-text editing over a <textarea data-rich>: headings, bold, lists, links, images, paste
+// from Word. Progressive enhancement: without JavaScript (or before Quill has loaded) the
+// textarea is the editor, and the server's bleach stays the gate either way. Quill is fetched
+// only on pages that have such a field (it is 200 KB; commune lines are slow).
+(function () {
+  "use strict";
+  if (window.elearnEditor) { return; }  // one <script> per rich field: the first does them all
+  window.elearnEditor = true;
+  var fields = document.querySelectorAll("textarea[data-rich]");
+  if (!fields.length) { return; }
+  var base = document.currentScript.src.replace(/editor\.js(\?.*)?$/, "vendor/quill/");
+
+  // What Quill keeps. A text with anything else (tables, definition lists, figures) stays a
+  // textarea of HTML: the editor would drop those parts without a word.
+  var KEPT = ["P", "BR", "H2", "H3", "H4", "STRONG", "B", "EM", "I", "U", "S", "A", "UL", "OL", "LI",
+              "BLOCKQUOTE", "PRE", "CODE", "IMG", "SUB", "SUP", "SPAN"];
+
+  function keepsEverything(html) {
+    var box = document.createElement("template");
+    box.innerHTML = html;
+    var all = box.content.querySelectorAll("*");
+    for (var i = 0; i < all.length; i++) {
+      if (KEPT.indexOf(all[i].tagName) < 0) { return false; }
+    }
+    return true;
+  }
+
+  function note(area, text) {
+    var p = document.createElement("small");
+    p.className = "hint";
+    p.textContent = text;
+    area.parentNode.insertBefore(p, area.nextSibling);
+  }
+
+  // Quill names its buttons in English, or not at all: name them in the page's language.
+  function nameButtons(toolbar, labels) {
+    if (!toolbar || !toolbar.querySelectorAll) { return; }
+    var controls = toolbar.querySelectorAll("button, .ql-picker-label");
+    Array.prototype.forEach.call(controls, function (control) {
+      var format = (control.className.match(/ql-(\w+)/) || [])[1];
+      if (control.classList.contains("ql-picker-label")) { format = "header"; }
+      var key = control.value ? format + "-" + control.value : format;
+      if (labels[key]) {
+        control.setAttribute("aria-label", labels[key]);
+        control.setAttribute("title", labels[key]);
+      }
+    });
+  }
+
+  function enhance(area) {
+    if (!keepsEverything(area.value)) {
+      note(area, area.getAttribute("data-rich-html") || "");
+      return;
+    }
+    var box = document.createElement("div");
+    box.className = "rich-editor";
+    area.parentNode.insertBefore(box, area.nextSibling);
+    var quill = new window.Quill(box, {
+      theme: "snow",
+      modules: {
+        toolbar: {
+          container: [[{ header: [2, 3, 4, false] }], ["bold", "italic", "underline", "strike"],
+                      [{ list: "ordered" }, { list: "bullet" }], ["blockquote", "link", "image"],
+                      [{ script: "sub" }, { script: "super" }], ["clean"]],
+          handlers: {
+            image: function () {  // an address, not a pasted file: images are the course's attachments
+              var url = window.prompt(area.getAttribute("data-rich-image") || "URL");
+              if (url) { quill.insertEmbed(quill.getSelection(true).index, "image", url.trim(), "user"); }
+            }
+          }
+        }
+      }
+    });
+    nameButtons(quill.getModule("toolbar").container, JSON.parse(area.getAttribute("data-rich-labels") || "{}"));
+    quill.clipboard.dangerouslyPasteHTML(area.value, "silent");  // the server's sanitized HTML
+    area.hidden = true;
+    var label = area.id && document.querySelector("label[for='" + area.id + "']");
+    if (label) { label.addEventListener("click", function () { quill.focus(); }); }
+    quill.root.setAttribute("role", "textbox");
+    quill.root.setAttribute("aria-multiline", "true");
+    if (label) { quill.root.setAttribute("aria-label", label.textContent.trim()); }
+    var sync = function () {
+      var empty = !quill.getText().trim() && !quill.root.querySelector("img");
+      // Quill writes spaces as &nbsp;: plain spaces read and wrap as the author meant.
+      area.value = empty ? "" : quill.getSemanticHTML().replace(/&nbsp;/g, " ");
+    };
+    quill.on("selection-change", function (range) { if (range === null) { sync(); } });  // left the editor
+    if (area.form) { area.form.addEventListener("submit", sync); }
+  }
+
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = base + "quill.snow.css";
+  document.head.appendChild(css);
+  var script = document.createElement("script");
+  script.src = base + "quill.js";
+  script.onload = function () { Array.prototype.forEach.call(fields, enhance); };
+  document.head.appendChild(script);
+}());
