@@ -88,3 +88,13 @@ def assert_accessible(page) -> None:
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, "accessibility: " + "; ".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in bad)
+
+
+def menu(page):
+    """The main menu as the user reaches it: on a phone, under the menu button, opened first."""
+    phone = page.locator("details.menu-phone")
+    if phone.is_visible():
+        if phone.get_attribute("open") is None:
+            phone.locator("summary").click()
+        return phone.locator("nav")
+    return page.locator("header nav.menu-wide")

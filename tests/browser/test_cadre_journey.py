@@ -10,7 +10,7 @@ from sqlalchemy import select
 from elearn import db
 from elearn.permissions import Role
 from quizzes.models import QuizAttempt
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, menu, sign_in
 from tests.factories import PASSWORD, make_unit
 from tests.quizzes.factories import enrolled_cadre, make_quiz
 
@@ -43,7 +43,7 @@ def test_cadre_completes_a_course_and_downloads_the_certificate(app, live_server
 
     # The assigned course, from "Khóa học của tôi".
     with page.expect_navigation():
-        page.locator("header nav").get_by_role("link", name="Khóa học của tôi").click()
+        menu(page).get_by_role("link", name="Khóa học của tôi").click()
     assert_accessible(page)
     with page.expect_navigation():
         page.locator("main").get_by_role("link", name="Bắt đầu học").click()
@@ -81,7 +81,7 @@ def test_cadre_completes_a_course_and_downloads_the_certificate(app, live_server
 
     # The certificate, from "Chứng nhận của tôi".
     with page.expect_navigation():
-        page.locator("header nav").get_by_role("link", name="Chứng nhận của tôi").click()
+        menu(page).get_by_role("link", name="Chứng nhận của tôi").click()
     assert_accessible(page)
     assert "Khóa học có bài kiểm tra" in page.locator("main").inner_text()
     with page.expect_download() as download:

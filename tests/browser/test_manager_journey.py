@@ -4,7 +4,7 @@ import io
 import openpyxl
 import pytest
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, menu, sign_in
 from tests.elearn.reports.factories import Province
 from tests.factories import PASSWORD
 
@@ -17,7 +17,7 @@ def test_manager_drills_into_a_commune_and_exports_xlsx(app, live_server, page):
     sign_in(page, server.url, "quanly.a", PASSWORD)
 
     with page.expect_navigation():
-        page.locator("header nav").get_by_role("link", name="Thống kê", exact=True).click()
+        menu(page).get_by_role("link", name="Thống kê", exact=True).click()
     main = page.locator("main")
     assert page.get_by_role("heading", level=1).inner_text() == "Thống kê học tập: Huyện ủy An"
     assert "Huyện ủy Bình" not in main.inner_text()  # another district is not in scope

@@ -7,7 +7,7 @@ from courses.models import Course, CourseStatus, Enrollment, ItemKind
 from elearn import db
 from elearn.permissions import Role
 from quizzes.bank.models import Question, QuestionCategory
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, menu, sign_in
 from tests.courses.factories import items_of
 from tests.factories import PASSWORD, make_unit, make_user
 
@@ -42,7 +42,8 @@ def test_trainer_builds_publishes_and_assigns_a_course(app, live_server, page, t
     sign_in(page, server.url, "trang", PASSWORD)
 
     # Questions first: a GIFT file imported into a new category.
-    _follow(page, "Ngân hàng câu hỏi", "header nav")
+    with page.expect_navigation():
+        menu(page).get_by_role("link", name="Ngân hàng câu hỏi", exact=True).click()
     _follow(page, "Nhập hoặc xuất câu hỏi (GIFT, Aiken, Excel)")
     assert_accessible(page)
     page.get_by_label("Tệp").set_input_files(str(gift))
