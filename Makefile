@@ -32,6 +32,7 @@ run: demo
 	$(BIN)/elearn run --host 127.0.0.1 --port $(PORT)
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

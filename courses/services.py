@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 from elearn import audit, cache, db
 from elearn.db import utcnow
 from elearn.models import User
-from elearn.pagination import INT_MAX
+from elearn.pagination import is_id
 from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces
 from elearn.errors import DomainError
@@ -41,7 +41,7 @@ class CourseNotFound(CourseError, NotFound):
 def get_course(course_id_or_slug: int | str) -> Course | None:
     key = str(course_id_or_slug)
     if key.isascii() and key.isdigit():
-        return db.session.get(Course, int(key)) if int(key) <= INT_MAX else None
+        return db.session.get(Course, int(key)) if is_id(key) else None
     return db.session.scalar(select(Course).where(Course.slug == key))
 
 

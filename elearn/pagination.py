@@ -15,17 +15,23 @@ from elearn import db
 INT_MAX = 2**31 - 1  # the largest PostgreSQL integer: no id (and no page) lies beyond it
 
 
+def is_id(value: str) -> bool:
+    """ASCII digits within a database integer (checked by length first: Python refuses to read
+    an integer of more than 4,300 digits, and the database driver one beyond INT_MAX)."""
+    return value.isascii() and value.isdigit() and len(value) <= len(str(INT_MAX)) and int(value) <= INT_MAX
+
+
 def query_int(value: str) -> int:
-    """``args.get(name, type=query_int)``: ASCII digits within a database integer, else ValueError
-    (so the argument falls back to its default instead of overflowing the database driver)."""
-    if not (value.isascii() and value.isdigit()) or int(value) > INT_MAX:
+    """``args.get(name, type=query_int)``: an id (``is_id``), else ValueError, so the argument
+    falls back to its default instead of overflowing the database driver."""
+    if not is_id(value):
         raise ValueError(f"not an id: {value[:20]!r}")
     return int(value)
 
 
 def query_ints(values: list[str]) -> list[int]:
     """The values of a repeated field that are ids (the others are left out)."""
-    return [int(v) for v in values if v.isascii() and v.isdigit() and int(v) <= INT_MAX]
+    return [int(v) for v in values if is_id(v)]
 
 
 class IdConverter(IntegerConverter):

@@ -40,24 +40,29 @@ class FormAnswer:
 
 
 MAX_FIELDS = 500
+NOT_A_QUESTION = 10**6  # what a number longer than any attempt's reads as: "not part of this attempt"
+
+
+def _number(raw: str) -> int | None:
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw) if len(raw) <= 6 else NOT_A_QUESTION  # no 5,000-digit int, no driver overflow
 
 
 def answers_from_form(form) -> dict[int, FormAnswer]:
     """Every question listed in ``shown`` gets an entry, so a cleared answer is saved as cleared."""
     answers: dict[int, FormAnswer] = {}
     for raw in form.getlist("shown")[:MAX_FIELDS]:
-        if raw.isdecimal():
-            answers[int(raw)] = FormAnswer()
+        if _number(raw) is not None:
+            answers[_number(raw)] = FormAnswer()
     for key in list(form.keys())[:MAX_FIELDS]:
         if not key.startswith("q"):
             continue
-        number, _, prompt = key[1:].partition("-")
-        if not number.isdecimal() or int(number) not in answers:
-            if number.isdecimal():  # an answer to a question the page did not list
-                answers[int(number)] = FormAnswer()
-            else:
-                continue
-        entry = answers[int(number)]
+        raw, _, prompt = key[1:].partition("-")
+        number = _number(raw)
+        if number is None:
+            continue
+        entry = answers.setdefault(number, FormAnswer())  # an answer to a question the page did not list too
         if prompt:
             entry.pairs[prompt] = form.get(key, "")
         else:

@@ -133,7 +133,7 @@ def save_page(attempt_id: int):
     attempts.store_answers(attempt, cleaned)
     if go == "summary":
         return redirect(url_for(".summary", attempt_id=attempt.id))
-    target = int(go) if go.isdecimal() else page
+    target = int(go) if go.isascii() and go.isdigit() and len(go) <= 6 else page
     return redirect(url_for(".attempt", attempt_id=attempt.id, page=target))
 
 

@@ -1,5 +1,5 @@
 """The audit log browser: filter by action, actor, object and dates; newest first."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
@@ -66,7 +66,7 @@ def audit():
         stmt = stmt.where(AuditLog.target.contains(form.target.data.strip(), autoescape=True))
     if valid and form.date_from.data:
         stmt = stmt.where(AuditLog.at >= _utc_start(form.date_from.data))
-    if valid and form.date_to.data:
+    if valid and form.date_to.data and form.date_to.data < date.max:  # up to 31/12/9999: no bound
         stmt = stmt.where(AuditLog.at < _utc_start(form.date_to.data + timedelta(days=1)))
     page = paginate(stmt.order_by(AuditLog.at.desc(), AuditLog.id.desc()), page_number(), PER_PAGE)
     return render_template("admin/audit.html", form=form, page=page, labels=ACTION_LABELS,

@@ -51,7 +51,7 @@ def _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, 
     except filters.ReportError as error:
         raise click.ClickException(str(error)) from None
     kind = "summary" if summary else "detail"
-    columns, rows, _ = export.table(f, kind, fmt, count=False)
+    columns, rows, _count = export.table(f, kind, fmt, count=False)
     partial = output.with_name(output.name + ".part")
     try:
         writer = write_csv if fmt == "csv" else write_xlsx

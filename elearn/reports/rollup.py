@@ -186,7 +186,7 @@ def _top_unit_days(whole) -> dict[tuple[int, int, str], int]:
         for course_id, day, n in queries.completions_by_course_day(whole, path, direct_only=has_top_children):
             totals[(course_id, uid, day)] = totals.get((course_id, uid, day), 0) + n
         if parent in top:  # fold this unit's subtree into its parent's
-            for (course_id, unit_id, day), n in [(k, n) for k, n in totals.items() if k[1] == uid]:
+            for (course_id, _unit, day), n in [(k, n) for k, n in totals.items() if k[1] == uid]:
                 key = (course_id, parent, day)
                 totals[key] = totals.get(key, 0) + n
     return totals

@@ -133,8 +133,9 @@ def test_cli_export_detail_summary_and_errors(tree, runner, tmp_path):
     assert {r[2] for r in rows_of(scoped.read_bytes())[1:]} == {"xa", "anh", "binh", "duc"}
     assert [e.details["rows"] for e in exports()] == [5, 4, 4]
     for bad in (["--unit", "NOPE"], ["--course", "nope"], ["--from", "2023-02-01", "--to", "2023-01-01"],
-                ["--as", "quanly.a", "--unit", "PB"]):
+                ["--as", "quanly.a", "--unit", "PB"], ["--as", "nobody"]):
         target = tmp_path / "bad.csv"
         result = runner.invoke(args=["stats", "export", *bad, "-o", str(target)])
         assert result.exit_code != 0 and not target.exists() and not (tmp_path / "bad.csv.part").exists()
+        assert "Traceback" not in result.output and "Error:" in result.output, result.output
     assert len(exports()) == 3

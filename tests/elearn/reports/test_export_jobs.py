@@ -10,7 +10,7 @@ from elearn.jobs.models import Job, JobStatus
 from elearn.permissions import Role
 from tests.elearn.reports.factories import Province
 from tests.elearn.reports.test_export import exports, rows_of
-from tests.factories import make_user, wait_for_job
+from tests.factories import wait_for_job
 
 A_SUBTREE = ["xa", "anh", "binh", "duc"]  # manager_a's cadres, in tree then name order
 

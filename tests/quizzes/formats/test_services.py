@@ -214,8 +214,8 @@ def test_hostile_html_is_sanitized_in_every_stored_field(target):
         stored = [v.text_html, v.general_feedback_html] + [
             item.get(key, "") for item in v.data.get("choices", []) + v.data.get("pairs", [])
             for key in ("html", "feedback", "prompt", "answer")]
-        for html in stored:
-            assert_no_live_script(html)
+        for field in stored:
+            assert_no_live_script(field)
 
 
 def test_formula_cells_stay_text(target):
