@@ -9,6 +9,7 @@ from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from elearn.forms import choice_value
 from elearn.html import rich_text
 from elearn.i18n import LOCAL_TZ
 
@@ -35,7 +36,7 @@ class QuizForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("Closes at"), format=LOCAL_FORMAT, validators=[Optional()])
     attempts_allowed = IntegerField(_l("Attempts allowed (0: unlimited)"), default=0,
                                     validators=[NumberRange(min=0, max=100)])
-    grading_method = SelectField(_l("Grading method"), choices=[
+    grading_method = SelectField(_l("Grading method"), coerce=choice_value, choices=[
         SelectChoice("highest", _l("Highest grade")), SelectChoice("last", _l("Last attempt")),
         SelectChoice("first", _l("First attempt")), SelectChoice("average", _l("Average of attempts"))])
     pass_percent = FloatField(_l("Pass mark (%)"), default=50, validators=[NumberRange(min=0, max=100)])
@@ -43,12 +44,16 @@ class QuizForm(FlaskForm):
                             validators=[NumberRange(min=0, max=100)])
     shuffle_questions = BooleanField(_l("Shuffle questions"))
     shuffle_choices = BooleanField(_l("Shuffle choices"), default=True)
-    review_shows = SelectField(_l("After submitting, the cadre sees"), choices=[
+    review_shows = SelectField(_l("After submitting, the cadre sees"), coerce=choice_value, choices=[
         SelectChoice("full", _l("The score, the answers and the explanations")),
         SelectChoice("score", _l("The score only"))])
-    review_when = SelectField(_l("Answers and explanations are shown"), choices=[
+    review_when = SelectField(_l("Answers and explanations are shown"), coerce=choice_value, choices=[
         SelectChoice("immediately", _l("Immediately after submitting")),
         SelectChoice("after_close", _l("After the quiz closes"))])
+
+    # The fields that are the quiz's own columns, as they are (the times are shown in local time).
+    STORED = ("intro_html", "time_limit_minutes", "attempts_allowed", "grading_method", "pass_percent", "per_page",
+              "shuffle_questions", "shuffle_choices", "review_shows", "review_when")
 
     def settings(self) -> dict:
         return {

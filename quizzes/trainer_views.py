@@ -51,10 +51,11 @@ def new_quiz_item(module_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def edit(item_id: int):
     quiz = services.get_quiz_for_edit(item_id, current_user)
-    form = QuizForm(obj=quiz, title=quiz.item.title, required=quiz.item.required,
+    # No obj=: WTForms would take the stored UTC times over the local ones given here, and every
+    # save would move the quiz's opening and closing 7 hours (tests/test_edit_forms_round_trip.py).
+    form = QuizForm(title=quiz.item.title, required=quiz.item.required,
                     opens_at=to_local_naive(quiz.opens_at), closes_at=to_local_naive(quiz.closes_at),
-                    grading_method=quiz.grading_method.value, review_shows=quiz.review_shows.value,
-                    review_when=quiz.review_when.value)
+                    **{name: getattr(quiz, name) for name in QuizForm.STORED})
     if form.validate_on_submit():
         try:
             services.update_quiz(quiz, title=form.title.data, required=form.required.data, **form.settings())

@@ -5,13 +5,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from courses.certificates.models import Motto
+from elearn.forms import choice_value
 
 
 class TemplateForm(FlaskForm):
     enabled = BooleanField(_l("Issue certificates for this course"))
     issuing_body = TextAreaField(_l("Issuing body"), validators=[DataRequired(), Length(max=255)],
                                  render_kw={"rows": 3})
-    motto = SelectField(_l("Motto at the top right"), choices=[
+    motto = SelectField(_l("Motto at the top right"), coerce=choice_value, choices=[
         SelectChoice(Motto.PARTY.value, _l("Communist Party of Vietnam (ĐẢNG CỘNG SẢN VIỆT NAM)")),
         SelectChoice(Motto.STATE.value, _l("Socialist Republic of Vietnam, Independence - Freedom - Happiness")),
         SelectChoice(Motto.NONE.value, _l("None")),
