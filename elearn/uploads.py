@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +70,7 @@ def check_upload(storage, allowed: frozenset[str], max_bytes: int) -> CheckedUpl
     mime, required_part = KINDS[ext]
     if required_part and not _zip_has(data, required_part):
         raise UploadError(_("The file is damaged or is not what its name says."))
-    name = (storage.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or f"tep.{ext}"
-    return CheckedUpload(data=data, ext=ext, mime=mime, original_name=name)
+    return CheckedUpload(data=data, ext=ext, mime=mime, original_name=download_name(storage.filename or "", ext))
 
 
 def _zip_has(data: bytes, part: str) -> bool:
@@ -112,12 +112,26 @@ def delete(name: str | None) -> None:
         path.unlink(missing_ok=True)
 
 
-def send_stored(name: str, download_name: str, mime: str):
-    """Response for a stored file: always a download, never rendered by the browser."""
+def download_name(uploaded: str, ext: str) -> str:
+    """The name a file is saved under: the uploader's name without its folder, without control
+    and bidirectional characters (U+202E shows "tai-lieu\u202efdp.exe" as "tai-lieuexe.pdf"), and
+    with the extension of the type detected in its content, whatever the uploader wrote: a PNG
+    uploaded as "tai-lieu.html" downloads as "tai-lieu.png" and never opens as a page."""
+    name = uploaded.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs"))
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = stem.strip(" .")[:200] or "tep"
+    return f"{stem}.{ext}"
+
+
+def send_stored(name: str, filename: str, mime: str):
+    """Response for a stored file: always a download, never rendered by the browser, named with
+    the extension of the stored (detected) type."""
     path = stored_path(name)
     if path is None:
         from werkzeug.exceptions import NotFound
         raise NotFound()
-    response = send_file(path, mimetype=mime, as_attachment=True, download_name=download_name, max_age=0)
+    response = send_file(path, mimetype=mime, as_attachment=True, max_age=0,
+                         download_name=download_name(filename, name.rsplit(".", 1)[-1]))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

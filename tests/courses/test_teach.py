@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from werkzeug.http import parse_options_header
 
 from elearn import db
 from elearn.permissions import Role
@@ -258,3 +259,22 @@ def test_quiz_items_link_to_quizzes_only_when_that_endpoint_exists(app, client, 
         assert f'href="{target}"' in client.get(f"/courses/{course.slug}").get_data(as_text=True)
         assert client.get(f"/learn/{quiz.id}").location.endswith(target)
     assert db.session.get(Item, quiz.id).lesson is None
+
+
+def test_an_attachment_downloads_under_its_detected_type_without_bidi_tricks(client, login):
+    """A PNG that is also HTML, uploaded as "tai-lieu.html", must not be saved as an .html page;
+    U+202E must not show a false extension (issue 15.6)."""
+    trainer = make_trainer()
+    course = make_course(trainer, lessons=1)
+    item = items_of(course)[0]
+    login(trainer)
+    png_and_html = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16 + b"<html><script>alert(1)</script></html>"
+    for uploaded, data, expected in (("tai-lieu.html", png_and_html, "tai-lieu.png"),
+                                     ("bao-cao\u202efdp.exe", _pdf(), "bao-caofdp.pdf"),
+                                     ("../\x00\u200bdanh-sach.docx", _pdf(), "danh-sach.pdf")):
+        response = client.post(f"/teach/items/{item.id}", content_type="multipart/form-data",
+                               data=_lesson_data(attachment=(io.BytesIO(data), uploaded)))
+        assert response.status_code == 302, uploaded
+        download = client.get(f"/teach/items/{item.id}/attachment")
+        kind, options = parse_options_header(download.headers["Content-Disposition"])
+        assert kind == "attachment" and options["filename"] == expected, (uploaded, options)
