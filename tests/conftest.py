@@ -104,6 +104,7 @@ def make_test_app(database_url: str, tmp_path, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "MAIL_OUTBOX": str(tmp_path / "outbox"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SQLITE_SYNCHRONOUS": "OFF",  # test speed; durability is not under test here

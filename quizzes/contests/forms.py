@@ -105,6 +105,11 @@ class IdentifyForm(FlaskForm):
                        render_kw={"autocomplete": "off", "autocapitalize": "characters"})
 
 
+class RecoverForm(FlaskForm):
+    phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=32)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+
+
 class EntryForm(FlaskForm):
     """CSRF and the prediction; the answers are read from the ``q<version id>`` fields by the view."""
 

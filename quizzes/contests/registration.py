@@ -11,18 +11,19 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from elearn import audit, db
+from elearn import audit, db, mail
 from elearn.i18n import LOCAL_TZ
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User
@@ -129,8 +130,11 @@ def cadre_entrant(contest: Contest, user: User) -> ContestEntrant:
 
 def register_public(contest: Contest, *, full_name: str, birth_date: date | None, phone: str, email: str,
                     address: str, unit: OrgUnit | None, unit_text: str, challenge_token: str,
-                    challenge_answer: str, today: date | None = None) -> tuple[ContestEntrant, str]:
-    """Register a member of the public; returns the entrant and its personal code (shown once)."""
+                    challenge_answer: str, today: date | None = None) -> Registration:
+    """Register a member of the public. A phone number or e-mail address already registered is not
+    an error the page shows (that would tell anyone who has entered): the registration returned
+    then holds the entrant already registered and no code, and ``send_code`` writes to that
+    entrant's own address instead (issue 15.7)."""
     if not contest.allow_public:
         raise ContestError(_("This contest is open to signed-in cadres only."))
     nonce = check_challenge(challenge_token, challenge_answer)
@@ -159,30 +163,92 @@ def register_public(contest: Contest, *, full_name: str, birth_date: date | None
     organiser = contest.organiser
     if organiser.email and organiser.email.lower() == norm_email:
         raise ContestError(_("Organisers of contests cannot take part in them."))
-    _refuse_duplicate(contest, norm_phone, norm_email, nonce)
-    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    if db.session.scalar(select(ContestEntrant.id).where(ContestEntrant.challenge_nonce == nonce)) is not None:
+        raise ContestError(_("The check question has already been used; answer the new one."))
+    taken = _registered(contest, norm_phone, norm_email)
+    if taken is not None:
+        audit.record("contest.register.again", target=f"contest:{contest.id}", entrant=taken.id)
+        return Registration(taken, None)
+    code = new_code()
     entrant = ContestEntrant(
         contest_id=contest.id, full_name=name, sort_name=name_sort_key(name), birth_date=birth_date,
         phone=norm_phone, email=norm_email, address=address, unit_id=unit.id if unit else None,
-        unit_text="" if unit else unit_text, code_hash=generate_password_hash(code, method="pbkdf2:sha256:1000"),
-        challenge_nonce=nonce)
+        unit_text="" if unit else unit_text, code_hash=_hash_code(code), challenge_nonce=nonce)
     try:
         with db.session.begin_nested():  # the unique constraints settle a race between two registrations
             db.session.add(entrant)
     except IntegrityError:
-        raise ContestError(_("This phone number or e-mail address is already registered in this contest.")) from None
+        return Registration(_registered(contest, norm_phone, norm_email), None)
     audit.record("contest.register", target=f"contest:{contest.id}", entrant=entrant.id)
+    return Registration(entrant, code)
+
+
+@dataclass
+class Registration:
+    entrant: ContestEntrant  # the new entrant, or the one already registered with this phone or e-mail
+    code: str | None  # the new entrant's personal code; None when already registered
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
+def _hash_code(code: str) -> str:
+    return generate_password_hash(code, method="pbkdf2:sha256:1000")
+
+
+def _registered(contest: Contest, phone: str | None, email: str | None) -> ContestEntrant | None:
+    same = [c == v for c, v in ((ContestEntrant.phone, phone), (ContestEntrant.email, email)) if v]
+    if not same:
+        return None
+    return db.session.scalar(select(ContestEntrant).where(ContestEntrant.contest_id == contest.id, or_(*same))
+                             .order_by(ContestEntrant.id).limit(1))
+
+
+def send_code(contest: Contest, registration: Registration) -> None:
+    """The registration's message, to the address the entrant registered with (after the commit):
+    the personal code, or, for someone already registered, how to get a new one."""
+    entrant = registration.entrant
+    if not entrant.email:
+        return
+    if registration.code:
+        body = _("Hello %(name)s,\n\nYou are registered for the contest \"%(contest)s\". Your personal code is: "
+                 "%(code)s\n\nCome back with your phone number and this code to enter the rounds: %(url)s\n",
+                 name=entrant.full_name, contest=contest.title, code=registration.code, url=_identify_url(contest))
+    else:
+        body = _("Hello %(name)s,\n\nSomeone (perhaps you) registered again for the contest \"%(contest)s\" with "
+                 "your phone number or e-mail address. You are already registered and nothing has changed. If you "
+                 "have lost your personal code, ask for a new one here: %(url)s\n",
+                 name=entrant.full_name, contest=contest.title, url=_recover_url(contest))
+    mail.send(entrant.email, _("Your registration: %(contest)s", contest=contest.title), body)
+
+
+def recover_code(contest: Contest, phone: str) -> tuple[ContestEntrant, str] | None:
+    """A new personal code for the entrant registered with ``phone`` (None: nobody is); the caller
+    sends it to the entrant's registered address, never shows it."""
+    norm = normalize_phone(phone)
+    entrant = _registered(contest, norm, None) if norm else None
+    if entrant is None or not entrant.email:
+        return None
+    code = new_code()
+    entrant.code_hash = _hash_code(code)
+    audit.record("contest.code.renewed", target=f"contest:{contest.id}", entrant=entrant.id)
     return entrant, code
 
 
-def _refuse_duplicate(contest: Contest, phone: str, email: str, nonce: str) -> None:
-    if db.session.scalar(select(ContestEntrant.id).where(ContestEntrant.challenge_nonce == nonce)) is not None:
-        raise ContestError(_("The check question has already been used; answer the new one."))
-    taken = db.session.scalar(select(ContestEntrant.id).where(
-        ContestEntrant.contest_id == contest.id,
-        (ContestEntrant.phone == phone) | (ContestEntrant.email == email)))
-    if taken is not None:
-        raise ContestError(_("This phone number or e-mail address is already registered in this contest."))
+def send_recovered(contest: Contest, entrant: ContestEntrant, code: str) -> None:
+    mail.send(entrant.email, _("Your new personal code: %(contest)s", contest=contest.title),
+              _("Hello %(name)s,\n\nYour new personal code for the contest \"%(contest)s\" is: %(code)s\n"
+                "The old one no longer works. Come back with your phone number and this code: %(url)s\n",
+                name=entrant.full_name, contest=contest.title, code=code, url=_identify_url(contest)))
+
+
+def _identify_url(contest: Contest) -> str:
+    return url_for("contests.identify", contest_id=contest.id, _external=True)
+
+
+def _recover_url(contest: Contest) -> str:
+    return url_for("contests.recover", contest_id=contest.id, _external=True)
 
 
 _NOBODY_CODE = generate_password_hash("no entrant has this code", method="pbkdf2:sha256:1000")

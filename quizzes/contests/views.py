@@ -1,8 +1,9 @@
 """Public contest pages: the list, a contest, registration, entries and published results.
 
 Anyone may read them; cadres enter with their account, members of the public with the
-entrant id kept in their signed session after registering (or coming back with phone and
-personal code). Organiser pages are in ``manage_views``.
+entrant id kept in their signed session once they come back with their phone and the personal
+code e-mailed at registration (registering tells no one who has already entered: the code goes to
+the registered address). Organiser pages are in ``manage_views``.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from elearn.models import OrgUnit
 from elearn.permissions import public
 from elearn.units import services as units
 from quizzes.contests import registration, services
-from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RegistrationForm
+from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
 from quizzes.contests.services import ContestError
 
@@ -119,7 +120,7 @@ def register(contest_id: int):
     if form.validate_on_submit():
         unit = db.session.get(OrgUnit, form.unit_id.data) if form.unit_id.data else None
         try:
-            entrant, code = registration.register_public(
+            done = registration.register_public(
                 contest, full_name=form.full_name.data, birth_date=form.birth_date.data, phone=form.phone.data,
                 email=form.email.data, address=form.address.data, unit=unit, unit_text=form.unit_text.data,
                 challenge_token=form.challenge_token.data, challenge_answer=form.challenge_answer.data)
@@ -127,9 +128,9 @@ def register(contest_id: int):
             db.session.rollback()
             flash(str(error), "error")
         else:
-            db.session.commit()
-            _remember(entrant)
-            session["contest_code"] = code  # shown once on the next page
+            db.session.commit()  # before the message leaves
+            registration.send_code(contest, done)
+            # The same page whether the phone or address was new or not: it tells no one who has entered.
             return redirect(url_for(".registered", contest_id=contest.id))
     question, form.challenge_token.data = registration.new_challenge()
     form.challenge_answer.data = ""
@@ -139,12 +140,29 @@ def register(contest_id: int):
 @bp.get("/<int:contest_id>/registered")
 @public
 def registered(contest_id: int):
+    return render_template("contests/registered.html", contest=_published_contest(contest_id))
+
+
+@bp.route("/<int:contest_id>/recover", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
+               methods=["POST"])
+@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
+               key_func=_phone_key, methods=["POST"])
+def recover(contest_id: int):
+    """A lost personal code: a new one goes to the e-mail address registered with the phone number.
+    The answer is the same whether the number is registered or not."""
     contest = _published_contest(contest_id)
-    entrant = _session_entrant(contest)
-    if entrant is None:
-        return redirect(url_for(".show", contest_id=contest.id))
-    return render_template("contests/registered.html", contest=contest, entrant=entrant,
-                           code=session.pop("contest_code", None))
+    form = RecoverForm()
+    if form.validate_on_submit():
+        renewed = registration.recover_code(contest, form.phone.data)
+        db.session.commit()
+        if renewed is not None:
+            registration.send_recovered(contest, *renewed)
+        flash(_("If this phone number is registered, a new personal code has been sent to the e-mail address "
+                "given at registration."), "info")
+        return redirect(url_for(".identify", contest_id=contest.id))
+    return render_template("contests/recover.html", contest=contest, form=form)
 
 
 @bp.route("/<int:contest_id>/identify", methods=["GET", "POST"])
