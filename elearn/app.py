@@ -67,6 +67,11 @@ def load_job_kinds() -> None:
     import elearn.reports.jobs  # noqa: F401
 
 
+# A session's cookie is signed again at most this often: its idle lifetime slides with use
+# without re-signing (and resending) it on every response.
+SESSION_REFRESH_SECONDS = 300
+
+
 def _init_login(app: Flask) -> None:
     from elearn.models import User
 
@@ -94,6 +99,8 @@ def _init_login(app: Flask) -> None:
         user = db.session.scalars(by_id, {"id": int(number)}).unique().first()
         if user is None or not user.active or user.session_version != int(version):
             return None
+        if time.time() - session.get("seen", 0) > SESSION_REFRESH_SECONDS:
+            session["seen"] = int(time.time())  # re-signs the cookie: the idle time counts from here
         return user
 
     from flask_babel import lazy_gettext as _l

@@ -81,6 +81,8 @@ def load_config(instance_path: Path) -> dict:
         # A session ends after 8 hours without a request (the cookie's signed time is refreshed on
         # each one) and 7 days after sign-in whatever happens (elearn.app: load_user).
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("ELEARN_SESSION_IDLE_HOURS", "8"))),
+        # The cookie is signed again every few minutes of use, not on every response (elearn.app).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_MAX_DAYS": int(os.environ.get("ELEARN_SESSION_MAX_DAYS", "7")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,

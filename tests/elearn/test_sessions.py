@@ -103,3 +103,11 @@ def test_new_hashes_are_argon2id_and_old_ones_upgrade_at_sign_in(app, client):
     assert upgraded.startswith("$argon2id$") and passwords.verify(upgraded, PASSWORD)
     temporary = services.hash_temporary_password("Abc123xyz789")
     assert not passwords.needs_upgrade(temporary) and passwords.verify(temporary, "Abc123xyz789")
+
+
+def test_the_cookie_is_signed_again_every_few_minutes_of_use_not_on_every_response(app):
+    client = _signed_in(app, make_user())
+    client.get("/")  # the first page after sign-in keeps its CSRF token in the session
+    assert "session=" not in client.get("/").headers.get("Set-Cookie", "")  # nothing new: no new cookie
+    with mock.patch("elearn.app.time.time", return_value=time.time() + 301):
+        assert "session=" in client.get("/").headers.get("Set-Cookie", "")  # the idle time starts again
