@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, insert, literal, select, update
 from elearn import audit, db
 from elearn.accounts.services import accounts_placed
 from elearn.db import utcnow
+from elearn.i18n import LOCAL_TZ
 from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Role
 from elearn.reports import rollup
@@ -85,7 +86,7 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
         .values(assignment_id=assignment.id, due_at=due_at).execution_options(synchronize_session=False))
     rollup.mark_changed([course.id])  # bulk statements pass no flush hook
     audit.record("course.assign", target=course.slug, actor=actor, unit=unit.code, enrolled=added,
-                 due_at=due_at.isoformat() if due_at else None)
+                 due_on=due_at.astimezone(LOCAL_TZ).date().isoformat() if due_at else None)  # the day itself
     db.session.flush()
     db.session.expire_all()
     return assignment, added

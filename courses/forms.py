@@ -1,7 +1,7 @@
 """Course forms. Dates are entered as local days (Asia/Ho_Chi_Minh) and stored in UTC."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -18,15 +18,16 @@ def local_day_start(day: date | None) -> datetime | None:
 
 
 def local_day_end(day: date | None) -> datetime | None:
-    """A due or closing date means 'until the end of that day' in Vietnam."""
-    return None if day is None else datetime.combine(day + timedelta(days=1), time.min, LOCAL_TZ)
+    """A due or closing date means 'until the end of that day' in Vietnam: its last instant, so
+    that it shows as that day everywhere (pages, exports, SQL) and is overdue from the next."""
+    return None if day is None else datetime.combine(day, time.max, LOCAL_TZ)
 
 
 def local_day(value: datetime | None, end: bool = False) -> date | None:
+    """The day in Vietnam of an instant (``end`` is kept for callers: a day's end is within it)."""
     if value is None:
         return None
-    local = value.astimezone(LOCAL_TZ)
-    return (local - timedelta(days=1)).date() if end else local.date()
+    return value.astimezone(LOCAL_TZ).date()
 
 
 class CourseForm(FlaskForm):
