@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from elearn.forms import Form
 from elearn.html import rich_text
 from elearn.i18n import LOCAL_TZ
 
@@ -30,7 +30,7 @@ def local_day(value: datetime | None, end: bool = False) -> date | None:
     return value.astimezone(LOCAL_TZ).date()
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=100)])
     theme = StringField(_l("Study theme"), validators=[Optional(), Length(max=500)])
@@ -44,12 +44,12 @@ class CourseForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(Form):
     title = StringField(_l("Module title"), validators=[DataRequired(), Length(max=255)])
     submit = SubmitField(_l("Add module"))
 
 
-class LessonForm(FlaskForm):
+class LessonForm(Form):
     title = StringField(_l("Lesson title"), validators=[DataRequired(), Length(max=255)])
     body = TextAreaField(_l("Content"), validators=[Optional(), Length(max=500_000)], render_kw=rich_text(20))
     video_url = StringField(_l("Video link (YouTube or a direct MP4 address)"),
@@ -62,19 +62,19 @@ class LessonForm(FlaskForm):
     submit = SubmitField(_l("Save lesson"))
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     """Generic settings of a non-lesson item (a quiz's content is edited by the quizzes pages)."""
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     required = BooleanField(_l("Required to complete the course"), default=True)
     submit = SubmitField(_l("Save"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     unit = SelectField(_l("Unit (with all its sub-units)"), coerce=int, validators=[DataRequired()])
     due_on = DateField(_l("Due date"), validators=[Optional()])
     submit = SubmitField(_l("Assign"))
 
 
-class EditorForm(FlaskForm):
+class EditorForm(Form):
     username = StringField(_l("Username of the trainer"), validators=[DataRequired(), Length(max=64)])
     submit = SubmitField(_l("Grant editing rights"))

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from elearn.forms import choice_value
+from elearn.forms import Form, choice_value
 from elearn.html import rich_text
 from elearn.i18n import LOCAL_TZ
 
@@ -25,7 +24,7 @@ def to_local_naive(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
-class QuizForm(FlaskForm):
+class QuizForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     intro_html = TextAreaField(_l("Introduction"), validators=[Optional(), Length(max=20000)],
                                render_kw=rich_text(6))
@@ -67,7 +66,7 @@ class QuizForm(FlaskForm):
         }
 
 
-class RandomSlotForm(FlaskForm):
+class RandomSlotForm(Form):
     category_id = SelectField(_l("Category"), coerce=int)
     count = IntegerField(_l("Number of questions to draw"), default=5, validators=[NumberRange(min=1, max=200)])
     include_subcategories = BooleanField(_l("Include subcategories"), default=True)

@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from courses.certificates.models import Motto
-from elearn.forms import choice_value
+from elearn.forms import Form, choice_value
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     enabled = BooleanField(_l("Issue certificates for this course"))
     issuing_body = TextAreaField(_l("Issuing body"), validators=[DataRequired(), Length(max=255)],
                                  render_kw={"rows": 3})
@@ -25,7 +24,7 @@ class TemplateForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=5, max=2000)],
                            render_kw={"rows": 3})
     submit = SubmitField(_l("Revoke the certificate"))

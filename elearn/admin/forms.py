@@ -2,12 +2,12 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from elearn.forms import Form
 from elearn.models import UnitLevel
 from elearn.permissions import Role
 
@@ -25,11 +25,11 @@ ROLE_LABELS = {
 }
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A form with nothing but its CSRF token, for buttons that change something."""
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
                        render_kw={"autocapitalize": "characters"})
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
@@ -37,12 +37,12 @@ class UnitForm(FlaskForm):
     parent = SelectField(_l("Parent unit"), coerce=int)
 
 
-class RenameUnitForm(FlaskForm):
+class RenameUnitForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=255)])
 
 
-class MoveUnitForm(FlaskForm):
+class MoveUnitForm(Form):
     parent = SelectField(_l("New parent unit"), coerce=int)
 
 
@@ -51,7 +51,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocapitalize": "none", "autocomplete": "off"})
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=255)])
@@ -63,7 +63,7 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Account active"), default=True)
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(Form):
     class Meta:
         csrf = False  # a GET search changes nothing
 
@@ -73,7 +73,7 @@ class UserFilterForm(FlaskForm):
                        + [SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV or Excel (.xlsx) file"), validators=[FileRequired(_l("Choose a file."))],
                      render_kw={"accept": ".csv,.xlsx,text/csv"})
 
@@ -96,7 +96,7 @@ class DateField(StringField):
         return self.raw_data[0] if self.raw_data else ""
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField,
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from elearn.forms import Form, SubForm
 from elearn.html import rich_text
 from quizzes.bank.models import QuestionKind, QuestionVersion
 from quizzes.bank.types import format_number, parse_number
@@ -30,40 +30,40 @@ class FormDataError(ValueError):
     """A number in the form that cannot be read; the message names the row."""
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("Name"), [DataRequired(), Length(max=255)])
     description = TextAreaField(_l("Description"), [Length(max=2000)], render_kw={"rows": 2})
     parent = SelectField(_l("Parent category"), coerce=str, validate_choice=True)
     submit = SubmitField(_l("Save"))
 
 
-class ChoiceRow(Form):
+class ChoiceRow(SubForm):
     id = HiddenField()
     html = TextAreaField(_l("Choice"), render_kw={"rows": 2})
     percent = StringField(_l("Weight (percent)"), render_kw={"inputmode": "decimal", "size": 6})
     feedback = TextAreaField(_l("Feedback"), render_kw={"rows": 1})
 
 
-class AnswerRow(Form):
+class AnswerRow(SubForm):
     text = StringField(_l("Accepted answer"))
     percent = StringField(_l("Weight (percent)"), default="100", render_kw={"inputmode": "decimal", "size": 6})
     feedback = TextAreaField(_l("Feedback"), render_kw={"rows": 1})
 
 
-class NumberRow(Form):
+class NumberRow(SubForm):
     value = StringField(_l("Value"), render_kw={"inputmode": "decimal"})
     tolerance = StringField(_l("Tolerance (±)"), default="0", render_kw={"inputmode": "decimal"})
     percent = StringField(_l("Weight (percent)"), default="100", render_kw={"inputmode": "decimal", "size": 6})
     feedback = TextAreaField(_l("Feedback"), render_kw={"rows": 1})
 
 
-class PairRow(Form):
+class PairRow(SubForm):
     id = HiddenField()
     prompt = TextAreaField(_l("Prompt"), render_kw={"rows": 1})
     answer = StringField(_l("Matching answer"))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     name = StringField(_l("Short name (optional)"), [Length(max=255)])
     text_html = TextAreaField(_l("Question text"), [DataRequired()], render_kw=rich_text(5))
     points = StringField(_l("Points"), default="1", render_kw={"inputmode": "decimal", "size": 6})

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
     StringField, TextAreaField,
@@ -12,6 +11,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from elearn.forms import Form
 from elearn.i18n import LOCAL_TZ
 from quizzes.contests.models import RANKING_ORDERS, ContestStatus, CountedEntry, PredictionKind
 
@@ -26,7 +26,7 @@ def to_local_naive(value: datetime) -> datetime:
     return value.astimezone(LOCAL_TZ).replace(tzinfo=None)
 
 
-class ContestForm(FlaskForm):
+class ContestForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=255)])
     organiser_name = StringField(_l("Organised by"), validators=[Optional(), Length(max=255)])
     rules_html = TextAreaField(_l("Rules"), validators=[Optional(), Length(max=100_000)])
@@ -68,7 +68,7 @@ class ContestForm(FlaskForm):
         return data
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=255)])
     opens_at = DateTimeLocalField(_l("Opens"), format=DT_FORMAT, validators=[DataRequired()])
     closes_at = DateTimeLocalField(_l("Closes"), format=DT_FORMAT, validators=[DataRequired()])
@@ -82,7 +82,7 @@ class RoundForm(FlaskForm):
                 "time_limit_minutes": self.time_limit_minutes.data, "category_ids": list(self.category_ids.data)}
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)],
                             render_kw={"autocomplete": "name"})
     birth_date = DateField(_l("Date of birth"), validators=[DataRequired()])
@@ -98,23 +98,23 @@ class RegistrationForm(FlaskForm):
                                    render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class IdentifyForm(FlaskForm):
+class IdentifyForm(Form):
     phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=32)],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     code = StringField(_l("Personal code"), validators=[DataRequired(), Length(max=16)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters"})
 
 
-class RecoverForm(FlaskForm):
+class RecoverForm(Form):
     phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=32)],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     """CSRF and the prediction; the answers are read from the ``q<version id>`` fields by the view."""
 
     prediction = StringField(_l("Your prediction"), render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that posts (publish results, start an entry): CSRF only."""

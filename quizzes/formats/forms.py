@@ -1,14 +1,14 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from elearn.forms import Form
 from quizzes.formats.services import FORMAT_LABELS
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file."))])
     format = SelectField(_l("Format"), default="auto", choices=[SelectChoice("auto", _l("Automatic (from the file)"))] + [
         SelectChoice(k, v) for k, v in FORMAT_LABELS.items()])
@@ -17,7 +17,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     class Meta:
         csrf = False  # a GET download: nothing to protect, and the URL stays shareable
 
