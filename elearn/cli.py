@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import DBAPIError
 
 from elearn import db
 
@@ -18,7 +20,36 @@ def main() -> None:
 
     cli = FlaskGroup(create_app=create_app, add_default_commands=True,
                      help="Cadre training platform: database, demo data, imports, exports.")
-    cli.main()
+    try:
+        cli.main(standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except DBAPIError as error:
+        if not _not_set_up(error):
+            raise
+        click.echo(f"Error: the database is not set up for this version of elearn ({_first_line(error)}).\n"
+                   "Run `elearn db upgrade` (with the same DATABASE_URL), then try again.", err=True)
+        sys.exit(2)
+
+
+# What a database that is missing, empty or older than the code answers (SQLite, PostgreSQL).
+_NOT_SET_UP = ("no such table", "no such column", "does not exist", "unable to open database file",
+               "undefinedtable", "undefinedcolumn")
+
+
+def _not_set_up(error: DBAPIError) -> bool:
+    text = f"{type(error.orig).__name__} {error.orig}".lower()
+    return any(sign in text for sign in _NOT_SET_UP)
+
+
+def _first_line(error: DBAPIError) -> str:
+    return str(error.orig).splitlines()[0][:200]
 
 
 def alembic_config():
