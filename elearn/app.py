@@ -185,6 +185,12 @@ def _register_errors(app: Flask) -> None:
         app.logger.error("database unavailable: %s", error)
         return render_template("errors.html", code=503), 503
 
+    @app.get("/favicon.ico")
+    @public
+    def favicon():
+        """Browsers ask for it whatever the page says: a 404 there is a console error on every page."""
+        return app.send_static_file("favicon.ico")
+
     @app.get("/healthz")
     @public
     def healthz():

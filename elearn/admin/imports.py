@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from elearn import db
+from elearn import audit, db
 from elearn.accounts import handouts
 from elearn.accounts.importing import ImportResult, import_users
 from elearn.admin.blueprint import bp
@@ -42,6 +42,8 @@ def user_import():
         return _page(form), 409
     if result.errors:
         db.session.rollback()
+        audit.record("users.import_failed", filename, actor=current_user, errors=len(result.errors))
+        db.session.commit()  # the refusal alone is kept (the request's 400 keeps nothing else)
         return _page(form, result, filename), 400
     handout = handouts.create(current_user, filename, result.credentials) if result.credentials else None
     db.session.commit()

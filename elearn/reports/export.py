@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from courses.certificates.codes import grouped
 from elearn import audit
 from elearn.exports import Column, CsvBlocks
 from elearn.reports import detail_csv, queries
@@ -58,7 +59,7 @@ def detail_table(f: StatsFilter) -> Iterator[tuple]:
                 path = path_cache[r.unit.id] = " / ".join(queries.ancestor_names(r.unit))
             out.append((path, r.unit.name, r.username, r.full_name, r.position, r.course_title, r.enrolled_on,
                         r.due_on, r.progress, r.completed_on, r.best_score, passed_text[r.passed],
-                        r.certificate_code))
+                        grouped(r.certificate_code) if r.certificate_code else None))
         return out
 
     return queries.detail_rows(f, shape)

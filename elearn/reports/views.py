@@ -14,6 +14,13 @@ from elearn.reports import export, filters, jobs, services
 bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="templates")
 
 
+@bp.app_template_filter("certificate_code")
+def certificate_code(code: str | None) -> str:
+    """A certificate code as it is printed (7KQ2-M9XD-…), '' for none."""
+    from courses.certificates.codes import grouped
+    return grouped(code) if code else ""
+
+
 def _filter() -> filters.StatsFilter:
     args = request.args
     try:

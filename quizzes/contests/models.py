@@ -103,6 +103,14 @@ class ContestRound(Base):
     prizes: Mapped[list[ContestPrize]] = relationship(
         order_by="ContestPrize.rank", cascade="all, delete-orphan")
 
+    def name(self, label: str) -> str:
+        """``label`` ("Đợt 2") with the round's title, without saying it twice when the title
+        already starts with it (a round titled "Đợt 2" shows as "Đợt 2", not "Đợt 2: Đợt 2")."""
+        title = (self.title or "").strip()
+        if not title:
+            return label
+        return title if title.lower().startswith(label.lower()) else f"{label}: {title}"
+
 
 class ContestEntrant(Base):
     """One person in one contest: a cadre (``user_id``) or a registered member of the public."""

@@ -2,9 +2,9 @@
 import io
 
 from sqlalchemy import func, select
-from elearn.accounts.passwords import verify as check_password_hash
 
 from elearn import db
+from elearn.accounts.passwords import verify as check_password_hash
 from elearn.accounts.models import CredentialHandout
 from elearn.models import AuditLog, User
 from elearn.permissions import Role
@@ -120,3 +120,15 @@ def test_template_downloads_and_imports_cleanly(app, client, login):
     assert _upload(client, template.data).status_code == 302
     minh = db.session.scalar(select(User).where(User.username == "minh.tran"))
     assert minh.roles == {Role.MANAGER, Role.CADRE}
+
+
+def test_a_refused_import_is_in_the_audit_log_with_its_label(app, client, login):
+    """Issue 17.12: failed question imports were audited, failed account imports were not."""
+    _admin(login)
+    response = _upload(client, b"ho_ten,ten_dang_nhap\n,\n", name="loi.csv")
+    assert response.status_code == 400
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "users.import_failed"))
+    assert entry is not None and entry.target == "loi.csv" and entry.details["errors"] >= 1
+    page = client.get("/admin/audit").get_data(as_text=True)
+    shown = page.replace('value="users.import_failed"', "")  # the filter's option value is the code, its label not
+    assert "Nhập tài khoản bị từ chối" in shown and "users.import_failed" not in shown

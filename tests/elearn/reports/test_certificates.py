@@ -24,4 +24,4 @@ def test_certificates_counted_and_coded(app, login):
     assert services.dashboard(filters.resolve(tree.manager_a)).unit.total.certificates == 1
     data = login(tree.manager_a).get("/stats/export?format=csv&unit=PA1a").get_data()
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    assert {r[2]: r[12] for r in rows[1:]}["anh"] == "ABCDEF0123456789ABCD"
+    assert {r[2]: r[12] for r in rows[1:]}["anh"] == "ABCD-EF01-2345-6789-ABCD"  # as printed on the certificate

@@ -278,3 +278,14 @@ def test_registering_a_taken_phone_or_address_answers_the_same_and_mails_the_own
     identify = f"/contests/{contest.id}/identify"
     assert stranger.post(identify, data={"phone": "0987 654 321", "code": old}).status_code == 200  # refused
     assert stranger.post(identify, data={"phone": "0987 654 321", "code": new}).status_code == 302
+
+
+def test_a_round_titled_like_its_number_is_not_named_twice(app, client):
+    contest, r = make_contest()
+    r.title = "Đợt 1"
+    db.session.commit()
+    page = client.get(f"/contests/{contest.id}").get_data(as_text=True)
+    assert "Đợt 1" in page and "Đợt 1: Đợt 1" not in page
+    r.title = "Tìm hiểu lịch sử Đảng bộ"
+    db.session.commit()
+    assert "Đợt 1: Tìm hiểu lịch sử Đảng bộ" in client.get(f"/contests/{contest.id}").get_data(as_text=True)
