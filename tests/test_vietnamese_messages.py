@@ -53,6 +53,6 @@ def test_sign_in_and_registration_forms_answer_in_vietnamese(app, client):
     contest, _r = make_contest()
     for page, data in (("/login", {}), ("/login", {"username": "x" * 100, "password": "y"}),
                        (f"/contests/{contest.id}/register", {"birth_date": "30/02/1990", "email": "x"}),
-                       (f"/contests/{contest.id}/identify", {}), (f"/contests/{contest.id}/recover", {})):
+                       (f"/contests/{contest.id}/identify", {}), (f"/contests/{contest.id}/lost-code", {})):
         html = client.post(page, data=data).get_data(as_text=True)
         assert not _english_in(html), (page, _english_in(html))

@@ -248,7 +248,7 @@ def _identify_url(contest: Contest) -> str:
 
 
 def _recover_url(contest: Contest) -> str:
-    return url_for("contests.recover", contest_id=contest.id, _external=True)
+    return url_for("contests.lost_code", contest_id=contest.id, _external=True)
 
 
 _NOBODY_CODE = generate_password_hash("no entrant has this code", method="pbkdf2:sha256:1000")

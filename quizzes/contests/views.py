@@ -143,13 +143,13 @@ def registered(contest_id: int):
     return render_template("contests/registered.html", contest=_published_contest(contest_id))
 
 
-@bp.route("/<int:contest_id>/recover", methods=["GET", "POST"])
+@bp.route("/<int:contest_id>/lost-code", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
                methods=["POST"])
 @limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
                key_func=_phone_key, methods=["POST"])
-def recover(contest_id: int):
+def lost_code(contest_id: int):
     """A lost personal code: a new one goes to the e-mail address registered with the phone number.
     The answer is the same whether the number is registered or not."""
     contest = _published_contest(contest_id)

@@ -270,8 +270,8 @@ def test_registering_a_taken_phone_or_address_answers_the_same_and_mails_the_own
     assert not [m for m in mail.outbox() if m["To"] == "khac@example.vn"]
     # A lost code: a new one to the registered address, the same answer for an unknown number.
     old = mailed_code("binh@example.vn") or [c for c in re.findall(r": ([A-Z2-9]{8})\n", owner_mail[0].get_content())][0]
-    known = stranger.post(f"/contests/{contest.id}/recover", data={"phone": "0987 654 321"}, follow_redirects=True)
-    unknown = stranger.post(f"/contests/{contest.id}/recover", data={"phone": "0900 000 000"}, follow_redirects=True)
+    known = stranger.post(f"/contests/{contest.id}/lost-code", data={"phone": "0987 654 321"}, follow_redirects=True)
+    unknown = stranger.post(f"/contests/{contest.id}/lost-code", data={"phone": "0900 000 000"}, follow_redirects=True)
     assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
     new = mailed_code("binh@example.vn")
     assert new and new != old
