@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from quizzes.bank.models import QuestionKind
 from quizzes.formats.common import ErrorList, ParsedQuestion, check_count, decode, default_name, plain_html
 
-_CHOICE = re.compile(r"^([A-Z])[.)][ \t]+(.*)$")
+_CHOICE = re.compile(r"^([A-Z])[.)][ \t]*(.*)$")  # "A)Correct" too, as Moodle reads it
 _ANSWER = re.compile(r"^(?:ANSWER|ĐÁP ÁN|Đáp án)\s*:\s*(.*)$")
 
 

@@ -133,8 +133,9 @@ def _shortanswer(data: dict[str, Any]) -> list[str]:
 
 
 def _numerical(data: dict[str, Any]) -> list[str]:
-    return [f"=%{_percent(a['fraction'])}%{_number(a['value'])}:{_number(a.get('tolerance') or 0)}"
-            f"{_feedback(a.get('feedback', ''))}" for a in data["answers"]]
+    lines = [f"=%{_percent(a['fraction'])}%{_number(a['value'])}:{_number(a.get('tolerance') or 0)}"
+             f"{_feedback(a.get('feedback', ''))}" for a in data["answers"]]
+    return lines + ([f"~{_feedback(data['other_feedback'])}"] if data.get("other_feedback") else [])
 
 
 def _matching(data: dict[str, Any]) -> list[str]:

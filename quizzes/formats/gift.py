@@ -324,10 +324,12 @@ def _shortanswer(answers: str, fmt: str, line: int) -> dict[str, Any]:
 
 
 def _numerical(answers: str, fmt: str, line: int) -> dict[str, Any]:
-    if "~" in answers:
-        raise FormatError([LineError(line, _(
-            "Feedback for any other answer (~#...) in a numerical question is not supported: "
-            "move it to the general feedback (####...)."))])
+    # "~#text" is feedback for any other answer (Moodle keeps it as a "*" answer worth 0).
+    answers, _tilde, other = answers.partition("~")
+    other = other.strip()
+    if other and not other.startswith("#"):
+        raise FormatError([LineError(line, _("In a numerical question, '~' may only start the feedback for any "
+                                             "other answer (~#...)."))])
     result, errors = [], []
     for index, (piece, piece_line) in enumerate(_pieces(answers, "=", line)):
         try:
@@ -356,4 +358,7 @@ def _numerical(answers: str, fmt: str, line: int) -> dict[str, Any]:
         errors.append(LineError(line, _("Give at least one accepted answer.")))
     if errors:
         raise FormatError(errors)
-    return {"answers": result}
+    out = {"answers": result}
+    if other[1:].strip():
+        out["other_feedback"] = _html(other[1:], fmt)
+    return out

@@ -162,7 +162,18 @@ class Numerical(QuestionType):
             raise InvalidQuestion(_("Give at least one accepted answer."))
         if not any(abs(a["fraction"] - 1.0) < _EPS for a in answers):
             raise InvalidQuestion(_("There is no correct answer: one answer must be worth 100%."))
-        return {"answers": answers}
+        out = {"answers": answers}
+        other = _str(data.get("other_feedback"), _("Feedback for any other answer"))
+        if other:
+            out["other_feedback"] = other  # Moodle's "*" answer: shown for a number matching none
+        return out
+
+    def response_feedback(self, data: dict[str, Any], response: dict[str, Any] | None) -> list[str]:
+        hit = self._match(data, response)
+        if hit is not None:
+            return [hit["feedback"]] if hit.get("feedback") else []
+        answered = bool((response or {}).get("value"))
+        return [data["other_feedback"]] if answered and data.get("other_feedback") else []
 
     def clean_response(self, data: dict[str, Any], response: Any) -> dict[str, Any]:
         value = _response_dict(response).get("value")
@@ -186,7 +197,6 @@ class Numerical(QuestionType):
         return max(hits, key=lambda a: a["fraction"], default=None)
 
     grade = ShortAnswer.grade
-    response_feedback = ShortAnswer.response_feedback
 
     def public(self, data: dict[str, Any], order: list[str] | None = None) -> dict[str, Any]:
         return {"kind": self.kind.value}

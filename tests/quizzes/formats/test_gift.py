@@ -134,8 +134,10 @@ def test_two_answer_blocks_and_stray_closing_brace():
     assert errors("a {T} b {F}")[0][0] == 1
 
 
-def test_numerical_catch_all_feedback_is_refused_not_dropped():
-    assert "general feedback" in errors("Q{#3 ~#sai}")[0][1]
+def test_numerical_catch_all_feedback_is_kept_and_a_stray_tilde_refused():
+    [q] = parse_gift("Q{#3 ~#sai}")  # as Moodle reads it (issue 24): feedback for any other answer
+    assert q.data["other_feedback"] == "sai"
+    assert "~#" in errors("Q{#3 ~5}")[0][1]
 
 
 def test_error_line_points_at_the_bad_answer():
