@@ -15,6 +15,13 @@ class ConfigError(RuntimeError):
     pass
 
 
+def _base_url(production: bool) -> str:
+    url = os.environ.get("ELEARN_BASE_URL", "").rstrip("/")
+    if production and not url:
+        raise ConfigError("ELEARN_BASE_URL must be set when ELEARN_ENV=production (printed on certificates)")
+    return url
+
+
 def _secret_key(instance_path: Path, production: bool) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -51,7 +58,8 @@ def load_config(instance_path: Path) -> dict:
         # FULL: a committed answer survives a power cut, not only a crash.
         "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "BASE_URL": os.environ.get("ELEARN_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Empty: the address each request came in on (behind TRUSTED_PROXIES); required in production.
+        "BASE_URL": _base_url(production),
         "JOB_DIR": os.environ.get("ELEARN_JOB_DIR", str(instance_path / "jobs")),
         # Statistics figures are recomputed at most this often after a change, and at least this often.
         "STATS_REFRESH_SECONDS": int(os.environ.get("ELEARN_STATS_REFRESH_SECONDS", "30")),

@@ -2,10 +2,9 @@
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from elearn import db
+from elearn import db, site
 from courses.certificates import codes, pdf, services
 
 
@@ -42,7 +41,7 @@ def pdf_command(code, output):
         raise click.ClickException(f"no certificate has the code {code}")
     if cert.revoked:
         raise click.ClickException(f"certificate {codes.grouped(cert.code)} was revoked: {cert.revoked_reason}")
-    output.write_bytes(pdf.render(cert, current_app.config["BASE_URL"]))
+    output.write_bytes(pdf.render(cert, site.base_url()))
     click.echo(f"{codes.grouped(cert.code)} -> {output}")
 
 

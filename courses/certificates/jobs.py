@@ -6,9 +6,9 @@ the unit's subtree as they are then.
 """
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 
-from elearn import db
+from elearn import db, site
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job
 from elearn.models import OrgUnit, User
@@ -22,7 +22,7 @@ KIND = "certificates.zip"
 def start_zip(unit: OrgUnit, course: Course, user: User, count: int) -> Job:
     """Queue the ZIP for ``user`` (flushed, not committed) and record it in the audit log;
     or the same ZIP of theirs still under way."""
-    params = {"unit_id": unit.id, "course_id": course.id}
+    params = {"unit_id": unit.id, "course_id": course.id, "base_url": site.base_url()}  # the job has no request
     job = jobs.pending(KIND, params, user)
     if job is None:
         job = jobs.enqueue(KIND, params, user)
@@ -35,7 +35,7 @@ def _again(params: dict) -> str:
 
 
 @jobs.job_kind(KIND, again=_again)
-def run_zip(ctx: jobs.JobContext, unit_id: int, course_id: int) -> tuple[str, str]:
+def run_zip(ctx: jobs.JobContext, unit_id: int, course_id: int, base_url: str | None = None) -> tuple[str, str]:
     owner = ctx.owner(Permission.VIEW_STATS)
     unit = db.session.get(OrgUnit, unit_id)
     if unit is None or db.session.get(Course, course_id) is None or not services.may_export(owner, unit):
@@ -43,6 +43,6 @@ def run_zip(ctx: jobs.JobContext, unit_id: int, course_id: int) -> tuple[str, st
     total = services.count_live_in_subtree(unit, course_id)
     certs = ctx.track(services.live_in_subtree(unit, course_id), total)
     with open(ctx.path, "wb") as out:
-        for chunk in pdf.stream_zip(certs, current_app.config["BASE_URL"]):
+        for chunk in pdf.stream_zip(certs, base_url or site.base_url()):
             out.write(chunk)
     return services.zip_name(unit, course_id), "application/zip"

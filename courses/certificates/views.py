@@ -6,7 +6,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from elearn import db
+from elearn import db, site
 from elearn.db import utcnow
 from elearn.extensions import limiter
 from elearn.i18n import to_local
@@ -50,7 +50,7 @@ def download(code: str):
         abort(404)  # not in scope looks exactly like not there
     if cert.revoked:
         return render_template("certificates/revoked.html", cert=cert, grouped=codes.grouped), 410
-    return _pdf_response(pdf.render(cert, current_app.config["BASE_URL"]), pdf.archive_name(cert))
+    return _pdf_response(pdf.render(cert, site.base_url()), pdf.archive_name(cert))
 
 
 @bp.get("/certificates/manage")
@@ -84,7 +84,7 @@ def export_zip():
     db.session.commit()
     # The export only reads from here on: on SQLite its long read must not hold the write lock.
     certs = services.live_in_subtree(unit, course.id)
-    stream = pdf.stream_zip(certs, current_app.config["BASE_URL"])
+    stream = pdf.stream_zip(certs, site.base_url())
     filename = services.zip_name(unit, course.id)
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
@@ -173,7 +173,7 @@ def preview(course_id: int):
         unit_name=current_user.unit.name if current_user.unit else "", course_title=course.title,
         theme=course.theme or "", completed_at=utcnow(), score=90.0,
         template=services.get_template(course).snapshot())
-    return _pdf_response(pdf.render(sample, current_app.config["BASE_URL"]), f"xem-thu-{course.id}.pdf",
+    return _pdf_response(pdf.render(sample, site.base_url()), f"xem-thu-{course.id}.pdf",
                          inline=True)
 
 

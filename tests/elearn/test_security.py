@@ -30,10 +30,33 @@ def test_security_headers(app, client):
 def test_session_cookie_flags(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("ELEARN_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "prod-secret")
+    monkeypatch.setenv("ELEARN_BASE_URL", "https://hoctap.thaibinh.example")
     app = make_test_app(database_url, tmp_path, ELEARN_ENV="production")
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     app.extensions["elearn.engine"].dispose()
+
+
+def test_production_requires_its_public_address(monkeypatch, tmp_path):
+    from elearn.config import ConfigError, load_config
+
+    monkeypatch.setenv("ELEARN_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "prod-secret")
+    monkeypatch.delenv("ELEARN_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="ELEARN_BASE_URL"):
+        load_config(tmp_path)
+
+
+def test_without_a_configured_address_links_use_the_one_the_request_came_in_on(app):
+    """Issue 17.2: the certificate QR pointed at 127.0.0.1:5000 whatever the server's address."""
+    from elearn import site
+
+    app.config["BASE_URL"] = ""
+    with app.test_request_context("/", base_url="http://hoctap.vuthu.example:8080"):
+        assert site.base_url() == "http://hoctap.vuthu.example:8080"
+    app.config["BASE_URL"] = "https://hoctap.thaibinh.example"
+    with app.test_request_context("/", base_url="http://10.0.0.5:8000"):
+        assert site.base_url() == "https://hoctap.thaibinh.example"
 
 
 def test_production_requires_a_secret_key(monkeypatch, tmp_path):
