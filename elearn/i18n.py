@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import numbers as babel_numbers
 from flask import Flask, g, has_request_context, session
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
@@ -81,6 +82,22 @@ def format_thousands(value: int | None) -> str:
     return f"{value or 0:,}".replace(",", ".")
 
 
+def format_number(value: float | None, digits: int = 2) -> str:
+    """5.5 -> '5,5', 83.94 -> '83,94' in Vietnamese (Babel's number format for the page's locale);
+    no trailing zeros, at most ``digits`` decimals."""
+    if value is None:
+        return ""
+    return babel_numbers.format_decimal(round(value, digits), format="#,##0." + "#" * digits, locale=get_locale())
+
+
+def format_percent(value: float | None, digits: int = 1) -> str:
+    """A percentage given as 0-100: 44.44 -> '44,4 %' (Vietnamese), '44.4%' (English)."""
+    if value is None:
+        return ""
+    pattern = "#,##0." + "0" * digits + (" %" if str(get_locale()) == "vi" else "%")
+    return babel_numbers.format_percent(value / 100, format=pattern, locale=get_locale())
+
+
 def init_app(app: Flask, babel) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in catalog_dirs())
     babel.init_app(app, locale_selector=select_locale,
@@ -89,6 +106,8 @@ def init_app(app: Flask, babel) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["thousands"] = format_thousands
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.globals["LOCALES"] = LOCALES
     app.jinja_env.globals["get_locale"] = get_locale
 

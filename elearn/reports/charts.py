@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from elearn.i18n import format_percent
+
 WIDTH = 640
 LABEL_W = 200     # bar chart: room for unit names on the left
 ROW_H = 26
@@ -24,7 +26,7 @@ class Bar:
 
     @property
     def text(self) -> str:
-        return "–" if self.value is None else f"{self.value:.1f}%"
+        return "–" if self.value is None else format_percent(self.value)
 
 
 @dataclass

@@ -77,7 +77,7 @@ def test_cadre_completes_a_course_and_downloads_the_certificate(app, live_server
     _submit(page, "Kết thúc bài làm…")
     assert_accessible(page)
     _submit(page, "Nộp bài và kết thúc")
-    assert "100.0%" in page.locator("main").inner_text()
+    assert "100,0 %" in page.locator("main").inner_text()
 
     # The certificate, from "Chứng nhận của tôi".
     with page.expect_navigation():

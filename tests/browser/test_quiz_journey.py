@@ -50,4 +50,4 @@ def test_answers_are_saved_as_given_and_time_up_submits(app, live_server, page):
     page.wait_for_url("**/review", timeout=15000)
     done = _attempt(cadre)
     assert done.state == AttemptState.FINISHED and done.score == 1
-    assert "50.0%" in page.content()
+    assert "50,0 %" in page.content()

@@ -88,7 +88,7 @@ def test_dashboard_page_with_charts_and_no_inline_style(tree, login):
     assert "<svg" in html and "<polyline" in html and "<rect" in html
     assert "style=" not in html and "<script>" not in html  # no inline style or script (CSP); site.js only
     assert "Đảng ủy xã An Bình" in html and "Huyện ủy Bình" not in html
-    assert "25.0%" in html
+    assert "25,0 %" in html
     drill = client.get("/stats/?unit=PA1a").get_data(as_text=True)
     assert drill.index("Trần Thị Anh") < drill.index("Vũ Bình") < drill.index("Nguyễn Văn Đức")
 

@@ -1,0 +1,16 @@
+"""Numbers in the page's language (issue 17.9): 44,4 %, 5,5 / 7 in Vietnamese; 44.4%, 5.5 in English."""
+from flask import session
+from flask_babel import refresh
+
+from elearn.i18n import format_number, format_percent
+
+
+def test_vietnamese_and_english_number_forms(app):
+    with app.test_request_context("/"):
+        assert (format_percent(44.444), format_number(5.5), format_number(83.94), format_number(7.0)) == \
+            ("44,4 %", "5,5", "83,94", "7")
+        assert format_number(1234.5) == "1.234,5" and format_percent(None) == "" and format_number(None) == ""
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        refresh()  # the locale is cached for the app context the fixture keeps
+        assert (format_percent(44.444), format_number(5.5), format_number(1234.5)) == ("44.4%", "5.5", "1,234.5")
