@@ -201,7 +201,7 @@ def main() -> None:
     parser.add_argument("--scenarios", default="lesson,save,submit,stampede")
     # gunicorn.conf.py's defaults: one worker per core, 4 threads each
     parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 1)))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 4)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 2)))
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=3000)
     parser.add_argument("--submit-quizzes", type=int, default=16,
