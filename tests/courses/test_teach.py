@@ -278,3 +278,18 @@ def test_an_attachment_downloads_under_its_detected_type_without_bidi_tricks(cli
         download = client.get(f"/teach/items/{item.id}/attachment")
         kind, options = parse_options_header(download.headers["Content-Disposition"])
         assert kind == "attachment" and options["filename"] == expected, (uploaded, options)
+
+
+def test_the_trainer_course_list_and_learners_page_show_figures_and_right_labels(client, login):
+    """Issue 17.8: '<built-in method items of dict object …>' in the course list; a date column
+    headed 'Đã ghi danh'."""
+    trainer = make_trainer()
+    course = make_course(trainer, lessons=2)
+    from courses import enrolment
+    enrolment.enroll(make_user(), course)
+    db.session.commit()
+    login(trainer)
+    page = client.get("/teach/").get_data(as_text=True)
+    assert "built-in method" not in page and course.title in page
+    learners = client.get(f"/teach/{course.id}/learners").get_data(as_text=True)
+    assert "Ngày ghi danh" in learners and "Ngày hoàn thành" in learners
