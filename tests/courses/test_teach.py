@@ -293,3 +293,16 @@ def test_the_trainer_course_list_and_learners_page_show_figures_and_right_labels
     assert "built-in method" not in page and course.title in page
     learners = client.get(f"/teach/{course.id}/learners").get_data(as_text=True)
     assert "Ngày đăng ký" in learners and "Ngày hoàn thành" in learners
+
+
+def test_a_quiz_in_the_course_editor_opens_on_its_settings_and_questions(client, login, app):
+    """Issue 17.4: the quiz row led to a page with its title and 'required' only."""
+    from quizzes import services as quizzes
+
+    trainer = make_trainer()
+    course = make_course(trainer, lessons=1)
+    quiz = quizzes.create_quiz_item(course.modules[0], trainer, "Kiểm tra cuối khóa")
+    db.session.commit()
+    login(trainer)
+    page = client.get(f"/teach/{course.id}").get_data(as_text=True)
+    assert f'href="/quizzes/item/{quiz.item_id}/edit">Kiểm tra cuối khóa</a>' in page
