@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import secrets
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -100,7 +100,12 @@ def attempt(attempt_id: int):
     if _timed_out(attempt):
         return redirect(url_for(".review", attempt_id=attempt.id))
     pages = _pages(attempt)
-    page = min(max(request.args.get("page", 1, type=query_int), 1), len(pages))
+    # Without ?page=, back where the cadre was (the quiz page's "continue" and a reload after a drop).
+    where = session.get("attempt_page") or {}
+    page = request.args.get("page", where.get(str(attempt.id), 1), type=query_int)
+    page = min(max(page, 1), len(pages))
+    if len(pages) > 1 and where.get(str(attempt.id)) != page:
+        session["attempt_page"] = {str(attempt.id): page}  # one attempt at a time is enough
     shown = [(row, attempts.shown(row)) for row in pages[page - 1]]
     return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, shown=shown, page=page,
                            page_count=len(pages), submit_key=secrets.token_hex(16),

@@ -248,3 +248,18 @@ def test_review_sends_back_to_an_open_attempt_and_grades_one_whose_time_ran_out(
     assert client.get(f"/quizzes/attempt/{attempt.id}/review").status_code == 200
     done = _attempt_of(cadre)
     assert done.state == AttemptState.FINISHED and done.auto_submitted and done.score == 1
+
+
+def test_an_attempt_resumes_on_its_page_and_can_be_finished_from_any_page(app, client, login):
+    """Issue 17.7: 'Kết thúc bài làm…' was on the last page only, and coming back opened page 1."""
+    quiz = make_quiz(3, per_page=1)
+    cadre = enrolled_cadre(quiz)
+    login(cadre)
+    client.post(f"/quizzes/item/{quiz.item_id}/start")
+    attempt = _attempt_of(cadre)
+    url = f"/quizzes/attempt/{attempt.id}"
+    first = client.get(url).get_data(as_text=True)
+    assert 'name="q1"' in first and 'value="summary"' in first  # finish from page 1 of 3
+    client.get(url + "?page=2")
+    back = client.get(url).get_data(as_text=True)  # the quiz page's "continue", a reload
+    assert 'name="q2"' in back and 'name="q1"' not in back
