@@ -185,6 +185,9 @@ def _register_errors(app: Flask) -> None:
         app.logger.error("database unavailable: %s", error)
         return render_template("errors.html", code=503), 503
 
+    from elearn.site import url_if_any
+    app.jinja_env.globals["url_if_any"] = url_if_any
+
     @app.get("/favicon.ico")
     @public
     def favicon():

@@ -12,7 +12,6 @@ import secrets
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from courses import services as courses
 from elearn import db
@@ -27,15 +26,6 @@ from quizzes.models import AttemptState
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", template_folder="templates", static_folder="static",
                static_url_path="/static/quizzes")
-
-
-@bp.app_template_global()
-def url_if_any(endpoint: str, **values) -> str | None:
-    """A link to another domain's page when that page exists (the course page, its editor)."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 @bp.get("/item/<int:item_id>")

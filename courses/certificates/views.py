@@ -179,6 +179,7 @@ def preview(course_id: int):
 
 # --- public verification ------------------------------------------------------------------
 
+@bp.get("/verify/")  # a printed address typed with its slash (above: links use /verify)
 @bp.get("/verify")
 @public
 def verify_form():
