@@ -40,3 +40,7 @@ def test_demo_courses_are_idempotent_and_at_every_stage(app):
     overdue = queries.my_courses(demo_user("yen.ngo"))
     assert any(c.overdue for c in overdue)
     assert queries.catalog("ho chi minh")[0].id == theme.id
+    # Issue 17.3: nobody in the demo completes a course before enrolling on it.
+    backwards = db.session.scalar(select(func.count()).select_from(Enrollment).where(
+        Enrollment.completed_at.is_not(None), Enrollment.completed_at < Enrollment.enrolled_at))
+    assert backwards == 0
