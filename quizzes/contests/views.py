@@ -88,8 +88,10 @@ def show(contest_id: int):
     contest = _published_contest(contest_id)
     entrant = _session_entrant(contest)
     used = {r.id: services.entries_used(r, entrant) for r in contest.rounds} if entrant else {}
+    # An entry left half-way (a closed tab, another device after identifying) is taken up again here.
+    running = {r.id: services.open_entry(r, entrant, utcnow()) for r in contest.rounds} if entrant else {}
     may_enter = not current_user.is_authenticated or registration.may_enter(contest, current_user)
-    return render_template("contests/contest.html", contest=contest, entrant=entrant, used=used,
+    return render_template("contests/contest.html", contest=contest, entrant=entrant, used=used, running=running,
                            may_enter=may_enter, state=services.round_state, form=ActionForm())
 
 

@@ -289,3 +289,15 @@ def test_a_round_titled_like_its_number_is_not_named_twice(app, client):
     r.title = "Tìm hiểu lịch sử Đảng bộ"
     db.session.commit()
     assert "Đợt 1: Tìm hiểu lịch sử Đảng bộ" in client.get(f"/contests/{contest.id}").get_data(as_text=True)
+
+
+def test_an_entry_left_half_way_is_continued_from_the_contest_page(app, client, login):
+    """Issue 17.5: leaving the entry page left the contest page saying every entry was used."""
+    contest, r = make_contest(entries_per_round=1)
+    cadre = make_user(roles=[Role.CADRE])
+    login(cadre)
+    client.post(f"/contests/{contest.id}/rounds/{r.id}/start")
+    entry = db.session.scalars(select(ContestEntry)).one()
+    page = client.get(f"/contests/{contest.id}").get_data(as_text=True)
+    assert f'href="/contests/entries/{entry.id}"' in page and "Tiếp tục lượt thi đang làm" in page
+    assert "Bạn đã dùng hết" not in page
