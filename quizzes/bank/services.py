@@ -197,6 +197,19 @@ def category_path_name(category: QuestionCategory) -> str:
     return "/".join(names[i].replace("/", "//") for i in ids if i in names)
 
 
+def subtree_counts(tree: list, direct: dict[int, int]) -> dict[int, int]:
+    """Questions in each category and all its subcategories, from a (category, depth) tree in
+    depth-first order and the direct counts (a parent with none of its own is not "0 questions")."""
+    totals = dict.fromkeys((c.id for c, _depth in tree), 0)
+    parents = {c.id: c.parent_id for c, _depth in tree}
+    for category_id in totals:
+        node = category_id
+        while node in totals:  # up to the top of what the user sees
+            totals[node] += direct.get(category_id, 0)
+            node = parents.get(node)
+    return totals
+
+
 def question_counts(category_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Live (not archived) questions directly in each category."""
     query = (select(Question.category_id, func.count()).where(Question.archived.is_(False))

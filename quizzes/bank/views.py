@@ -79,7 +79,8 @@ def index():
     counts = services.question_counts([c.id for c, _depth in tree])
     form = CategoryForm()
     form.parent.choices = _parent_choices()
-    return render_template("bank/index.html", tree=tree, counts=counts, form=form)
+    return render_template("bank/index.html", tree=tree, counts=counts, totals=services.subtree_counts(tree, counts),
+                           form=form)
 
 
 @bp.post("/categories/new")
@@ -157,7 +158,11 @@ def category(category_id: int):
     query = services.question_query(category, sub, search, kind, archived)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     questions = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    tree = _visible_tree()
+    children = [c for c, _depth in tree if c.parent_id == category.id]
+    child_counts = services.subtree_counts(tree, services.question_counts([c.id for c, _depth in tree]))
     return render_template("bank/category.html", category=category, questions=questions, total=total,
+                           children=children, child_counts=child_counts,
                            page=page, pages=max(1, -(-total // PAGE_SIZE)), search=search, kind=kind, sub=sub,
                            archived=archived, types=TYPES, path_name=services.category_path_name(category))
 

@@ -230,3 +230,20 @@ def test_hostile_corpus_never_runs_on_any_bank_page(client, login, trainer):
         page = client.get(url)
         assert page.status_code == 200, url
         assert live_script(page.get_data(as_text=True)) == [], url
+
+
+def test_a_parent_category_counts_and_lists_its_subcategories(app, client, login):
+    """Issue 17.6: a parent category showed '0 câu hỏi' and no subcategories."""
+    from tests.courses.factories import make_trainer
+    from tests.quizzes.bank.factories import make_category, make_question
+
+    trainer = make_trainer()
+    parent = make_category("Lịch sử Đảng", owner=trainer)
+    child = make_category("Giai đoạn 1930-1945", parent=parent, owner=trainer)
+    for n in range(3):
+        make_question(child, text=f"<p>Câu {n}?</p>", user=trainer)
+    login(trainer)
+    index = client.get("/bank/").get_data(as_text=True)
+    assert "3 kể cả danh mục con" in index
+    page = client.get(f"/bank/categories/{parent.id}").get_data(as_text=True)
+    assert "Danh mục con" in page and "Giai đoạn 1930-1945" in page and "(3 câu hỏi)" in page
