@@ -28,6 +28,12 @@ bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", template_folder="temp
                static_url_path="/static/quizzes")
 
 
+@bp.app_template_filter("kind_label")
+def kind_label(kind) -> str:
+    """A question kind as the page's language names it ("Một lựa chọn"), never its code ("single")."""
+    return str(get_type(kind).label)
+
+
 @bp.get("/item/<int:item_id>")
 @requires(Permission.STUDY)
 def item(item_id: int):

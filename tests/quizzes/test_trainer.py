@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 import statistics as pystats
 
 from sqlalchemy import select
@@ -154,3 +155,14 @@ def test_regrade_refuses_a_version_without_the_answered_choices(app):
         from quizzes.grading import regrade_question
         regrade_question(services.get_quiz(quiz.item_id), question, version, trainer)
     _ = make_user
+
+
+def test_question_kinds_are_named_not_coded_on_the_quiz_pages(app, client, login):
+    """Issue 17.8: kinds showed as 'single', 'truefalse' on the quiz editor and the question picker."""
+    from tests.quizzes.factories import make_quiz
+
+    quiz = make_quiz(2)
+    login(services.course_of(quiz).owner)
+    page = client.get(f"/quizzes/item/{quiz.item_id}/edit").get_data(as_text=True)
+    badges = re.findall(r'<span class="badge">([^<]*)</span>', page)
+    assert "Một đáp án" in badges and "single" not in badges, badges
