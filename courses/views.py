@@ -126,6 +126,7 @@ def lesson_done(item_id: int):
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
         return redirect(url_for("courses.course", slug=course.slug))
+    flash(_("“%(title)s” is marked as done.", title=item.title), "success")
     following = queries.neighbours(queries.structure(course.id), item.id)[1]
     target = item_url(following) if following is not None else None
     return redirect(target or url_for("courses.course", slug=course.slug))

@@ -74,6 +74,7 @@ def test_study_flow_outline_resume_open_and_mark_done(client, login):
     assert row.first_opened_at is not None and row.completed_at is None
     response = client.post(f"/learn/{first.id}/done")
     assert response.location.endswith(f"/learn/{second.id}")
+    assert "Đã đánh dấu hoàn thành" in client.get("/my-courses").get_data(as_text=True)  # the flash (issue 17.7)
     assert client.get(f"/courses/{course.slug}/resume").location.endswith(f"/learn/{second.id}")
     # Opening a 'complete on open' lesson completes it, and here the course.
     client.get(f"/learn/{second.id}")
