@@ -99,6 +99,14 @@ def _phone_key() -> str:
     return "contest-phone:" + (registration.normalize_phone(request.form.get("phone", "")) or "invalid")
 
 
+def _limited_per_address_and_phone(view):
+    """Registering, coming back and asking for a new code: limited per client address and per phone."""
+    view = limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
+                         key_func=_phone_key, methods=["POST"])(view)
+    return limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
+                         methods=["POST"])(view)
+
+
 def _unit_choices() -> list[SelectChoice]:
     tree = units.all_units(include_inactive=False)
     return [SelectChoice(0, _("— not in the list —"))] + [SelectChoice(u.id, "\u2003" * u.depth + u.name) for u in tree]
@@ -106,10 +114,7 @@ def _unit_choices() -> list[SelectChoice]:
 
 @bp.route("/<int:contest_id>/register", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
-               methods=["POST"])
-@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
-               key_func=_phone_key, methods=["POST"])
+@_limited_per_address_and_phone
 def register(contest_id: int):
     contest = _published_contest(contest_id)
     if current_user.is_authenticated:
@@ -147,10 +152,7 @@ def registered(contest_id: int):
 
 @bp.route("/<int:contest_id>/lost-code", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
-               methods=["POST"])
-@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
-               key_func=_phone_key, methods=["POST"])
+@_limited_per_address_and_phone
 def lost_code(contest_id: int):
     """A lost personal code: a new one goes to the e-mail address registered with the phone number.
     The answer is the same whether the number is registered or not."""
@@ -169,10 +171,7 @@ def lost_code(contest_id: int):
 
 @bp.route("/<int:contest_id>/identify", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
-               methods=["POST"])
-@limiter.limit(lambda: current_app.config.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
-               key_func=_phone_key, methods=["POST"])
+@_limited_per_address_and_phone
 def identify(contest_id: int):
     contest = _published_contest(contest_id)
     form = IdentifyForm()
