@@ -37,6 +37,7 @@ class ImportResult:
     imported: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
     categories: int = 0   # subcategories created
+    category_id: int | None = None  # where they went: the result page links to them
 
     def as_dict(self) -> dict:
         return {"imported": self.imported, "by_type": self.by_type}
@@ -73,7 +74,7 @@ def import_file(target: QuestionCategory, fmt: str, content: bytes, user: User |
         questions, errors = error.questions, list(error.errors)
     if not questions and not errors:
         raise FormatError([LineError(0, _("The file has no questions."))])
-    result = ImportResult()
+    result = ImportResult(category_id=target.id)
     categories: dict[tuple[str, ...], QuestionCategory] = {(): target}
     with db.session.begin_nested():
         batch: list = []

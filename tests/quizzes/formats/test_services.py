@@ -177,6 +177,8 @@ def test_import_page_shows_errors_then_counts(client, login, trainer):
     good = client.post("/questions/import", data={"format": "gift", "category": category.id,
                                                   "file": (io.BytesIO(GOOD.encode()), "x.gift")})
     assert "8" in good.get_data(as_text=True) and count() == 8
+    # Issue 17.6: the result leads to what was imported.
+    assert f'href="/bank/categories/{category.id}?sub=1"' in good.get_data(as_text=True)
     export = client.get(f"/questions/export?category={category.id}")
     assert export.status_code == 200 and "Thủ đô" in export.get_data(as_text=True)
     assert client.get("/questions/template.xlsx").status_code == 200
