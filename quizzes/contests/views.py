@@ -166,7 +166,7 @@ def lost_code(contest_id: int):
         flash(_("If this phone number is registered, a new personal code has been sent to the e-mail address "
                 "given at registration."), "info")
         return redirect(url_for(".identify", contest_id=contest.id))
-    return render_template("contests/recover.html", contest=contest, form=form)
+    return render_template("contests/lost_code.html", contest=contest, form=form)
 
 
 @bp.route("/<int:contest_id>/identify", methods=["GET", "POST"])
