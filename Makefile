@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
 BIN := $(VENV)/bin
-CATALOGS = $(shell find elearn courses quizzes -type d -name translations 2>/dev/null)
+CATALOGS = $(shell find elearn courses quizzes reports -type d -name translations 2>/dev/null)
 
 .PHONY: run test install translations upgrade demo bench clean messages
 

@@ -69,7 +69,7 @@ def timed(fn, repeat: int) -> list[float]:
 def bench_dashboard(app, admin_id: int, repeat: int) -> None:
     from elearn import db
     from elearn.models import User
-    from elearn.reports import filters, services
+    from reports import filters, services
 
     client = app.test_client()
     with client.session_transaction() as session:
@@ -93,7 +93,7 @@ def bench_dashboard(app, admin_id: int, repeat: int) -> None:
         print(f"{label:<34} median {statistics.median(times) * 1000:7.0f} ms   "
               f"min {min(times) * 1000:.0f} ms   (n={repeat})")
     with app.app_context():
-        from elearn.reports import rollup
+        from reports import rollup
         rollup.mark_changed(rollup.ALL)
         db.session.commit()
     app.config["STATS_REFRESH_SECONDS"] = 0
@@ -110,7 +110,7 @@ def clear_rollup(app) -> None:
     from sqlalchemy import delete
 
     from elearn import db
-    from elearn.reports.models import StatsState
+    from reports.models import StatsState
 
     with app.app_context():
         db.set_write_intent(True)
@@ -121,7 +121,7 @@ def clear_rollup(app) -> None:
 
 def bench_summary(app, repeat: int) -> None:
     from elearn.exports import write_csv
-    from elearn.reports import export, filters
+    from reports import export, filters
 
     def run():
         with app.app_context():

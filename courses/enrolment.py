@@ -17,10 +17,10 @@ from elearn.db import utcnow
 from elearn.i18n import LOCAL_TZ
 from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Role
-from elearn.reports import rollup
 from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
 from courses.progress import evaluate_completion
 from courses.services import CourseError, get_enrollment, is_open
+from courses.signals import announce, enrolments_changed
 
 
 def enroll(user: User, course: Course, source: EnrollmentSource = EnrollmentSource.SELF, *,
@@ -38,6 +38,7 @@ def enroll(user: User, course: Course, source: EnrollmentSource = EnrollmentSour
         if assignment is not None:
             enrollment.assignment_id, enrollment.due_at = assignment.id, due_at
     db.session.flush()
+    announce(enrolments_changed, [course.id])
     evaluate_completion(user, course.id)  # work done before an unenrolment still counts
     return enrollment
 
@@ -54,6 +55,7 @@ def unenroll(enrollment: Enrollment, actor: User) -> None:
         enrollment.unenrolled_at = utcnow()
         audit.record("course.unenroll", target=str(enrollment.course_id), actor=actor, user_id=enrollment.user_id)
         db.session.flush()
+        announce(enrolments_changed, [enrollment.course_id])
 
 
 def _cadres_in(path: str):
@@ -84,7 +86,7 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
         Enrollment.course_id == course.id, Enrollment.assignment_id.is_(None),
         Enrollment.unenrolled_at.is_(None), Enrollment.user_id.in_(cadres))
         .values(assignment_id=assignment.id, due_at=due_at).execution_options(synchronize_session=False))
-    rollup.mark_changed([course.id])  # bulk statements pass no flush hook
+    announce(enrolments_changed, [course.id])
     audit.record("course.assign", target=course.slug, actor=actor, unit=unit.code, enrolled=added,
                  due_on=due_at.astimezone(LOCAL_TZ).date().isoformat() if due_at else None)  # the day itself
     db.session.flush()
@@ -124,7 +126,7 @@ def enrol_placed_accounts(_sender=None, user_ids: list[int] | None = None, **_ex
         if n:
             added += n
             courses.add(assignment.course_id)
-    rollup.mark_changed(courses)
+    announce(enrolments_changed, courses)
     return added
 
 
@@ -159,4 +161,5 @@ def apply_assignments(user: User) -> int:
                                   assignment_id=assignment_id, due_at=due_at))
     if pending:
         db.session.flush()
+        announce(enrolments_changed, [course_id for _a, course_id, _d in pending])
     return len(pending)

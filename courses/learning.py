@@ -13,12 +13,12 @@ from sqlalchemy import bindparam, func, select, update
 
 from elearn import db
 from elearn.db import utcnow
-from elearn.reports import rollup
 from elearn.models import User
 from courses import services
 from courses.models import Course, CourseStatus, Enrollment, Item, ItemKind, Progress
 from courses.progress import complete_item, get_progress
 from courses.queries import VISIBLE, LessonRow
+from courses.signals import announce, progress_changed
 
 MAX_VISIT_SECONDS = 30 * 60  # a page left open overnight is not thirty hours of study
 
@@ -109,11 +109,12 @@ def record_visit(user: User, item: Item, visit: Visit, now: datetime | None = No
         credit_time(user, visit.credit[0], now.timestamp() - visit.credit[1], now)
     if visit.open and visit.progress is not None:
         db.session.execute(_FIRST_OPENED, {"row_id": visit.progress.id, "at": now})
-        rollup.mark_changed([item.course_id])  # a statement: the statistics' flush hook does not see it
+        announce(progress_changed, [item.course_id])
     elif visit.open:
         visit.progress = get_progress(user, item)
         if visit.progress.first_opened_at is None:
             visit.progress.first_opened_at = now
+            announce(progress_changed, [item.course_id])
     finished = None
     if visit.complete:  # rare (once per cadre and lesson): the ORM path, from rows read under the lock
         db.session.expire_all()

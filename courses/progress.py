@@ -13,8 +13,8 @@ from sqlalchemy import bindparam, func, select
 from elearn import db
 from elearn.db import utcnow
 from elearn.models import User
-from elearn.reports import rollup
 from courses.models import Enrollment, Item, Progress
+from courses.signals import announce, enrolments_changed, progress_changed
 
 
 def get_progress(user: User, item: Item, create: bool = True) -> Progress | None:
@@ -24,7 +24,7 @@ def get_progress(user: User, item: Item, create: bool = True) -> Progress | None
         db.session.flush()
         db.session.execute(db.insert_or_ignore(Progress).values(
             user_id=user.id, item_id=item.id, course_id=item.course_id, time_spent_seconds=0))
-        rollup.mark_changed([item.course_id])  # a statement: the statistics' flush hook does not see it
+        announce(progress_changed, [item.course_id])
         row = db.session.scalar(mine)
     return row
 
@@ -33,6 +33,7 @@ def record_open(user: User, item: Item, at: datetime | None = None) -> Progress:
     row = get_progress(user, item)
     if row.first_opened_at is None:
         row.first_opened_at = at or utcnow()
+        announce(progress_changed, [item.course_id])
     return row
 
 
@@ -49,6 +50,7 @@ def complete_item(user: User, item: Item, score: float | None = None,
     if row.completed_at is None:
         row.completed_at = at
     db.session.flush()
+    announce(progress_changed, [item.course_id])
     return evaluate_completion(user, item.course_id, at)
 
 
@@ -90,7 +92,7 @@ def record_score(user_id: int, item: Item, best: float | None,
     for obj in list(db.session.identity_map.values()):  # a copy loaded earlier is stale now
         if isinstance(obj, Progress) and obj.user_id == user_id and obj.item_id == item.id:
             db.session.expire(obj)
-    rollup.mark_changed([item.course_id])  # a statement: the statistics' flush hook does not see it
+    announce(progress_changed, [item.course_id])
     if completed_at is None or changed.completed_at != completed_at:
         return None  # not completed, or completed before
     return evaluate_completion(db.session.get(User, user_id), item.course_id, completed_at)
@@ -115,6 +117,7 @@ def evaluate_completion(user: User, course_id: int, at: datetime | None = None) 
     enrollment = db.session.get(Enrollment, row.id)
     enrollment.completed_at = at or utcnow()
     db.session.flush()
+    announce(enrolments_changed, [course_id])
     from courses.certificates.services import issue_certificate  # same transaction as the completion
     issue_certificate(enrollment)
     return enrollment

@@ -22,6 +22,7 @@ from elearn.text import fold, normalize_spaces
 from elearn.errors import DomainError
 from courses.models import Assignment, Course, CourseEditor, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module
 from courses.queries import CATALOG_NS, course_ns
+from courses.signals import announce, items_changed
 
 
 class CourseError(DomainError):
@@ -206,6 +207,7 @@ def add_item(module: Module, kind: ItemKind, title: str, *, required: bool = Tru
     db.session.add(item)
     db.session.flush()
     content_changed(item.course_id)
+    announce(items_changed, [item.course_id])
     if kind == ItemKind.LESSON:
         from elearn.html import sanitize_html
 
@@ -243,18 +245,20 @@ def delete_module(module: Module, actor: User) -> None:
     audit.record("course.module.delete", target=str(course_id), actor=actor, title=module.title)
     db.session.delete(module)
     db.session.flush()
+    announce(items_changed, [course_id])
     _renumber(select(Module).where(Module.course_id == course_id).order_by(Module.position, Module.id))
 
 
 def delete_item(item: Item, actor: User) -> None:
     if _has_completions([item.id]):
         raise CourseError(_("Cadres have completed this item: make it optional instead of deleting it."))
-    module_id = item.module_id
-    content_changed(item.course_id)
+    module_id, course_id = item.module_id, item.course_id
+    content_changed(course_id)
     audit.record("course.item.delete", target=str(item.course_id), actor=actor, title=item.title,
                  kind=item.kind.value)
     db.session.delete(item)
     db.session.flush()
+    announce(items_changed, [course_id])
     _renumber(_items_of(module_id))
 
 
@@ -330,9 +334,17 @@ def update_item(item: Item, *, title: str, required: bool) -> None:
     title = normalize_spaces(title or "")
     if not title:
         raise CourseError(_("The title is required."))
-    item.title, item.required = title[:255], required
+    set_required(item, required)
+    item.title = title[:255]
     content_changed(item.course_id)
     db.session.flush()
+
+
+def set_required(item: Item, required: bool) -> None:
+    """Whether the item counts for completion: the course's figures change with it."""
+    if item.required != required:
+        item.required = required
+        announce(items_changed, [item.course_id])
 
 
 # ---------------------------------------------------------------- lessons
@@ -379,7 +391,8 @@ def update_lesson(item: Item, actor: User, *, title: str, body_html: str, video_
     if not 0 < (minutes or 0) <= 600:
         raise CourseError(_("Estimated minutes must be between 1 and 600."))
     lesson = item.lesson
-    item.title, item.required = title, required
+    item.title = title
+    set_required(item, required)
     content_changed(item.course_id)
     lesson.body_html = sanitize_html(body_html)
     lesson.video_url = check_video_url(video_url)

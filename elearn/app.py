@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from elearn.cli import register_commands
     register_commands(app)
+    app.extensions["elearn.demo_loaders"] = demo_loaders
     return app
 
 
@@ -54,17 +55,28 @@ def load_models() -> None:
     import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
-    import elearn.reports.models  # noqa: F401
-    import elearn.reports.rollup  # noqa: F401 - its flush hook marks figures out of date
+    import reports.models  # noqa: F401
+    import reports.rollup  # noqa: F401 - listens to the domains' signals: figures out of date
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
 
 
+def demo_loaders() -> list:
+    """Each package's demo data, in dependency order (``elearn demo``, ``elearn.demo.load_demo``)."""
+    from courses import demo as courses_demo
+    from courses.certificates import demo as certificates_demo
+    from quizzes import demo as quizzes_demo
+    from quizzes.bank import demo as bank_demo
+    from quizzes.contests import demo as contests_demo
+
+    return [courses_demo.load, bank_demo.load, quizzes_demo.load, contests_demo.load, certificates_demo.load]
+
+
 def load_job_kinds() -> None:
     """Import every module that registers a background job kind (``@job_kind``)."""
     import courses.certificates.jobs  # noqa: F401
-    import elearn.reports.jobs  # noqa: F401
+    import reports.jobs  # noqa: F401
 
 
 # A session's cookie is signed again at most this often: its idle lifetime slides with use
@@ -113,7 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
-    from elearn.reports.views import bp as stats_bp
+    from reports.views import bp as stats_bp
     from quizzes.contests.manage_views import bp as contest_admin_bp
     from quizzes.contests.views import bp as contests_bp
     from quizzes.views import bp as quizzes_bp

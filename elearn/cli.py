@@ -125,7 +125,7 @@ def register_commands(app: Flask) -> None:
     from quizzes.formats.cli import questions_group
     app.cli.add_command(questions_group)
 
-    from elearn.reports.cli import stats_group
+    from reports.cli import stats_group
     app.cli.add_command(stats_group)
 
     from courses.cli import courses_group

@@ -95,7 +95,7 @@ def _text_cell(value: Any) -> str:
 
 def _number_text(value: float, decimals: int) -> str:
     """Rounded half up (12.5 -> 13), as Excel shows it and as the databases round when they
-    write the cells (``elearn.csv_sql``); Python's own format() rounds half to even."""
+    write the cells (``reports.csv_sql``); Python's own format() rounds half to even."""
     exact = Decimal(repr(float(value)))  # the shortest repr: 0.15 is 0.15, not 0.1499...
     return format(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
 
@@ -131,7 +131,7 @@ class _Buffer:
 
 
 class CsvBlocks:
-    """Rows already written as CSV, e.g. by the database (``elearn.csv_sql``), in blocks of
+    """Rows already written as CSV, e.g. by the database (``reports.csv_sql``), in blocks of
     ``(number of rows, their lines joined by CRLF, in UTF-8)``: ``iter_csv`` passes them through."""
 
     def __init__(self, blocks: Iterable[tuple[int, bytes]]):

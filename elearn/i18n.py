@@ -14,7 +14,7 @@ from flask_login import current_user
 LOCALES = {"vi": "Tiếng Việt", "en": "English"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("elearn", "courses", "quizzes")
+PACKAGES = ("elearn", "courses", "quizzes", "reports")
 
 
 def catalog_dirs() -> list[Path]:

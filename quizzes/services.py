@@ -114,7 +114,7 @@ def update_quiz(quiz: Quiz, *, title: str | None = None, required: bool | None =
             raise QuizError(_("The title is required."))
         quiz.item.title = title[:255]
     if required is not None:
-        quiz.item.required = required
+        courses.set_required(quiz.item, required)
     if title is not None or required is not None:
         courses.content_changed(quiz.item.course_id)
     db.session.flush()

@@ -24,7 +24,7 @@ from elearn import db
 from elearn.exports import FORMULA_STARTS, XLSX_MIMETYPE, neutralize
 from elearn.models import OrgUnit, User
 from quizzes.contests import registration, services as contests
-from tests.elearn.reports.factories import enrol, make_course
+from tests.reports.factories import enrol, make_course
 from tests.factories import make_unit, make_user, wait_for_job
 from tests.hostile import FORMULAS
 from tests.hostile_world import close_round, every_get_page, make_world

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from elearn import audit, db
-from elearn.reports import rollup
 from elearn.db import utcnow
 from elearn.i18n import format_date
 from elearn.models import OrgUnit, User, subtree_of
@@ -20,6 +19,7 @@ from elearn.errors import DomainError
 from courses.certificates import codes
 from courses.certificates.models import Certificate, CertificateTemplate, Motto
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
+from courses.signals import announce, certificates_changed
 
 
 class CertificateError(DomainError):
@@ -98,6 +98,7 @@ def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action:
         template=template.snapshot(), issued_at=utcnow())
     db.session.add(cert)
     db.session.flush()
+    announce(certificates_changed, [course.id])
     audit.record(action, target=codes.grouped(cert.code), actor=actor, user=user.username, course_id=course.id)
     return cert
 
@@ -244,7 +245,7 @@ def revoke(cert: Certificate, actor: User, reason: str) -> Certificate:
         .values(revoked_at=utcnow(), revoked_reason=reason[:2000], revoked_by_id=actor.id)
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(cert)
-    rollup.mark_changed([cert.course_id])
+    announce(certificates_changed, [cert.course_id])
     if not done:
         raise CertificateError(_("This certificate was already revoked on %(date)s.",
                                  date=format_date(cert.revoked_at)))

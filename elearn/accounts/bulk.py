@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import and_, bindparam, insert, select, update
 
 from elearn import audit, db
-from elearn.reports import rollup
 from elearn.accounts import services
 from elearn.db import utcnow
 from elearn.models import User, UserRole
@@ -72,7 +71,7 @@ def update_users(changes: list[tuple[dict, dict, set[Role] | None]], actor: User
     for chunk in chunks(rows):
         db.session.execute(update(User), chunk)
     if any("unit_id" in diff for _old, diff, _roles in changes):
-        rollup.mark_changed(rollup.ALL)  # cadres moved: every course's figures per unit change
+        services.accounts_moved.send(None, user_ids=None)
     if any("unit_id" in diff or "active" in diff or roles for _old, diff, roles in changes):
         services.accounts_placed.send(None, user_ids=None)
     table = UserRole.__table__

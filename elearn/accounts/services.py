@@ -30,10 +30,14 @@ class AccountError(DomainError):
     """A rule was broken; the message is shown to the user."""
 
 
-# Sent inside the transaction after accounts were created, imported, moved to another unit,
-# re-activated or given roles, with ``user_ids`` (None: too many to list). Domains that act on
-# where cadres are (courses: assignments) connect to it; the core does not know them.
-accounts_placed = Namespace().signal("accounts-placed")
+# Sent inside the transaction. Domains that act on where cadres are (courses: assignments;
+# reports: figures per unit) connect to them; the core does not know them.
+_signals = Namespace()
+#: Accounts were created, moved, re-activated or made cadres (``user_ids``; None: many): courses
+#: assigned to their units enrol them.
+accounts_placed = _signals.signal("accounts-placed")
+#: Accounts changed unit (``user_ids``; None: many): figures counted per unit change.
+accounts_moved = _signals.signal("accounts-moved")
 
 
 def hash_password(password: str) -> str:
@@ -201,6 +205,8 @@ def update_user(user: User, actor: User | None, *, full_name: str, position: str
     if changed:
         audit.record("user.update", target=user.username, actor=actor, **{k: str(v) for k, v in changed.items()})
     set_roles(user, roles, actor=actor)
+    if "unit" in changed:
+        accounts_moved.send(None, user_ids=[user.id])
     if "unit" in changed or changed.get("active") or Role.CADRE in roles:
         accounts_placed.send(None, user_ids=[user.id])
 

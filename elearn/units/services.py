@@ -1,12 +1,16 @@
 """Org-unit tree rules. Paths are kept right here and nowhere else."""
 from __future__ import annotations
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from elearn import audit, db
 from elearn.models import LEVEL_DEPTH, OrgUnit, UnitLevel, subtree_of
 from elearn.errors import DomainError
+
+#: A unit moved with its subtree: whatever is counted per unit (reports) is counted anew.
+units_moved = Namespace().signal("units-moved")
 
 
 class UnitError(DomainError):
@@ -70,6 +74,7 @@ def move_unit(unit: OrgUnit, new_parent: OrgUnit) -> int:
     unit.parent_id = new_parent.id
     audit.record("unit.move", target=unit.code, to=new_parent.code, units=moved)
     db.session.flush()
+    units_moved.send(None, unit_id=unit.id)
     db.session.expire_all()
     return moved
 

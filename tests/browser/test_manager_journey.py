@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 
 from tests.browser.conftest import assert_accessible, menu, sign_in
-from tests.elearn.reports.factories import Province
+from tests.reports.factories import Province
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

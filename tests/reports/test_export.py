@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.models import AuditLog
-from tests.elearn.reports.factories import Province, enrol
+from tests.reports.factories import Province, enrol
 from tests.factories import make_user
 
 

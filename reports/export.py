@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from courses.certificates.codes import grouped
 from elearn import audit
 from elearn.exports import Column, CsvBlocks
-from elearn.reports import detail_csv, queries
-from elearn.reports.filters import StatsFilter
+from reports import detail_csv, queries
+from reports.filters import StatsFilter
 
 KINDS = ("detail", "summary")
 FORMATS = ("csv", "xlsx")

@@ -1,8 +1,8 @@
 """Figures kept ready per (unit, course), so that no manager waits for millions of rows.
 
-- Any write under a course (an enrolment, progress, a certificate, a cadre moving unit; see
-  ``mark_changed`` and the flush hook at the bottom) marks the course's figures as changed:
-  one UPDATE that touches nothing when they are already marked.
+- Any change under a course (an enrolment, progress, a certificate, which items count; the
+  signals of ``courses.signals``) or a cadre moving unit (``accounts_moved``) marks the course's
+  figures as changed: one UPDATE that touches nothing when they are already marked.
 - A dashboard or summary asks ``ensure_fresh``: figures never computed are computed before it
   reads; figures changed more than ``STATS_REFRESH_SECONDS`` ago, or older than
   ``STATS_MAX_AGE_SECONDS`` (overdue counts move with the clock), are recomputed in a
@@ -12,21 +12,23 @@
 """
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import bindparam, delete, event, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, attributes
+from sqlalchemy.orm import Session
 
 from elearn import db
 from elearn.db import utcnow
-from elearn.models import OrgUnit, User
-from elearn.reports.models import StatsDaily, StatsRollup, StatsState
+from courses.signals import certificates_changed, enrolments_changed, items_changed, progress_changed
+from elearn.accounts.services import accounts_moved
+from elearn.models import OrgUnit
+from elearn.units.services import units_moved
+from reports.models import StatsDaily, StatsRollup, StatsState
 
 log = logging.getLogger(__name__)
 S, R, D = StatsState, StatsRollup, StatsDaily
@@ -161,7 +163,7 @@ def _claim(course_ids: list[int], now: datetime, force: bool, settle: timedelta 
 
 
 def _compute(course_ids: list[int], now: datetime) -> tuple[list[dict], list[dict]]:
-    from elearn.reports import queries
+    from reports import queries
 
     whole = queries.whole_tree(course_ids)
     counts = [{"course_id": cid, "unit_id": uid, "enrolled": c.enrolled, "started": c.started,
@@ -176,7 +178,7 @@ def _compute(course_ids: list[int], now: datetime) -> tuple[list[dict], list[dic
 def _top_unit_days(whole) -> dict[tuple[int, int, str], int]:
     """{(course, unit, day): completions in the unit's subtree} for the units down to TOP_DEPTH.
     A district is counted from its subtree; the province adds up its districts and its own cadres."""
-    from elearn.reports import queries
+    from reports import queries
 
     units = db.session.execute(select(OrgUnit.id, OrgUnit.parent_id, OrgUnit.path)).all()
     top = {uid: (parent, path) for uid, parent, path in units if path.count("/") - 2 <= TOP_DEPTH}
@@ -209,30 +211,15 @@ def mark_changed(course_ids: Iterable[int] | None = ALL, session: Session | None
     (session or db.session).connection().execute(stmt, params)
 
 
-@functools.cache
-def _watched() -> dict[type, tuple[str, ...]]:
-    """What a flush can change under the figures: model -> the attributes that matter."""
-    from courses.certificates.models import Certificate
-    from courses.models import Enrollment, Item, Progress
-
-    return {Enrollment: ("completed_at", "unenrolled_at", "due_at", "enrolled_at"),
-            Progress: ("first_opened_at", "completed_at", "best_score"),
-            Certificate: ("revoked_at",), Item: ("kind", "required")}
+def _courses_changed(_sender=None, course_ids: list[int] | None = None, **_extra) -> None:
+    mark_changed(course_ids if course_ids is not None else ALL)
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context) -> None:
-    courses: set[int] = set()
-    everything = False
-    for obj, new in [(o, True) for o in session.new] + [(o, False) for o in session.dirty] + \
-                    [(o, True) for o in session.deleted]:
-        watched = _watched().get(type(obj))
-        if isinstance(obj, User):
-            everything = everything or (not new and attributes.get_history(obj, "unit_id").has_changes())
-        elif watched and getattr(obj, "course_id", None) is not None:
-            if new or any(attributes.get_history(obj, a).has_changes() for a in watched):
-                courses.add(obj.course_id)
-    if everything:
-        mark_changed(ALL, session)
-    elif courses:
-        mark_changed(courses, session)
+def _accounts_moved(_sender=None, **_extra) -> None:
+    mark_changed(ALL)  # cadres (or whole units) counted elsewhere: every course's figures per unit change
+
+
+for _signal in (enrolments_changed, progress_changed, certificates_changed, items_changed):
+    _signal.connect(_courses_changed)
+accounts_moved.connect(_accounts_moved)
+units_moved.connect(_accounts_moved)

@@ -1,6 +1,6 @@
 """The detail export as CSV, written by the database: one query per batch of units returns
 the batch's (cadre, course) rows as finished CSV lines in one string, and two readers on one
-snapshot (``elearn.readers.first_rows``) run the batches on both cores.
+snapshot (``reports.readers.first_rows``) run the batches on both cores.
 
 The lines are the same, byte for byte, as ``exports.iter_csv`` makes of ``export.detail_table``
 (a test holds the two together); this path exists because a million rows formatted in
@@ -16,11 +16,12 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from courses.certificates.codes import GROUP, LENGTH
 from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
-from elearn import csv_sql, db, readers
+from elearn import db
+from reports import csv_sql, readers
 from elearn.exports import Column, iter_csv
 from elearn.models import OrgUnit, User
-from elearn.reports import queries
-from elearn.reports.filters import StatsFilter
+from reports import queries
+from reports.filters import StatsFilter
 
 E, U, P, I = Enrollment, User, Progress, Item
 CRLF = "\r\n"

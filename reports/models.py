@@ -1,5 +1,5 @@
 """Statistics kept ready: the figures of every (unit, course), recomputed in the background
-when the data under them changed (``elearn.reports.rollup``), so a dashboard over a whole
+when the data under them changed (``reports.rollup``), so a dashboard over a whole
 province reads a few thousand rows instead of aggregating millions."""
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ units during the export could be listed twice or not at all:
   all have started (milliseconds for threads, about a tenth of a second for processes).
 
 ``first_rows`` runs a list of statements that way; on SQLite its readers are processes
-(``elearn.sqlite_reader``), because threads contend inside the library.
+(``reports.sqlite_reader``), because threads contend inside the library.
 """
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from typing import TypeVar
 from flask import current_app
 from sqlalchemy import text
 
-from elearn import db, sqlite_reader
+from elearn import db
+from reports import sqlite_reader
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -179,7 +180,7 @@ def first_rows(statements: list, workers: int = 2) -> Iterator[tuple]:
     try:
         snapshot.hold()
         try:
-            procs = [subprocess.Popen([sys.executable, "-m", "elearn.sqlite_reader", engine.url.database],
+            procs = [subprocess.Popen([sys.executable, "-m", "reports.sqlite_reader", engine.url.database],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE) for _ in range(workers)]
             if any(p.stdout.readline() != sqlite_reader.READY for p in procs):
                 raise RuntimeError("an export reader process did not start")
@@ -220,7 +221,7 @@ def _sql(stmt, dialect) -> str:
 
 def _pg_first_row(stmt) -> tuple:
     """The statement's first row on this thread's connection (and snapshot), text as bytes."""
-    from elearn import pg_reader  # here: psycopg is loaded only where PostgreSQL is used
+    from reports import pg_reader  # here: psycopg is loaded only where PostgreSQL is used
 
     conn = db.session.connection()
     return pg_reader.first_row(conn.connection.driver_connection, _sql(stmt, conn.dialect))

@@ -9,7 +9,7 @@ from elearn import db
 from elearn.exports import csv_response, xlsx_response
 from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
-from elearn.reports import export, filters, jobs, services
+from reports import export, filters, jobs, services
 
 bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="templates")
 

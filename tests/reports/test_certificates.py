@@ -5,8 +5,8 @@ import io
 import pytest
 
 from elearn import db
-from elearn.reports import filters, services
-from tests.elearn.reports.factories import Province
+from reports import filters, services
+from tests.reports.factories import Province
 
 certificates = pytest.importorskip("courses.certificates.models")
 

@@ -1,4 +1,4 @@
-"""A read-only SQLite worker process: ``python -m elearn.sqlite_reader DATABASE``.
+"""A read-only SQLite worker process: ``python -m reports.sqlite_reader DATABASE``.
 
 Threads reading SQLite in one process do not run side by side (they contend inside the
 library: two threads took 40 s of CPU for what one does in 26), so a long export on SQLite

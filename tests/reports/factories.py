@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from courses.models import Assignment, Course, CourseStatus, Enrollment, Item, ItemKind, Module, Progress
+from courses.signals import announce, enrolments_changed
 from elearn import db
 from elearn.permissions import Role
 from tests.factories import make_unit, make_user
@@ -46,6 +47,7 @@ def enrol(user, course: Course, *, stage: str = "none", score: float | None = No
         db.session.add(Progress(user_id=user.id, item_id=quiz.id, course_id=course.id, first_opened_at=enrolled_at,
                                 completed_at=done if stage == "complete" else None, time_spent_seconds=60,
                                 best_score=score))
+    announce(enrolments_changed, [course.id])  # rows written by hand: say so, as the services do
     db.session.commit()
     return enrollment
 

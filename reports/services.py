@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.models import OrgUnit
-from elearn.reports import charts, queries, rollup
-from elearn.reports.filters import StatsFilter
+from reports import charts, queries, rollup
+from reports.filters import StatsFilter
 
 CADRES_PER_PAGE = 50
 

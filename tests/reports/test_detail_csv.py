@@ -4,11 +4,12 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import literal, select
 
-from elearn import csv_sql, db
+from elearn import db
+from reports import csv_sql
 from elearn.db import UTCDateTime
 from elearn.exports import Column, CsvBlocks, _number_text, iter_csv
-from elearn.reports import detail_csv, export, filters
-from tests.elearn.reports.factories import Province, enrol, make_course
+from reports import detail_csv, export, filters
+from tests.reports.factories import Province, enrol, make_course
 from tests.factories import make_unit, make_user
 
 HOSTILE = ["plain", "Nguyễn Văn Á", "=1+1", "+84 912", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "a,b",

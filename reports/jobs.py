@@ -13,7 +13,7 @@ from elearn.exports import XLSX_MIMETYPE, CsvBlocks, write_csv, write_xlsx
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job
 from elearn.permissions import Permission
-from elearn.reports import export, filters
+from reports import export, filters
 
 KIND = "stats.export"
 SHEET_NAME = "Thong ke"

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from elearn import db
 from elearn.exports import write_csv, write_xlsx
-from elearn.reports import export, filters
+from reports import export, filters
 
 
 @click.group("stats", help="Learning statistics.")
@@ -71,7 +71,7 @@ def warm_command(everything):
     from sqlalchemy import select
 
     from courses.models import Course
-    from elearn.reports import rollup
+    from reports import rollup
 
     course_ids = list(db.session.scalars(select(Course.id)))
     done = rollup.refresh(course_ids, force=everything)

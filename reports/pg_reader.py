@@ -1,6 +1,6 @@
 """One batch of a long export read from PostgreSQL, text as the UTF-8 bytes it arrives in.
 
-Imported by ``elearn.readers`` only when the database is PostgreSQL: psycopg costs every
+Imported by ``reports.readers`` only when the database is PostgreSQL: psycopg costs every
 process some 9 MB and 75 ms to load, which an SQLite installation never needs.
 """
 from __future__ import annotations

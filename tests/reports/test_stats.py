@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.models import AuditLog
-from elearn.reports import charts, filters, services
-from elearn.reports.queries import counts_by_unit, detail_rows
-from tests.elearn.reports.factories import Province
+from reports import charts, filters, services
+from reports.queries import counts_by_unit, detail_rows
+from tests.reports.factories import Province
 from tests.factories import make_user
 
 
@@ -134,7 +134,7 @@ def test_no_audit_entry_for_viewing(tree, login):
 
 
 def test_html_escapes_unit_names_in_svg(tree, login):
-    from elearn.reports.queries import OrgUnit  # noqa: F401 - same model
+    from reports.queries import OrgUnit  # noqa: F401 - same model
     tree.commune_a.name = '<script>alert(1)</script>"'
     db.session.commit()
     html = login(tree.manager_a).get("/stats/").get_data(as_text=True)

@@ -4,7 +4,8 @@ import threading
 import pytest
 from sqlalchemy import func, insert, literal, select
 
-from elearn import db, readers
+from elearn import db
+from reports import readers
 from elearn.db import utcnow
 from elearn.models import AuditLog
 

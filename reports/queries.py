@@ -16,12 +16,13 @@ from sqlalchemy import and_, case, exists, func, or_, select
 
 from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
-from elearn import db, readers
+from elearn import db
+from reports import readers
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, subtree_of
-from elearn.reports import rollup
-from elearn.reports.filters import StatsFilter
-from elearn.reports.models import StatsDaily, StatsRollup
+from reports import rollup
+from reports.filters import StatsFilter
+from reports.models import StatsDaily, StatsRollup
 from elearn.units.services import sort_tree
 
 E, U, O, P, I = Enrollment, User, OrgUnit, Progress, Item
@@ -87,7 +88,7 @@ def whole_tree(course_ids: list[int]) -> StatsFilter:
 def counts_by_unit(f: StatsFilter) -> dict[int, Counts]:
     """Figures per cadre's own unit, over the filter's subtree.
 
-    Without a period they are read from the rollup (``elearn.reports.rollup``: kept per unit and
+    Without a period they are read from the rollup (``reports.rollup``: kept per unit and
     course, recomputed in the background after changes) and summed over the chosen courses; with
     a period they are computed from the data each time."""
     if f.start is not None or f.end is not None:

@@ -8,8 +8,8 @@ from elearn import db
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job, JobStatus
 from elearn.permissions import Role
-from tests.elearn.reports.factories import Province
-from tests.elearn.reports.test_export import exports, rows_of
+from tests.reports.factories import Province
+from tests.reports.test_export import exports, rows_of
 from tests.factories import wait_for_job
 
 A_SUBTREE = ["xa", "anh", "binh", "duc"]  # manager_a's cadres, in tree then name order
@@ -114,7 +114,7 @@ def test_a_failing_job_is_retried_then_reported_with_a_way_to_ask_again(tree, lo
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("elearn.reports.jobs.write_csv", broken)
+    monkeypatch.setattr("reports.jobs.write_csv", broken)
     client = login(tree.manager_a)
     job_id = _job_id(client.get("/stats/export?kind=detail&format=csv&course=hoc-tap-2023"))
     job = wait_for_job(job_id)
