@@ -150,7 +150,7 @@ def seed_courses(conn, s: Seeded, courses: int) -> None:
         course_id = n + 1
         rows["course"].append({"id": course_id, "slug": f"bench-{n + 1}", "title": title,
                                "search_text": fold(title), "theme": "Chuyên đề 2023", "year": 2023,
-                               "summary": "Khóa học mẫu.", "status": "published", "self_enrol": True,
+                               "summary": "Khóa học mẫu.", "status": "published", "self_enroll": True,
                                "owner_id": s.owner, "created_at": NOW, "updated_at": NOW})
         s.courses.append(course_id)
         s.items[course_id] = []

@@ -165,7 +165,7 @@ def seed_courses(conn, count: int, owner_id: int, province_id: int) -> list[dict
         title = f"Chuyên đề {c}: Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
         courses.append({"id": c, "slug": f"chuyen-de-{c}-2023", "title": title, "search_text": title.lower(),
                         "theme": "Học tập và làm theo Bác", "year": 2023, "summary": "", "cover_path": None,
-                        "status": "published", "self_enrol": False, "opens_at": None, "closes_at": None,
+                        "status": "published", "self_enroll": False, "opens_at": None, "closes_at": None,
                         "owner_id": owner_id, "created_at": START, "updated_at": START})
         modules.append({"id": c, "course_id": c, "title": "Nội dung", "position": 1})
         course_items = []

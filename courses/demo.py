@@ -41,11 +41,11 @@ STAGES = [
 def load_courses() -> dict[str, Course]:
     owner = demo_user("giangvien")
     by_slug = {}
-    for slug, title, theme, year, summary, self_enrol, modules in COURSES:
+    for slug, title, theme, year, summary, self_enroll, modules in COURSES:
         course = services.get_course(slug)
         if course is None:
             course = services.create_course(owner, title, slug=slug, theme=theme, year=year, summary=summary,
-                                            self_enrol=self_enrol)
+                                            self_enroll=self_enroll)
             for module_title, lessons in modules:
                 module = services.create_module(course, module_title)
                 for lesson_title, minutes, html in lessons:

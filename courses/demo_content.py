@@ -1,6 +1,6 @@
 """Demo course texts: original Vietnamese lesson material written for this platform.
 
-(course slug, title, theme, year, summary, self_enrol, [(module title, [(lesson title, minutes, html)])])
+(course slug, title, theme, year, summary, self_enroll, [(module title, [(lesson title, minutes, html)])])
 """
 THEME_2023 = ("Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh, phát huy sức mạnh giá trị văn hóa, "
               "con người, phát triển Thái Bình nhanh, bền vững")

@@ -16,7 +16,7 @@ from elearn.accounts.services import accounts_placed
 from elearn.db import utcnow
 from elearn.i18n import LOCAL_TZ
 from elearn.models import OrgUnit, User, UserRole, subtree_of
-from elearn.permissions import Role
+from elearn.permissions import Permission, roles_with
 from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
 from courses.progress import evaluate_completion
 from courses.services import CourseError, get_enrollment, is_open
@@ -44,7 +44,7 @@ def enroll(user: User, course: Course, source: EnrollmentSource = EnrollmentSour
 
 
 def self_enroll(user: User, course: Course) -> Enrollment:
-    if not is_open(course) or not course.self_enrol:
+    if not is_open(course) or not course.self_enroll:
         raise CourseError(_("This course is not open for enrolment."))
     return enroll(user, course, EnrollmentSource.SELF)
 
@@ -61,7 +61,7 @@ def unenroll(enrollment: Enrollment, actor: User) -> None:
 def _cadres_in(path: str):
     """Active cadres whose unit lies in the subtree at ``path`` (a SELECT of user ids)."""
     return (select(User.id).join(OrgUnit, User.unit_id == OrgUnit.id)
-            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.CADRE.value))
+            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role.in_(roles_with(Permission.BE_ASSIGNED))))
             .where(subtree_of(path), User.active.is_(True)))
 
 
@@ -133,7 +133,7 @@ def enrol_placed_accounts(_sender=None, user_ids: list[int] | None = None, **_ex
 def pending_assignments(user: User) -> list[tuple[int, int, datetime | None]]:
     """(assignment id, course id, due) of published courses assigned to the user's unit or one
     above it that they have never been enrolled in (an unenrolment is respected). One query."""
-    if not user.active or user.unit is None or not user.has_role(Role.CADRE):
+    if not user.active or user.unit is None or not user.can(Permission.BE_ASSIGNED):
         return []
     ancestor_ids = [int(x) for x in user.unit.path.strip("/").split("/") if x]
     rows = db.session.execute(

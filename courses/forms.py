@@ -36,7 +36,7 @@ class CourseForm(Form):
     theme = StringField(_l("Study theme"), validators=[Optional(), Length(max=500)])
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
-    self_enrol = BooleanField(_l("Cadres may enrol themselves"), default=True)
+    self_enroll = BooleanField(_l("Cadres may enrol themselves"), default=True)
     opens_on = DateField(_l("Opens on"), validators=[Optional()])
     closes_on = DateField(_l("Closes after"), validators=[Optional()])
     cover = FileField(_l("Cover image (PNG, JPG, GIF, WEBP)"))

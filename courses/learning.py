@@ -29,7 +29,7 @@ def get_course_for_study(slug: str, user: User) -> tuple[Course, Enrollment | No
     if course is None or course.status not in VISIBLE:
         raise services.CourseNotFound()
     enrollment = services.get_enrollment(user, course)
-    if enrollment is None and not (course.self_enrol and services.is_open(course)):
+    if enrollment is None and not (course.self_enroll and services.is_open(course)):
         raise services.CourseNotFound()
     return course, enrollment
 

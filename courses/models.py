@@ -30,7 +30,6 @@ class ItemKind(str, enum.Enum):
 class EnrollmentSource(str, enum.Enum):
     SELF = "self"
     ASSIGNMENT = "assignment"
-    MANUAL = "manual"
 
 
 class Course(Base):
@@ -45,7 +44,7 @@ class Course(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     cover_path: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[CourseStatus] = mapped_column(str_enum(CourseStatus), default=CourseStatus.DRAFT, index=True)
-    self_enrol: Mapped[bool] = mapped_column(default=True)
+    self_enroll: Mapped[bool] = mapped_column(default=True)
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

@@ -113,13 +113,13 @@ def _check_dates(opens_at: datetime | None, closes_at: datetime | None) -> None:
 
 
 def create_course(owner: User, title: str, *, slug: str | None = None, theme: str = "", year: int | None = None,
-                  summary: str = "", self_enrol: bool = True, opens_at: datetime | None = None,
+                  summary: str = "", self_enroll: bool = True, opens_at: datetime | None = None,
                   closes_at: datetime | None = None) -> Course:
     title, theme, summary = normalize_spaces(title), normalize_spaces(theme), (summary or "").strip()
     if not title:
         raise CourseError(_("The title is required."))
     _check_dates(opens_at, closes_at)
-    course = Course(title=title, theme=theme, year=year, summary=summary, self_enrol=self_enrol,
+    course = Course(title=title, theme=theme, year=year, summary=summary, self_enroll=self_enroll,
                     opens_at=opens_at, closes_at=closes_at, owner_id=owner.id, status=CourseStatus.DRAFT,
                     slug=_unique_slug(slugify(slug or title)), search_text=search_text(title, theme, summary))
     db.session.add(course)
@@ -130,7 +130,7 @@ def create_course(owner: User, title: str, *, slug: str | None = None, theme: st
 
 
 def update_course(course: Course, actor: User, **fields) -> Course:
-    """Change the course's settings (title, theme, year, summary, self_enrol, dates, slug)."""
+    """Change the course's settings (title, theme, year, summary, self_enroll, dates, slug)."""
     for name in ("title", "theme"):
         if name in fields:
             fields[name] = normalize_spaces(fields[name] or "")

@@ -14,7 +14,7 @@ from elearn import db, uploads
 from elearn.accounts.services import find_user
 from elearn.models import OrgUnit, User
 from elearn.pagination import page_number, query_int
-from elearn.permissions import Permission, Role, requires
+from elearn.permissions import Permission, requires
 from elearn.units.services import all_units
 from courses import enrolment, queries, services
 from courses.forms import (AssignForm, CourseForm, EditorForm, ItemForm, LessonForm, ModuleForm, local_day,
@@ -77,7 +77,7 @@ def index():
 
 def _course_fields(form: CourseForm) -> dict:
     return {"title": form.title.data, "theme": form.theme.data or "", "year": form.year.data,
-            "summary": form.summary.data or "", "self_enrol": form.self_enrol.data,
+            "summary": form.summary.data or "", "self_enroll": form.self_enroll.data,
             "opens_at": local_day_start(form.opens_on.data), "closes_at": local_day_end(form.closes_on.data)}
 
 
@@ -379,7 +379,7 @@ def add_editor(course_id: int):
     course = _course(course_id)
     form = EditorForm()
     user = find_user(form.username.data or "") if form.validate_on_submit() else None
-    if user is None or not user.has_role(Role.TRAINER):
+    if user is None or not user.can(Permission.AUTHOR_COURSES):
         flash(_("No trainer has this username."), "error")
     else:
         services.grant_editor(course, user, current_user)

@@ -57,6 +57,10 @@ def load_config(instance_path: Path) -> dict:
         "DB_MAX_OVERFLOW": int(os.environ.get("DB_MAX_OVERFLOW", "5")),
         # FULL: a committed answer survives a power cut, not only a crash.
         "SQLITE_SYNCHRONOUS": os.environ.get("SQLITE_SYNCHRONOUS", "FULL"),
+        # Writers queue on flock of a file beside the database (elearn.db._WriteLock); "0": not.
+        "SQLITE_WRITE_FLOCK": os.environ.get("SQLITE_WRITE_FLOCK", "1") != "0",
+        # A path prefix: every hold of SQLite's write lock is logged there (bench/load/journey.py).
+        "LOCK_LOG": os.environ.get("ELEARN_LOCK_LOG") or None,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # Empty: the address each request came in on (behind TRUSTED_PROXIES); required in production.
         "BASE_URL": _base_url(production),

@@ -21,7 +21,6 @@ from typing import Any
 
 import click
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
-from flask.globals import app_ctx, request_ctx
 from sqlalchemy import DateTime, MetaData, String, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
@@ -131,10 +130,12 @@ def _wants_write() -> bool:
     return _write_intent.get()
 
 
-def _scope() -> int:
-    # One session per request; outside a request (CLI, tests), one per app context.
-    ctx = request_ctx._get_current_object() if has_request_context() else app_ctx._get_current_object()
-    return id(ctx)
+def _scope() -> object:
+    # One session per request, else per app context (CLI, tests). A request reuses an app context
+    # already pushed (a test's), so the request's own token lives in its WSGI environ.
+    if has_request_context():
+        return request.environ.setdefault("elearn.db_scope", object())
+    return g.setdefault("elearn_db_scope", object())
 
 
 def _make_session() -> Session:
@@ -147,7 +148,7 @@ session: scoped_session[Session] = scoped_session(_make_session, scopefunc=_scop
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 
 
-def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str, flock: bool = True, lock_log: str | None = None) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
@@ -158,7 +159,7 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
-    lock = _WriteLock(engine.url.database)
+    lock = _WriteLock(engine.url.database, flock, lock_log)
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
@@ -214,10 +215,10 @@ class _WriteLock:
     writers outside the app (a CLI command).
     """
 
-    def __init__(self, database: str | None):
+    def __init__(self, database: str | None, flock: bool = True, log: str | None = None):
         self._thread_lock = threading.RLock()  # re-entry falls through to busy_timeout, never hangs
-        use_file = os.environ.get("SQLITE_WRITE_FLOCK", "1") != "0"
-        self._path = f"{database}-writelock" if use_file and database and database != ":memory:" else None
+        self._path = f"{database}-writelock" if flock and database and database != ":memory:" else None
+        self._log = log
         self._fd: int | None = None
         self._taken = (time.perf_counter(), time.thread_time())  # when and at what CPU time it was taken
 
@@ -236,7 +237,7 @@ class _WriteLock:
     def release(self) -> None:
         if self._path is not None and self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
-        _record_hold(*self._taken)
+        _record_hold(*self._taken, self._log)
         try:
             self._thread_lock.release()
         except RuntimeError:  # not held by this thread (a connection collected elsewhere)
@@ -245,25 +246,23 @@ class _WriteLock:
 
 # Every hold of the write lock is measured: nothing CPU-heavy may run while other writers wait.
 # Tests put a list in ``app.extensions["elearn.lock_holds"]``; the journey benchmark sets
-# ELEARN_LOCK_LOG to collect them from every server process.
-_LOCK_LOG = os.environ.get("ELEARN_LOCK_LOG")
-
-
-def _record_hold(wall_started: float, cpu_started: float) -> None:
+# ELEARN_LOCK_LOG (config LOCK_LOG) to collect them from every server process.
+def _record_hold(wall_started: float, cpu_started: float, log_path: str | None = None) -> None:
     wall, cpu = time.perf_counter() - wall_started, time.thread_time() - cpu_started
     endpoint = request.endpoint if has_request_context() else None
     holds = current_app.extensions.get("elearn.lock_holds") if has_app_context() else None
     if holds is not None:
         holds.append((endpoint, wall, cpu))
-    if _LOCK_LOG:
-        with open(f"{_LOCK_LOG}.{os.getpid()}", "a") as log:
+    if log_path:
+        with open(f"{log_path}.{os.getpid()}", "a") as log:
             log.write(f"{endpoint or '-'}\t{wall * 1000:.3f}\t{cpu * 1000:.3f}\n")
 
 
 def make_engine(url: str, config: dict) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine, config.get("SQLITE_SYNCHRONOUS", "FULL"))
+        _configure_sqlite(engine, config.get("SQLITE_SYNCHRONOUS", "FULL"), config.get("SQLITE_WRITE_FLOCK", True),
+                          config.get("LOCK_LOG"))
         return engine
     return create_engine(
         url,

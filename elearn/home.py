@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
-from elearn.permissions import Permission, requires
+from elearn.permissions import only_learns, requires
 
 bp = Blueprint("home", __name__)
 
@@ -12,6 +12,6 @@ bp = Blueprint("home", __name__)
 def index():
     # A cadre's home is "My courses" (when the courses package is installed); other roles get cards.
     my_courses = current_app.view_functions.get("courses.my_courses")
-    if my_courses is not None and current_user.permissions == {Permission.STUDY}:
+    if my_courses is not None and only_learns(current_user):
         return my_courses()
     return render_template("home.html")

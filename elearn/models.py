@@ -53,9 +53,6 @@ class OrgUnit(Base):
     def depth(self) -> int:
         return self.path.count("/") - 2
 
-    def subtree_clause(self):
-        return subtree_of(self.path)
-
     def is_ancestor_of(self, other: OrgUnit) -> bool:
         return other.path.startswith(self.path)
 
@@ -118,9 +115,6 @@ class User(UserMixin, Base):
         self.role_rows = [r for r in self.role_rows if Role(r.role) in wanted]
         have = self.roles
         self.role_rows.extend(UserRole(role=r.value) for r in sorted(wanted - have, key=lambda r: r.value))
-
-    def has_role(self, role: Role) -> bool:
-        return role in self.roles
 
     @property
     def permissions(self) -> frozenset[Permission]:

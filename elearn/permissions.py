@@ -1,7 +1,8 @@
 """Roles, permissions, and the one table that joins them.
 
-Views declare what they need with ``@requires(Permission.X)``; queries then
-narrow to what the user may see (``scope_units``). Both places, every time.
+Views declare what they need with ``@requires(Permission.X)``; queries then narrow to the units
+where the user holds it (``scope_of``). Both places, every time. Roles are read here and nowhere
+else: the rest of the code asks about permissions.
 """
 from __future__ import annotations
 
@@ -32,16 +33,22 @@ class Permission(str, enum.Enum):
     MANAGE_USERS = "manage_users"        # accounts, roles, bulk imports
     VIEW_AUDIT = "view_audit"
     REVOKE_CERTIFICATES = "revoke_certificates"
+    VIEW_CERTIFICATES = "view_certificates"  # certificates of one's unit subtree (download, zip)
+    MANAGE_ANY_CONTEST = "manage_any_contest"  # every contest, not only one's own
+    EVERY_UNIT = "every_unit"            # what one holds, one holds in every unit, not only one's subtree
+    BE_ASSIGNED = "be_assigned"          # counted as a learner: courses assigned to one's unit enrol one
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.CADRE: frozenset({Permission.STUDY}),
+    Role.CADRE: frozenset({Permission.STUDY, Permission.BE_ASSIGNED}),
     Role.TRAINER: frozenset({
         Permission.STUDY, Permission.AUTHOR_COURSES, Permission.ASSIGN_COURSES,
         Permission.VIEW_RESULTS, Permission.MANAGE_CONTESTS,
     }),
-    Role.MANAGER: frozenset({Permission.STUDY, Permission.VIEW_STATS, Permission.EXPORT_STATS}),
-    Role.ADMIN: frozenset(Permission),
+    Role.MANAGER: frozenset({Permission.STUDY, Permission.VIEW_STATS, Permission.EXPORT_STATS,
+                             Permission.VIEW_CERTIFICATES}),
+    # Everything, in every unit; an administrator is a learner only with the cadre role as well.
+    Role.ADMIN: frozenset(Permission) - {Permission.BE_ASSIGNED},
 }
 
 
@@ -55,6 +62,42 @@ def _permissions_for(roles: frozenset) -> frozenset[Permission]:
     for role in roles:
         perms |= ROLE_PERMISSIONS[Role(role)]
     return frozenset(perms)
+
+
+def scope_of(user, permission: Permission) -> str | None:
+    """The unit subtree (a path prefix for ``elearn.models.subtree_of``) in which ``user`` holds
+    ``permission``: ``"/"`` for whoever holds it in every unit (an administrator), their own unit's
+    subtree for anyone else who holds it, None where they hold it nowhere. ``None`` as the user is
+    the command line, which acts everywhere."""
+    if user is None:
+        return "/"
+    if not user.can(permission):
+        return None
+    if user.can(Permission.EVERY_UNIT):
+        return "/"
+    return user.unit.path if user.unit is not None else None
+
+
+def only_learns(user) -> bool:
+    """Whether ``user`` can do no more than a cadre (their home is "My courses")."""
+    return user.permissions <= ROLE_PERMISSIONS[Role.CADRE]
+
+
+def roles_with(permission: Permission) -> list[str]:
+    """The roles (their stored values) that give ``permission``: for queries over many users."""
+    return sorted(role.value for role, held in ROLE_PERMISSIONS.items() if permission in held)
+
+
+def loses(permission: Permission, old_roles, new_roles) -> bool:
+    """Whether going from ``old_roles`` to ``new_roles`` takes ``permission`` away (an administrator
+    may not lock themselves out: ``MANAGE_USERS``)."""
+    return permission in permissions_for(old_roles) and permission not in permissions_for(new_roles)
+
+
+def in_scope(user, permission: Permission, unit) -> bool:
+    """Whether ``unit`` lies in the subtree where ``user`` holds ``permission``."""
+    scope = scope_of(user, permission)
+    return scope is not None and unit is not None and unit.path.startswith(scope)
 
 
 def requires(*needed: Permission, any_of: bool = False):

@@ -348,6 +348,13 @@ def submit_attempt(attempt: QuizAttempt, user: User, key: str | None = None,
     return attempt, won
 
 
+def submitted_with(attempt: QuizAttempt, key: str | None) -> bool:
+    """Whether the attempt was submitted with ``key``: the same form sent again (a double tap, a
+    retry after a lost response) rather than another tab or the clock."""
+    key = (key or "")[:64] or None
+    return key is not None and attempt.state == AttemptState.FINISHED and attempt.submit_key == key
+
+
 def finish_if_overdue(attempt: QuizAttempt, now: datetime | None = None) -> bool:
     """Grade an attempt whose time ran out with what was saved. True if this call did it."""
     now = now or utcnow()

@@ -175,10 +175,10 @@ def summary(attempt_id: int):
 def submit(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id, current_user)
     scores = attempts.grade_before_submit(attempt, current_user)  # outside the write lock
-    counted = False
+    counted, key = False, request.form.get("submit_key")
     if scores is not None:  # a replay of a finished attempt writes nothing
-        counted = attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"), scores=scores)[1]
-    if not counted:
+        counted = attempts.submit_attempt(attempt, current_user, key, scores=scores)[1]
+    if not counted and not attempts.submitted_with(attempt, key):  # the same form sent twice needs no word
         flash(_("This attempt had already been submitted; its result is unchanged."), "info")
     return redirect(url_for(".review", attempt_id=attempt.id))
 

@@ -19,7 +19,7 @@ from courses.models import Assignment, Course, CourseStatus
 from elearn import db
 from elearn.exports import local_datetime
 from elearn.models import OrgUnit, User, subtree_of
-from elearn.permissions import Permission, Role
+from elearn.permissions import Permission, scope_of
 from elearn.errors import DomainError
 
 VN = timezone(timedelta(hours=7))
@@ -60,13 +60,8 @@ class StatsFilter:
 
 
 def scope_path_of(user: User | None) -> str | None:
-    """The subtree a user may report on: everything for an admin (and the command line),
-    the own unit for a manager."""
-    if user is None or user.has_role(Role.ADMIN):
-        return "/"
-    if user.can(Permission.VIEW_STATS) and user.unit is not None:
-        return user.unit.path
-    return None
+    """The subtree a user may report on (``VIEW_STATS``; the command line: everything)."""
+    return scope_of(user, Permission.VIEW_STATS)
 
 
 def parse_date(value: str | date | None, label: str) -> date | None:

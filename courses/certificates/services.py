@@ -14,7 +14,8 @@ from elearn import audit, db
 from elearn.db import utcnow
 from elearn.i18n import format_date
 from elearn.models import OrgUnit, User, subtree_of
-from elearn.permissions import Permission, Role
+from elearn import permissions
+from elearn.permissions import Permission, scope_of
 from elearn.errors import DomainError
 from courses.certificates import codes
 from courses.certificates.models import Certificate, CertificateTemplate, Motto
@@ -147,13 +148,15 @@ def verify(raw_code: str) -> Certificate | None:
 
 
 def scope_clause(user: User):
-    """Certificates ``user`` may download: their own; an admin all; a manager their unit subtree."""
-    if user.can(Permission.REVOKE_CERTIFICATES):
+    """Certificates ``user`` may download: their own, and those of the units where they hold
+    ``VIEW_CERTIFICATES`` (a manager's subtree; every unit for an administrator)."""
+    scope = scope_of(user, Permission.VIEW_CERTIFICATES)
+    if scope == "/":
         return true()
     clauses = [Certificate.user_id == user.id]
-    if user.has_role(Role.MANAGER) and user.unit is not None:
+    if scope is not None:
         clauses.append(Certificate.user_id.in_(
-            select(User.id).join(OrgUnit, User.unit_id == OrgUnit.id).where(subtree_of(user.unit.path))))
+            select(User.id).join(OrgUnit, User.unit_id == OrgUnit.id).where(subtree_of(scope))))
     return or_(*clauses)
 
 
@@ -181,19 +184,16 @@ def in_scope(user: User, course_id: int | None = None, unit: OrgUnit | None = No
 
 
 def units_for_zip(user: User) -> list[OrgUnit]:
-    """Units a user may export: an admin any, a manager their own subtree."""
-    query = select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.path)
-    if not user.can(Permission.REVOKE_CERTIFICATES):
-        if not user.has_role(Role.MANAGER) or user.unit is None:
-            return []
-        query = query.where(subtree_of(user.unit.path))
-    return list(db.session.scalars(query))
+    """Units whose certificates ``user`` may export (``VIEW_CERTIFICATES``)."""
+    scope = scope_of(user, Permission.VIEW_CERTIFICATES)
+    if scope is None:
+        return []
+    return list(db.session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True), subtree_of(scope))
+                                   .order_by(OrgUnit.path)))
 
 
 def may_export(user: User, unit: OrgUnit) -> bool:
-    if user.can(Permission.REVOKE_CERTIFICATES):
-        return True
-    return user.has_role(Role.MANAGER) and user.unit is not None and user.unit.is_ancestor_of(unit)
+    return permissions.in_scope(user, Permission.VIEW_CERTIFICATES, unit)
 
 
 def _live_in_subtree(unit: OrgUnit, course_id: int, *columns):

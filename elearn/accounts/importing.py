@@ -20,7 +20,7 @@ from elearn.accounts import services
 from elearn.accounts.bulk import chunks, insert_users, update_users
 from elearn.accounts.import_files import ImportFileError, read_table
 from elearn.models import OrgUnit, User, UserRole
-from elearn.permissions import Role
+from elearn.permissions import Permission, Role, loses
 from elearn.text import fold, normalize_spaces
 
 COLUMNS = {  # key -> accepted headers (compared without accents or case)
@@ -182,7 +182,7 @@ def _check_against_database(records, units, existing, actor, errors: list[RowErr
                                                              code=r["unit_code"])))
         old = existing.get(r["username"])
         if (actor is not None and old is not None and old["id"] == actor.id and "roles" in r
-                and Role.ADMIN in old["roles"] and Role.ADMIN not in r["roles"]):
+                and loses(Permission.MANAGE_USERS, old["roles"], r["roles"])):
             errors.append(RowError(r["row"], "roles", _("You cannot remove the administrator role from "
                                                          "yourself.")))
 

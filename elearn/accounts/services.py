@@ -15,7 +15,7 @@ from elearn import audit, db
 from elearn.accounts import passwords
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, UserRole, subtree_of
-from elearn.permissions import Role
+from elearn.permissions import Permission, Role, loses
 from elearn.text import fold, normalize_spaces
 from elearn.errors import DomainError
 
@@ -185,7 +185,7 @@ def update_user(user: User, actor: User | None, *, full_name: str, position: str
     if actor is not None and actor.id == user.id:
         if not active:
             raise AccountError(_("You cannot deactivate your own account."))
-        if user.has_role(Role.ADMIN) and Role.ADMIN not in roles:
+        if loses(Permission.MANAGE_USERS, user.roles, roles):
             raise AccountError(_("You cannot remove the administrator role from yourself."))
     changed = {}
     for field, value in (("full_name", full_name), ("position", normalize_spaces(position or "")),

@@ -18,7 +18,7 @@ from elearn import audit, db
 from elearn.db import utcnow
 from elearn.html import sanitize_html
 from elearn.models import OrgUnit, User, subtree_of
-from elearn.permissions import Role
+from elearn.permissions import Permission
 from elearn.errors import DomainError
 from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
@@ -195,13 +195,13 @@ def public_contests() -> list[Contest]:
 
 def managed_contests(user: User) -> list[Contest]:
     stmt = select(Contest).order_by(Contest.starts_at.desc())
-    if not user.has_role(Role.ADMIN):
+    if not user.can(Permission.MANAGE_ANY_CONTEST):
         stmt = stmt.where(Contest.organiser_id == user.id)
     return list(db.session.scalars(stmt))
 
 
 def can_manage(contest: Contest, user: User) -> bool:
-    return contest.organiser_id == user.id or user.has_role(Role.ADMIN)
+    return contest.organiser_id == user.id or user.can(Permission.MANAGE_ANY_CONTEST)
 
 
 # --- entries ---------------------------------------------------------------------------------

@@ -268,20 +268,11 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    import xlsxwriter
+    """The template as a workbook, written by the project's one XLSX writer (``elearn.exports``):
+    every cell text, the header frozen."""
+    from elearn.exports import Column, write_xlsx
+
+    widths = [50] + [18] * 7 + [10] * 2 + [30] * 2
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                     "strings_to_numbers": False, "strings_to_urls": False})
-    sheet = book.add_worksheet("Câu hỏi")
-    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    sheet.write_row(0, 0, HEADERS_VI, bold)
-    for index, row in enumerate(TEMPLATE_ROWS, start=1):
-        sheet.write_row(index, 0, row, wrap)
-    sheet.set_column(0, 0, 50)
-    sheet.set_column(1, 7, 18)
-    sheet.set_column(8, 9, 10)
-    sheet.set_column(10, 11, 30)
-    sheet.freeze_panes(1, 0)
-    book.close()
+    write_xlsx(out, [Column(h, width=w) for h, w in zip(HEADERS_VI, widths)], TEMPLATE_ROWS, sheet_name="Câu hỏi")
     return out.getvalue()

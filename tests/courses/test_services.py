@@ -69,7 +69,7 @@ def test_self_enroll_needs_open_published_course(app):
     with pytest.raises(services.CourseError):
         enrolment.self_enroll(cadre, make_course(status=CourseStatus.DRAFT))
     with pytest.raises(services.CourseError):
-        enrolment.self_enroll(cadre, make_course(self_enrol=False))
+        enrolment.self_enroll(cadre, make_course(self_enroll=False))
     with pytest.raises(services.CourseError):
         enrolment.self_enroll(cadre, make_course(opens_at=utcnow() + timedelta(days=1)))
     assert enrolment.self_enroll(cadre, make_course()).source == EnrollmentSource.SELF

@@ -51,7 +51,7 @@ def test_trainer_writes_a_course_end_to_end(client, login, app):
     cadre = make_user(unit=cadre_unit)
     login(trainer)
     response = client.post("/teach/new", data={"title": "Kỹ năng viết tin", "theme": "Nghiệp vụ", "year": "2023",
-                                               "summary": "Tóm tắt", "self_enrol": "y"})
+                                               "summary": "Tóm tắt", "self_enroll": "y"})
     course = db.session.scalar(select(Course).where(Course.title == "Kỹ năng viết tin"))
     assert response.status_code == 302 and course.owner_id == trainer.id
     client.post(f"/teach/{course.id}/modules", data={"title": "Phần 1"})
@@ -87,7 +87,7 @@ def test_script_payloads_are_stored_sanitized_and_rendered_escaped(client, login
     client.post("/teach/new", data={"title": "T" + SCRIPT, "theme": SCRIPT, "summary": SCRIPT, "year": "2023"})
     course = db.session.scalar(select(Course).where(Course.owner_id == trainer.id))
     client.post(f"/teach/{course.id}", data={"title": "T" + SCRIPT, "theme": SCRIPT, "summary": SCRIPT,
-                                              "slug": SCRIPT, "year": "2023", "self_enrol": "y"})
+                                              "slug": SCRIPT, "year": "2023", "self_enroll": "y"})
     assert "<" not in course.slug and "script" in course.slug  # slug keeps only letters, digits, dashes
     client.post(f"/teach/{course.id}/modules", data={"title": SCRIPT})
     module = course.modules[0]

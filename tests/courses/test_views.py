@@ -124,7 +124,7 @@ def test_completion_stays_when_a_trainer_adds_an_item(client, login):
 def test_cadre_cannot_open_unpublished_unenrolled_or_others_data(client, login):
     cadre, other = make_user(), make_user()
     draft = make_course(status=CourseStatus.DRAFT, title="Khóa nháp bí mật")
-    closed = make_course(self_enrol=False, title="Khóa không tự ghi danh")
+    closed = make_course(self_enroll=False, title="Khóa không tự ghi danh")
     course = make_course(title="Khóa của người khác")
     enrolment.enroll(other, course)
     complete_item(other, items_of(course)[0])

@@ -54,10 +54,14 @@ def test_take_a_quiz_without_javascript(app, client, login):
     review = client.get(url + "/review").get_data(as_text=True)
     assert "Giải thích 1" in review and "66,7 %" in review  # Vietnamese number form (issue 17.9)
     assert "Bạn đã hoàn thành khóa học" in review  # the quiz was the course's one required item
-    # A replayed submission (same key) writes nothing and shows the same result.
+    # A replayed submission (same key: a double tap) writes nothing and shows the same result,
+    # with no word; another tab's form (another key) is told the attempt was already submitted.
     client.post(url + "/submit", data={"submit_key": key})
     again = _attempt_of(cadre)
     assert again.finished_at == attempt.finished_at and again.score == 2
+    assert "đã được nộp" not in client.get(url + "/review").get_data(as_text=True)
+    client.post(url + "/submit", data={"submit_key": "another-tab"})
+    assert "đã được nộp" in client.get(url + "/review").get_data(as_text=True)
 
 
 def test_a_replayed_submission_takes_no_write_lock(app, client, login):
