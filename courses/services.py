@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 from elearn import audit, cache, db
 from elearn.db import utcnow
 from elearn.models import User
-from elearn.pagination import is_id
+from elearn.pagination import Page, is_id, paginate
 from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces
 from elearn.errors import DomainError
@@ -417,18 +417,14 @@ def assignments_of(course: Course) -> list[Assignment]:
                                    .order_by(Assignment.created_at)))
 
 
-def learners(course: Course, page: int = 1, per_page: int = 100):
-    """One page of the course's enrolments (with user and done-required count) and the total."""
+def learners(course: Course, page: int = 1, per_page: int = 100) -> Page:
+    """One page of the course's enrolments: rows of (enrollment, user, required items done)."""
     from courses.models import Progress
 
     done = (select(func.count(Progress.id)).join(Item, Item.id == Progress.item_id)
             .where(Progress.user_id == Enrollment.user_id, Progress.course_id == course.id,
                    Progress.completed_at.is_not(None), Item.required.is_(True))
             .correlate(Enrollment).scalar_subquery())
-    base = select(Enrollment).where(Enrollment.course_id == course.id)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    rows = db.session.execute(
-        select(Enrollment, User, done).join(User, User.id == Enrollment.user_id)
-        .where(Enrollment.course_id == course.id)
-        .order_by(User.sort_name).limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
+    return paginate(select(Enrollment, User, done).join(User, User.id == Enrollment.user_id)
+                    .where(Enrollment.course_id == course.id).order_by(User.sort_name, User.id),
+                    page, per_page, rows=True)

@@ -126,9 +126,11 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
     from reports.views import bp as stats_bp
-    from quizzes.contests.manage_views import bp as contest_admin_bp
+    import quizzes.manage  # noqa: F401 - the trainer's pages join the quizzes blueprint
+    import quizzes.views  # noqa: F401 - the learner's pages join it
+    from quizzes.blueprint import bp as quizzes_bp
+    from quizzes.contests.manage import bp as contest_admin_bp
     from quizzes.contests.views import bp as contests_bp
-    from quizzes.views import bp as quizzes_bp
 
     for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
         app.register_blueprint(bp)
@@ -139,7 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from quizzes.formats.views import bp as formats_bp
     app.register_blueprint(formats_bp)
 
-    from courses.teach import bp as teach_bp
+    from courses.manage import bp as teach_bp
     from courses.views import bp as courses_bp
     app.register_blueprint(courses_bp)
     app.register_blueprint(teach_bp)

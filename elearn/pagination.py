@@ -1,4 +1,6 @@
-"""Pages of a SELECT: a COUNT and a LIMIT/OFFSET, and a pager macro (``_pager.html``).
+"""Pages of a SELECT, the one way every list pages (``paginate``), and the one pager macro
+(``_pager.html``). A page is counted (a COUNT, "Page 2 of 9") or, for lists too large to count on
+every click, only knows whether a next page exists (one row more is read).
 
 Also ``query_int``: how a view reads an id or a page number from the query string."""
 from __future__ import annotations
@@ -47,11 +49,17 @@ class Page:
     items: list[Any]
     page: int
     per_page: int
-    total: int
+    total: int | None          # None: not counted
+    more: bool = False         # not counted: whether a next page exists
+
+    @classmethod
+    def of_rows(cls, rows: list[Any], page: int, per_page: int) -> Page:
+        """An uncounted page from ``per_page + 1`` rows read at its offset."""
+        return cls(rows[:per_page], page, per_page, None, len(rows) > per_page)
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def pages(self) -> int | None:
+        return None if self.total is None else max(1, -(-self.total // self.per_page))
 
     @property
     def has_prev(self) -> bool:
@@ -59,7 +67,11 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more if self.total is None else self.page < self.pages
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
 
 
 def page_number() -> int:
@@ -68,8 +80,15 @@ def page_number() -> int:
     return value if 0 < value < 100_000 else 1
 
 
-def paginate(stmt, page: int, per_page: int = 50) -> Page:
+def paginate(stmt, page: int, per_page: int = 50, *, count: bool = True, rows: bool = False) -> Page:
+    """One page of ``stmt``: its entities (``rows``: its row tuples). ``count=False`` skips the
+    COUNT and reads one row more to know whether a next page exists."""
+    def read(limit: int, offset: int) -> list:
+        result = db.session.execute(stmt.limit(limit).offset(offset))
+        return list(result.all() if rows else result.scalars().unique())
+
+    if not count:
+        return Page.of_rows(read(per_page + 1, (page - 1) * per_page), page, per_page)
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     page = min(page, max(1, -(-total // per_page)))
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
-    return Page(items, page, per_page, total)
+    return Page(read(per_page, (page - 1) * per_page), page, per_page, total)

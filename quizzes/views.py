@@ -2,14 +2,14 @@
 
 Thin: each view loads what the user may see (a 404 otherwise) and calls one service; the
 request commits once when it ends (elearn.db) and a refused action becomes a message
-(elearn.app). Trainer pages are in ``quizzes.trainer_views`` on the same blueprint.
+(elearn.app). Trainer pages are in ``quizzes.manage`` on the same blueprint (``quizzes.blueprint``).
 """
 from __future__ import annotations
 
 import math
 import secrets
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,12 +20,11 @@ from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from quizzes import attempts, services
 from quizzes.answers import answers_from_form
+from quizzes.blueprint import bp
 from quizzes.bank.types import get_type
 from quizzes.grading import final_grade
 from quizzes.models import AttemptState
 
-bp = Blueprint("quizzes", __name__, url_prefix="/quizzes", template_folder="templates", static_folder="static",
-               static_url_path="/static/quizzes")
 
 
 @bp.app_template_filter("kind_label")
@@ -203,6 +202,3 @@ def review(attempt_id: int):
     return render_template("quizzes/review.html", attempt=attempt, quiz=attempt.quiz, rows=rows, show=show,
                            course=services.course_of(attempt.quiz),
                            course_done=enrollment is not None and enrollment.completed_at is not None)
-
-
-from quizzes import trainer_views  # noqa: E402,F401  (trainer pages on this blueprint)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.models import OrgUnit
+from elearn.pagination import Page
 from reports import charts, queries, rollup
 from reports.filters import StatsFilter
 
@@ -45,14 +46,13 @@ def breadcrumb(f: StatsFilter) -> list[tuple[str, str]]:
             if i in units and units[i].path.startswith(f.scope_path)]
 
 
-def cadres(f: StatsFilter, behind: bool = False, page: int = 1) -> tuple[list[queries.DetailRow], bool]:
-    """One page of the cadres directly in the unit; and whether there is a next page."""
+def cadres(f: StatsFilter, behind: bool = False, page: int = 1) -> Page:
+    """One page (uncounted) of the cadres directly in the unit."""
     page = max(page, 1)
-    rows = queries.unit_detail(f, f.unit, queries.course_item_counts(f.course_ids), behind=behind,
-                               limit=CADRES_PER_PAGE + 1, offset=(page - 1) * CADRES_PER_PAGE)
-    has_more = len(rows) > CADRES_PER_PAGE
-    rows = rows[:CADRES_PER_PAGE]
-    for r in rows:  # days for the page's |date filter
+    result = Page.of_rows(queries.unit_detail(f, f.unit, queries.course_item_counts(f.course_ids), behind=behind,
+                                              limit=CADRES_PER_PAGE + 1, offset=(page - 1) * CADRES_PER_PAGE),
+                          page, CADRES_PER_PAGE)
+    for r in result.items:  # days for the page's |date filter
         r.enrolled_on, r.due_on, r.completed_on = (
             date.fromisoformat(d) if d else None for d in (r.enrolled_on, r.due_on, r.completed_on))
-    return rows, has_more
+    return result

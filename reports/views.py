@@ -55,9 +55,8 @@ def dashboard():
     behind = request.args.get("behind") == "1"
     page = page_number()
     board = services.dashboard(f)
-    rows, has_next = services.cadres(f, behind=behind, page=page)
-    return render_template("reports/dashboard.html", board=board, f=f, cadres=rows, has_next=has_next,
-                           page=page, behind=behind, courses=filters.assigned_courses(f.unit),
+    return render_template("reports/dashboard.html", board=board, f=f, page=services.cadres(f, behind=behind, page=page),
+                           behind=behind, courses=filters.assigned_courses(f.unit),
                            query_args=_query_args, today=filters.today_local())
 
 

@@ -171,16 +171,15 @@ def mine(user: User) -> list[Certificate]:
                                    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
 
 
-def in_scope(user: User, course_id: int | None = None, unit: OrgUnit | None = None,
-             limit: int = 200, offset: int = 0) -> list[Certificate]:
+def in_scope(user: User, course_id: int | None = None, unit: OrgUnit | None = None):
+    """The SELECT of the certificates ``user`` may see (newest first), for ``paginate``."""
     query = select(Certificate).where(scope_clause(user))
     if course_id:
         query = query.where(Certificate.course_id == course_id)
     if unit is not None:
         query = query.join(User, User.id == Certificate.user_id).join(OrgUnit, OrgUnit.id == User.unit_id) \
             .where(subtree_of(unit.path))
-    return list(db.session.scalars(query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-                                   .limit(limit).offset(offset)))
+    return query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
 
 
 def units_for_zip(user: User) -> list[OrgUnit]:

@@ -11,7 +11,7 @@ from elearn.db import utcnow
 from elearn.extensions import limiter
 from elearn.i18n import to_local
 from elearn.models import OrgUnit
-from elearn.pagination import page_number, query_int
+from elearn.pagination import page_number, paginate, query_int
 from elearn.permissions import Permission, public, requires
 from courses.certificates import codes, jobs, pdf, services
 from courses.certificates.forms import RevokeForm, TemplateForm
@@ -60,9 +60,8 @@ def manage():
     unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
     if unit is not None and not services.may_export(current_user, unit):
         unit = None
-    page = page_number()
-    rows = services.in_scope(current_user, course_id, unit, limit=101, offset=(page - 1) * 100)
-    return render_template("certificates/manage.html", certificates=rows[:100], more=len(rows) > 100, page=page,
+    page = paginate(services.in_scope(current_user, course_id, unit), page_number(), 100, count=False)
+    return render_template("certificates/manage.html", page=page,
                            courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
                            course_id=course_id, unit=unit, grouped=codes.grouped,
                            can_revoke=current_user.can(Permission.REVOKE_CERTIFICATES))

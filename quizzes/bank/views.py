@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from elearn import db
-from elearn.pagination import page_number
+from elearn.pagination import page_number, paginate
 from elearn.permissions import Permission, requires
 from elearn.text import fold
 from quizzes.bank import services
@@ -154,16 +154,13 @@ def category(category_id: int):
         kind = None
     sub = request.args.get("sub") == "1"
     archived = request.args.get("archived") == "1"
-    page = page_number()
-    query = services.question_query(category, sub, search, kind, archived)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    questions = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    page = paginate(services.question_query(category, sub, search, kind, archived), page_number(), PAGE_SIZE)
     tree = _visible_tree()
     children = [c for c, _depth in tree if c.parent_id == category.id]
     child_counts = services.subtree_counts(tree, services.question_counts([c.id for c, _depth in tree]))
-    return render_template("bank/category.html", category=category, questions=questions, total=total,
+    return render_template("bank/category.html", category=category, page=page,
                            children=children, child_counts=child_counts,
-                           page=page, pages=max(1, -(-total // PAGE_SIZE)), search=search, kind=kind, sub=sub,
+                           search=search, kind=kind, sub=sub,
                            archived=archived, types=TYPES, path_name=services.category_path_name(category))
 
 

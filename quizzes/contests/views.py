@@ -3,7 +3,7 @@
 Anyone may read them; cadres enter with their account, members of the public with the
 entrant id kept in their signed session once they come back with their phone and the personal
 code e-mailed at registration (registering tells no one who has already entered: the code goes to
-the registered address). Organiser pages are in ``manage_views``.
+the registered address). Organiser pages are in ``manage``.
 """
 from __future__ import annotations
 

@@ -39,12 +39,13 @@ def test_admin_sees_the_whole_tree(tree):
 
 def test_drill_down_to_cadres_in_vietnamese_name_order(tree):
     f = filters.resolve(tree.manager_a, "PA1a")
-    rows, has_next = services.cadres(f)
-    assert [r.username for r in rows] == ["anh", "binh", "duc"] and not has_next
+    page = services.cadres(f)
+    rows = page.items
+    assert [r.username for r in rows] == ["anh", "binh", "duc"] and not page.has_next
     anh, binh, duc = rows
     assert anh.progress == 100.0 and anh.passed is True and anh.best_score == 90.0
     assert duc.progress == 0.0 and duc.passed is False
-    behind, _ = services.cadres(f, behind=True)
+    behind = services.cadres(f, behind=True).items
     assert [r.username for r in behind] == ["binh", "duc"]
 
 

@@ -340,10 +340,9 @@ def assign(course_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def learners(course_id: int):
     course = _course(course_id)
-    page = page_number()
-    rows, total = services.learners(course, page=page, per_page=100)
-    return render_template("courses/teach/learners.html", course=course, rows=rows, page=page, total=total,
-                           required=queries.course_stats([course.id]), per_page=100,
+    return render_template("courses/teach/learners.html", course=course,
+                           page=services.learners(course, page=page_number(), per_page=100),
+                           required=queries.course_stats([course.id]),
                            editor_form=EditorForm())
 
 
