@@ -14,7 +14,7 @@ import statistics
 import sys
 import time
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,7 +33,7 @@ def certificate(i: int) -> Certificate:
                        unit_name="Chi bộ thôn Tân Thành, Đảng ủy xã Tân Hòa",
                        course_title="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh năm 2023",
                        theme="Phát huy sức mạnh giá trị văn hóa, con người, phát triển Thái Bình nhanh, bền vững",
-                       completed_at=datetime(2023, 3, 15, 3, tzinfo=timezone.utc), score=90.0,
+                       completed_at=datetime(2023, 3, 15, 3, tzinfo=UTC), score=90.0,
                        template=TEMPLATE_SNAPSHOT)
 
 

@@ -53,6 +53,7 @@ def prepare(users: int, reseed: bool) -> dict:
         for f in _files(PRISTINE):
             f.unlink(missing_ok=True)
         import prepare as load_prepare
+
         from elearn.cli import upgrade
 
         app = _app(PRISTINE)

@@ -21,10 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import seed  # noqa: E402
 from flask import g  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
-
-import seed  # noqa: E402
 
 
 def _prepare(path: Path, cadres: int, courses: int, reseed: bool):

@@ -60,10 +60,10 @@ def make_quiz(questions: int = 30):
     from courses import services as courses
     from courses.models import CourseStatus
     from elearn import db
+    from elearn.permissions import Role
     from quizzes import services
     from quizzes.bank import services as bank
     from tests.factories import make_user
-    from elearn.permissions import Role
 
     db.set_write_intent(True)
     trainer = make_user("bench-trainer", roles=(Role.TRAINER,))

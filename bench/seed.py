@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,7 +29,7 @@ from sqlalchemy import select  # noqa: E402
 
 BENCH_USER = "bench.cadre"
 BENCH_PASSWORD = "bench-password-1"
-NOW = datetime(2023, 10, 1, tzinfo=timezone.utc)
+NOW = datetime(2023, 10, 1, tzinfo=UTC)
 DISTRICTS, COMMUNES_PER_DISTRICT, CELLS_PER_COMMUNE = 8, 30, 10
 MODULES, LESSONS_PER_MODULE = 3, 4
 BATCH = 20_000
@@ -73,7 +73,7 @@ def _bulk(conn, table, rows: list[dict]) -> None:
 
     def value(v):
         if isinstance(v, datetime):
-            v = v.astimezone(timezone.utc).replace(tzinfo=None)
+            v = v.astimezone(UTC).replace(tzinfo=None)
             return v.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else v
         return getattr(v, "value", v)  # enums by value
 

@@ -23,7 +23,7 @@ import secrets
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,7 +42,7 @@ GIVEN = ["Anh", "Bình", "Chi", "Cường", "Dũng", "Đạt", "Giang", "Hà", "
          "Tâm", "Thảo", "Thắng", "Trang", "Tuấn", "Uyên", "Vân", "Việt", "Xuân", "Yến", "Ánh", "Ơn"]
 POSITIONS = ["Bí thư Chi bộ", "Phó Bí thư Chi bộ", "Cán bộ tuyên giáo", "Đảng viên", "Báo cáo viên",
              "Tuyên truyền viên", "Chi ủy viên"]
-START = datetime(2023, 1, 3, 1, 0, tzinfo=timezone.utc)
+START = datetime(2023, 1, 3, 1, 0, tzinfo=UTC)
 FAST_HASH = "pbkdf2:sha256:1$seed$0000"  # nobody signs in as a seeded cadre
 
 
@@ -161,7 +161,7 @@ def seed_courses(conn, count: int, owner_id: int, province_id: int) -> list[dict
     courses, modules, items, lessons, quizzes, assignments = [], [], [], [], [], []
     out, item_id = [], 1
     for c in range(1, count + 1):
-        due = datetime(2023, 3 + (c % 2) * 6, 30, 10, 0, tzinfo=timezone.utc)  # half are already past due
+        due = datetime(2023, 3 + (c % 2) * 6, 30, 10, 0, tzinfo=UTC)  # half are already past due
         title = f"Chuyên đề {c}: Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
         courses.append({"id": c, "slug": f"chuyen-de-{c}-2023", "title": title, "search_text": title.lower(),
                         "theme": "Học tập và làm theo Bác", "year": 2023, "summary": "", "cover_path": None,
@@ -202,7 +202,7 @@ def seed_learning(conn, cadres: list[tuple[int, int]], courses: list[dict], rng:
     enrollment_id = progress_id = attempt_id = cert_id = 0
     start, day, minute = START.replace(tzinfo=None), timedelta(days=1), timedelta(minutes=1)
     for course in courses:
-        course["due_naive"] = course["due"].astimezone(timezone.utc).replace(tzinfo=None)
+        course["due_naive"] = course["due"].astimezone(UTC).replace(tzinfo=None)
     random_ = rng.random
     for user_id, unit_id in cadres:
         for course in courses:

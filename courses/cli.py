@@ -15,9 +15,9 @@ def courses_group():
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
 def list_courses(as_json):
-    from elearn.cli import echo_json
     from courses.models import Course
     from courses.queries import course_stats
+    from elearn.cli import echo_json
 
     courses = list(db.session.scalars(select(Course).order_by(Course.year.desc(), Course.title)))
     stats = course_stats([c.id for c in courses])

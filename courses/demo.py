@@ -8,14 +8,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from elearn import db
-from elearn.db import utcnow
-from elearn.demo import demo_user
-from elearn.units import services as units
 from courses import enrolment, services
 from courses.demo_content import COURSES
 from courses.models import Assignment, Course, CourseStatus, Item, ItemKind, Module
 from courses.progress import complete_item, record_open
+from elearn import db
+from elearn.db import utcnow
+from elearn.demo import demo_user
+from elearn.units import services as units
 
 # (course slug, unit code, due in days from now: negative means already overdue)
 ASSIGNMENTS = [

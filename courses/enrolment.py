@@ -11,16 +11,16 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, insert, literal, select, update
 
+from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
+from courses.progress import evaluate_completion
+from courses.services import CourseError, get_enrollment, is_open
+from courses.signals import announce, enrolments_changed
 from elearn import audit, db
 from elearn.accounts.services import accounts_placed
 from elearn.db import utcnow
 from elearn.i18n import LOCAL_TZ
 from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Permission, roles_with
-from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
-from courses.progress import evaluate_completion
-from courses.services import CourseError, get_enrollment, is_open
-from courses.signals import announce, enrolments_changed
 
 
 def enroll(user: User, course: Course, source: EnrollmentSource = EnrollmentSource.SELF, *,

@@ -11,14 +11,14 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 
-from elearn import db
-from elearn.db import utcnow
-from elearn.models import User
 from courses import services
 from courses.models import Course, CourseStatus, Enrollment, Item, ItemKind, Progress
 from courses.progress import complete_item, get_progress
 from courses.queries import VISIBLE, LessonRow
 from courses.signals import announce, progress_changed
+from elearn import db
+from elearn.db import utcnow
+from elearn.models import User
 
 MAX_VISIT_SECONDS = 30 * 60  # a page left open overnight is not thirty hours of study
 
@@ -34,7 +34,8 @@ def get_course_for_study(slug: str, user: User) -> tuple[Course, Enrollment | No
     return course, enrollment
 
 
-# The lesson page's statements are built once: building a statement costs more than running it.
+# The lesson page's statements are built once: each build takes 60-100 µs (bench/bench_prebuilt.py,
+# host 61 ms), as much as running it on SQLite.
 _ITEM_FOR_STUDY = (
     select(Item, Course, Enrollment).join(Course, Course.id == Item.course_id)
     .join(Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == bindparam("user_id")))

@@ -10,16 +10,25 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from courses import enrolment, queries, services
+from courses.forms import (
+    AssignForm,
+    CourseForm,
+    EditorForm,
+    ItemForm,
+    LessonForm,
+    ModuleForm,
+    local_day,
+    local_day_end,
+    local_day_start,
+)
+from courses.models import CourseStatus, Enrollment, Item, ItemKind, Module
 from elearn import db, uploads
 from elearn.accounts.services import find_user
 from elearn.models import OrgUnit, User
 from elearn.pagination import page_number, query_int
 from elearn.permissions import Permission, requires
 from elearn.units.services import all_units
-from courses import enrolment, queries, services
-from courses.forms import (AssignForm, CourseForm, EditorForm, ItemForm, LessonForm, ModuleForm, local_day,
-                           local_day_end, local_day_start)
-from courses.models import CourseStatus, Enrollment, Item, ItemKind, Module
 
 bp = Blueprint("teach", __name__, url_prefix="/teach", template_folder="templates")
 DEFAULT_ATTACHMENT_MAX = 10 * 1024 * 1024

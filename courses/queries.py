@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 
+from courses.models import Course, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module, Progress
 from elearn import cache, db
 from elearn.db import utcnow
 from elearn.models import User
 from elearn.text import fold
-from courses.models import Course, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module, Progress
 
 VISIBLE = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)  # what an enrolled cadre may still open
 

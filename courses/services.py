@@ -13,16 +13,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
+from courses.models import Assignment, Course, CourseEditor, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module
+from courses.queries import CATALOG_NS, course_ns
+from courses.signals import announce, items_changed
 from elearn import audit, cache, db
 from elearn.db import utcnow
+from elearn.errors import DomainError
 from elearn.models import User
 from elearn.pagination import Page, is_id, paginate
 from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces
-from elearn.errors import DomainError
-from courses.models import Assignment, Course, CourseEditor, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module
-from courses.queries import CATALOG_NS, course_ns
-from courses.signals import announce, items_changed
 
 
 class CourseError(DomainError):

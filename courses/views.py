@@ -7,10 +7,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courses import enrolment, learning, queries, services
 from elearn import db, uploads
 from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
-from courses import enrolment, learning, queries, services
 
 bp = Blueprint("courses", __name__, template_folder="templates", static_folder="static",
                static_url_path="/courses-static")

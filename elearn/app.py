@@ -13,8 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from elearn import cache, db, i18n, security
 from elearn.config import load_config
 from elearn.errors import DomainError
-from elearn.permissions import public
 from elearn.extensions import babel, csrf, limiter, login_manager
+from elearn.permissions import public
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -55,11 +55,11 @@ def load_models() -> None:
     import elearn.accounts.models  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.models  # noqa: F401
-    import reports.models  # noqa: F401
-    import reports.rollup  # noqa: F401 - listens to the domains' signals: figures out of date
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
+    import reports.models  # noqa: F401
+    import reports.rollup  # noqa: F401 - listens to the domains' signals: figures out of date
 
 
 def demo_loaders() -> list:
@@ -121,16 +121,16 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Imported here, not at module level: domains import the core, never the reverse.
+    import quizzes.manage  # noqa: F401 - the trainer's pages join the quizzes blueprint
+    import quizzes.views  # noqa: F401 - the learner's pages join it
     from elearn.accounts.views import bp as auth_bp
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
-    from reports.views import bp as stats_bp
-    import quizzes.manage  # noqa: F401 - the trainer's pages join the quizzes blueprint
-    import quizzes.views  # noqa: F401 - the learner's pages join it
     from quizzes.blueprint import bp as quizzes_bp
     from quizzes.contests.manage import bp as contest_admin_bp
     from quizzes.contests.views import bp as contests_bp
+    from reports.views import bp as stats_bp
 
     for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
         app.register_blueprint(bp)

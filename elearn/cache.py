@@ -8,7 +8,8 @@ user's progress.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, has_app_context
 from flask_caching import Cache

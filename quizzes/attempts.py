@@ -35,7 +35,7 @@ from quizzes.answers import FormAnswer
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.models import AttemptQuestion, AttemptState, Quiz, QuizAttempt, ReviewShows, ReviewWhen
-from quizzes.services import QuizError, QuizNotFound, candidates_query, can_edit, course_of, is_open
+from quizzes.services import QuizError, QuizNotFound, can_edit, candidates_query, course_of, is_open
 
 GRACE = timedelta(seconds=2)
 SWEEP_BATCH = 500
@@ -278,7 +278,8 @@ def _check_open(state: AttemptState, attempt: QuizAttempt, now: datetime) -> Non
 
 # --- finishing ------------------------------------------------------------------------------
 
-# The UPDATE that ends an attempt with its totals, built once (it runs under the write lock).
+# The UPDATE that ends an attempt with its totals, built once: it runs under the write lock, and a
+# build takes ~60 µs (bench/bench_prebuilt.py, host 61 ms).
 _attempts = QuizAttempt.__table__
 _CLOSE = _attempts.update().where(
     _attempts.c.id == bindparam("attempt_id"), _attempts.c.state == AttemptState.IN_PROGRESS).values(

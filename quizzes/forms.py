@@ -1,7 +1,7 @@
 """Trainer forms: a quiz's settings, a random slot."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField
@@ -17,7 +17,7 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 def to_utc(value: datetime | None) -> datetime | None:
     """A time typed in Vietnam (the form's naive value), stored in UTC."""
-    return None if value is None else value.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return None if value is None else value.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 def to_local_naive(value: datetime | None) -> datetime | None:

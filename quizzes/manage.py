@@ -17,8 +17,8 @@ from elearn.pagination import query_int, query_ints
 from elearn.permissions import Permission, requires
 from quizzes import attempts, grading, services, statistics
 from quizzes.bank import services as bank
-from quizzes.blueprint import bp
 from quizzes.bank.models import Question, QuestionCategory, QuestionVersion
+from quizzes.blueprint import bp
 from quizzes.forms import QuizForm, RandomSlotForm, to_local_naive
 
 

@@ -20,11 +20,10 @@ from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from quizzes import attempts, services
 from quizzes.answers import answers_from_form
-from quizzes.blueprint import bp
 from quizzes.bank.types import get_type
+from quizzes.blueprint import bp
 from quizzes.grading import final_grade
 from quizzes.models import AttemptState
-
 
 
 @bp.app_template_filter("kind_label")

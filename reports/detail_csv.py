@@ -17,13 +17,11 @@ from courses.certificates.codes import GROUP, LENGTH
 from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
 from elearn import db
-from reports import csv_sql, readers
 from elearn.exports import Column, iter_csv
 from elearn.models import OrgUnit, User
-from reports import queries
+from reports import csv_sql, queries, readers
 from reports.filters import StatsFilter
 
-E, U, P, I = Enrollment, User, Progress, Item
 CRLF = "\r\n"
 READERS = 2  # one per core of a small server; more would only queue for the same cores
 UNITS_PER_BATCH = 32  # some 10,000 rows, 3 MB of CSV: several batches are in memory at once
@@ -44,9 +42,9 @@ def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator
         table = union_all(*[select(literal(u.id).label("id"), literal(i).label("pos"),
                                    literal(prefixes[u.id]).label("cells")) for i, u in enumerate(batch)]).subquery()
         prefix = table.c.cells
-        order = (table.c.pos, U.sort_name, U.id, Course.title, Course.id)
+        order = (table.c.pos, User.sort_name, User.id, Course.title, Course.id)
         rows = (queries.scoped_enrollments(f, csv_sql.concat(prefix, line).label("line"))
-                .join(table, table.c.id == U.unit_id).join(Course, Course.id == E.course_id))
+                .join(table, table.c.id == User.unit_id).join(Course, Course.id == Enrollment.course_id))
         for target, on in joins:
             rows = rows.outerjoin(target, on)
         if dialect == "postgresql":  # text: bytea would travel hex-encoded, twice the size
@@ -91,11 +89,11 @@ def _line(columns: list[Column], passed_text: dict, items: tuple, dialect: str):
     # One correlated subquery gives the cells of the progress figures (SQLite: a grouped join
     # measured slower)
     figures = (select(_figure_cells(columns, passed_text, dialect, items, done, quizzes_done, best))
-               .where(P.user_id == E.user_id, P.course_id == E.course_id).scalar_subquery())
+               .where(Progress.user_id == Enrollment.user_id, Progress.course_id == Enrollment.course_id).scalar_subquery())
     line = csv_sql.line([
-        csv_sql.text_cell(U.username, dialect), csv_sql.text_cell(U.full_name, dialect),
-        csv_sql.text_cell(U.position, dialect), csv_sql.text_cell(Course.title, dialect),
-        csv_sql.cell(enrolled, E.enrolled_at, dialect), csv_sql.cell(due, E.due_at, dialect),
+        csv_sql.text_cell(User.username, dialect), csv_sql.text_cell(User.full_name, dialect),
+        csv_sql.text_cell(User.position, dialect), csv_sql.text_cell(Course.title, dialect),
+        csv_sql.cell(enrolled, Enrollment.enrolled_at, dialect), csv_sql.cell(due, Enrollment.due_at, dialect),
         figures, _grouped_code()], dialect)
 
     return line, joins
@@ -104,13 +102,13 @@ def _line(columns: list[Column], passed_text: dict, items: tuple, dialect: str):
 def _aggregates(items: tuple):
     """Over a cadre's progress rows on a course: required items done, quizzes done, best quiz score."""
     required_ids, quiz_ids, _, _ = items
-    done = func.sum(case((and_(P.item_id.in_(required_ids), P.completed_at.is_not(None)), 1), else_=0))
-    quizzes_done = func.sum(case((and_(P.item_id.in_(quiz_ids), P.completed_at.is_not(None)), 1), else_=0))
-    return done, quizzes_done, func.max(case((P.item_id.in_(quiz_ids), P.best_score)))
+    done = func.sum(case((and_(Progress.item_id.in_(required_ids), Progress.completed_at.is_not(None)), 1), else_=0))
+    quizzes_done = func.sum(case((and_(Progress.item_id.in_(quiz_ids), Progress.completed_at.is_not(None)), 1), else_=0))
+    return done, quizzes_done, func.max(case((Progress.item_id.in_(quiz_ids), Progress.best_score)))
 
 
 def _live_certificate():
-    return and_(Certificate.user_id == E.user_id, Certificate.course_id == E.course_id,
+    return and_(Certificate.user_id == Enrollment.user_id, Certificate.course_id == Enrollment.course_id,
                 Certificate.revoked_at.is_(None))  # one at most
 
 
@@ -118,10 +116,10 @@ def _figures(items: tuple, passed_text: dict, dialect: str, done, quizzes_done):
     """Progress percent and the passed text, from the aggregates (the rules of ``queries._complete``)."""
     _, _, required_n, quiz_n = items
     done, quizzes_done = func.coalesce(done, 0), func.coalesce(quizzes_done, 0)
-    required = case(required_n, value=E.course_id, else_=0) if required_n else literal(0)
-    quizzes = case(quiz_n, value=E.course_id, else_=0) if quiz_n else literal(0)
+    required = case(required_n, value=Enrollment.course_id, else_=0) if required_n else literal(0)
+    quizzes = case(quiz_n, value=Enrollment.course_id, else_=0) if quiz_n else literal(0)
     least = func.min if dialect == "sqlite" else func.least  # of two values: SQLite's min() is scalar then
-    percent = case((E.completed_at.is_not(None), 100.0),
+    percent = case((Enrollment.completed_at.is_not(None), 100.0),
                    else_=least(100.0, func.coalesce(100.0 * done / func.nullif(required, 0), 0.0)))
     passed = case((quizzes == 0, literal(passed_text[None])),
                   (quizzes_done >= quizzes, literal(passed_text[True])), else_=literal(passed_text[False]))
@@ -133,7 +131,7 @@ def _figure_cells(columns: list[Column], passed_text: dict, dialect: str, items:
     progress, completed, score = columns[6], columns[7], columns[8]
     percent, passed_cell = _figures(items, passed_text, dialect, done, quizzes_done)
     return csv_sql.line([csv_sql.cell(progress, percent, dialect, nullable=False),
-                         csv_sql.cell(completed, E.completed_at, dialect), csv_sql.cell(score, best, dialect),
+                         csv_sql.cell(completed, Enrollment.completed_at, dialect), csv_sql.cell(score, best, dialect),
                          csv_sql.text_cell(passed_cell, dialect)], dialect)
 
 
@@ -141,7 +139,7 @@ def _items(course_ids: list[int]) -> tuple[list[int], list[int], dict[int, int],
     """Ids of the required items and of the quizzes of the courses, and their counts per course."""
     required_ids, quiz_ids, required_n, quiz_n = [], [], {}, {}
     for item_id, course_id, is_required, kind in db.session.execute(
-            select(I.id, I.course_id, I.required, I.kind).where(I.course_id.in_(course_ids))):
+            select(Item.id, Item.course_id, Item.required, Item.kind).where(Item.course_id.in_(course_ids))):
         if is_required:
             required_ids.append(item_id)
             required_n[course_id] = required_n.get(course_id, 0) + 1

@@ -10,17 +10,17 @@ that cohort as of now. ``date_to`` is inclusive (the whole day, Vietnam time).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from courses.models import Assignment, Course, CourseStatus
 from elearn import db
+from elearn.errors import DomainError
 from elearn.exports import local_datetime
 from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Permission, scope_of
-from elearn.errors import DomainError
 
 VN = timezone(timedelta(hours=7))
 
@@ -124,4 +124,4 @@ def assigned_courses(unit: OrgUnit) -> list[Course]:
 
 
 def today_local() -> date:
-    return local_datetime(datetime.now(timezone.utc)).date()
+    return local_datetime(datetime.now(UTC)).date()

@@ -17,15 +17,12 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
 from elearn import db
-from reports import readers
 from elearn.db import utcnow
 from elearn.models import OrgUnit, User, subtree_of
-from reports import rollup
+from elearn.units.services import sort_tree
+from reports import readers, rollup
 from reports.filters import StatsFilter
 from reports.models import StatsDaily, StatsRollup
-from elearn.units.services import sort_tree
-
-E, U, O, P, I = Enrollment, User, OrgUnit, Progress, Item
 
 
 @dataclass(slots=True)
@@ -58,26 +55,26 @@ class Counts:
 
 
 def conditions(f: StatsFilter) -> list:
-    """WHERE clauses over Enrollment E, User U, OrgUnit O: the scope is always among them
+    """WHERE clauses over Enrollment, User and OrgUnit: the scope is always among them
     (unless it is the whole tree, when no unit needs reading at all)."""
-    conds = [E.unenrolled_at.is_(None), E.course_id.in_(f.course_ids)]
+    conds = [Enrollment.unenrolled_at.is_(None), Enrollment.course_id.in_(f.course_ids)]
     conds += [subtree_of(path) for path in sorted({f.scope_path, f.unit.path}) if path != "/"]
     if f.start is not None:
-        conds.append(E.enrolled_at >= f.start)
+        conds.append(Enrollment.enrolled_at >= f.start)
     if f.end is not None:
-        conds.append(E.enrolled_at < f.end)
+        conds.append(Enrollment.enrolled_at < f.end)
     return conds
 
 
 def scoped(stmt, f: StatsFilter):
-    """``stmt`` (which joins User U) narrowed to the filter; OrgUnit O joined when the scope needs it."""
+    """``stmt`` (which joins User) narrowed to the filter; OrgUnit joined when the scope needs it."""
     if {f.scope_path, f.unit.path} != {"/"}:
-        stmt = stmt.join(O, O.id == U.unit_id)
+        stmt = stmt.join(OrgUnit, OrgUnit.id == User.unit_id)
     return stmt.where(*conditions(f))
 
 
 def scoped_enrollments(f: StatsFilter, *columns):
-    return scoped(select(*columns).select_from(E).join(U, U.id == E.user_id), f)
+    return scoped(select(*columns).select_from(Enrollment).join(User, User.id == Enrollment.user_id), f)
 
 
 def whole_tree(course_ids: list[int]) -> StatsFilter:
@@ -97,7 +94,7 @@ def counts_by_unit(f: StatsFilter) -> dict[int, Counts]:
     R = StatsRollup
     stmt = (select(R.unit_id, func.sum(R.enrolled), func.sum(R.started), func.sum(R.completed), func.sum(R.overdue),
                    func.sum(R.score_sum), func.sum(R.score_n), func.sum(R.certificates))
-            .join(O, O.id == R.unit_id)
+            .join(OrgUnit, OrgUnit.id == R.unit_id)
             .where(R.course_id.in_(f.course_ids), subtree_of(f.scope_path), subtree_of(f.unit.path))
             .group_by(R.unit_id))
     return {unit_id: Counts(int(enrolled), int(started), int(completed), int(overdue), float(score_sum or 0),
@@ -115,31 +112,31 @@ def _counts_by_unit(f: StatsFilter, now: datetime | None = None) -> dict[int, Co
 def aggregate(f: StatsFilter, now: datetime | None = None) -> dict[tuple[int, int], Counts]:
     """{(unit id, course id): figures} of the cadres whose own unit it is, computed from the data."""
     now = now or utcnow()
-    started = or_(E.completed_at.is_not(None),
-                  exists().where(P.user_id == E.user_id, P.course_id == E.course_id))
-    overdue = and_(E.completed_at.is_(None), E.due_at < now)
+    started = or_(Enrollment.completed_at.is_not(None),
+                  exists().where(Progress.user_id == Enrollment.user_id, Progress.course_id == Enrollment.course_id))
+    overdue = and_(Enrollment.completed_at.is_(None), Enrollment.due_at < now)
     stmt = scoped_enrollments(
-        f, U.unit_id, E.course_id, func.count(E.id), func.count(E.completed_at),
+        f, User.unit_id, Enrollment.course_id, func.count(Enrollment.id), func.count(Enrollment.completed_at),
         func.sum(case((started, 1), else_=0)), func.sum(case((overdue, 1), else_=0)),
-    ).group_by(U.unit_id, E.course_id)
+    ).group_by(User.unit_id, Enrollment.course_id)
     out: dict[tuple[int, int], Counts] = {}
     for unit_id, course_id, enrolled, completed, n_started, n_overdue in db.session.execute(stmt):
         out[(unit_id, course_id)] = Counts(enrolled, int(n_started or 0), completed, int(n_overdue or 0))
 
-    scores = (select(U.unit_id, E.course_id, func.sum(P.best_score), func.count(P.best_score))
-              .select_from(P).join(I, I.id == P.item_id)
-              .join(E, and_(E.user_id == P.user_id, E.course_id == P.course_id))
-              .join(U, U.id == E.user_id)
-              .where(I.kind == ItemKind.QUIZ, P.best_score.is_not(None)))
-    scores = scoped(scores, f).group_by(U.unit_id, E.course_id)
+    scores = (select(User.unit_id, Enrollment.course_id, func.sum(Progress.best_score), func.count(Progress.best_score))
+              .select_from(Progress).join(Item, Item.id == Progress.item_id)
+              .join(Enrollment, and_(Enrollment.user_id == Progress.user_id, Enrollment.course_id == Progress.course_id))
+              .join(User, User.id == Enrollment.user_id)
+              .where(Item.kind == ItemKind.QUIZ, Progress.best_score.is_not(None)))
+    scores = scoped(scores, f).group_by(User.unit_id, Enrollment.course_id)
     for unit_id, course_id, total, n in db.session.execute(scores):
         row = out.setdefault((unit_id, course_id), Counts())
         row.score_sum, row.score_n = float(total or 0), n
 
-    certs = (select(U.unit_id, E.course_id, func.count(Certificate.id)).select_from(Certificate)
-             .join(E, and_(E.user_id == Certificate.user_id, E.course_id == Certificate.course_id))
-             .join(U, U.id == E.user_id).where(Certificate.revoked_at.is_(None)))
-    certs = scoped(certs, f).group_by(U.unit_id, E.course_id)
+    certs = (select(User.unit_id, Enrollment.course_id, func.count(Certificate.id)).select_from(Certificate)
+             .join(Enrollment, and_(Enrollment.user_id == Certificate.user_id, Enrollment.course_id == Certificate.course_id))
+             .join(User, User.id == Enrollment.user_id).where(Certificate.revoked_at.is_(None)))
+    certs = scoped(certs, f).group_by(User.unit_id, Enrollment.course_id)
     for unit_id, course_id, n in db.session.execute(certs):
         out.setdefault((unit_id, course_id), Counts()).certificates = n
     return out
@@ -163,7 +160,7 @@ class UnitRow:
 def subtree_units(f: StatsFilter) -> list[UnitRow]:
     """The filter's unit and everything below it, in tree order (within the scope)."""
     return sort_tree([UnitRow(*row) for row in db.session.execute(
-        select(O.id, O.parent_id, O.code, O.name, O.path).where(subtree_of(f.scope_path), subtree_of(f.unit.path)))])
+        select(OrgUnit.id, OrgUnit.parent_id, OrgUnit.code, OrgUnit.name, OrgUnit.path).where(subtree_of(f.scope_path), subtree_of(f.unit.path)))])
 
 
 def ancestor_names(unit: OrgUnit) -> list[str]:
@@ -210,19 +207,19 @@ def completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
 
 
 def _completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
-    day = local_day(E.completed_at)
-    stmt = scoped_enrollments(f, day.label("day"), func.count(E.id)).where(
-        E.completed_at.is_not(None)).group_by(day).order_by(day)
+    day = local_day(Enrollment.completed_at)
+    stmt = scoped_enrollments(f, day.label("day"), func.count(Enrollment.id)).where(
+        Enrollment.completed_at.is_not(None)).group_by(day).order_by(day)
     return [(d, n) for d, n in db.session.execute(stmt)]
 
 
 def completions_by_course_day(f: StatsFilter, path: str, direct_only: bool) -> list[tuple[int, str, int]]:
     """(course id, day, completions) of the subtree at ``path`` (``direct_only``: its own cadres)."""
-    day = local_day(E.completed_at)
-    stmt = (select(E.course_id, day, func.count(E.id)).select_from(E).join(U, U.id == E.user_id)
-            .join(O, O.id == U.unit_id).where(E.completed_at.is_not(None), *conditions(f)))
-    stmt = stmt.where(O.path == path) if direct_only else stmt.where(subtree_of(path))
-    return [(c, d, n) for c, d, n in db.session.execute(stmt.group_by(E.course_id, day))]
+    day = local_day(Enrollment.completed_at)
+    stmt = (select(Enrollment.course_id, day, func.count(Enrollment.id)).select_from(Enrollment).join(User, User.id == Enrollment.user_id)
+            .join(OrgUnit, OrgUnit.id == User.unit_id).where(Enrollment.completed_at.is_not(None), *conditions(f)))
+    stmt = stmt.where(OrgUnit.path == path) if direct_only else stmt.where(subtree_of(path))
+    return [(c, d, n) for c, d, n in db.session.execute(stmt.group_by(Enrollment.course_id, day))]
 
 
 @dataclass(slots=True)
@@ -253,17 +250,17 @@ def local_day(column):
 
 def course_item_counts(course_ids: list[int]) -> dict[int, tuple[int, int]]:
     """{course_id: (required items, quizzes)}."""
-    stmt = (select(I.course_id, func.sum(case((I.required.is_(True), 1), else_=0)),
-                   func.sum(case((I.kind == ItemKind.QUIZ, 1), else_=0)))
-            .where(I.course_id.in_(course_ids)).group_by(I.course_id))
+    stmt = (select(Item.course_id, func.sum(case((Item.required.is_(True), 1), else_=0)),
+                   func.sum(case((Item.kind == ItemKind.QUIZ, 1), else_=0)))
+            .where(Item.course_id.in_(course_ids)).group_by(Item.course_id))
     return {cid: (int(req or 0), int(quiz or 0)) for cid, req, quiz in db.session.execute(stmt)}
 
 
 def _detail_select(f: StatsFilter):
-    return (scoped_enrollments(f, U.unit_id, E.user_id, U.username, U.full_name, U.position, E.course_id,
-                               Course.title, local_day(E.enrolled_at), local_day(E.due_at),
-                               local_day(E.completed_at), U.sort_name)
-            .join(Course, Course.id == E.course_id))
+    return (scoped_enrollments(f, User.unit_id, Enrollment.user_id, User.username, User.full_name, User.position, Enrollment.course_id,
+                               Course.title, local_day(Enrollment.enrolled_at), local_day(Enrollment.due_at),
+                               local_day(Enrollment.completed_at), User.sort_name)
+            .join(Course, Course.id == Enrollment.course_id))
 
 
 def _complete(f: StatsFilter, rows: list[DetailRow], unit_ids: list[int],
@@ -271,18 +268,18 @@ def _complete(f: StatsFilter, rows: list[DetailRow], unit_ids: list[int],
     """Fill progress, best score, passed and certificate code: one query each for the units."""
     if not rows:
         return rows
-    done_required = func.sum(case((and_(I.required.is_(True), P.completed_at.is_not(None)), 1), else_=0))
-    quizzes_done = func.sum(case((and_(I.kind == ItemKind.QUIZ, P.completed_at.is_not(None)), 1), else_=0))
-    best = func.max(case((I.kind == ItemKind.QUIZ, P.best_score), else_=None))
+    done_required = func.sum(case((and_(Item.required.is_(True), Progress.completed_at.is_not(None)), 1), else_=0))
+    quizzes_done = func.sum(case((and_(Item.kind == ItemKind.QUIZ, Progress.completed_at.is_not(None)), 1), else_=0))
+    best = func.max(case((Item.kind == ItemKind.QUIZ, Progress.best_score), else_=None))
     run = db.session.connection().execute  # Core rows: the ORM's row machinery costs a million rows seconds
     progress = {(uid, cid): (done, qdone, score) for uid, cid, done, qdone, score in run(
-        select(P.user_id, P.course_id, done_required, quizzes_done, best)
-        .join(I, I.id == P.item_id).join(U, U.id == P.user_id)
-        .where(U.unit_id.in_(unit_ids), P.course_id.in_(f.course_ids)).group_by(P.user_id, P.course_id))}
+        select(Progress.user_id, Progress.course_id, done_required, quizzes_done, best)
+        .join(Item, Item.id == Progress.item_id).join(User, User.id == Progress.user_id)
+        .where(User.unit_id.in_(unit_ids), Progress.course_id.in_(f.course_ids)).group_by(Progress.user_id, Progress.course_id))}
     codes = {(uid, cid): code for uid, cid, code in run(
         select(Certificate.user_id, Certificate.course_id, Certificate.code)
-        .join(U, U.id == Certificate.user_id)
-        .where(U.unit_id.in_(unit_ids), Certificate.course_id.in_(f.course_ids),
+        .join(User, User.id == Certificate.user_id)
+        .where(User.unit_id.in_(unit_ids), Certificate.course_id.in_(f.course_ids),
                Certificate.revoked_at.is_(None)))}
     for r in rows:
         required, quizzes = items.get(r.course_id, (0, 0))
@@ -305,9 +302,9 @@ def _rows(units: dict[int, OrgUnit], result) -> list[DetailRow]:
 def unit_detail(f: StatsFilter, unit: OrgUnit, items: dict[int, tuple[int, int]], *,
                 behind: bool = False, limit: int | None = None, offset: int = 0) -> list[DetailRow]:
     """Rows of the cadres directly in ``unit``, by Vietnamese name order then course."""
-    stmt = _detail_select(f).where(U.unit_id == unit.id).order_by(U.sort_name, U.id, Course.title, Course.id)
+    stmt = _detail_select(f).where(User.unit_id == unit.id).order_by(User.sort_name, User.id, Course.title, Course.id)
     if behind:
-        stmt = stmt.where(E.completed_at.is_(None))
+        stmt = stmt.where(Enrollment.completed_at.is_(None))
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
     return _complete(f, _rows({unit.id: unit}, db.session.execute(stmt)), [unit.id], items)
@@ -336,11 +333,11 @@ def detail_rows(f: StatsFilter, shape: Callable[[list[DetailRow]], list] | None 
 
 def _batch_rows(f: StatsFilter, batch: list[UnitRow], items: dict[int, tuple[int, int]]) -> list[DetailRow]:
     by_id = {u.id: u for u in batch}
-    tree_order = case({u.id: i for i, u in enumerate(batch)}, value=U.unit_id)  # sorted by the database, in C
-    result = db.session.connection().execute(_detail_select(f).where(U.unit_id.in_(list(by_id)))
-                                .order_by(tree_order, U.sort_name, U.id, Course.title, Course.id))
+    tree_order = case({u.id: i for i, u in enumerate(batch)}, value=User.unit_id)  # sorted by the database, in C
+    result = db.session.connection().execute(_detail_select(f).where(User.unit_id.in_(list(by_id)))
+                                .order_by(tree_order, User.sort_name, User.id, Course.title, Course.id))
     return _complete(f, _rows(by_id, result), list(by_id), items)
 
 
 def count_detail_rows(f: StatsFilter) -> int:
-    return db.session.scalar(scoped_enrollments(f, func.count(E.id))) or 0
+    return db.session.scalar(scoped_enrollments(f, func.count(Enrollment.id))) or 0

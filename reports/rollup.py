@@ -18,14 +18,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from elearn import db
-from elearn.db import utcnow
 from courses.signals import certificates_changed, enrolments_changed, items_changed, progress_changed
+from elearn import db
 from elearn.accounts.services import accounts_moved
+from elearn.db import utcnow
 from elearn.models import OrgUnit
 from elearn.units.services import units_moved
 from reports.models import StatsDaily, StatsRollup, StatsState
@@ -194,21 +193,16 @@ def _top_unit_days(whole) -> dict[tuple[int, int, str], int]:
     return totals
 
 
-# Built once: every quiz submission and lesson completion marks its course.
-_MARK_ALL = update(S).where(S.changed_at.is_(None)).values(changed_at=bindparam("marked_at"))
-_MARK = _MARK_ALL.where(S.course_id.in_(bindparam("course_ids", expanding=True)))
-
-
-def mark_changed(course_ids: Iterable[int] | None = ALL, session: Session | None = None) -> None:
-    """Mark the figures of these courses (``ALL``: every course) as out of date."""
-    params = {"marked_at": utcnow()}
-    stmt = _MARK_ALL
+def mark_changed(course_ids: Iterable[int] | None = ALL) -> None:
+    """Mark the figures of these courses (``ALL``: every course) as out of date: one UPDATE that
+    touches nothing when they already are."""
+    stmt = update(S).where(S.changed_at.is_(None)).values(changed_at=utcnow())
     if course_ids is not ALL:
-        params["course_ids"] = sorted(set(course_ids))
-        if not params["course_ids"]:
+        course_ids = sorted(set(course_ids))
+        if not course_ids:
             return
-        stmt = _MARK
-    (session or db.session).connection().execute(stmt, params)
+        stmt = stmt.where(S.course_id.in_(course_ids))
+    db.session.connection().execute(stmt)
 
 
 def _courses_changed(_sender=None, course_ids: list[int] | None = None, **_extra) -> None:

@@ -17,10 +17,10 @@ import pytest
 from flask import has_request_context
 from sqlalchemy import event, exc, select, text
 
+from courses.certificates.models import Certificate
 from elearn import db
 from elearn.db import Base
 from elearn.models import User
-from courses.certificates.models import Certificate
 from quizzes import attempts
 from quizzes.bank.models import Question
 from quizzes.models import AttemptState, QuizAttempt

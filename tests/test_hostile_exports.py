@@ -23,11 +23,12 @@ from sqlalchemy import select
 from elearn import db
 from elearn.exports import FORMULA_STARTS, XLSX_MIMETYPE, neutralize
 from elearn.models import OrgUnit, User
-from quizzes.contests import registration, services as contests
-from tests.reports.factories import enrol, make_course
+from quizzes.contests import registration
+from quizzes.contests import services as contests
 from tests.factories import make_unit, make_user, wait_for_job
 from tests.hostile import FORMULAS
 from tests.hostile_world import close_round, every_get_page, make_world
+from tests.reports.factories import enrol, make_course
 
 NAMES = FORMULAS + ['Nguyễn "Văn", A\nDòng hai', "Trần, Thị; Bình", "Lê 'Thị' Hoa"]
 POSITION = '=cmd|" /C calc"!A0'

@@ -14,7 +14,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, inspect as sa_inspect, select
+from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 
 from elearn import db
 from elearn.db import Base

@@ -15,7 +15,6 @@ from tests.quizzes.pages import options
 from tests.sql import statements
 
 
-
 def cpu_budget_ms() -> float:
     """A few ms, scaled to this machine (bench/host.py's workload: ~60 ms here, where one Argon2id
     check costs ~28 ms and the journey's writes 1-7 ms): a hash, a grading or a page rendered under

@@ -311,8 +311,10 @@ def main() -> None:
     for name, r in results.items():
         errors = r.get("errors", r.get("non_2xx_3xx", 0) + r.get("socket_errors", 0))
         p9x = r.get("p95_ms", r.get("p90_ms"))
-        fmt = lambda v: f"{v:.1f}" if isinstance(v, (int, float)) else "-"
-        show = lambda v: "-" if v is None else str(v)
+        def fmt(v):
+            return f"{v:.1f}" if isinstance(v, (int, float)) else "-"
+        def show(v):
+            return "-" if v is None else str(v)
         print(f"{name:<52} {r['rps']:>8.1f} {fmt(r['p50_ms']):>8} {fmt(p9x):>8} {fmt(r['p99_ms']):>8} {errors:>7} "
               f"{show(r.get('acked')):>7} {show(r.get('stored')):>7} {show(r.get('lost')):>5} "
               f"{show(r.get('server_cpu_ms')):>10} {show(r.get('server_sys_ms')):>8}")

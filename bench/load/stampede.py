@@ -98,7 +98,8 @@ async def stampede(url: str, slots: list[tuple[str, str, str]], connections: int
     elapsed = time.perf_counter() - began
     latencies = sorted(ms for ms, _, _ in out)
     statuses = [status for _, status, _ in out]
-    q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+    def q(p):
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
     return {"requests": len(out), "seconds": round(elapsed, 2), "rps": round(len(out) / elapsed, 1),
             "p50_ms": round(q(0.50), 1), "p95_ms": round(q(0.95), 1), "p99_ms": round(q(0.99), 1),
             "max_ms": round(latencies[-1], 1), "acked_ids": [a for _, _, a in out if a],

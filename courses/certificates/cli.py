@@ -4,8 +4,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from elearn import db, site
 from courses.certificates import codes, pdf, services
+from elearn import db, site
 
 
 @click.group("certificates", help="Completion certificates.")

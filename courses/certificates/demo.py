@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from elearn import db
 from courses.certificates import services
 from courses.certificates.models import Certificate, CertificateTemplate, Motto
 from courses.models import Course
+from elearn import db
 
 TEMPLATE = dict(enabled=True, issuing_body="TỈNH ỦY THÁI BÌNH\nBAN TUYÊN GIÁO", motto=Motto.PARTY.value,
                 place="Thái Bình", title="GIẤY CHỨNG NHẬN", wording="Đã hoàn thành chương trình bồi dưỡng",

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from flask import url_for
 
+from courses.certificates import pdf, services
+from courses.models import Course
 from elearn import db, site
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job
 from elearn.models import OrgUnit, User
 from elearn.permissions import Permission
-from courses.certificates import pdf, services
-from courses.models import Course
 
 KIND = "certificates.zip"
 

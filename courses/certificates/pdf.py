@@ -10,10 +10,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from elearn.i18n import vietnamese_date_line
-from elearn.text import fold
 from courses.certificates import codes
 from courses.certificates.models import Certificate, Motto
+from elearn.i18n import vietnamese_date_line
+from elearn.text import fold
 
 if TYPE_CHECKING:
     from courses.certificates.page import Page

@@ -10,17 +10,16 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
-from elearn import audit, db
-from elearn.db import utcnow
-from elearn.i18n import format_date
-from elearn.models import OrgUnit, User, subtree_of
-from elearn import permissions
-from elearn.permissions import Permission, scope_of
-from elearn.errors import DomainError
 from courses.certificates import codes
 from courses.certificates.models import Certificate, CertificateTemplate, Motto
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, certificates_changed
+from elearn import audit, db, permissions
+from elearn.db import utcnow
+from elearn.errors import DomainError
+from elearn.i18n import format_date
+from elearn.models import OrgUnit, User, subtree_of
+from elearn.permissions import Permission, scope_of
 
 
 class CertificateError(DomainError):

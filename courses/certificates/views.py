@@ -1,11 +1,27 @@
 """Certificates: the cadre's own, downloads in scope, ZIP export, revocation, settings, public verification."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, stream_with_context, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from courses import services as course_services
+from courses.certificates import codes, jobs, pdf, services
+from courses.certificates.forms import RevokeForm, TemplateForm
+from courses.certificates.models import Certificate
+from courses.models import Course
 from elearn import db, site
 from elearn.db import utcnow
 from elearn.extensions import limiter
@@ -13,11 +29,6 @@ from elearn.i18n import to_local
 from elearn.models import OrgUnit
 from elearn.pagination import page_number, paginate, query_int
 from elearn.permissions import Permission, public, requires
-from courses.certificates import codes, jobs, pdf, services
-from courses.certificates.forms import RevokeForm, TemplateForm
-from courses.certificates.models import Certificate
-from courses import services as course_services
-from courses.models import Course
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 

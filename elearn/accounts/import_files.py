@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+
 from elearn.errors import DomainError
 
 XLSX_MAX_UNZIPPED = 400 * 1024 * 1024  # a zip bomb stops here, long before memory does

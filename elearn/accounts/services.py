@@ -11,13 +11,14 @@ from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+
 from elearn import audit, db
 from elearn.accounts import passwords
 from elearn.db import utcnow
+from elearn.errors import DomainError
 from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Permission, Role, loses
 from elearn.text import fold, normalize_spaces
-from elearn.errors import DomainError
 
 MIN_PASSWORD_LENGTH = 8
 TEMP_HASH_METHOD = passwords.TEMP_HASH_METHOD

@@ -1,9 +1,8 @@
 """Sign-in, sign-out, password change and language choice."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import time
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _

@@ -1,5 +1,5 @@
 """The audit log browser: filter by action, actor, object and dates; newest first."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
@@ -79,7 +79,7 @@ DETAIL_LABELS = {
 
 def _utc_start(day) -> datetime:
     """Midnight of a Vietnamese calendar day, in UTC (how times are stored)."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 @bp.get("/audit")

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import TypeVar
 
 from flask import Flask, current_app
 from sqlalchemy import and_, event, func, or_, select, update
@@ -23,9 +24,9 @@ from sqlalchemy.orm import Session
 
 from elearn import db
 from elearn.db import utcnow
+from elearn.errors import DomainError
 from elearn.jobs.models import Job, JobStatus
 from elearn.models import User
-from elearn.errors import DomainError
 
 log = logging.getLogger(__name__)
 KINDS: dict[str, Callable] = {}

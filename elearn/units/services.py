@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from elearn import audit, db
-from elearn.models import LEVEL_DEPTH, OrgUnit, UnitLevel, subtree_of
 from elearn.errors import DomainError
+from elearn.models import LEVEL_DEPTH, OrgUnit, UnitLevel, subtree_of
 
 #: A unit moved with its subtree: whatever is counted per unit (reports) is counted anew.
 units_moved = Namespace().signal("units-moved")

@@ -1,12 +1,19 @@
 """Contest forms. Datetimes are typed in Vietnam time and stored in UTC."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
-    StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
@@ -19,7 +26,7 @@ DT_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def to_utc(local: datetime) -> datetime:
-    return local.replace(tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return local.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
 def to_local_naive(value: datetime) -> datetime:

@@ -15,7 +15,13 @@ from sqlalchemy import func, select
 from elearn import db
 from elearn.models import OrgUnit, User
 from quizzes.contests.models import (
-    Contest, ContestEntrant, ContestEntry, ContestRound, ContestUnitSize, CountedEntry, PredictionKind,
+    Contest,
+    ContestEntrant,
+    ContestEntry,
+    ContestRound,
+    ContestUnitSize,
+    CountedEntry,
+    PredictionKind,
 )
 
 

@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from elearn import audit, db, mail
-from elearn.i18n import LOCAL_TZ
 from elearn.db import utcnow
+from elearn.i18n import LOCAL_TZ
 from elearn.models import OrgUnit, User
 from elearn.permissions import Permission
 from elearn.text import name_sort_key, normalize_spaces

@@ -16,16 +16,25 @@ from sqlalchemy.exc import IntegrityError
 
 from elearn import audit, db
 from elearn.db import utcnow
+from elearn.errors import DomainError
 from elearn.html import sanitize_html
 from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Permission
-from elearn.errors import DomainError
 from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.contests.models import (
-    RANKING_ORDERS, Contest, ContestEntrant, ContestEntry, ContestPrize, ContestRound, ContestStatus,
-    ContestUnitSize, CountedEntry, PredictionKind, PrizeKind,
+    RANKING_ORDERS,
+    Contest,
+    ContestEntrant,
+    ContestEntry,
+    ContestPrize,
+    ContestRound,
+    ContestStatus,
+    ContestUnitSize,
+    CountedEntry,
+    PredictionKind,
+    PrizeKind,
 )
 
 MIN_QUESTIONS, MAX_QUESTIONS = 10, 35

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from elearn import db
-from elearn.extensions import limiter
 from elearn.db import utcnow
+from elearn.extensions import limiter
 from elearn.models import OrgUnit
 from elearn.permissions import public
 from elearn.units import services as units

@@ -6,13 +6,13 @@ the import service validates each question against its kind and writes them all 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from flask_babel import gettext as _
-from html import escape
 
-from elearn.html import sanitize_html
 from elearn.errors import DomainError
+from elearn.html import sanitize_html
 from quizzes.bank.models import QuestionKind
 from quizzes.bank.types import finite_float
 

@@ -26,8 +26,17 @@ from flask_babel import gettext as _
 
 from quizzes.bank.models import QuestionKind
 from quizzes.bank.types import MAX_CHOICES
-from quizzes.formats.common import (ErrorList, FormatError, LineError, ParsedQuestion, check_count, decode,
-                                    default_name, parse_float, text_to_html)
+from quizzes.formats.common import (
+    ErrorList,
+    FormatError,
+    LineError,
+    ParsedQuestion,
+    check_count,
+    decode,
+    default_name,
+    parse_float,
+    text_to_html,
+)
 
 BLANK = "_____"
 FORMATS = ("html", "moodle", "markdown", "plain")

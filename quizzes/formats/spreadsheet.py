@@ -33,8 +33,18 @@ from flask_babel import gettext as _
 
 from elearn.text import fold
 from quizzes.bank.models import QuestionKind
-from quizzes.formats.common import (MAX_QUESTIONS, ErrorList, FormatError, LineError, ParsedQuestion, check_size,
-                                    decode, default_name, parse_float, plain_html)
+from quizzes.formats.common import (
+    MAX_QUESTIONS,
+    ErrorList,
+    FormatError,
+    LineError,
+    ParsedQuestion,
+    check_size,
+    decode,
+    default_name,
+    parse_float,
+    plain_html,
+)
 
 LETTERS = "ABCDEF"
 MAX_UNZIPPED = 100 * 1024 * 1024

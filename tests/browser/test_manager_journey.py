@@ -5,8 +5,8 @@ import openpyxl
 import pytest
 
 from tests.browser.conftest import assert_accessible, menu, sign_in
-from tests.reports.factories import Province
 from tests.factories import PASSWORD
+from tests.reports.factories import Province
 
 pytestmark = pytest.mark.browser
 

@@ -1,11 +1,11 @@
 """Course test data: ``make_course`` builds a published course with modules and lessons."""
 from __future__ import annotations
 
+from courses import services
+from courses.models import Course, CourseStatus, ItemKind
 from elearn import db
 from elearn.models import User
 from elearn.permissions import Role
-from courses import services
-from courses.models import Course, CourseStatus, ItemKind
 from tests.factories import make_user
 
 
@@ -32,6 +32,7 @@ def make_course(owner: User | None = None, *, title: str = "Khóa học thử", 
 
 def items_of(course: Course):
     from sqlalchemy import select
+
     from courses.models import Item, Module
 
     return list(db.session.scalars(select(Item).join(Module, Module.id == Item.module_id)

@@ -2,10 +2,10 @@ import json
 
 from sqlalchemy import func, select
 
+from courses import enrolment, queries, services
+from courses.models import Course, Enrollment, ItemKind, Progress
 from elearn import db
 from elearn.demo import demo_user, load_demo
-from courses import enrolment, queries, services
-from courses.models import ItemKind, Course, Enrollment, Progress
 from tests.courses.factories import make_course
 from tests.factories import make_user
 

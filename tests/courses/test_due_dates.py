@@ -2,7 +2,7 @@
 15/12/2026 on every page and export and in the audit log, and is overdue from 16/12 00:00 there."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from unittest import mock
 
 from sqlalchemy import select
@@ -31,8 +31,8 @@ def test_a_due_date_shows_as_its_own_day_everywhere(app, client, login):
     login(cadre)
     html = client.get("/my-courses").get_data(as_text=True)
     assert "15/12/2026" in html and "16/12/2026" not in html
-    last_minute = datetime(2026, 12, 15, 16, 59, 59, tzinfo=timezone.utc)  # 23:59:59 in Vietnam
-    next_morning = datetime(2026, 12, 15, 17, 0, 1, tzinfo=timezone.utc)  # 00:00:01 on the 16th
+    last_minute = datetime(2026, 12, 15, 16, 59, 59, tzinfo=UTC)  # 23:59:59 in Vietnam
+    next_morning = datetime(2026, 12, 15, 17, 0, 1, tzinfo=UTC)  # 00:00:01 on the 16th
     assert enrollment.due_at >= last_minute and enrollment.due_at < next_morning
     for now, overdue in ((last_minute, False), (next_morning, True)):
         with mock.patch("courses.queries.utcnow", return_value=now):

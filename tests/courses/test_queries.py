@@ -3,10 +3,10 @@ number of SQL statements; what is cached (course structure, lesson texts, catalo
 everyone, invalidated by every trainer change, and never carries one cadre's progress to another."""
 import pytest
 
-from elearn import db
 from courses import enrolment, services
 from courses.models import CourseStatus, ItemKind
 from courses.progress import complete_item
+from elearn import db
 from tests import sql
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import make_unit, make_user

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 from werkzeug.http import parse_options_header
 
-from elearn import db
-from elearn.permissions import Role
 from courses import enrolment, services
 from courses.models import Course, CourseStatus, Item, ItemKind, Lesson
+from elearn import db
+from elearn.permissions import Role
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import make_unit, make_user
 

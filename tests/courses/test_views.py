@@ -3,12 +3,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from elearn import db
-from elearn.db import utcnow
-from elearn.permissions import Role
 from courses import enrolment, services
 from courses.models import CourseStatus, Progress
 from courses.progress import complete_item
+from elearn import db
+from elearn.db import utcnow
+from elearn.permissions import Role
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import make_unit, make_user
 

@@ -1,5 +1,5 @@
 """The audit log browser."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from elearn import audit, db
 from elearn.permissions import Role
@@ -20,10 +20,10 @@ def test_filters_and_newest_first(app, client, login):
     admin = make_user("boss", roles=[Role.ADMIN], unit=make_unit(), full_name="Phạm Văn Quản")
     cadre = make_user("hang")
     # 16:30 UTC on 14/03 is 23:30 in Vietnam: still 14/03 there; 17:30 UTC is already 15/03.
-    _entry("user.roles", "hang", admin, datetime(2023, 3, 14, 16, 30, tzinfo=timezone.utc),
+    _entry("user.roles", "hang", admin, datetime(2023, 3, 14, 16, 30, tzinfo=UTC),
            before=["cadre"], after=["manager", "cadre"])
-    _entry("login.failure", "hang", None, datetime(2023, 3, 14, 17, 30, tzinfo=timezone.utc))
-    _entry("password.change", "hang", cadre, datetime(2023, 3, 20, 2, 0, tzinfo=timezone.utc))
+    _entry("login.failure", "hang", None, datetime(2023, 3, 14, 17, 30, tzinfo=UTC))
+    _entry("password.change", "hang", cadre, datetime(2023, 3, 20, 2, 0, tzinfo=UTC))
     login(admin)
     page = client.get("/admin/audit").get_data(as_text=True)
     rows = _rows(page)

@@ -1,8 +1,8 @@
 """Admin pages for accounts: list and search, create, edit, reset a password."""
 from sqlalchemy import select
-from elearn.accounts.passwords import verify as check_password_hash
 
 from elearn import db
+from elearn.accounts.passwords import verify as check_password_hash
 from elearn.models import AuditLog, User
 from elearn.permissions import Role
 from tests.factories import make_unit, make_user

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -37,7 +37,7 @@ def test_csv_round_trips_hostile_text_and_neutralizes_formulas():
 
 
 def test_csv_formats_numbers_and_dates_in_vietnam_time():
-    late_utc = datetime(2023, 3, 14, 18, 30, tzinfo=timezone.utc)  # 15/03 01:30 in Hà Nội
+    late_utc = datetime(2023, 3, 14, 18, 30, tzinfo=UTC)  # 15/03 01:30 in Hà Nội
     rows = [("A", 7, 85.25, late_utc, late_utc), ("B", -3, -1.0, date(2023, 1, 2), None)]
     parsed = read_csv(b"".join(iter_csv(COLUMNS, rows)))
     assert parsed[1] == ["A", "7", "85.3", "15/03/2023", "15/03/2023 01:30"]  # half up, as Excel shows 85.25
@@ -65,7 +65,7 @@ def test_empty_csv_is_well_formed(tmp_path):
 
 def test_xlsx_has_real_cells_frozen_header_and_text_never_formula(tmp_path):
     path = tmp_path / "out.xlsx"
-    when = datetime(2023, 3, 14, 18, 30, tzinfo=timezone.utc)
+    when = datetime(2023, 3, 14, 18, 30, tzinfo=UTC)
     rows = [(name, i, 7.5, when, when) for i, name in enumerate(HOSTILE)]
     assert write_xlsx(path, COLUMNS, rows, sheet_name="Chi tiết", title_rows=["Báo cáo"]) == len(HOSTILE)
     book = openpyxl.load_workbook(path)

@@ -6,10 +6,10 @@ import os
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
-from elearn.accounts.passwords import verify as check_password_hash
 
 from elearn import db
 from elearn.accounts.importing import import_users
+from elearn.accounts.passwords import verify as check_password_hash
 from elearn.models import AuditLog, User
 from elearn.permissions import Role
 from elearn.text import name_sort_key

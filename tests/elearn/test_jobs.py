@@ -9,7 +9,8 @@ from elearn import db
 from elearn.jobs import services
 from elearn.jobs.models import Job, JobStatus
 from elearn.permissions import Role
-from tests.factories import make_user, wait_for_job as _wait
+from tests.factories import make_user
+from tests.factories import wait_for_job as _wait
 
 CALLS: list[str] = []
 

@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from elearn.i18n import format_date, vietnamese_date_line
 from elearn.text import fold, name_sort_key
 
@@ -26,8 +28,8 @@ def test_tones_break_ties_only():
 
 
 def test_dates_in_vietnam_time():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    late = datetime(2023, 3, 14, 20, 30, tzinfo=timezone.utc)  # 03:30 on the 15th in Hanoi
+    late = datetime(2023, 3, 14, 20, 30, tzinfo=UTC)  # 03:30 on the 15th in Hanoi
     assert format_date(late) == "15/03/2023"
     assert vietnamese_date_line("Thái Bình", late) == "Thái Bình, ngày 15 tháng 3 năm 2023"

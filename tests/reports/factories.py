@@ -1,7 +1,7 @@
 """Statistics test data: a small tree, a course with a lesson and a quiz, enrolments at every stage."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from courses.models import Assignment, Course, CourseStatus, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, enrolments_changed
@@ -9,7 +9,7 @@ from elearn import db
 from elearn.permissions import Role
 from tests.factories import make_unit, make_user
 
-T0 = datetime(2023, 3, 1, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2023, 3, 1, 2, 0, tzinfo=UTC)
 
 
 def make_course(owner, slug: str = "hoc-tap-2023", title: str = "Học tập và làm theo Bác 2023",
@@ -75,6 +75,6 @@ class Province:
         due_past = T0 + timedelta(days=10)
         enrol(self.anh, self.course, stage="complete", score=90.0, due_at=due_past)
         enrol(self.duc, self.course, stage="started", due_at=due_past)            # overdue
-        enrol(self.binh, self.course, stage="none", due_at=datetime(2999, 1, 1, tzinfo=timezone.utc))
+        enrol(self.binh, self.course, stage="none", due_at=datetime(2999, 1, 1, tzinfo=UTC))
         enrol(self.xa, self.course, stage="lesson", score=60.0, due_at=due_past)  # overdue, quiz failed
         enrol(self.other, self.course, stage="complete", score=100.0)

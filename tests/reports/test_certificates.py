@@ -13,8 +13,9 @@ certificates = pytest.importorskip("courses.certificates.models")
 
 def test_certificates_counted_and_coded(app, login):
     tree = Province()
-    from courses.models import Enrollment
     from sqlalchemy import select
+
+    from courses.models import Enrollment
 
     done = db.session.scalar(select(Enrollment).where(Enrollment.user_id == tree.anh.id))
     db.session.add(certificates.Certificate(code="ABCDEF0123456789ABCD", user_id=tree.anh.id,

@@ -1,16 +1,15 @@
 """The detail CSV written by the database must be the CSV the Python writer makes, byte for byte."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import literal, select
 
 from elearn import db
-from reports import csv_sql
 from elearn.db import UTCDateTime
 from elearn.exports import Column, CsvBlocks, _number_text, iter_csv
-from reports import detail_csv, export, filters
-from tests.reports.factories import Province, enrol, make_course
+from reports import csv_sql, detail_csv, export, filters
 from tests.factories import make_unit, make_user
+from tests.reports.factories import Province, enrol, make_course
 
 HOSTILE = ["plain", "Nguyễn Văn Á", "=1+1", "+84 912", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "a,b",
            'say "hi"', "two\nlines", "=HYPERLINK(\"http://x\",\"y\"),z", "' quoted", "", None]
@@ -53,7 +52,7 @@ def test_numbers_round_half_up_in_python_and_in_the_database(app):
 
 
 def test_dates_are_vietnam_days(app):
-    values = [datetime(2023, 3, 1, 16, 59, tzinfo=timezone.utc), datetime(2023, 3, 1, 17, 0, tzinfo=timezone.utc), None]
+    values = [datetime(2023, 3, 1, 16, 59, tzinfo=UTC), datetime(2023, 3, 1, 17, 0, tzinfo=UTC), None]
     assert sql_cells(Column("d", "date"), values, UTCDateTime()) == ["01/03/2023", "02/03/2023", ""]
     assert sql_cells(Column("d", "datetime"), values[1:], UTCDateTime()) == ["02/03/2023 00:00", ""]
     assert [python_cell(Column("d", "date"), v) for v in values] == ["01/03/2023", "02/03/2023", ""]

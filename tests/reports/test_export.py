@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.models import AuditLog
-from tests.reports.factories import Province, enrol
 from tests.factories import make_user
+from tests.reports.factories import Province, enrol
 
 
 @pytest.fixture

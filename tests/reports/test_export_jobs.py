@@ -8,9 +8,9 @@ from elearn import db
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job, JobStatus
 from elearn.permissions import Role
+from tests.factories import wait_for_job
 from tests.reports.factories import Province
 from tests.reports.test_export import exports, rows_of
-from tests.factories import wait_for_job
 
 A_SUBTREE = ["xa", "anh", "binh", "duc"]  # manager_a's cadres, in tree then name order
 

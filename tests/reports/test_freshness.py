@@ -11,11 +11,10 @@ from datetime import timedelta
 import pytest
 
 from courses import enrolment, learning, progress
-from courses.models import CourseStatus
 from courses import services as courses
 from courses.certificates import services as certificates
 from courses.certificates.models import Certificate
-from courses.models import ItemKind
+from courses.models import CourseStatus, ItemKind
 from courses.queries import lesson_content
 from elearn import db
 from elearn.accounts import bulk

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, insert, literal, select
 
 from elearn import db
-from reports import readers
 from elearn.db import utcnow
 from elearn.models import AuditLog
+from reports import readers
 
 
 def count_entries(_x=None) -> int:

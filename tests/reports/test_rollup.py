@@ -8,8 +8,8 @@ from sqlalchemy import select
 from elearn import db
 from reports import filters, queries, rollup, services
 from reports.models import StatsState
-from tests.reports.factories import Province, enrol, make_course
 from tests.factories import make_unit, make_user
+from tests.reports.factories import Province, enrol, make_course
 
 
 def live(f):

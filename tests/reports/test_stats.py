@@ -8,8 +8,8 @@ from elearn import db
 from elearn.models import AuditLog
 from reports import charts, filters, services
 from reports.queries import counts_by_unit, detail_rows
-from tests.reports.factories import Province
 from tests.factories import make_user
+from tests.reports.factories import Province
 
 
 @pytest.fixture

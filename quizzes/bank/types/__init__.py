@@ -52,8 +52,18 @@ from __future__ import annotations
 
 from quizzes.bank.models import QuestionKind
 from quizzes.bank.types.answers import Numerical, ShortAnswer, TrueFalse, answer_key
-from quizzes.bank.types.base import (MAX_CHOICES, MAX_ESSAY_RESPONSE, MAX_HTML, MAX_TEXT_RESPONSE, InvalidQuestion,
-                                     InvalidResponse, QuestionType, finite_float, format_number, parse_number)
+from quizzes.bank.types.base import (
+    MAX_CHOICES,
+    MAX_ESSAY_RESPONSE,
+    MAX_HTML,
+    MAX_TEXT_RESPONSE,
+    InvalidQuestion,
+    InvalidResponse,
+    QuestionType,
+    finite_float,
+    format_number,
+    parse_number,
+)
 from quizzes.bank.types.choice import MultipleChoice, SingleChoice
 from quizzes.bank.types.essay import Description, Essay
 from quizzes.bank.types.matching import Matching

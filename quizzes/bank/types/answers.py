@@ -11,10 +11,23 @@ from markupsafe import Markup, escape
 
 from elearn.text import normalize_spaces
 from quizzes.bank.models import QuestionKind
-from quizzes.bank.types.base import (MAX_TEXT_RESPONSE, InvalidQuestion, InvalidResponse, QuestionType,
-                                     format_number, parse_number, _EPS, _clamp, _dict, _fraction, _items, _number,
-                                     _response_dict, _response_str, _str)
-
+from quizzes.bank.types.base import (
+    _EPS,
+    MAX_TEXT_RESPONSE,
+    InvalidQuestion,
+    InvalidResponse,
+    QuestionType,
+    _clamp,
+    _dict,
+    _fraction,
+    _items,
+    _number,
+    _response_dict,
+    _response_str,
+    _str,
+    format_number,
+    parse_number,
+)
 
 # --- true/false ----------------------------------------------------------------------------
 

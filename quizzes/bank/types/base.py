@@ -15,7 +15,6 @@ from markupsafe import Markup
 from elearn.html import html_to_text
 from quizzes.bank.models import QuestionKind
 
-
 MAX_CHOICES = 50
 MAX_TEXT_RESPONSE = 1000       # short answer and numerical
 MAX_ESSAY_RESPONSE = 50_000

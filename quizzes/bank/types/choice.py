@@ -9,9 +9,23 @@ from markupsafe import Markup
 
 from elearn.html import html_to_text
 from quizzes.bank.models import QuestionKind
-from quizzes.bank.types.base import (InvalidQuestion, InvalidResponse, QuestionType, format_number, _EPS, _clamp,
-                                     _dict, _fraction, _has_content, _ids, _items, _letter, _ordered, _response_dict,
-                                     _str)
+from quizzes.bank.types.base import (
+    _EPS,
+    InvalidQuestion,
+    InvalidResponse,
+    QuestionType,
+    _clamp,
+    _dict,
+    _fraction,
+    _has_content,
+    _ids,
+    _items,
+    _letter,
+    _ordered,
+    _response_dict,
+    _str,
+    format_number,
+)
 
 
 class SingleChoice(QuestionType):

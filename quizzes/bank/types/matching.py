@@ -10,8 +10,19 @@ from markupsafe import Markup
 
 from elearn.html import html_to_text
 from quizzes.bank.models import QuestionKind
-from quizzes.bank.types.base import (InvalidQuestion, InvalidResponse, QuestionType, _clamp, _dict, _has_content,
-                                     _ids, _items, _ordered, _response_dict, _str)
+from quizzes.bank.types.base import (
+    InvalidQuestion,
+    InvalidResponse,
+    QuestionType,
+    _clamp,
+    _dict,
+    _has_content,
+    _ids,
+    _items,
+    _ordered,
+    _response_dict,
+    _str,
+)
 
 
 class Matching(QuestionType):

@@ -1,18 +1,18 @@
 """Certificate test data: a course with a final quiz, and cadres who complete it."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from elearn import db
-from elearn.models import OrgUnit, User
 from courses import enrolment
 from courses import services as courses
 from courses.certificates.models import Certificate
 from courses.models import Course, ItemKind
 from courses.progress import complete_item
+from elearn import db
+from elearn.models import OrgUnit, User
 from tests.courses.factories import items_of, make_course
 
-COMPLETED = datetime(2023, 3, 15, 3, 0, tzinfo=timezone.utc)  # 10:00 in Thái Bình
+COMPLETED = datetime(2023, 3, 15, 3, 0, tzinfo=UTC)  # 10:00 in Thái Bình
 
 
 def make_quiz_course(title: str = "Học tập và làm theo tư tưởng Hồ Chí Minh", **fields) -> Course:

@@ -3,9 +3,9 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from elearn import db
 from courses.certificates import codes, services
 from courses.certificates.models import CertificateTemplate
+from elearn import db
 from tests.courses.certificates.factories import complete, make_quiz_course
 from tests.factories import make_user
 

@@ -1,7 +1,7 @@
 """The PDF: exact Vietnamese text, the template's parts, and long names that stay on the page."""
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -19,7 +19,7 @@ def _cert(full_name="Nguyễn Thị Thu Hằng", motto=Motto.PARTY, **fields) ->
     values = dict(code=codes.new_code(), full_name=full_name, unit_name="Đảng ủy xã Tân Hòa",
                   course_title="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
                   theme="Phát triển Thái Bình nhanh, bền vững", score=92.5,
-                  completed_at=datetime(2023, 3, 15, 3, tzinfo=timezone.utc), template=template.snapshot())
+                  completed_at=datetime(2023, 3, 15, 3, tzinfo=UTC), template=template.snapshot())
     values.update(fields)
     return Certificate(**values)
 

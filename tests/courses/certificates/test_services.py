@@ -2,13 +2,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from elearn import db
-from elearn.models import AuditLog
-from elearn.permissions import Role
 from courses import enrolment
 from courses.certificates import services
 from courses.certificates.models import Certificate, CertificateTemplate
 from courses.models import Enrollment
+from elearn import db
+from elearn.models import AuditLog
+from elearn.permissions import Role
 from tests.courses.certificates.factories import COMPLETED, complete, make_quiz_course
 from tests.courses.factories import make_course
 from tests.factories import make_unit, make_user

@@ -4,8 +4,7 @@ import random
 import pytest
 
 from quizzes.bank.models import QuestionKind
-from quizzes.bank.types import (TYPES, InvalidQuestion, InvalidResponse, answer_key, finite_float, get_type,
-                                 parse_number)
+from quizzes.bank.types import TYPES, InvalidQuestion, InvalidResponse, answer_key, finite_float, get_type, parse_number
 
 K = QuestionKind
 

@@ -1,5 +1,5 @@
 """Ranking: the counted entry, configurable order, the actual value, prizes, unit participation."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from quizzes.contests.services import ContestError
 from tests.factories import make_unit, make_user
 from tests.quizzes.contests.factories import make_contest, right_answers
 
-T0 = datetime(2023, 5, 15, 3, 0, tzinfo=timezone.utc)
+T0 = datetime(2023, 5, 15, 3, 0, tzinfo=UTC)
 
 
 def at(minutes):

@@ -50,7 +50,7 @@ def test_missing_word_keeps_both_parts_with_a_blank():
 
 @pytest.mark.parametrize("answer,value", [("T", True), ("TRUE", True), ("F", False), ("FALSE", False)])
 def test_true_false(answer, value):
-    q = one("Trái đất quay quanh Mặt trời.{%s}" % answer)
+    q = one(f"Trái đất quay quanh Mặt trời.{{{answer}}}")
     assert q.kind == K.TRUEFALSE and q.data["answer"] is value
 
 

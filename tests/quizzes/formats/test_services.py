@@ -15,9 +15,9 @@ from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind
 from quizzes.formats import services
 from quizzes.formats.common import FormatError
+from quizzes.formats.export import write_gift
 from tests.factories import make_user
 from tests.quizzes.formats.test_gift_roundtrip import every_kind
-from quizzes.formats.export import write_gift
 
 GOOD = """// Bộ câu hỏi mẫu
 ::Thủ đô::Thủ đô của Việt Nam?{=Hà Nội#Đúng ~Huế#Sai ####Từ 1010}
