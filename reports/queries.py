@@ -86,11 +86,10 @@ def counts_by_unit(f: StatsFilter) -> dict[int, Counts]:
     """Figures per cadre's own unit, over the filter's subtree.
 
     Without a period they are read from the rollup (``reports.rollup``: kept per unit and
-    course, recomputed in the background after changes) and summed over the chosen courses; with
-    a period they are computed from the data each time."""
-    if f.start is not None or f.end is not None:
+    course, recomputed by the job worker after changes) and summed over the chosen courses; with
+    a period, or before the rollup was first computed, they are computed from the data."""
+    if f.start is not None or f.end is not None or rollup.ensure_fresh(f.course_ids) is None:
         return _counts_by_unit(f)
-    rollup.ensure_fresh(f.course_ids)
     R = StatsRollup
     stmt = (select(R.unit_id, func.sum(R.enrolled), func.sum(R.started), func.sum(R.completed), func.sum(R.overdue),
                    func.sum(R.score_sum), func.sum(R.score_n), func.sum(R.certificates))
@@ -197,8 +196,8 @@ def roll_up(units: list[UnitRow], by_unit: dict[int, Counts]) -> dict[int, UnitF
 def completions_by_day(f: StatsFilter) -> list[tuple[str, int]]:
     """(yyyy-mm-dd in Vietnam time, completions) for the filter's cohort. The province and the
     districts read the rollup (their subtrees are large); a commune or cell is counted live."""
-    if f.start is None and f.end is None and f.unit.depth <= rollup.TOP_DEPTH:
-        rollup.ensure_fresh(f.course_ids)
+    if (f.start is None and f.end is None and f.unit.depth <= rollup.TOP_DEPTH
+            and rollup.ensure_fresh(f.course_ids) is not None):
         D = StatsDaily
         stmt = (select(D.day, func.sum(D.completions)).where(D.unit_id == f.unit.id, D.course_id.in_(f.course_ids))
                 .group_by(D.day).order_by(D.day))

@@ -3,21 +3,24 @@
 - Any change under a course (an enrolment, progress, a certificate, which items count; the
   signals of ``courses.signals``) or a cadre moving unit (``accounts_moved``) marks the course's
   figures as changed: one UPDATE that touches nothing when they are already marked.
-- A dashboard or summary asks ``ensure_fresh``: figures never computed are computed before it
-  reads; figures changed more than ``STATS_REFRESH_SECONDS`` ago, or older than
-  ``STATS_MAX_AGE_SECONDS`` (overdue counts move with the clock), are recomputed in a
-  background thread while it reads the current ones. One process recomputes a course at a
-  time (a claim on its ``StatsState`` row); ``elearn stats warm`` does it from cron.
+- A dashboard or summary asks ``ensure_fresh``. Figures never computed are read live for now
+  (``ensure_fresh`` answers None); figures changed more than ``STATS_REFRESH_SECONDS`` ago, or
+  older than ``STATS_MAX_AGE_SECONDS`` (overdue counts move with the clock), are read as they
+  are. Either way the recomputation goes to the job worker (``elearn.jobs.services.run_later``),
+  never into the request. One process recomputes a course at a time (a claim on its
+  ``StatsState`` row); ``elearn stats warm`` does it from cron. ``STATS_REFRESH_WAIT`` (tests)
+  recomputes before reading instead.
 - A period filter is a cohort question the rollup cannot answer: those are computed live.
 """
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -49,8 +52,9 @@ def _stale_condition(now: datetime, settle: timedelta):
 
 
 def ensure_fresh(course_ids: list[int]) -> datetime | None:
-    """Make the rollup of ``course_ids`` readable; return when its oldest part was computed.
-    Once per request and set of courses (a dashboard reads counts and the line chart)."""
+    """When the oldest part of the rollup of ``course_ids`` was computed; None when a part never
+    was (read live). Asks for what is due to be recomputed. Once per request and set of courses
+    (a dashboard reads counts and the line chart)."""
     if not course_ids:
         return None
     key = tuple(sorted(course_ids))
@@ -68,44 +72,37 @@ def _ensure_fresh(course_ids: list[int]) -> datetime | None:
     settle = _seconds("STATS_REFRESH_SECONDS", 30)
     stale = list(db.session.scalars(select(S.course_id).where(S.course_id.in_(course_ids),
                                                                _stale_condition(now, settle))))
-    wait = bool(missing) or current_app.config.get("STATS_REFRESH_WAIT", False)
-    if missing or stale:
-        if wait:  # end our transaction: it may hold SQLite's write lock, and its snapshot is old
-            db.session.rollback()
-        _in_background(sorted(set(missing) | set(stale)), wait, settle)
-        if wait:
-            computed = dict(db.session.execute(
-                select(S.course_id, S.computed_at).where(S.course_id.in_(course_ids))).all())
-    times = [at for at in computed.values() if at is not None]
-    return min(times) if times else None
+    due = sorted(set(missing) | set(stale))
+    if due and current_app.config.get("STATS_REFRESH_WAIT", False):
+        db.session.rollback()  # end our snapshot: it may hold SQLite's write lock, and it is old
+        refresh(due, settle=settle)
+        computed = dict(db.session.execute(select(S.course_id, S.computed_at).where(S.course_id.in_(course_ids))).all())
+    elif due:
+        _ask(due, settle)
+    times = [computed.get(cid) for cid in course_ids]
+    return None if not times or None in times else min(times)
 
 
-_running: set[int] = set()
-_running_lock = threading.Lock()
+_asked: dict[int, float] = {}  # course id -> when this process last asked the worker to recompute it
+_asked_lock = threading.Lock()
 
 
-def _in_background(course_ids: list[int], wait: bool, settle: timedelta) -> None:
-    with _running_lock:  # one thread per course per process; other processes meet at the claim
-        todo = [cid for cid in course_ids if cid not in _running]
-        _running.update(todo)
-    if not todo and not wait:
-        return
-    thread = threading.Thread(target=_refresh_in_app, args=(current_app._get_current_object(), todo, settle),
-                              name="elearn-stats", daemon=True)
-    thread.start()
-    if wait:
-        thread.join()
+def _ask(course_ids: list[int], settle: timedelta) -> None:
+    """Ask the job worker to recompute, once per course and settle period in this process (until
+    a worker claims a course, every dashboard would ask again)."""
+    now = time.monotonic()
+    with _asked_lock:
+        todo = [cid for cid in course_ids if now - _asked.get(cid, -1e9) > max(settle.total_seconds(), 5)]
+        _asked.update((cid, now) for cid in todo)
+    if todo:
+        from elearn.jobs.services import run_later
+
+        run_later("reports.rollup:refresh_due", todo, settle.total_seconds())
 
 
-def _refresh_in_app(app: Flask, course_ids: list[int], settle: timedelta) -> None:
-    try:
-        with app.app_context():
-            refresh(course_ids, settle=settle)
-    except Exception:  # noqa: BLE001 - logged; the course stays marked and is tried again
-        log.exception("statistics refresh failed for courses %s", course_ids)
-    finally:
-        with _running_lock:
-            _running.difference_update(course_ids)
+def refresh_due(course_ids: list[int], settle_seconds: float = 0) -> list[int]:
+    """The job worker's task: recompute those of ``course_ids`` that are still due."""
+    return refresh(course_ids, settle=timedelta(seconds=settle_seconds))
 
 
 def refresh(course_ids: Iterable[int], force: bool = False, settle: timedelta = timedelta(0)) -> list[int]:

@@ -133,19 +133,50 @@ def _forget_rolled_back(session: Session) -> None:
 
 
 def dispatch(job_id: str, app: Flask | None = None) -> None:
-    app = app or current_app._get_current_object()
+    _send(app or current_app._get_current_object(), "elearn.jobs.services.run_in_worker", _run_in_app, job_id)
+
+
+def run_later(task: str, *args) -> None:
+    """Run the function ``task`` ("package.module:function") with ``args`` in the job worker,
+    never in the request that asks: a task without a download (``reports.rollup``'s refresh)."""
+    _send(current_app._get_current_object(), "elearn.jobs.services.call_in_worker", _call_in_app, task, *args)
+
+
+def _send(app: Flask, worker_entry: str, in_thread: Callable, *args) -> None:
+    """To the RQ worker (``elearn jobs worker``) when Redis is configured, else to this process's
+    job thread (one process in development)."""
     if app.config.get("REDIS_URL") and not app.config.get("JOBS_IN_THREAD"):
         from redis import Redis
         from rq import Queue
 
         queue = Queue("elearn", connection=Redis.from_url(app.config["REDIS_URL"]))
-        queue.enqueue("elearn.jobs.services.run_in_worker", job_id, job_timeout=3600, result_ttl=0)
+        queue.enqueue(worker_entry, *args, job_timeout=3600, result_ttl=0)
     else:
         global _executor
         if _executor is None:
             _executor = ThreadPoolExecutor(max_workers=app.config.get("JOB_THREADS", 1),
                                            thread_name_prefix="elearn-job")
-        _executor.submit(_run_in_app, app, job_id)
+        _executor.submit(in_thread, app, *args)
+
+
+def _call_in_app(app: Flask, task: str, *args) -> None:
+    import importlib
+
+    module, name = task.split(":")
+    with app.app_context():
+        try:
+            getattr(importlib.import_module(module), name)(*args)
+        except Exception:  # noqa: BLE001 - logged; the task's own state says what is left to do
+            log.exception("task %s%r failed", task, args)
+
+
+def call_in_worker(task: str, *args) -> None:
+    """Entry point for RQ workers of ``run_later`` tasks."""
+    global _worker_app
+    if _worker_app is None:
+        from elearn.app import create_app
+        _worker_app = create_app()
+    _call_in_app(_worker_app, task, *args)
 
 
 def _run_in_app(app: Flask, job_id: str) -> None:
