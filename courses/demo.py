@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from courses import enrolment, services
 from courses.demo_content import COURSES
-from courses.models import Assignment, Course, CourseStatus, Item, ItemKind, Module
+from courses.forms import local_day_end
+from courses.models import Assignment, Course, CourseStatus, Enrollment, Item, ItemKind, Module
 from courses.progress import complete_item, record_open
 from elearn import db
 from elearn.db import utcnow
 from elearn.demo import demo_user
+from elearn.i18n import LOCAL_TZ
+from elearn.models import AuditLog
 from elearn.units import services as units
 
+# Issue 17.3: the courses were written, then assigned, before any due date and any studying.
+WRITTEN_DAYS_AGO = 45
+ASSIGNED_DAYS_AGO = 30
 # (course slug, unit code, due in days from now: negative means already overdue)
 ASSIGNMENTS = [
     ("chuyen-de-2023-hoc-tap-va-lam-theo-bac", "TB-VT", 45),
@@ -51,8 +57,18 @@ def load_courses() -> dict[str, Course]:
                 for lesson_title, minutes, html in lessons:
                     services.add_item(module, ItemKind.LESSON, lesson_title, body_html=html, minutes=minutes)
             services.set_status(course, CourseStatus.PUBLISHED, owner)
+            _backdate_course(course, utcnow() - timedelta(days=WRITTEN_DAYS_AGO))
         by_slug[slug] = course
     return by_slug
+
+
+def _backdate_course(course: Course, at) -> None:
+    """The course and its audit entries (created, published) as if written at ``at`` (demo only)."""
+    course.created_at = course.updated_at = at
+    for entry in db.session.scalars(select(AuditLog).where(AuditLog.target.in_([course.slug, str(course.id)]),
+                                                           AuditLog.action.like("course.%"))):
+        entry.at = at
+    db.session.flush()
 
 
 def load_assignments(by_slug: dict[str, Course]) -> None:
@@ -62,7 +78,23 @@ def load_assignments(by_slug: dict[str, Course]) -> None:
         exists = db.session.scalar(select(Assignment.id).where(
             Assignment.course_id == course.id, Assignment.unit_id == unit.id))
         if exists is None:
-            enrolment.assign(course, unit, utcnow() + timedelta(days=days), owner)
+            due = local_day_end(utcnow().astimezone(LOCAL_TZ).date() + timedelta(days=days))
+            assignment, _added = enrolment.assign(course, unit, due, owner)
+            _backdate(assignment, utcnow() - timedelta(days=ASSIGNED_DAYS_AGO))
+
+
+def _backdate(assignment: Assignment, at) -> None:
+    """The assignment, the enrolments it made and its audit entry, as if made at ``at`` (demo only:
+    the service stamps them now, which would show an overdue course assigned after its due date)."""
+    assignment.created_at = at
+    db.session.execute(update(Enrollment).where(Enrollment.assignment_id == assignment.id, Enrollment.enrolled_at > at)
+                       .values(enrolled_at=at).execution_options(synchronize_session=False))
+    entry = db.session.scalar(select(AuditLog).where(
+        AuditLog.action == "course.assign", AuditLog.target == assignment.course.slug,
+        AuditLog.details["unit"].as_string() == assignment.unit.code).order_by(AuditLog.id.desc()).limit(1))
+    if entry is not None:
+        entry.at = at
+    db.session.flush()
 
 
 def _items(course: Course) -> list[Item]:

@@ -10,7 +10,9 @@ order). Rows are consumed one by one and never held in memory all together:
   widths from the column specs, and real date and number cells.
 - ``csv_response`` / ``xlsx_response`` wrap them for a Flask view.
 
-Dates are shown dd/mm/yyyy in Vietnam time (UTC+7 all year, no daylight saving).
+Dates are shown dd/mm/yyyy in Vietnam time (UTC+7 all year, no daylight saving). Numbers in a
+CSV (text) take the decimal mark of the request's language ('44,4' in Vietnamese, the default
+outside a request; '44.4' in English); XLSX number cells are numbers, shown by Excel's own locale.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
 from elearn import xlsx
+from elearn.i18n import decimal_mark
 
 BOM = "\ufeff"
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
@@ -93,20 +96,22 @@ def _text_cell(value: Any) -> str:
     return "'" + value if value[:1] in _FORMULA_FIRST else value
 
 
-def _number_text(value: float, decimals: int) -> str:
+def _number_text(value: float, decimals: int, decimal: str = ".") -> str:
     """Rounded half up (12.5 -> 13), as Excel shows it and as the databases round when they
-    write the cells (``reports.csv_sql``); Python's own format() rounds half to even."""
+    write the cells (``reports.csv_sql``); Python's own format() rounds half to even. ``decimal``
+    is the decimal mark (',' in Vietnamese); no thousands separator."""
     exact = Decimal(repr(float(value)))  # the shortest repr: 0.15 is 0.15, not 0.1499...
-    return format(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
+    text = format(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), "f")
+    return text if decimal == "." else text.replace(".", decimal)
 
 
-def _csv_formatter(column: Column) -> Callable[[Any], str]:
+def _csv_formatter(column: Column, decimal: str = ".") -> Callable[[Any], str]:
     if column.kind == "text":
         return _text_cell
     if column.kind == "int":
         return lambda v: "" if v is None else str(int(v))
     if column.kind == "number":
-        return lambda v: "" if v is None else _number_text(v, column.decimals)
+        return lambda v: "" if v is None else _number_text(v, column.decimals, decimal)
     if column.kind == "date":
         return lambda v: "" if v is None else _date_text(v)
     return lambda v: "" if v is None else _datetime_text(v)
@@ -142,8 +147,14 @@ class CsvBlocks:
 
 
 def iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]] | CsvBlocks,
-             chunk_size: int = CSV_CHUNK) -> Iterator[bytes]:
-    """The CSV as UTF-8 chunks (BOM, header, rows), reading ``rows`` lazily."""
+             chunk_size: int = CSV_CHUNK, decimal: str | None = None) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks (BOM, header, rows), reading ``rows`` lazily. ``decimal``: the
+    decimal mark of number cells, the current language's by default (taken now, not when read)."""
+    return _iter_csv(columns, rows, chunk_size, decimal or decimal_mark())
+
+
+def _iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]] | CsvBlocks,
+              chunk_size: int, decimal: str) -> Iterator[bytes]:
     buffer = _Buffer()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write(BOM)
@@ -154,7 +165,7 @@ def iter_csv(columns: Sequence[Column], rows: Iterable[Sequence[Any]] | CsvBlock
             if n:
                 yield data + b"\r\n"
         return
-    formatters = [_csv_formatter(c) for c in columns]
+    formatters = [_csv_formatter(c, decimal) for c in columns]
     for row in rows:
         writer.writerow([f(v) for f, v in zip(formatters, row)])
         if buffer.size >= chunk_size:
@@ -173,11 +184,12 @@ class _Counter:
 
 
 def write_csv(target: str | os.PathLike | IO[bytes], columns: Sequence[Column],
-              rows: Iterable[Sequence[Any]]) -> int:
+              rows: Iterable[Sequence[Any]], decimal: str | None = None) -> int:
     """Write the CSV to a path or binary file; returns the number of data rows."""
     counted = _Counter(rows)
     with _open_binary(target) as out:
-        for chunk in iter_csv(columns, CsvBlocks(counted) if isinstance(rows, CsvBlocks) else counted):
+        for chunk in iter_csv(columns, CsvBlocks(counted) if isinstance(rows, CsvBlocks) else counted,
+                              decimal=decimal):
             out.write(chunk)
     return counted.count
 

@@ -90,7 +90,9 @@ def _toolbar_labels() -> str:
         "header": _("Paragraph style"), "bold": _("Bold"), "italic": _("Italic"), "underline": _("Underline"),
         "strike": _("Strikethrough"), "list-ordered": _("Numbered list"), "list-bullet": _("Bulleted list"),
         "blockquote": _("Quotation"), "link": _("Link"), "image": _("Image"), "script-sub": _("Subscript"),
-        "script-super": _("Superscript"), "clean": _("Clear formatting")}, ensure_ascii=False)
+        "script-super": _("Superscript"), "clean": _("Clear formatting"), "insertTable": _("Insert a table"),
+        "insertRow": _("Add a row below"), "insertColumn": _("Add a column to the right"),
+        "deleteTable": _("Delete the table")}, ensure_ascii=False)
 
 
 def rich_text(rows: int = 8) -> dict:
@@ -101,4 +103,5 @@ def rich_text(rows: int = 8) -> dict:
 
     return {"rows": rows, "data-rich": "1", "data-rich-labels": LazyString(_toolbar_labels),
             "data-rich-image": _l("Address of the image (an attachment of this course, or https://…):"),
-            "data-rich-html": _l("This text has tables or other parts the editor cannot keep: edit it as HTML here.")}
+            "data-rich-html": _l("This text has parts the editor cannot keep (header or merged table cells, "
+                                 "definition lists…): edit it as HTML here.")}

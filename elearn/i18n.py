@@ -99,6 +99,12 @@ def format_percent(value: float | None, digits: int = 1) -> str:
     return babel_numbers.format_percent(value / 100, format=pattern, locale=get_locale())
 
 
+def decimal_mark(locale=None) -> str:
+    """The decimal mark of ``locale`` (the page's by default; Vietnamese outside a request):
+    ',' in Vietnamese, '.' in English. Exports write numbers in text with it (issue 17.9)."""
+    return babel_numbers.get_decimal_symbol(locale or get_locale() or "vi")
+
+
 def init_app(app: Flask, babel) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(d) for d in catalog_dirs())
     babel.init_app(app, locale_selector=select_locale,

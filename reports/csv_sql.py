@@ -67,9 +67,10 @@ def _number(expr, dialect: str, decimals: int, nullable: bool):
     return cast(func.round(cast(expr, Numeric), decimals), String)
 
 
-def cell(column: Column, expr, dialect: str, nullable: bool = True) -> ColumnElement[str]:
+def cell(column: Column, expr, dialect: str, nullable: bool = True, decimal: str = ".") -> ColumnElement[str]:
     """The CSV text of ``expr`` (a value of ``column.kind``; dates are UTC timestamps).
-    ``nullable=False`` spares SQLite a second evaluation of a number that cannot be NULL."""
+    ``nullable=False`` spares SQLite a second evaluation of a number that cannot be NULL.
+    ``decimal``: the decimal mark of numbers (',' in Vietnamese: the cell is then quoted)."""
     if column.kind == "text":
         return text_cell(expr, dialect)
     if column.kind == "date":
@@ -78,6 +79,10 @@ def cell(column: Column, expr, dialect: str, nullable: bool = True) -> ColumnEle
         formatted = _local(expr, dialect, "%d/%m/%Y %H:%M")
     elif column.kind == "number":
         formatted = _number(expr, dialect, column.decimals, nullable)
+        if decimal != "." and column.decimals > 0:
+            formatted = func.replace(formatted, literal("."), literal(decimal))
+            if decimal in _QUOTED_CHARS:  # NULL stays NULL through ||
+                formatted = concat(literal('"'), formatted, literal('"'))
     else:
         formatted = cast(cast(expr, Integer), String)
     return func.coalesce(formatted, literal(""))

@@ -18,6 +18,7 @@ from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
 from elearn import db
 from elearn.exports import Column, iter_csv
+from elearn.i18n import decimal_mark
 from elearn.models import OrgUnit, User
 from reports import csv_sql, queries, readers
 from reports.filters import StatsFilter
@@ -27,14 +28,20 @@ READERS = 2  # one per core of a small server; more would only queue for the sam
 UNITS_PER_BATCH = 32  # some 10,000 rows, 3 MB of CSV: several batches are in memory at once
 
 
-def blocks(f: StatsFilter, columns: list[Column], passed_text: dict) -> Iterator[tuple[int, bytes]]:
+def blocks(f: StatsFilter, columns: list[Column], passed_text: dict, decimal: str | None = None
+           ) -> Iterator[tuple[int, bytes]]:
     """Every (cadre, course) row of the filter as CSV, in tree then Vietnamese name order: one
-    block of lines per batch of units (``exports.CsvBlocks``)."""
+    block of lines per batch of units (``exports.CsvBlocks``). ``decimal``: the decimal mark of
+    the numbers, the current language's by default (taken now, not when the blocks are read)."""
+    return _blocks(f, columns, passed_text, decimal or decimal_mark())
+
+
+def _blocks(f: StatsFilter, columns: list[Column], passed_text: dict, decimal: str) -> Iterator[tuple[int, bytes]]:
     units = queries.subtree_units(f)
     batches = [units[start:start + UNITS_PER_BATCH] for start in range(0, len(units), UNITS_PER_BATCH)]
     dialect = db.engine().dialect.name
     prefixes = _unit_cells(units, columns[:2])
-    line, joins = _line(columns[2:], passed_text, _items(f.course_ids), dialect)
+    line, joins = _line(columns[2:], passed_text, _items(f.course_ids), dialect, decimal)
 
     def statement(batch: list[queries.UnitRow]):
         # The batch's units as a small table (id, tree position, their cells) the rows join:
@@ -80,7 +87,7 @@ def _unit_cells(units: list[queries.UnitRow], columns: list[Column]) -> dict[int
     return out
 
 
-def _line(columns: list[Column], passed_text: dict, items: tuple, dialect: str):
+def _line(columns: list[Column], passed_text: dict, items: tuple, dialect: str, decimal: str):
     """SQL for the rest of the line: username .. certificate code (``export.detail_columns()[2:]``),
     and the outer joins it needs."""
     username, full_name, position, course, enrolled, due, progress, completed, score, passed, code = columns
@@ -88,7 +95,7 @@ def _line(columns: list[Column], passed_text: dict, items: tuple, dialect: str):
     joins = [(Certificate, _live_certificate())]
     # One correlated subquery gives the cells of the progress figures (SQLite: a grouped join
     # measured slower)
-    figures = (select(_figure_cells(columns, passed_text, dialect, items, done, quizzes_done, best))
+    figures = (select(_figure_cells(columns, passed_text, dialect, items, done, quizzes_done, best, decimal))
                .where(Progress.user_id == Enrollment.user_id, Progress.course_id == Enrollment.course_id).scalar_subquery())
     line = csv_sql.line([
         csv_sql.text_cell(User.username, dialect), csv_sql.text_cell(User.full_name, dialect),
@@ -126,12 +133,14 @@ def _figures(items: tuple, passed_text: dict, dialect: str, done, quizzes_done):
     return percent, passed
 
 
-def _figure_cells(columns: list[Column], passed_text: dict, dialect: str, items: tuple, done, quizzes_done, best):
+def _figure_cells(columns: list[Column], passed_text: dict, dialect: str, items: tuple, done, quizzes_done, best,
+                  decimal: str):
     """'progress,completed on,best score,passed' from the progress aggregates."""
     progress, completed, score = columns[6], columns[7], columns[8]
     percent, passed_cell = _figures(items, passed_text, dialect, done, quizzes_done)
-    return csv_sql.line([csv_sql.cell(progress, percent, dialect, nullable=False),
-                         csv_sql.cell(completed, Enrollment.completed_at, dialect), csv_sql.cell(score, best, dialect),
+    return csv_sql.line([csv_sql.cell(progress, percent, dialect, nullable=False, decimal=decimal),
+                         csv_sql.cell(completed, Enrollment.completed_at, dialect),
+                         csv_sql.cell(score, best, dialect, decimal=decimal),
                          csv_sql.text_cell(passed_cell, dialect)], dialect)
 
 

@@ -1,6 +1,7 @@
 """The two statistics tables (detail by cadre, summary by unit) as export columns and rows.
 
-Headers are Vietnamese whatever the page language: the files go into Vietnamese reports.
+Headers are Vietnamese whatever the page language: the files go into Vietnamese reports. The
+numbers of a CSV take the decimal mark of the language asked in ('44,4'; English '44.4').
 Every export is recorded in the audit log with its filters and row count.
 """
 from __future__ import annotations
@@ -97,15 +98,17 @@ def summary_table(f: StatsFilter) -> list[tuple]:
     return rows
 
 
-def table(f: StatsFilter, kind: str, fmt: str = "xlsx", count: bool = True) -> tuple[list[Column], object, int | None]:
+def table(f: StatsFilter, kind: str, fmt: str = "xlsx", count: bool = True, decimal: str | None = None
+          ) -> tuple[list[Column], object, int | None]:
     """(columns, rows, row count) for an export. Detail rows are a lazy stream (for CSV, blocks of
-    lines written by the database); the count comes from the same scoped query, so a page can record
-    the export before streaming."""
+    lines written by the database, with ``decimal`` as their decimal mark: the current language's
+    by default); the count comes from the same scoped query, so a page can record the export
+    before streaming."""
     if kind == "summary":
         rows = summary_table(f)
         return summary_columns(), rows, len(rows)
     columns = detail_columns()
-    rows = CsvBlocks(detail_csv.blocks(f, columns, _passed_text())) if fmt == "csv" else detail_table(f)
+    rows = CsvBlocks(detail_csv.blocks(f, columns, _passed_text(), decimal)) if fmt == "csv" else detail_table(f)
     return columns, rows, queries.count_detail_rows(f) if count else None
 
 

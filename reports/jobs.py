@@ -2,14 +2,17 @@
 
 The job stores only what was asked (kind, format, the filter's codes and dates) and resolves
 the filter again *as its owner* when it runs: the owner's scope is checked again and every
-query is narrowed to it in SQL, whatever the stored parameters say. The export is recorded in
+query is narrowed to it in SQL, whatever the stored parameters say. It keeps the language it was
+asked in, whose decimal mark the CSV numbers take. The export is recorded in
 the audit log once, when it is asked for, in the transaction that creates the job.
 """
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import get_locale
 
 from elearn.exports import XLSX_MIMETYPE, CsvBlocks, write_csv, write_xlsx
+from elearn.i18n import LOCALES, decimal_mark
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job
 from elearn.permissions import Permission
@@ -22,7 +25,7 @@ SHEET_NAME = "Thong ke"
 def start(f: filters.StatsFilter, kind: str, fmt: str, rows: int) -> Job:
     """Queue the export for ``f.actor`` (flushed, not committed) and record it in the audit log;
     or the same export of theirs still under way."""
-    params = {"kind": kind, "format": fmt, **f.describe()}
+    params = {"kind": kind, "format": fmt, "locale": str(get_locale() or "vi"), **f.describe()}
     job = jobs.pending(KIND, params, f.actor)
     if job is None:
         job = jobs.enqueue(KIND, params, f.actor)
@@ -38,7 +41,7 @@ def _again(params: dict) -> str:
 
 @jobs.job_kind(KIND, again=_again)
 def run_export(ctx: jobs.JobContext, kind: str, format: str, unit: str | None = None,
-               course: str | None = None, **period) -> tuple[str, str]:
+               course: str | None = None, locale: str = "vi", **period) -> tuple[str, str]:
     if kind not in export.KINDS or format not in export.FORMATS:
         raise jobs.JobRefused(f"unknown export {kind}/{format}")
     actor = ctx.owner(Permission.EXPORT_STATS)
@@ -46,13 +49,14 @@ def run_export(ctx: jobs.JobContext, kind: str, format: str, unit: str | None = 
         f = filters.resolve(actor, unit, course, period.get("from"), period.get("to"))
     except filters.ReportError as error:  # the unit left the owner's scope, or is gone
         raise jobs.JobRefused(str(error)) from None
-    columns, rows, total = export.table(f, kind, format)
+    decimal = decimal_mark(locale if locale in LOCALES else "vi")
+    columns, rows, total = export.table(f, kind, format, decimal=decimal)
     if isinstance(rows, CsvBlocks):
         tracked = CsvBlocks(ctx.track(rows, total, size=lambda block: block[0]))
     else:
         tracked = ctx.track(rows, total)
     if format == "csv":
-        write_csv(ctx.path, columns, tracked)
+        write_csv(ctx.path, columns, tracked, decimal=decimal)
         return export.filename(f, kind, format), "text/csv"
     write_xlsx(ctx.path, columns, tracked, sheet_name=SHEET_NAME)
     return export.filename(f, kind, format), XLSX_MIMETYPE

@@ -1,5 +1,5 @@
-// Rich-text editing over a <textarea data-rich>: headings, bold, lists, links, images, paste
-// from Word. Progressive enhancement: without JavaScript (or before Quill has loaded) the
+// Rich-text editing over a <textarea data-rich>: headings, bold, lists, links, images, simple
+// tables (Quill's table module: insert a table, add a row or a column, delete it), paste from Word. Progressive enhancement: without JavaScript (or before Quill has loaded) the
 // textarea is the editor, and the server's bleach stays the gate either way. Quill is fetched
 // only on pages that have such a field (it is 200 KB; commune lines are slow).
 (function () {
@@ -10,10 +10,25 @@
   if (!fields.length) { return; }
   var base = document.currentScript.src.replace(/editor\.js(\?.*)?$/, "vendor/quill/");
 
-  // What Quill keeps. A text with anything else (tables, definition lists, figures) stays a
-  // textarea of HTML: the editor would drop those parts without a word.
+  // What Quill keeps. A text with anything else (header cells, merged cells, a cell of several
+  // paragraphs, definition lists, figures) stays a textarea of HTML: the editor would drop those
+  // parts without a word. Quill's tables are plain grids of one-line cells.
   var KEPT = ["P", "BR", "H2", "H3", "H4", "STRONG", "B", "EM", "I", "U", "S", "A", "UL", "OL", "LI",
-              "BLOCKQUOTE", "PRE", "CODE", "IMG", "SUB", "SUP", "SPAN"];
+              "BLOCKQUOTE", "PRE", "CODE", "IMG", "SUB", "SUP", "SPAN", "TABLE", "TBODY", "TR", "TD"];
+  var BLOCKS = ["P", "H2", "H3", "H4", "UL", "OL", "LI", "BLOCKQUOTE", "PRE", "TABLE"];
+
+  function keepsCell(td) {
+    if (td.hasAttribute("colspan") || td.hasAttribute("rowspan")) { return false; }
+    var blocks = td.querySelectorAll("*");
+    var count = 0;
+    for (var i = 0; i < blocks.length; i++) {
+      if (BLOCKS.indexOf(blocks[i].tagName) >= 0) {
+        if (blocks[i].tagName !== "P" || blocks[i].parentNode !== td) { return false; }
+        count += 1;
+      }
+    }
+    return count <= 1;
+  }
 
   function keepsEverything(html) {
     var box = document.createElement("template");
@@ -21,9 +36,29 @@
     var all = box.content.querySelectorAll("*");
     for (var i = 0; i < all.length; i++) {
       if (KEPT.indexOf(all[i].tagName) < 0) { return false; }
+      if (all[i].tagName === "TD" && !keepsCell(all[i])) { return false; }
     }
     return true;
   }
+
+  // A pasted table (from Word or a web page): a header cell is a cell, and a cell's paragraphs
+  // are one line (Quill would make each paragraph a cell of its own and shift the row).
+  function oneLineCell(node, delta) {
+    var ops = delta.ops.map(function (op) {
+      if (typeof op.insert !== "string" || op.insert.indexOf("\n") < 0) { return op; }
+      return { insert: op.insert.replace(/\n/g, " ") };  // a paragraph's end, and its formats, go
+    });
+    while (ops.length && typeof ops[ops.length - 1].insert === "string") {  // no space before the cell's end
+      var last = ops[ops.length - 1];
+      var kept = last.insert.replace(/\s+$/, "");
+      if (kept) { ops[ops.length - 1] = { insert: kept, attributes: last.attributes }; break; }
+      ops.pop();
+    }
+    var Delta = window.Quill.import("delta");
+    return new Delta(ops).insert("\n");
+  }
+
+  var TABLE_BUTTONS = { insertTable: "▦", insertRow: "↧", insertColumn: "↦", deleteTable: "✕" };
 
   function note(area, text) {
     var p = document.createElement("small");
@@ -61,15 +96,27 @@
         toolbar: {
           container: [[{ header: [2, 3, 4, false] }], ["bold", "italic", "underline", "strike"],
                       [{ list: "ordered" }, { list: "bullet" }], ["blockquote", "link", "image"],
-                      [{ script: "sub" }, { script: "super" }], ["clean"]],
+                      [{ script: "sub" }, { script: "super" }],
+                      ["insertTable", "insertRow", "insertColumn", "deleteTable"], ["clean"]],
           handlers: {
+            insertTable: function () { quill.getModule("table").insertTable(2, 2); },
+            insertRow: function () { quill.getModule("table").insertRowBelow(); },
+            insertColumn: function () { quill.getModule("table").insertColumnRight(); },
+            deleteTable: function () { quill.getModule("table").deleteTable(); },
             image: function () {  // an address, not a pasted file: images are the course's attachments
               var url = window.prompt(area.getAttribute("data-rich-image") || "URL");
               if (url) { quill.insertEmbed(quill.getSelection(true).index, "image", url.trim(), "user"); }
             }
           }
-        }
+        },
+        table: true
       }
+    });
+    quill.clipboard.addMatcher("TD", oneLineCell);
+    quill.clipboard.addMatcher("TH", oneLineCell);
+    Object.keys(TABLE_BUTTONS).forEach(function (name) {
+      var button = quill.getModule("toolbar").container.querySelector("button.ql-" + name);
+      if (button) { button.textContent = TABLE_BUTTONS[name]; }
     });
     nameButtons(quill.getModule("toolbar").container, JSON.parse(area.getAttribute("data-rich-labels") || "{}"));
     quill.clipboard.dangerouslyPasteHTML(area.value, "silent");  // the server's sanitized HTML

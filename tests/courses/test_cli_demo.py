@@ -44,3 +44,45 @@ def test_demo_courses_are_idempotent_and_at_every_stage(app):
     backwards = db.session.scalar(select(func.count()).select_from(Enrollment).where(
         Enrollment.completed_at.is_not(None), Enrollment.completed_at < Enrollment.enrolled_at))
     assert backwards == 0
+
+
+def test_demo_dates_follow_each_other(app):
+    """Issue 17.3: the demo shows no enrolment after its completion, its progress or its quiz
+    attempts, and no assignment made (or enrolling anyone) after its due date."""
+    from courses.models import Assignment, Item
+    from elearn.models import AuditLog
+    from quizzes.models import QuizAttempt
+
+    load_demo()
+    db.session.commit()
+    E, A = Enrollment, Assignment
+    late_assignments = db.session.execute(select(A.id, A.created_at, A.due_at).where(
+        A.due_at.is_not(None), A.created_at > A.due_at)).all()
+    assert late_assignments == []
+    # The audit log says when each assignment was made: the same day as the assignment row.
+    assigned_on = {(a.course.slug, a.unit.code): a.created_at.date()
+                   for a in db.session.scalars(select(A))}
+    logged_on = {(e.target, e.details["unit"]): e.at.date()
+                 for e in db.session.scalars(select(AuditLog).where(AuditLog.action == "course.assign"))}
+    assert logged_on == assigned_on
+    written = dict(db.session.execute(select(AuditLog.target, AuditLog.at).where(
+        AuditLog.action == "course.create")).all())
+    assert all(written[slug] < min(a.created_at for a in db.session.scalars(select(A)) if a.course.slug == slug)
+               for slug, _unit in assigned_on)
+    assigned_late = db.session.execute(select(E.id, E.enrolled_at, E.due_at).where(
+        E.assignment_id.is_not(None), E.due_at.is_not(None), E.enrolled_at > E.due_at)).all()
+    assert assigned_late == []
+    before_assignment = db.session.execute(select(E.id).join(A, A.id == E.assignment_id).where(
+        E.enrolled_at < A.created_at)).all()
+    assert before_assignment == []
+    backwards = db.session.execute(select(E.id, E.enrolled_at, E.completed_at).where(
+        E.completed_at.is_not(None), E.completed_at < E.enrolled_at)).all()
+    assert backwards == []
+    studied_first = db.session.execute(select(Progress.id).join(E, (E.user_id == Progress.user_id) & (
+        E.course_id == Progress.course_id)).where(Progress.completed_at < E.enrolled_at)).all()
+    assert studied_first == []
+    attempted_first = db.session.execute(
+        select(QuizAttempt.id).join(Item, Item.id == QuizAttempt.quiz_id)
+        .join(E, (E.user_id == QuizAttempt.user_id) & (E.course_id == Item.course_id))
+        .where(QuizAttempt.started_at < E.enrolled_at)).all()
+    assert attempted_first == []

@@ -28,7 +28,7 @@ def test_filters_and_newest_first(app, client, login):
     page = client.get("/admin/audit").get_data(as_text=True)
     rows = _rows(page)
     assert rows.index("Tự đổi mật khẩu") < rows.index("Đăng nhập không thành công") < rows.index("Đổi vai trò")
-    assert "manager, cadre" in rows and "14/03/2023 23:30" in rows
+    assert "Quản lý, Học viên" in rows and "14/03/2023 23:30" in rows  # roles named, not coded
     assert '<option value="user.roles">' in page
     only = _rows(client.get("/admin/audit?action=user.roles").get_data(as_text=True))
     assert "Đổi vai trò" in only and "Tự đổi mật khẩu" not in only
@@ -57,3 +57,29 @@ def test_script_in_details_is_escaped(app, client, login):
     login(admin)
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "<img src=x" not in page
+
+
+def test_entries_read_in_words_not_codes(app, client, login):
+    """Issue 17.8: codes, True/False, ISO days and nested changes of an entry are shown in words."""
+    admin = make_user("boss", roles=[Role.ADMIN], unit=make_unit())
+    when = datetime(2023, 3, 14, 3, 0, tzinfo=UTC)
+    _entry("course.status", "lich-su", admin, when, before="draft", after="published")
+    _entry("course.assign", "lich-su", admin, when, unit="TB-VT", enrolled=12, due_on="2026-12-15")
+    _entry("user.update", "hang", admin, when, active="False", full_name="Nguyễn Thị Hằng")
+    _entry("certificate.issue", "ABCD-EFGH", None, when, user="hang", course_id=3)
+    _entry("contest.update", "contest:4", admin, when,
+           changes={"allow_public": [False, True], "starts_at": ["2026-03-01T01:00:00+00:00", None]})
+    _entry("questions.import", "question_category:2", admin, when, format="gift", imported=3,
+           by_type={"single": 2, "truefalse": 1})
+    _entry("course.lesson.save", "7", admin, when, item=31)
+    login(admin)
+    rows = _rows(client.get("/admin/audit").get_data(as_text=True))
+    for words in ("<dt>trước</dt><dd>Bản nháp</dd>", "<dt>sau</dt><dd>Đã công bố</dd>", "<dd>15/12/2026</dd>",
+                  "<dt>hoạt động</dt><dd>không</dd>", "Cấp giấy chứng nhận", "Cuộc thi số 4",
+                  "<dt>cho phép người ngoài hệ thống dự thi</dt><dd>không → có</dd>",
+                  "<dt>bắt đầu</dt><dd>01/03/2026 08:00 → —</dd>", "Danh mục câu hỏi số 2", "<dd>GIFT</dd>",
+                  "<dd>Một đáp án: 2; Đúng/Sai: 1</dd>", "Khóa học số 7"):
+        assert words in rows, words
+    for code in ("draft", "published", "False", "True", "2026-12-15", "contest:", "question_category",
+                 "certificate.issue", "single", "truefalse", "allow_public"):
+        assert code not in rows, code

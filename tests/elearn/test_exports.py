@@ -39,9 +39,10 @@ def test_csv_round_trips_hostile_text_and_neutralizes_formulas():
 def test_csv_formats_numbers_and_dates_in_vietnam_time():
     late_utc = datetime(2023, 3, 14, 18, 30, tzinfo=UTC)  # 15/03 01:30 in Hà Nội
     rows = [("A", 7, 85.25, late_utc, late_utc), ("B", -3, -1.0, date(2023, 1, 2), None)]
-    parsed = read_csv(b"".join(iter_csv(COLUMNS, rows)))
-    assert parsed[1] == ["A", "7", "85.3", "15/03/2023", "15/03/2023 01:30"]  # half up, as Excel shows 85.25
-    assert parsed[2] == ["B", "-3", "-1.0", "02/01/2023", ""]  # numbers are not text: no apostrophe
+    parsed = read_csv(b"".join(iter_csv(COLUMNS, rows)))  # Vietnamese outside a request: decimal comma
+    assert parsed[1] == ["A", "7", "85,3", "15/03/2023", "15/03/2023 01:30"]  # half up, as Excel shows 85.25
+    assert parsed[2] == ["B", "-3", "-1,0", "02/01/2023", ""]  # numbers are not text: no apostrophe
+    assert read_csv(b"".join(iter_csv(COLUMNS, rows, decimal=".")))[1][2] == "85.3"  # English
 
 
 def test_csv_streams_lazily():

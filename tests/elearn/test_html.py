@@ -45,6 +45,19 @@ def test_word_paste_comes_out_clean():
     assert out == '<p><span>Nội dung</span></p>'
 
 
+def test_a_word_table_keeps_its_rows_and_cells():
+    """Issue 17.10: a table pasted from Word (or written in the HTML box) keeps its structure;
+    Word's classes, widths and styles go."""
+    word = ('<table class="MsoTableGrid" border="1" cellspacing="0" style="border-collapse:collapse">'
+            '<thead><tr style="mso-yfti-irow:0"><th width="120" valign="top" style="width:90pt" scope="col">'
+            '<p class="MsoNormal"><b>Năm<o:p></o:p></b></p></th><th scope="col">Sự kiện</th></tr></thead>'
+            '<tbody><tr><td width="120" valign="top"><p class="MsoNormal">1930<o:p></o:p></p></td>'
+            '<td data-row="row-ab12">Thành lập Đảng</td></tr></tbody></table>')
+    assert sanitize_html(word) == (
+        '<table><thead><tr><th scope="col"><p><b>Năm</b></p></th><th scope="col">Sự kiện</th></tr></thead>'
+        '<tbody><tr><td><p>1930</p></td><td>Thành lập Đảng</td></tr></tbody></table>')
+
+
 def test_plain_text_helpers():
     assert plain_to_html("a <b>\n\nc") == "<p>a &lt;b&gt;</p><p>c</p>"
     assert html_to_text("<p>Xin <b>chào</b></p>") == "Xin chào"

@@ -15,8 +15,8 @@ HOSTILE = ["plain", "Nguyễn Văn Á", "=1+1", "+84 912", "-2+3", "@SUM(A1)", "
            'say "hi"', "two\nlines", "=HYPERLINK(\"http://x\",\"y\"),z", "' quoted", "", None]
 
 
-def python_csv(columns, rows) -> bytes:
-    return b"".join(iter_csv(columns, rows))
+def python_csv(columns, rows, decimal=None) -> bytes:
+    return b"".join(iter_csv(columns, rows, decimal=decimal))
 
 
 def database_csv(f) -> bytes:
@@ -24,14 +24,15 @@ def database_csv(f) -> bytes:
     return python_csv(columns, CsvBlocks(detail_csv.blocks(f, columns, export._passed_text())))
 
 
-def sql_cells(column: Column, values, type_=None) -> list[str]:
+def sql_cells(column: Column, values, type_=None, decimal=".") -> list[str]:
     dialect = db.engine().dialect.name
-    return [db.session.scalar(select(csv_sql.cell(column, literal(v, type_), dialect))) for v in values]
+    return [db.session.scalar(select(csv_sql.cell(column, literal(v, type_), dialect, decimal=decimal)))
+            for v in values]
 
 
-def python_cell(column: Column, value) -> str:
+def python_cell(column: Column, value, decimal=".") -> str:
     """The text the CSV writer gives the value, cut out of a line with a second column."""
-    body = python_csv([column, Column("end")], [(value, "end")]).decode("utf-8-sig").split("\r\n", 1)[1]
+    body = python_csv([column, Column("end")], [(value, "end")], decimal).decode("utf-8-sig").split("\r\n", 1)[1]
     assert body.endswith(",end\r\n")
     return body[:-len(",end\r\n")]
 
@@ -46,7 +47,9 @@ def test_numbers_round_half_up_in_python_and_in_the_database(app):
     values = [0, 0.5, 2.5, 12.5, 33.3333, 99.94, 99.96, 100.0, None]
     for decimals in (0, 1):
         column = Column("n", "number", decimals=decimals)
-        assert sql_cells(column, values) == [python_cell(column, v) for v in values]
+        for decimal in (".", ","):  # English, Vietnamese (quoted: the comma separates cells)
+            assert sql_cells(column, values, decimal=decimal) == [python_cell(column, v, decimal) for v in values]
+    assert sql_cells(Column("n", "number"), [12.25, None], decimal=",") == ['"12,3"', ""]
     assert [_number_text(v, 0) for v in (0.5, 2.5, 12.5)] == ["1", "3", "13"]  # format() gives 0, 2, 12
     assert _number_text(0.15, 1) == "0.2"
 

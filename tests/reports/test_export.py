@@ -38,7 +38,7 @@ def test_detail_csv_is_scoped_ordered_and_audited(tree, login):
     anh = rows[2]
     assert anh[0] == "Tỉnh ủy Thử / Huyện ủy An / Đảng ủy xã An Bình / Chi bộ thôn Một"
     assert anh[4] == "Bí thư" and anh[6] == "01/03/2023" and anh[7] == "11/03/2023"
-    assert anh[8] == "100" and anh[9] == "04/03/2023" and anh[10] == "90.0" and anh[11] == "Đạt"
+    assert anh[8] == "100" and anh[9] == "04/03/2023" and anh[10] == "90,0" and anh[11] == "Đạt"
     assert rows[1][11] == "Chưa đạt" and rows[3][11] == "Chưa đạt"
     (entry,) = exports()
     assert entry.actor_id == tree.manager_a.id and entry.target == "PA"
@@ -113,7 +113,7 @@ def test_summary_has_tree_subtotals_and_total(tree, login):
         ("2", "Huyện ủy Bình", "", "1", "1"),
         ("", "Tổng cộng: Tỉnh ủy Thử", "Tổng cộng", "5", "2"),
     ]
-    assert rows[-1][6] == "40.0"
+    assert rows[-1][6] == "40,0"  # Vietnamese decimal comma (issue 17.9)
     assert exports()[-1].details["rows"] == 6
 
 
