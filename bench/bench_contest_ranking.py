@@ -51,8 +51,8 @@ def _seed(n_entries: int):
     from elearn import db
     from elearn.accounts.services import create_user
     from elearn.db import utcnow
-    from elearn.models import UnitLevel
     from elearn.permissions import Role
+    from elearn.units.models import UnitLevel
     from elearn.units.services import create_unit
     from quizzes.bank import services as bank
     from quizzes.contests import services

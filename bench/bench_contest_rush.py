@@ -57,8 +57,8 @@ def seed(url: str, tmp: str, cadres: int) -> tuple[int, int]:
     from elearn.app import create_app
     from elearn.cli import upgrade
     from elearn.db import utcnow
-    from elearn.models import UnitLevel
     from elearn.permissions import Role
+    from elearn.units.models import UnitLevel
     from elearn.units.services import create_unit
     from quizzes.bank import services as bank
     from quizzes.contests import services

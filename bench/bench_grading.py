@@ -22,7 +22,7 @@ def main() -> None:
     app, engine = make_app()
 
     from elearn import db
-    from elearn.models import User
+    from elearn.accounts.models import User
     from quizzes import attempts, grading, services
     from quizzes.demo import right_response
 

@@ -48,10 +48,10 @@ def main() -> None:
 
     from elearn import db
     from elearn.accounts.importing import import_users
+    from elearn.accounts.models import User
     from elearn.app import create_app
     from elearn.cli import upgrade
     from elearn.demo import load_units
-    from elearn.models import User
 
     url = os.environ.get("DATABASE_URL")
     tmp = tempfile.TemporaryDirectory()

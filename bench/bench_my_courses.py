@@ -33,7 +33,7 @@ def _prepare(path: Path, cadres: int, courses: int, reseed: bool):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     app = seed.make_app(url)
     from elearn import db
-    from elearn.models import User
+    from elearn.accounts.models import User
 
     with app.app_context():
         have = db.session.scalar(select(func.count(User.id)))

@@ -39,8 +39,9 @@ def bench_admin(app):
     from sqlalchemy import select
 
     from elearn import db
-    from elearn.models import OrgUnit, User
+    from elearn.accounts.models import User
     from elearn.permissions import Role
+    from elearn.units.models import OrgUnit
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "admin.bench"))
@@ -67,7 +68,7 @@ def timed(fn, repeat: int) -> list[float]:
 
 def bench_dashboard(app, admin_id: int, repeat: int) -> None:
     from elearn import db
-    from elearn.models import User
+    from elearn.accounts.models import User
     from reports import filters, services
 
     client = app.test_client()

@@ -89,7 +89,7 @@ def _reset_sequence(conn, table) -> None:
 
 
 def seed_units(conn, s: Seeded) -> None:
-    from elearn.models import OrgUnit, UnitLevel
+    from elearn.units.models import OrgUnit, UnitLevel
 
     rows: list[dict] = []
 
@@ -116,7 +116,7 @@ def seed_units(conn, s: Seeded) -> None:
 def seed_users(conn, s: Seeded, cadres: int) -> None:
     from werkzeug.security import generate_password_hash
 
-    from elearn.models import User, UserRole
+    from elearn.accounts.models import User, UserRole
     from elearn.text import name_sort_key
 
     password_hash = generate_password_hash(BENCH_PASSWORD, method="pbkdf2:sha256:1000")

@@ -14,10 +14,10 @@ from courses.forms import local_day_end
 from courses.models import Assignment, Course, CourseStatus, Enrollment, Item, ItemKind, Module
 from courses.progress import complete_item, record_open
 from elearn import db
+from elearn.audit import AuditLog
 from elearn.db import utcnow
 from elearn.demo import demo_user
 from elearn.i18n import LOCAL_TZ
-from elearn.models import AuditLog
 from elearn.units import services as units
 
 # Issue 17.3: the courses were written, then assigned, before any due date and any studying.

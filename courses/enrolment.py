@@ -16,11 +16,12 @@ from courses.progress import evaluate_completion
 from courses.services import CourseError, get_enrollment, is_open
 from courses.signals import announce, enrolments_changed
 from elearn import audit, db
+from elearn.accounts.models import User, UserRole
 from elearn.accounts.services import accounts_placed
 from elearn.db import utcnow
 from elearn.i18n import LOCAL_TZ
-from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Permission, roles_with
+from elearn.units.models import OrgUnit, subtree_of
 
 
 def enroll(user: User, course: Course, source: EnrollmentSource = EnrollmentSource.SELF, *,

@@ -17,8 +17,8 @@ from courses.progress import complete_item, get_progress
 from courses.queries import VISIBLE, LessonRow
 from courses.signals import announce, progress_changed
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import utcnow
-from elearn.models import User
 
 MAX_VISIT_SECONDS = 30 * 60  # a page left open overnight is not thirty hours of study
 

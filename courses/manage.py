@@ -24,10 +24,11 @@ from courses.forms import (
 )
 from courses.models import CourseStatus, Enrollment, Item, ItemKind, Module
 from elearn import db, uploads
+from elearn.accounts.models import User
 from elearn.accounts.services import find_user
-from elearn.models import OrgUnit, User
 from elearn.pagination import page_number, query_int
 from elearn.permissions import Permission, requires
+from elearn.units.models import OrgUnit
 from elearn.units.services import all_units
 
 bp = Blueprint("teach", __name__, url_prefix="/teach", template_folder="templates")

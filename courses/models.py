@@ -12,8 +12,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from elearn.db import Base, utcnow
-from elearn.models import OrgUnit, User, str_enum
+from elearn.accounts.models import User
+from elearn.db import Base, str_enum, utcnow
+from elearn.units.models import OrgUnit
 
 
 class CourseStatus(str, enum.Enum):

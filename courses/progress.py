@@ -14,8 +14,8 @@ from sqlalchemy.orm.util import identity_key
 from courses.models import Enrollment, Item, Progress
 from courses.signals import announce, enrolments_changed, progress_changed
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import utcnow
-from elearn.models import User
 
 
 def get_progress(user: User, item: Item, create: bool = True) -> Progress | None:

@@ -12,8 +12,8 @@ from sqlalchemy import and_, func, or_, select
 
 from courses.models import Course, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module, Progress
 from elearn import cache, db
+from elearn.accounts.models import User
 from elearn.db import utcnow
-from elearn.models import User
 from elearn.text import fold
 
 VISIBLE = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)  # what an enrolled cadre may still open

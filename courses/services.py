@@ -17,9 +17,9 @@ from courses.models import Assignment, Course, CourseEditor, CourseStatus, Enrol
 from courses.queries import CATALOG_NS, course_ns
 from courses.signals import announce, items_changed
 from elearn import audit, cache, db
+from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
-from elearn.models import User
 from elearn.pagination import Page, is_id, paginate
 from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces

@@ -53,8 +53,9 @@ def load_models() -> None:
     import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
     import elearn.accounts.models  # noqa: F401
+    import elearn.audit  # noqa: F401
     import elearn.jobs.models  # noqa: F401
-    import elearn.models  # noqa: F401
+    import elearn.units.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
@@ -85,7 +86,7 @@ SESSION_REFRESH_SECONDS = 300
 
 
 def _init_login(app: Flask) -> None:
-    from elearn.models import User
+    from elearn.accounts.models import User
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -1,15 +1,31 @@
 """The audit log: one helper that every service calls (and a bulk one for imports)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import insert
+from sqlalchemy import JSON, ForeignKey, String, insert
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn import db
-from elearn.db import utcnow
-from elearn.models import AuditLog, User
+from elearn.accounts.models import User
+from elearn.db import Base, utcnow
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(255), default="")
+    ip: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
 
 
 def _who(actor: User | None) -> tuple[int | None, str | None]:

@@ -12,6 +12,7 @@ hold of the lock (``_record_hold``; tests/test_journey_write_lock.py).
 from __future__ import annotations
 
 import contextvars
+import enum
 import fcntl
 import os
 import threading
@@ -21,7 +22,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import DateTime, MetaData, String, create_engine, event, text
+from sqlalchemy import DateTime, Enum, MetaData, String, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -317,3 +318,9 @@ def ping() -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "unreachable" to a health check
         return False
+
+
+def str_enum(enum_cls: type[enum.Enum], length: int = 16) -> Enum:
+    """Store an enum by value as a plain string (portable, readable in SQL)."""
+    return Enum(enum_cls, native_enum=False, length=length, validate_strings=True,
+                values_callable=lambda cls: [m.value for m in cls])

@@ -9,9 +9,10 @@ from flask import current_app
 
 from elearn import db
 from elearn.accounts import services as accounts
-from elearn.models import OrgUnit, UnitLevel, User
+from elearn.accounts.models import User
 from elearn.permissions import Role
 from elearn.units import services as units
+from elearn.units.models import OrgUnit, UnitLevel
 
 DEMO_PASSWORD = "Demo@2023"
 

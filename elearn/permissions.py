@@ -65,7 +65,7 @@ def _permissions_for(roles: frozenset) -> frozenset[Permission]:
 
 
 def scope_of(user, permission: Permission) -> str | None:
-    """The unit subtree (a path prefix for ``elearn.models.subtree_of``) in which ``user`` holds
+    """The unit subtree (a path prefix for ``elearn.units.models.subtree_of``) in which ``user`` holds
     ``permission``: ``"/"`` for whoever holds it in every unit (an administrator), their own unit's
     subtree for anyone else who holds it, None where they hold it nowhere. ``None`` as the user is
     the command line, which acts everywhere."""

@@ -28,8 +28,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from courses import services as courses
 from courses.progress import record_open
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import utcnow
-from elearn.models import User
 from quizzes import grading, tokens
 from quizzes.answers import FormAnswer
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion

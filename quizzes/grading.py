@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, func, select
 
 from courses.progress import record_score
 from elearn import audit, db
-from elearn.models import User
+from elearn.accounts.models import User
 from quizzes.bank.models import Question, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.models import AttemptQuestion, AttemptState, GradingMethod, Quiz, QuizAttempt

@@ -12,9 +12,9 @@ from wtforms.fields.choices import SelectChoice
 
 from courses import services as courses
 from elearn import db
-from elearn.models import OrgUnit
 from elearn.pagination import query_int, query_ints
 from elearn.permissions import Permission, requires
+from elearn.units.models import OrgUnit
 from quizzes import attempts, grading, services, statistics
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionCategory, QuestionVersion

@@ -16,8 +16,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.models import Item
-from elearn.db import Base, utcnow
-from elearn.models import User, str_enum
+from elearn.accounts.models import User
+from elearn.db import Base, str_enum, utcnow
 from quizzes.bank.models import Question, QuestionCategory, QuestionVersion
 
 

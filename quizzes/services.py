@@ -14,9 +14,10 @@ from werkzeug.exceptions import NotFound
 from courses import services as courses
 from courses.models import Course, ItemKind, Module
 from elearn import db
+from elearn.accounts.models import User
 from elearn.errors import DomainError
 from elearn.html import sanitize_html
-from elearn.models import User, subtree_of
+from elearn.units.models import subtree_of
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import get_type
 from quizzes.models import GradingMethod, Quiz, QuizSlot, ReviewShows, ReviewWhen

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import OrgUnit, User, subtree_of
+from elearn.accounts.models import User
+from elearn.units.models import OrgUnit, subtree_of
 from quizzes.bank.models import Question, QuestionVersion
 from quizzes.grading import final_grade, quiz_passed
 from quizzes.models import AttemptQuestion, AttemptState, Quiz, QuizAttempt

@@ -17,9 +17,10 @@ from courses.certificates.codes import GROUP, LENGTH
 from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
 from elearn import db
+from elearn.accounts.models import User
 from elearn.exports import Column, iter_csv
 from elearn.i18n import decimal_mark
-from elearn.models import OrgUnit, User
+from elearn.units.models import OrgUnit
 from reports import csv_sql, queries, readers
 from reports.filters import StatsFilter
 

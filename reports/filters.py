@@ -17,10 +17,11 @@ from sqlalchemy import or_, select
 
 from courses.models import Assignment, Course, CourseStatus
 from elearn import db
+from elearn.accounts.models import User
 from elearn.errors import DomainError
 from elearn.exports import local_datetime
-from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Permission, scope_of
+from elearn.units.models import OrgUnit, subtree_of
 
 VN = timezone(timedelta(hours=7))
 

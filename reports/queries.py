@@ -17,8 +17,9 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from courses.certificates.models import Certificate
 from courses.models import Course, Enrollment, Item, ItemKind, Progress
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import utcnow
-from elearn.models import OrgUnit, User, subtree_of
+from elearn.units.models import OrgUnit, subtree_of
 from elearn.units.services import sort_tree
 from reports import readers, rollup
 from reports.filters import StatsFilter

@@ -28,7 +28,7 @@ from courses.signals import certificates_changed, enrolments_changed, items_chan
 from elearn import db
 from elearn.accounts.services import accounts_moved
 from elearn.db import utcnow
-from elearn.models import OrgUnit
+from elearn.units.models import OrgUnit
 from elearn.units.services import units_moved
 from reports.models import StatsDaily, StatsRollup, StatsState
 

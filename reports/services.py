@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import OrgUnit
 from elearn.pagination import Page
+from elearn.units.models import OrgUnit
 from reports import charts, queries, rollup
 from reports.filters import StatsFilter
 

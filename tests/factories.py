@@ -6,9 +6,10 @@ import itertools
 from werkzeug.security import generate_password_hash
 
 from elearn import db
-from elearn.models import OrgUnit, UnitLevel, User
+from elearn.accounts.models import User
 from elearn.permissions import Role
 from elearn.units import services as units
+from elearn.units.models import OrgUnit, UnitLevel
 
 PASSWORD = "correct-horse-42"
 _FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # tests need no key stretching

@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from courses import enrolment
 from elearn import audit, db
+from elearn.accounts.models import User
 from elearn.db import utcnow
-from elearn.models import OrgUnit, User
 from elearn.permissions import Role
+from elearn.units.models import OrgUnit
 from quizzes import services
 from quizzes.contests import services as contests
 from quizzes.contests.models import ContestRound

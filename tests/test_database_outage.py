@@ -19,8 +19,8 @@ from sqlalchemy import event, exc, select, text
 
 from courses.certificates.models import Certificate
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import Base
-from elearn.models import User
 from quizzes import attempts
 from quizzes.bank.models import Question
 from quizzes.models import AttemptState, QuizAttempt

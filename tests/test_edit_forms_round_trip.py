@@ -14,8 +14,8 @@ from sqlalchemy import inspect
 from courses.certificates import services as certificates
 from courses.certificates.models import Motto
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import utcnow
-from elearn.models import User
 from elearn.permissions import Role
 from quizzes import services as quizzes
 from quizzes.bank.models import Question, QuestionCategory

@@ -21,8 +21,9 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.exports import FORMULA_STARTS, XLSX_MIMETYPE, neutralize
-from elearn.models import OrgUnit, User
+from elearn.units.models import OrgUnit
 from quizzes.contests import registration
 from quizzes.contests import services as contests
 from tests.factories import make_unit, make_user, wait_for_job

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import User
+from elearn.accounts.models import User
 from quizzes import services as quizzes
 from quizzes.bank.models import Question
 from quizzes.contests.models import Contest, ContestEntrant

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import Base
-from elearn.models import User
 from tests.hostile import SEARCH
 from tests.hostile_world import every_get_page, fill, make_world, start_attempt
 

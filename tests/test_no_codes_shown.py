@@ -26,11 +26,11 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.admin.audit_text import ACTION_LABELS
 from elearn.db import Base
 from elearn.demo import DEMO_PASSWORD, load_demo
 from elearn.i18n import catalog_dirs
-from elearn.models import User
 from elearn.permissions import Permission, Role
 
 # One demo account per role (the trainer is also a cadre, the district manager too).
@@ -251,7 +251,7 @@ def demo(app):
     load_demo()
     db.session.commit()
     users = list(db.session.scalars(select(User)))
-    from elearn.models import OrgUnit
+    from elearn.units.models import OrgUnit
     from quizzes.contests.models import ContestEntrant
     known = [u.username for u in users] + [u.email for u in users if u.email]
     known += [code for code in db.session.scalars(select(OrgUnit.code))]

@@ -59,7 +59,7 @@ def prepare(database_url: str, learners: int) -> dict:
         from courses.models import CourseStatus
         from elearn import db
         from elearn.accounts import services as accounts
-        from elearn.models import User
+        from elearn.accounts.models import User
         from elearn.permissions import Role
         from quizzes import services as quizzes
         from quizzes.bank import services as bank

@@ -27,9 +27,10 @@ def build(app, users: int, save_attempts: int, submit_quizzes: int, questions_pe
     from courses import services as courses
     from courses.models import ItemKind
     from elearn import db
-    from elearn.models import UnitLevel, User
+    from elearn.accounts.models import User
     from elearn.permissions import Role
     from elearn.units import services as units
+    from elearn.units.models import UnitLevel
     from quizzes import attempts, tokens
     from quizzes import services as quizzes
     from quizzes.bank import services as bank

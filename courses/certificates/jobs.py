@@ -11,10 +11,11 @@ from flask import url_for
 from courses.certificates import pdf, services
 from courses.models import Course
 from elearn import db, site
+from elearn.accounts.models import User
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job
-from elearn.models import OrgUnit, User
 from elearn.permissions import Permission
+from elearn.units.models import OrgUnit
 
 KIND = "certificates.zip"
 

@@ -13,8 +13,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
-from elearn.db import Base, utcnow
-from elearn.models import str_enum
+from elearn.db import Base, str_enum, utcnow
 
 DEFAULT_ISSUING_BODY = "TỈNH ỦY THÁI BÌNH\nBAN TUYÊN GIÁO"
 DEFAULT_PLACE = "Thái Bình"

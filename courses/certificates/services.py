@@ -15,11 +15,12 @@ from courses.certificates.models import Certificate, CertificateTemplate, Motto
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, certificates_changed
 from elearn import audit, db, permissions
+from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
 from elearn.i18n import format_date
-from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Permission, scope_of
+from elearn.units.models import OrgUnit, subtree_of
 
 
 class CertificateError(DomainError):

@@ -26,9 +26,9 @@ from elearn import db, site
 from elearn.db import utcnow
 from elearn.extensions import limiter
 from elearn.i18n import to_local
-from elearn.models import OrgUnit
 from elearn.pagination import page_number, paginate, query_int
 from elearn.permissions import Permission, public, requires
+from elearn.units.models import OrgUnit
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 

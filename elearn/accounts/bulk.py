@@ -8,8 +8,8 @@ from sqlalchemy import and_, bindparam, insert, select, update
 
 from elearn import audit, db
 from elearn.accounts import services
+from elearn.accounts.models import User, UserRole
 from elearn.db import utcnow
-from elearn.models import User, UserRole
 from elearn.permissions import Role
 
 BATCH = 2000  # rows or parameters per statement, well under SQLite's and PostgreSQL's limits

@@ -13,9 +13,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from elearn import audit, db
-from elearn.accounts.models import CredentialHandout
+from elearn.accounts.models import CredentialHandout, User
 from elearn.db import utcnow
-from elearn.models import User
 
 HEADER = ("Tên đăng nhập", "Họ và tên", "Mã đơn vị", "Mật khẩu tạm thời")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -19,9 +19,10 @@ from elearn import audit, db
 from elearn.accounts import services
 from elearn.accounts.bulk import chunks, insert_users, update_users
 from elearn.accounts.import_files import ImportFileError, read_table
-from elearn.models import OrgUnit, User, UserRole
+from elearn.accounts.models import User, UserRole
 from elearn.permissions import Permission, Role, loses
 from elearn.text import fold, normalize_spaces
+from elearn.units.models import OrgUnit
 
 COLUMNS = {  # key -> accepted headers (compared without accents or case)
     "username": ("username", "tên đăng nhập"),

@@ -14,11 +14,12 @@ from sqlalchemy import or_, select
 
 from elearn import audit, db
 from elearn.accounts import passwords
+from elearn.accounts.models import User, UserRole
 from elearn.db import utcnow
 from elearn.errors import DomainError
-from elearn.models import OrgUnit, User, UserRole, subtree_of
 from elearn.permissions import Permission, Role, loses
 from elearn.text import fold, normalize_spaces
+from elearn.units.models import OrgUnit, subtree_of
 
 MIN_PASSWORD_LENGTH = 8
 TEMP_HASH_METHOD = passwords.TEMP_HASH_METHOD

@@ -8,12 +8,13 @@ from sqlalchemy.orm import aliased
 from wtforms import SelectChoice
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.accounts.services import normalize_username
 from elearn.admin.audit_text import action_text, detail_items, target_text
 from elearn.admin.blueprint import bp
 from elearn.admin.forms import AuditFilterForm
+from elearn.audit import AuditLog
 from elearn.i18n import LOCAL_TZ
-from elearn.models import AuditLog, User
 from elearn.pagination import page_number, paginate
 from elearn.permissions import Permission, requires
 

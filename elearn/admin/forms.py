@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.forms import Form
-from elearn.models import UnitLevel
 from elearn.permissions import Role
+from elearn.units.models import UnitLevel
 
 LEVEL_LABELS = {
     UnitLevel.PROVINCE: _l("Province committee"),

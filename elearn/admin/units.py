@@ -5,12 +5,13 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.admin.blueprint import bp
 from elearn.admin.forms import LEVEL_LABELS, ActionForm, MoveUnitForm, RenameUnitForm, UnitForm
-from elearn.models import LEVEL_DEPTH, OrgUnit, UnitLevel, User
 from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from elearn.units import services
+from elearn.units.models import LEVEL_DEPTH, OrgUnit, UnitLevel
 
 
 def unit_choices(units: list[OrgUnit], blank: str | None = None) -> list[SelectChoice]:

@@ -5,12 +5,13 @@ from flask_login import current_user
 
 from elearn import db
 from elearn.accounts import services
+from elearn.accounts.models import User
 from elearn.admin.blueprint import bp
 from elearn.admin.forms import ROLE_LABELS, ActionForm, UserFilterForm, UserForm
 from elearn.admin.units import unit_choices
-from elearn.models import OrgUnit, User
 from elearn.pagination import page_number, paginate
 from elearn.permissions import Permission, Role, requires
+from elearn.units.models import OrgUnit
 from elearn.units.services import all_units
 
 PER_PAGE = 50

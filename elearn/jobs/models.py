@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from elearn.db import Base, utcnow
-from elearn.models import str_enum
+from elearn.db import Base, str_enum, utcnow
 
 
 class JobStatus(str, enum.Enum):

@@ -23,10 +23,10 @@ from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
 from elearn.jobs.models import Job, JobStatus
-from elearn.models import User
 
 log = logging.getLogger(__name__)
 KINDS: dict[str, Callable] = {}

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from elearn import audit, db
 from elearn.errors import DomainError
-from elearn.models import LEVEL_DEPTH, OrgUnit, UnitLevel, subtree_of
+from elearn.units.models import LEVEL_DEPTH, OrgUnit, UnitLevel, subtree_of
 
 #: A unit moved with its subtree: whatever is counted per unit (reports) is counted anew.
 units_moved = Namespace().signal("units-moved")

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from elearn.db import Base, BinaryString, utcnow
-from elearn.models import User, str_enum
+from elearn.accounts.models import User
+from elearn.db import Base, BinaryString, str_enum, utcnow
 
 
 class QuestionKind(str, enum.Enum):

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, select, update
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.errors import DomainError
 from elearn.html import html_to_text, sanitize_html
-from elearn.models import User
 from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from elearn import db
 from elearn.accounts.services import find_user
 from elearn.db import utcnow
-from elearn.models import OrgUnit
 from elearn.text import name_sort_key
+from elearn.units.models import OrgUnit
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionCategory, QuestionKind
 from quizzes.contests import registration, services

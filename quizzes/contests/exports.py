@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.exports import Column
-from elearn.models import OrgUnit
+from elearn.units.models import OrgUnit
 from quizzes.contests.models import ContestEntrant, ContestRound
 from quizzes.contests.ranking import rank_round, unit_participation
 from quizzes.contests.services import require_closed

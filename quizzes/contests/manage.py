@@ -13,9 +13,9 @@ from wtforms.fields.choices import SelectChoice
 
 from elearn import audit, db
 from elearn.exports import csv_response, xlsx_response
-from elearn.models import OrgUnit
 from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
+from elearn.units.models import OrgUnit
 from quizzes.bank.models import QuestionCategory
 from quizzes.contests import exports, services
 from quizzes.contests.forms import ActionForm, ContestForm, RoundForm, to_local_naive

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from elearn.db import Base, BinaryString, utcnow
-from elearn.models import OrgUnit, User, str_enum
+from elearn.accounts.models import User
+from elearn.db import Base, BinaryString, str_enum, utcnow
+from elearn.units.models import OrgUnit
 
 
 class ContestStatus(str, enum.Enum):

@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from elearn import db
-from elearn.models import OrgUnit, User
+from elearn.accounts.models import User
+from elearn.units.models import OrgUnit
 from quizzes.contests.models import (
     Contest,
     ContestEntrant,

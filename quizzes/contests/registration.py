@@ -24,11 +24,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from elearn import audit, db, mail
+from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.i18n import LOCAL_TZ
-from elearn.models import OrgUnit, User
 from elearn.permissions import Permission
 from elearn.text import name_sort_key, normalize_spaces
+from elearn.units.models import OrgUnit
 from quizzes.contests.models import Contest, ContestEntrant
 from quizzes.contests.services import ContestError
 

@@ -15,11 +15,12 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn import audit, db
+from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
 from elearn.html import sanitize_html
-from elearn.models import OrgUnit, User, subtree_of
 from elearn.permissions import Permission
+from elearn.units.models import OrgUnit, subtree_of
 from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type

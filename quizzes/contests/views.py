@@ -16,9 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from elearn import db
 from elearn.db import utcnow
 from elearn.extensions import limiter
-from elearn.models import OrgUnit
 from elearn.permissions import public
 from elearn.units import services as units
+from elearn.units.models import OrgUnit
 from quizzes.contests import registration, services
 from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus

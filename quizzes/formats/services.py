@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from elearn import audit, db
-from elearn.models import User
+from elearn.accounts.models import User
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.formats.aiken import parse_aiken

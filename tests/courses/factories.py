@@ -4,7 +4,7 @@ from __future__ import annotations
 from courses import services
 from courses.models import Course, CourseStatus, ItemKind
 from elearn import db
-from elearn.models import User
+from elearn.accounts.models import User
 from elearn.permissions import Role
 from tests.factories import make_user
 

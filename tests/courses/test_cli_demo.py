@@ -50,7 +50,7 @@ def test_demo_dates_follow_each_other(app):
     """Issue 17.3: the demo shows no enrolment after its completion, its progress or its quiz
     attempts, and no assignment made (or enrolling anyone) after its due date."""
     from courses.models import Assignment, Item
-    from elearn.models import AuditLog
+    from elearn.audit import AuditLog
     from quizzes.models import QuizAttempt
 
     load_demo()

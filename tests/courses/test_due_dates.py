@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from courses import services
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from tests.courses.factories import make_course, make_trainer
 from tests.factories import make_unit, make_user
 

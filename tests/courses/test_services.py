@@ -7,8 +7,8 @@ from courses import enrolment, services
 from courses.models import CourseStatus, Enrollment, EnrollmentSource, ItemKind
 from courses.progress import complete_item
 from elearn import db
+from elearn.accounts.models import User
 from elearn.db import utcnow
-from elearn.models import User
 from elearn.permissions import Role
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import make_unit, make_user

@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import OrgUnit
 from elearn.permissions import Role
+from elearn.units.models import OrgUnit
 from tests.factories import make_unit, make_user
 
 PAGES = ["/admin/units", "/admin/units/new", "/admin/units/{unit}", "/admin/users", "/admin/users/new",

@@ -4,9 +4,9 @@ import io
 from sqlalchemy import func, select
 
 from elearn import db
-from elearn.accounts.models import CredentialHandout
+from elearn.accounts.models import CredentialHandout, User
 from elearn.accounts.passwords import verify as check_password_hash
-from elearn.models import AuditLog, User
+from elearn.audit import AuditLog
 from elearn.permissions import Role
 from tests.factories import make_unit, make_user
 
@@ -107,8 +107,8 @@ def test_missing_file_is_a_form_error(app, client, login):
 
 def test_template_downloads_and_imports_cleanly(app, client, login):
     _admin(login)
-    from elearn.models import UnitLevel
     from elearn.units import services as units
+    from elearn.units.models import UnitLevel
 
     parent = units.get_by_code("TB")
     district = units.create_unit("TB-VT", "Huyện ủy Vũ Thư", UnitLevel.DISTRICT, parent)

@@ -2,8 +2,9 @@
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import AuditLog, OrgUnit
+from elearn.audit import AuditLog
 from elearn.permissions import Role
+from elearn.units.models import OrgUnit
 from tests.factories import make_unit, make_user
 
 

@@ -2,8 +2,9 @@
 from sqlalchemy import select
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.accounts.passwords import verify as check_password_hash
-from elearn.models import AuditLog, User
+from elearn.audit import AuditLog
 from elearn.permissions import Role
 from tests.factories import make_unit, make_user
 

@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from elearn.permissions import Role
 from tests.factories import PASSWORD, make_unit, make_user
 

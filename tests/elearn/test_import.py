@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from elearn import db
 from elearn.accounts.importing import import_users
+from elearn.accounts.models import User
 from elearn.accounts.passwords import verify as check_password_hash
-from elearn.models import AuditLog, User
+from elearn.audit import AuditLog
 from elearn.permissions import Role
 from elearn.text import name_sort_key
 from tests.factories import make_unit, make_user

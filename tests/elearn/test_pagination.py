@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from elearn.models import User
+from elearn.accounts.models import User
 from elearn.pagination import paginate
 from tests.factories import make_user
 

@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from elearn import db
 from elearn.accounts import passwords, services
-from elearn.models import User
+from elearn.accounts.models import User
 from elearn.permissions import Role
 from tests.factories import PASSWORD, make_user
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.errors import DomainError
-from elearn.models import User
 from elearn.permissions import public
 from tests.factories import make_user
 

@@ -2,8 +2,9 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import OrgUnit, UnitLevel, subtree_of, users_in_subtree
+from elearn.accounts.models import users_in_subtree
 from elearn.units import services
+from elearn.units.models import OrgUnit, UnitLevel, subtree_of
 from tests.factories import make_unit, make_user
 
 

@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from elearn import db
-from elearn.models import User
+from elearn.accounts.models import User
 from quizzes import attempts, services
 from quizzes.models import AttemptState, QuizAttempt
 from tests.quizzes.factories import enrolled_cadre, make_quiz

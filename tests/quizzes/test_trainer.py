@@ -8,7 +8,7 @@ import statistics as pystats
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from quizzes import attempts, services
 from quizzes.bank import services as bank
 from quizzes.models import Quiz, QuizSlot

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from tests.factories import make_user
 from tests.reports.factories import Province, enrol
 

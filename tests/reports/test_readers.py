@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, insert, literal, select
 
 from elearn import db
+from elearn.audit import AuditLog
 from elearn.db import utcnow
-from elearn.models import AuditLog
 from reports import readers
 
 

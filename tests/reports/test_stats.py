@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from reports import charts, filters, services
 from reports.queries import counts_by_unit, detail_rows
 from tests.factories import make_user

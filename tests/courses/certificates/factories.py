@@ -9,7 +9,8 @@ from courses.certificates.models import Certificate
 from courses.models import Course, ItemKind
 from courses.progress import complete_item
 from elearn import db
-from elearn.models import OrgUnit, User
+from elearn.accounts.models import User
+from elearn.units.models import OrgUnit
 from tests.courses.factories import items_of, make_course
 
 COMPLETED = datetime(2023, 3, 15, 3, 0, tzinfo=UTC)  # 10:00 in Thái Bình

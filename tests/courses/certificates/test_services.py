@@ -7,7 +7,7 @@ from courses.certificates import services
 from courses.certificates.models import Certificate, CertificateTemplate
 from courses.models import Enrollment
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from elearn.permissions import Role
 from tests.courses.certificates.factories import COMPLETED, complete, make_quiz_course
 from tests.courses.factories import make_course

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from courses.certificates import codes, services
 from courses.certificates.models import Certificate, CertificateTemplate
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from elearn.permissions import Role
 from tests.courses.certificates.factories import complete, make_quiz_course, tree
 from tests.courses.factories import make_trainer

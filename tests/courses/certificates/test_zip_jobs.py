@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
+from elearn.audit import AuditLog
 from elearn.jobs import services as jobs
 from elearn.jobs.models import Job, JobStatus
-from elearn.models import AuditLog
 from elearn.permissions import Role
 from tests.courses.certificates.factories import complete, make_quiz_course, tree
 from tests.factories import make_user, wait_for_job

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from elearn.permissions import Role
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionVersion

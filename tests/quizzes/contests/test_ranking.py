@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
-from elearn.models import AuditLog
+from elearn.audit import AuditLog
 from quizzes.contests import registration, services
 from quizzes.contests.models import ContestPrize, CountedEntry, PredictionKind, PrizeKind
 from quizzes.contests.ranking import compute, rank_round, unit_participation

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from elearn import db, mail
+from elearn.audit import AuditLog
 from elearn.db import utcnow
-from elearn.models import AuditLog
 from elearn.permissions import Role
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound
 from tests.factories import make_unit, make_user
