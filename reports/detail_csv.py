@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from courses.certificates.codes import GROUP, LENGTH
 from courses.certificates.models import Certificate
-from courses.models import Course, Enrollment, Item, ItemKind, Progress
+from courses.models import Course, Enrollment, Progress
 from elearn import db
 from elearn.accounts.models import User
 from elearn.exports import Column, iter_csv
 from elearn.i18n import decimal_mark
 from elearn.units.models import OrgUnit
-from reports import csv_sql, queries, readers
+from reports import csv_sql, queries, readers, rules
 from reports.filters import StatsFilter
 
 CRLF = "\r\n"
@@ -42,7 +42,7 @@ def _blocks(f: StatsFilter, columns: list[Column], passed_text: dict, decimal: s
     batches = [units[start:start + UNITS_PER_BATCH] for start in range(0, len(units), UNITS_PER_BATCH)]
     dialect = db.engine().dialect.name
     prefixes = _unit_cells(units, columns[:2])
-    line, joins = _line(columns[2:], passed_text, _items(f.course_ids), dialect, decimal)
+    line, joins = _line(columns[2:], passed_text, rules.course_items(f.course_ids), dialect, decimal)
 
     def statement(batch: list[queries.UnitRow]):
         # The batch's units as a small table (id, tree position, their cells) the rows join:
@@ -88,12 +88,12 @@ def _unit_cells(units: list[queries.UnitRow], columns: list[Column]) -> dict[int
     return out
 
 
-def _line(columns: list[Column], passed_text: dict, items: tuple, dialect: str, decimal: str):
+def _line(columns: list[Column], passed_text: dict, items: rules.CourseItems, dialect: str, decimal: str):
     """SQL for the rest of the line: username .. certificate code (``export.detail_columns()[2:]``),
     and the outer joins it needs."""
     username, full_name, position, course, enrolled, due, progress, completed, score, passed, code = columns
-    done, quizzes_done, best = _aggregates(items)
-    joins = [(Certificate, _live_certificate())]
+    done, quizzes_done, best = rules.aggregates(items)
+    joins = [(Certificate, rules.live_certificate())]
     # One correlated subquery gives the cells of the progress figures (SQLite: a grouped join
     # measured slower)
     figures = (select(_figure_cells(columns, passed_text, dialect, items, done, quizzes_done, best, decimal))
@@ -107,56 +107,17 @@ def _line(columns: list[Column], passed_text: dict, items: tuple, dialect: str, 
     return line, joins
 
 
-def _aggregates(items: tuple):
-    """Over a cadre's progress rows on a course: required items done, quizzes done, best quiz score."""
-    required_ids, quiz_ids, _, _ = items
-    done = func.sum(case((and_(Progress.item_id.in_(required_ids), Progress.completed_at.is_not(None)), 1), else_=0))
-    quizzes_done = func.sum(case((and_(Progress.item_id.in_(quiz_ids), Progress.completed_at.is_not(None)), 1), else_=0))
-    return done, quizzes_done, func.max(case((Progress.item_id.in_(quiz_ids), Progress.best_score)))
-
-
-def _live_certificate():
-    return and_(Certificate.user_id == Enrollment.user_id, Certificate.course_id == Enrollment.course_id,
-                Certificate.revoked_at.is_(None))  # one at most
-
-
-def _figures(items: tuple, passed_text: dict, dialect: str, done, quizzes_done):
-    """Progress percent and the passed text, from the aggregates (the rules of ``queries._complete``)."""
-    _, _, required_n, quiz_n = items
-    done, quizzes_done = func.coalesce(done, 0), func.coalesce(quizzes_done, 0)
-    required = case(required_n, value=Enrollment.course_id, else_=0) if required_n else literal(0)
-    quizzes = case(quiz_n, value=Enrollment.course_id, else_=0) if quiz_n else literal(0)
-    least = func.min if dialect == "sqlite" else func.least  # of two values: SQLite's min() is scalar then
-    percent = case((Enrollment.completed_at.is_not(None), 100.0),
-                   else_=least(100.0, func.coalesce(100.0 * done / func.nullif(required, 0), 0.0)))
-    passed = case((quizzes == 0, literal(passed_text[None])),
-                  (quizzes_done >= quizzes, literal(passed_text[True])), else_=literal(passed_text[False]))
-    return percent, passed
-
-
-def _figure_cells(columns: list[Column], passed_text: dict, dialect: str, items: tuple, done, quizzes_done, best,
+def _figure_cells(columns: list[Column], passed_text: dict, dialect: str, items: rules.CourseItems, done, quizzes_done, best,
                   decimal: str):
     """'progress,completed on,best score,passed' from the progress aggregates."""
     progress, completed, score = columns[6], columns[7], columns[8]
-    percent, passed_cell = _figures(items, passed_text, dialect, done, quizzes_done)
+    percent, passed = rules.figures(items, done, quizzes_done)
+    passed_cell = case((passed.is_(None), literal(passed_text[None])), (passed == 1, literal(passed_text[True])),
+                       else_=literal(passed_text[False]))
     return csv_sql.line([csv_sql.cell(progress, percent, dialect, nullable=False, decimal=decimal),
                          csv_sql.cell(completed, Enrollment.completed_at, dialect),
                          csv_sql.cell(score, best, dialect, decimal=decimal),
                          csv_sql.text_cell(passed_cell, dialect)], dialect)
-
-
-def _items(course_ids: list[int]) -> tuple[list[int], list[int], dict[int, int], dict[int, int]]:
-    """Ids of the required items and of the quizzes of the courses, and their counts per course."""
-    required_ids, quiz_ids, required_n, quiz_n = [], [], {}, {}
-    for item_id, course_id, is_required, kind in db.session.execute(
-            select(Item.id, Item.course_id, Item.required, Item.kind).where(Item.course_id.in_(course_ids))):
-        if is_required:
-            required_ids.append(item_id)
-            required_n[course_id] = required_n.get(course_id, 0) + 1
-        if kind == ItemKind.QUIZ:
-            quiz_ids.append(item_id)
-            quiz_n[course_id] = quiz_n.get(course_id, 0) + 1
-    return required_ids, quiz_ids, required_n, quiz_n
 
 
 def _grouped_code():

@@ -21,7 +21,7 @@ from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.units.models import OrgUnit, subtree_of
 from elearn.units.services import sort_tree
-from reports import readers, rollup
+from reports import readers, rollup, rules
 from reports.filters import StatsFilter
 from reports.models import StatsDaily, StatsRollup
 
@@ -248,14 +248,6 @@ def local_day(column):
     return func.to_char(column + func.make_interval(0, 0, 0, 0, 7), "YYYY-MM-DD")
 
 
-def course_item_counts(course_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """{course_id: (required items, quizzes)}."""
-    stmt = (select(Item.course_id, func.sum(case((Item.required.is_(True), 1), else_=0)),
-                   func.sum(case((Item.kind == ItemKind.QUIZ, 1), else_=0)))
-            .where(Item.course_id.in_(course_ids)).group_by(Item.course_id))
-    return {cid: (int(req or 0), int(quiz or 0)) for cid, req, quiz in db.session.execute(stmt)}
-
-
 def _detail_select(f: StatsFilter):
     return (scoped_enrollments(f, User.unit_id, Enrollment.user_id, User.username, User.full_name, User.position, Enrollment.course_id,
                                Course.title, local_day(Enrollment.enrolled_at), local_day(Enrollment.due_at),
@@ -263,34 +255,14 @@ def _detail_select(f: StatsFilter):
             .join(Course, Course.id == Enrollment.course_id))
 
 
-def _complete(f: StatsFilter, rows: list[DetailRow], unit_ids: list[int],
-              items: dict[int, tuple[int, int]]) -> list[DetailRow]:
-    """Fill progress, best score, passed and certificate code: one query each for the units."""
+def _complete(f: StatsFilter, rows: list[DetailRow], unit_ids: list[int], items: rules.CourseItems) -> list[DetailRow]:
+    """Fill progress, best score, passed and certificate code (``reports.rules``): one query for the units."""
     if not rows:
         return rows
-    done_required = func.sum(case((and_(Item.required.is_(True), Progress.completed_at.is_not(None)), 1), else_=0))
-    quizzes_done = func.sum(case((and_(Item.kind == ItemKind.QUIZ, Progress.completed_at.is_not(None)), 1), else_=0))
-    best = func.max(case((Item.kind == ItemKind.QUIZ, Progress.best_score), else_=None))
-    run = db.session.connection().execute  # Core rows: the ORM's row machinery costs a million rows seconds
-    progress = {(uid, cid): (done, qdone, score) for uid, cid, done, qdone, score in run(
-        select(Progress.user_id, Progress.course_id, done_required, quizzes_done, best)
-        .join(Item, Item.id == Progress.item_id).join(User, User.id == Progress.user_id)
-        .where(User.unit_id.in_(unit_ids), Progress.course_id.in_(f.course_ids)).group_by(Progress.user_id, Progress.course_id))}
-    codes = {(uid, cid): code for uid, cid, code in run(
-        select(Certificate.user_id, Certificate.course_id, Certificate.code)
-        .join(User, User.id == Certificate.user_id)
-        .where(User.unit_id.in_(unit_ids), Certificate.course_id.in_(f.course_ids),
-               Certificate.revoked_at.is_(None)))}
+    figures = rules.row_figures(unit_ids, f.course_ids, items)
     for r in rows:
-        required, quizzes = items.get(r.course_id, (0, 0))
-        done, qdone, score = progress.get((r.user_id, r.course_id), (0, 0, None))
-        if r.completed_on is not None:
-            r.progress = 100.0
-        else:
-            r.progress = min(100.0, 100.0 * int(done or 0) / required) if required else 0.0
-        r.best_score = score
-        r.passed = None if not quizzes else int(qdone or 0) >= quizzes
-        r.certificate_code = codes.get((r.user_id, r.course_id))
+        r.progress, r.best_score, r.passed, r.certificate_code = figures.get((r.user_id, r.course_id),
+                                                                             (0.0, None, None, None))
     return rows
 
 
@@ -299,7 +271,7 @@ def _rows(units: dict[int, OrgUnit], result) -> list[DetailRow]:
             for unit_id, uid, username, name, position, cid, title, enrolled, due, completed, _ in result]
 
 
-def unit_detail(f: StatsFilter, unit: OrgUnit, items: dict[int, tuple[int, int]], *,
+def unit_detail(f: StatsFilter, unit: OrgUnit, items: rules.CourseItems, *,
                 behind: bool = False, limit: int | None = None, offset: int = 0) -> list[DetailRow]:
     """Rows of the cadres directly in ``unit``, by Vietnamese name order then course."""
     stmt = _detail_select(f).where(User.unit_id == unit.id).order_by(User.sort_name, User.id, Course.title, Course.id)
@@ -320,7 +292,7 @@ def detail_rows(f: StatsFilter, shape: Callable[[list[DetailRow]], list] | None 
     tree position: memory follows the batch, the query count stays small. The batches are read
     ahead in a thread (``readers.read_ahead``) while the caller writes the previous one; ``shape``
     (DetailRow batch -> rows) runs there too."""
-    items = course_item_counts(f.course_ids)
+    items = rules.course_items(f.course_ids)
     units = subtree_units(f)
     batches = [units[start:start + UNITS_PER_BATCH] for start in range(0, len(units), UNITS_PER_BATCH)]
     def read(batch: list[UnitRow]) -> list:
@@ -331,7 +303,7 @@ def detail_rows(f: StatsFilter, shape: Callable[[list[DetailRow]], list] | None 
         yield from rows
 
 
-def _batch_rows(f: StatsFilter, batch: list[UnitRow], items: dict[int, tuple[int, int]]) -> list[DetailRow]:
+def _batch_rows(f: StatsFilter, batch: list[UnitRow], items: rules.CourseItems) -> list[DetailRow]:
     by_id = {u.id: u for u in batch}
     tree_order = case({u.id: i for i, u in enumerate(batch)}, value=User.unit_id)  # sorted by the database, in C
     result = db.session.connection().execute(_detail_select(f).where(User.unit_id.in_(list(by_id)))
