@@ -61,7 +61,7 @@ def _back(course_id: int, anchor: str = ""):
 
 
 def _fail(error: Exception) -> None:
-    db.session.rollback()
+    db.discard()
     flash(str(error), "error")
 
 
@@ -113,7 +113,6 @@ def new():
         except (services.CourseError, uploads.UploadError) as error:
             _fail(error)
         else:
-            db.session.commit()
             flash(_("The course has been created. Now add its modules and lessons."), "success")
             return _back(course.id)
     return render_template("courses/teach/course_form.html", form=form, course=None)
@@ -134,8 +133,7 @@ def edit(course_id: int):
         except (services.CourseError, uploads.UploadError) as error:
             _fail(error)
         else:
-            db.session.commit()
-            uploads.delete(old)
+            db.after_commit(lambda: uploads.delete(old))
             flash(_("Saved."), "success")
             return _back(course.id)
     modules = queries.outline(course, fresh=True)
@@ -153,7 +151,6 @@ def status(course_id: int):
     except ValueError as error:  # a domain error, or a status that does not exist
         _fail(error if isinstance(error, services.CourseError) else services.CourseError(_("Unknown status.")))
     else:
-        db.session.commit()
         flash(_("The course status has been changed."), "success")
     return _back(course.id)
 
@@ -167,7 +164,6 @@ def add_module(course_id: int):
         flash(_("The module title is required."), "error")
         return _back(course.id)
     module = services.create_module(course, form.title.data)
-    db.session.commit()
     return _back(course.id, f"#module-{module.id}")
 
 
@@ -188,8 +184,6 @@ def module_action(module_id: int):
             abort(400)
     except services.CourseError as error:
         _fail(error)
-    else:
-        db.session.commit()
     return _back(course_id)
 
 
@@ -206,7 +200,6 @@ def new_lesson(module_id: int):
         except (services.CourseError, uploads.UploadError) as error:
             _fail(error)
         else:
-            db.session.commit()
             flash(_("The lesson has been saved."), "success")
             return _back(module.course_id, f"#item-{item.id}")
     return render_template("courses/teach/lesson_form.html", form=form, module=module, item=None,
@@ -237,8 +230,7 @@ def edit_item(item_id: int):
         except (services.CourseError, uploads.UploadError) as error:
             _fail(error)
         else:
-            db.session.commit()
-            uploads.delete(old)
+            db.after_commit(lambda: uploads.delete(old))
             flash(_("The lesson has been saved."), "success")
             return _back(item.course_id, f"#item-{item.id}")
     return render_template("courses/teach/lesson_form.html", form=form, module=item.module, item=item,
@@ -253,7 +245,6 @@ def _edit_other_item(item: Item):
         except services.CourseError as error:
             _fail(error)
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return _back(item.course_id, f"#item-{item.id}")
     return render_template("courses/teach/item_form.html", form=form, item=item, course=item.module.course)
@@ -274,8 +265,6 @@ def move_item(item_id: int):
                            direction=direction, to_module=to_module)
     except services.CourseError as error:
         _fail(error)
-    else:
-        db.session.commit()
     return _back(course_id, f"#item-{item_id}")
 
 
@@ -290,8 +279,7 @@ def delete_item(item_id: int):
     except services.CourseError as error:
         _fail(error)
     else:
-        db.session.commit()
-        uploads.delete(old)
+        db.after_commit(lambda: uploads.delete(old))
         flash(_("The item has been deleted."), "success")
     return _back(course_id)
 
@@ -339,7 +327,6 @@ def assign(course_id: int):
         except services.CourseError as error:
             _fail(error)
         else:
-            db.session.commit()
             flash(_("Assigned to %(unit)s: %(n)d cadres newly enrolled.", unit=unit.name, n=added), "success")
             return redirect(url_for("teach.assign", course_id=course.id))
     return render_template("courses/teach/assign.html", course=course, form=form,
@@ -377,7 +364,6 @@ def unenroll(course_id: int, user_id: int):
     if enrollment is None:
         abort(404)
     enrolment.unenroll(enrollment, current_user)
-    db.session.commit()
     flash(_("The cadre has been taken off the course; their progress is kept."), "success")
     return redirect(url_for("teach.learners", course_id=course.id))
 
@@ -392,6 +378,5 @@ def add_editor(course_id: int):
         flash(_("No trainer has this username."), "error")
     else:
         services.grant_editor(course, user, current_user)
-        db.session.commit()
         flash(_("%(name)s may now edit this course.", name=user.full_name), "success")
     return redirect(url_for("teach.learners", course_id=course.id))

@@ -36,7 +36,7 @@ def my_courses():
     me = current_user._get_current_object()
     if enrolment.pending_assignments(me):  # a cadre who joined an assigned unit after the assignment
         enrolment.apply_assignments(me)
-        db.session.commit()  # before rendering: SQLite's write lock is not held while the page renders
+        db.write_now()  # before rendering: SQLite's write lock is not held while the page renders
     return render_template("courses/my_courses.html", cards=queries.my_courses(me))
 
 
@@ -100,7 +100,7 @@ def lesson(item_id: int):
     finished = None
     if visit.writes:
         finished = learning.record_visit(current_user, item, visit)
-        db.session.commit()  # before rendering, as above
+        db.write_now()  # before rendering, as above
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
     return _render_lesson(item, course, content, queries.structure(course.id), progress=visit.progress,

@@ -89,6 +89,44 @@ def writes(view):
     return view
 
 
+def write_now(work=None):
+    """Run ``work`` (if given) and commit what the request wrote so far now, not when it ends: the
+    rest of the request (rendering a page, grading, streaming an export) must not hold SQLite's
+    write lock. The one early commit point of a request; returns what ``work`` returned."""
+    done = work() if work is not None else None
+    session.commit()
+    _run_after_commit()
+    return done
+
+
+def discard() -> None:
+    """Drop what the request wrote so far: a refused form is shown again (a view that catches a
+    ``DomainError`` to show it there); what is written next is committed as usual."""
+    session.rollback()
+    if has_request_context():
+        g.pop("db_after_commit", None)
+
+
+def after_commit(callback) -> None:
+    """Run ``callback`` once the request's writes are committed (delete a file the rows no longer
+    name: before the commit, a failure would leave rows pointing at nothing)."""
+    if has_request_context():
+        g.setdefault("db_after_commit", []).append(callback)
+    else:
+        callback()
+
+
+def _run_after_commit() -> None:
+    for callback in g.pop("db_after_commit", []) if has_request_context() else []:
+        callback()
+
+
+def keep() -> None:
+    """Commit what the request wrote even though its response is an error (a refused import:
+    its audit entry stays). Normally an error response writes nothing."""
+    g.db_keep = True
+
+
 def begin_write() -> None:
     """Outside requests (tests, scripts): end the read transaction, keeping what it loaded; the
     next statement begins as a writer. Requests need not call it: their first write does it."""
@@ -292,8 +330,9 @@ def init_app(app: Flask) -> None:
         (the view need not commit), and an error response writes nothing. An exception never gets
         here: the session is removed, and so rolled back, at teardown."""
         if session.registry.has():
-            if response.status_code < 400:
+            if response.status_code < 400 or g.get("db_keep"):
                 session.commit()
+                _run_after_commit()
             else:
                 session.rollback()
         return response

@@ -38,10 +38,9 @@ def new_quiz_item(module_id: int):
             quiz = services.create_quiz_item(module, current_user, form.title.data, required=form.required.data,
                                              **form.settings())
         except services.QuizError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("The quiz was created. Now choose its questions."), "success")
             return redirect(url_for(".edit", item_id=quiz.item_id))
     return render_template("quizzes/new.html", form=form, module=module, course=course)
@@ -60,10 +59,9 @@ def edit(item_id: int):
         try:
             services.update_quiz(quiz, title=form.title.data, required=form.required.data, **form.settings())
         except services.QuizError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("The quiz settings were saved."), "success")
             return redirect(url_for(".edit", item_id=item_id))
     slot_form = RandomSlotForm(prefix="slot")
@@ -85,10 +83,9 @@ def add_random(item_id: int):
     try:
         services.add_random_slot(quiz, category, form.count.data, form.include_subcategories.data)
     except services.QuizError as error:
-        db.session.rollback()
+        db.discard()
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash(_("Random questions added."), "success")
     return redirect(url_for(".edit", item_id=item_id))
 
@@ -106,10 +103,9 @@ def choose_questions(item_id: int):
         try:
             added = services.add_fixed_questions(quiz, questions)
         except services.QuizError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("%(n)d questions added.", n=len(added)), "success")
             return redirect(url_for(".edit", item_id=item_id))
     category_id = request.args.get("category", type=query_int)
@@ -125,7 +121,6 @@ def choose_questions(item_id: int):
 def remove_slot(item_id: int, slot_id: int):
     quiz = services.get_quiz_for_edit(item_id, current_user)
     services.remove_slot(quiz, slot_id)
-    db.session.commit()
     flash(_("Removed from the quiz."), "success")
     return redirect(url_for(".edit", item_id=item_id))
 
@@ -134,8 +129,7 @@ def remove_slot(item_id: int, slot_id: int):
 @requires(Permission.VIEW_RESULTS)
 def results(item_id: int):
     quiz = services.get_quiz_for_edit(item_id, current_user)
-    if attempts.finish_overdue(quiz):
-        db.session.commit()
+    db.write_now(lambda: attempts.finish_overdue(quiz))  # closed before the results are read and rendered
     unit_id = request.args.get("unit", type=query_int)
     unit = db.session.get(OrgUnit, unit_id) if unit_id else None
     units = db.session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.path)).all()
@@ -164,9 +158,8 @@ def regrade(item_id: int, question_id: int):
     try:
         changes = grading.regrade_question(quiz, question, version, current_user)
     except services.QuizError as error:
-        db.session.rollback()
+        db.discard()
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash(_("Regraded: %(n)d attempts changed.", n=len(changes)), "success")
     return redirect(url_for(".question_statistics", item_id=item_id))

@@ -42,7 +42,7 @@ def item(item_id: int):
         raise services.QuizNotFound()
     now = utcnow()
     if attempts.has_overdue(done, now):
-        _write(lambda: attempts.finish_overdue(quiz, current_user))  # a read page otherwise
+        db.write_now(lambda: attempts.finish_overdue(quiz, current_user))  # a read page otherwise
         done = attempts.attempts_of(quiz, current_user)
     return render_template(
         "quizzes/item.html", quiz=quiz, course=services.course_of(quiz), attempts=done, editor=editor,
@@ -57,7 +57,7 @@ def item(item_id: int):
 def start(item_id: int):
     quiz = services.get_quiz(item_id)
     if attempts.has_overdue(attempts.attempts_of(quiz, current_user), utcnow()):
-        _write(lambda: attempts.finish_overdue(quiz, current_user))
+        db.write_now(lambda: attempts.finish_overdue(quiz, current_user))
     attempt = attempts.plan_attempt(quiz, current_user)  # draws the questions before the first write
     if attempt.id is None:
         attempts.store_attempt(attempt, current_user)
@@ -70,19 +70,11 @@ def _pages(attempt) -> list[list]:
     return [rows[i:i + per_page] for i in range(0, len(rows), per_page)]
 
 
-def _write(work):
-    """Run ``work`` and commit it now, not when the request ends: the page is rendered (or the
-    attempt graded) after it, and SQLite's write lock must not be held meanwhile."""
-    done = work()
-    db.session.commit()
-    return done
-
-
 def _timed_out(attempt) -> bool:
     """Grade an attempt whose time ran out (committing it); True if it is finished now. Pages read;
     they write only when the time has run out (the sweep closes the attempts nobody looks at)."""
     if attempt.state == AttemptState.IN_PROGRESS and attempts.is_overdue(attempt, utcnow()):
-        if _write(lambda: attempts.finish_if_overdue(attempt)):
+        if db.write_now(lambda: attempts.finish_if_overdue(attempt)):
             flash(_("Time is up. Your attempt was graded with the answers saved before the deadline."), "warning")
     return attempt.state == AttemptState.FINISHED
 
@@ -123,10 +115,10 @@ def save_page(attempt_id: int):
     cleaned = attempts.read_answers(attempt, current_user, answers_from_form(request.form))
     go = request.form.get("go", "")
     if go == "finish":
-        _write(lambda: attempts.store_answers(attempt, cleaned))
+        db.write_now(lambda: attempts.store_answers(attempt, cleaned))
         scores = attempts.grade_before_submit(attempt, current_user)  # outside the write lock
         if scores is not None:
-            _write(lambda: attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"),
+            db.write_now(lambda: attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"),
                                                    scores=scores))
         return redirect(url_for(".review", attempt_id=attempt.id))
     attempts.store_answers(attempt, cleaned)
@@ -150,7 +142,7 @@ def save_answer(attempt_id: int):
         cleaned = attempts.read_answers(attempt, current_user, answers)
         saved = attempts.store_answers(attempt, cleaned)
     except services.QuizError as error:
-        db.session.rollback()
+        db.discard()
         finished = isinstance(error, (attempts.TimeUp, attempts.AttemptClosed))
         return jsonify(ok=False, error=str(error), finished=finished), 409 if finished else 400
     # Which answers are now stored: the page (and the load benchmark) can tell exactly what was kept.
@@ -186,7 +178,7 @@ def submit(attempt_id: int):
 def review(attempt_id: int):
     attempt = attempts.get_attempt_for_review(attempt_id, current_user)
     if attempt.state == AttemptState.IN_PROGRESS and attempts.is_overdue(attempt, utcnow()):
-        _write(lambda: attempts.finish_if_overdue(attempt))  # a conditional UPDATE: another request may have closed it
+        db.write_now(lambda: attempts.finish_if_overdue(attempt))  # a conditional UPDATE: another request may have closed it
     if attempt.state == AttemptState.IN_PROGRESS and attempt.user_id == current_user.id:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     show = attempts.answers_visible(attempt, current_user)

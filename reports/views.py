@@ -74,10 +74,10 @@ def export_file():
     columns, rows, count = export.table(f, kind, fmt)
     if kind == "detail" and count > current_app.config["EXPORT_JOB_THRESHOLD"]:
         job = jobs.start(f, kind, fmt, count)
-        db.session.commit()  # the job is dispatched once committed
+        db.write_now()  # the job is dispatched once committed
         return redirect(url_for("jobs.status", job_id=job.id))
     export.record(f, kind, fmt, count)
-    db.session.commit()  # recorded before the first byte leaves
+    db.write_now()  # recorded before the first byte leaves
     name = export.filename(f, kind, fmt)
     if fmt == "csv":
         return csv_response(name, columns, rows)

@@ -88,11 +88,10 @@ def export_zip():
     count = services.count_live_in_subtree(unit, course.id)
     if count > current_app.config["CERTIFICATE_ZIP_JOB_THRESHOLD"]:  # too many to stream: a background job
         job = jobs.start_zip(unit, course, current_user, count)
-        db.session.commit()  # the job is dispatched once committed
+        db.write_now()  # the job is dispatched once committed
         return redirect(url_for("jobs.status", job_id=job.id))
     services.record_zip_export(unit, course, count)
-    db.session.commit()
-    # The export only reads from here on: on SQLite its long read must not hold the write lock.
+    db.write_now()  # the export only reads from here on: on SQLite its long read must not hold the write lock
     certs = services.live_in_subtree(unit, course.id)
     stream = pdf.stream_zip(certs, site.base_url())
     filename = services.zip_name(unit, course.id)
@@ -118,10 +117,9 @@ def revoke(code: str):
         try:
             services.revoke(cert, current_user, form.reason.data)
         except services.CertificateError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("Certificate %(code)s has been revoked.", code=codes.grouped(cert.code)), "success")
             return redirect(url_for(".manage"))
     return render_template("certificates/revoke.html", cert=cert, form=form, grouped=codes.grouped)
@@ -134,10 +132,9 @@ def reissue(code: str):
     try:
         new = services.reissue(cert, current_user)
     except services.CertificateError as error:
-        db.session.rollback()
+        db.discard()
         flash(str(error), "error")
     else:
-        db.session.commit()
         flash(_("A new certificate %(code)s has been issued.", code=codes.grouped(new.code)), "success")
     return redirect(url_for(".manage"))
 
@@ -165,10 +162,9 @@ def settings(course_id: int):
         try:
             services.save_template(course, current_user, **values)
         except services.CertificateError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("The certificate settings have been saved."), "success")
             return redirect(url_for(".settings", course_id=course.id))
     return render_template("certificates/settings.html", course=course, form=form)

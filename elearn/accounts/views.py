@@ -52,7 +52,7 @@ def login():
         services.record_sign_in(form.username.data, user)  # the audit entry is kept either way
         if new_hash:
             user.password_hash = new_hash
-        db.session.commit()  # now, not at the request's end: a refused sign-in renders the page next
+        db.write_now()  # now, not at the request's end: a refused sign-in renders the page next
         if user is None:
             flash(_("Wrong username or password."), "error")
         else:
@@ -100,7 +100,7 @@ def change_password():
         try:
             services.change_password(current_user, form.current.data, form.new.data)
         except services.AccountError as error:
-            db.session.rollback()
+            db.discard()
             form.new.errors.append(str(error))
         else:
             _start_session(current_user)  # this session goes on; the others ended with the change

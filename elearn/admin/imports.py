@@ -37,16 +37,15 @@ def user_import():
     try:
         result = import_users(upload.read(), filename, current_user)
     except IntegrityError:  # another import created one of these usernames meanwhile
-        db.session.rollback()
+        db.discard()
         flash(_("Someone changed the same accounts at the same time. Please import the file again."), "error")
         return _page(form), 409
     if result.errors:
-        db.session.rollback()
+        db.discard()
         audit.record("users.import_failed", filename, actor=current_user, errors=len(result.errors))
-        db.session.commit()  # the refusal alone is kept (the request's 400 keeps nothing else)
+        db.keep()  # the refusal alone is kept (an error response keeps nothing else)
         return _page(form, result, filename), 400
     handout = handouts.create(current_user, filename, result.credentials) if result.credentials else None
-    db.session.commit()
     flash(_("Import of %(file)s done: %(created)d accounts created, %(updated)d updated.",
             file=filename, created=result.created, updated=result.updated), "success")
     if handout is not None:
@@ -70,9 +69,8 @@ def handout_download(token: str):
         abort(400)
     taken = handouts.take(token, current_user)
     if taken is None:
-        db.session.rollback()
+        db.discard()
         abort(404)  # unknown, someone else's, expired or already downloaded: all look the same
-    db.session.commit()
     label, content = taken
     return Response("\ufeff" + content, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=mat-khau-tam-thoi.csv", "Cache-Control": "no-store"})

@@ -47,10 +47,9 @@ def unit_new():
         try:
             unit = services.create_unit(form.code.data, form.name.data, UnitLevel(form.level.data), parent)
         except services.UnitError as error:
-            db.session.rollback()
+            db.discard()
             form.code.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("Unit %(name)s created.", name=unit.name), "success")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_new.html", form=form)
@@ -81,10 +80,9 @@ def unit_rename(unit_id: int):
         try:
             services.rename_unit(unit, form.name.data, form.code.data)
         except services.UnitError as error:
-            db.session.rollback()
+            db.discard()
             form.code.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("The unit has been saved."), "success")
             return redirect(url_for("admin.unit_edit", unit_id=unit.id))
     return _edit_page(unit, rename=form), 400
@@ -101,10 +99,9 @@ def unit_move(unit_id: int):
         try:
             moved = services.move_unit(unit, target)
         except services.UnitError as error:
-            db.session.rollback()
+            db.discard()
             form.parent.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("Moved %(n)d units under %(name)s.", n=moved, name=target.name), "success")
             return redirect(url_for("admin.unit_edit", unit_id=unit.id))
     return _edit_page(unit, move=form), 400
@@ -117,6 +114,5 @@ def unit_active(unit_id: int, change: str):
     unit = _unit_or_404(unit_id)
     if ActionForm().validate_on_submit() and unit.active != (change == "activate"):
         services.set_active(unit, change == "activate")
-        db.session.commit()
         flash(_("The unit is active again.") if unit.active else _("The unit has been deactivated."), "success")
     return redirect(url_for("admin.unit_edit", unit_id=unit.id))

@@ -66,9 +66,8 @@ def user_new():
                 form.username.data, form.full_name.data, unit=_unit(form.unit.data), roles=form.roles.data,
                 position=form.position.data or "", email=form.email.data, actor=current_user)
         except services.AccountError as error:
-            db.session.rollback()
+            db.discard()
             return render_template("admin/user_form.html", form=form, user=None, error=str(error)), 400
-        db.session.commit()
         return _show_password(user, password, created=True)
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -85,10 +84,9 @@ def user_edit(user_id: int):
                                  unit=_unit(form.unit.data), email=form.email.data, roles=form.roles.data,
                                  active=form.active.data)
         except services.AccountError as error:
-            db.session.rollback()
+            db.discard()
             return render_template("admin/user_form.html", form=form, user=user, action=ActionForm(),
                                    error=str(error)), 400
-        db.session.commit()
         flash(_("The account %(u)s has been saved.", u=user.username), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, action=ActionForm())
@@ -101,5 +99,4 @@ def user_reset_password(user_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     password = services.reset_password(user, current_user)
-    db.session.commit()
     return _show_password(user, password, created=False)

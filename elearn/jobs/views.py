@@ -23,8 +23,7 @@ def _job_or_404(job_id: str):
 @bp.get("/<job_id>")
 @requires()
 def status(job_id: str):
-    services.sweep()  # lazily: a dead worker's job is requeued when someone looks at it
-    db.session.commit()
+    db.write_now(services.sweep)  # lazily: a dead worker's job is requeued when someone looks at it
     job = _job_or_404(job_id)
     return render_template("jobs/status.html", job=job, JobStatus=JobStatus, again=services.again_url(job),
                            waiting=job.status in (JobStatus.QUEUED, JobStatus.RUNNING))

@@ -93,10 +93,9 @@ def create_category():
         try:
             category = services.create_category(form.name.data, parent, _user(), form.description.data or "")
         except BankError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("Category created."), "success")
             return redirect(url_for("bank.category", category_id=category.id))
     else:
@@ -120,10 +119,9 @@ def edit_category(category_id: int):
             if (new_parent.id if new_parent else None) != category.parent_id:
                 services.move_category(category, new_parent)
         except BankError as error:
-            db.session.rollback()
+            db.discard()
             form.name.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("Category saved."), "success")
             return redirect(url_for("bank.category", category_id=category_id))
     return render_template("bank/category_edit.html", category=category, form=form)
@@ -136,10 +134,9 @@ def delete_category(category_id: int):
     try:
         services.delete_category(category)
     except BankError as error:
-        db.session.rollback()
+        db.discard()
         flash(str(error), "error")
         return redirect(url_for("bank.edit_category", category_id=category_id))
-    db.session.commit()
     flash(_("Category deleted."), "success")
     return redirect(url_for("bank.index"))
 
@@ -187,10 +184,9 @@ def _question_form(kind: QuestionKind, question: Question | None, category: Ques
             else:
                 services.update_question(question, user=_user(), **fields)
         except (BankError, FormDataError) as error:
-            db.session.rollback()
+            db.discard()
             form.save.errors = [str(error)]
         else:
-            db.session.commit()
             flash(_("Question saved."), "success")
             return redirect(url_for("bank.question", question_id=question.id))
     return render_template("bank/question_form.html", form=form, kind=kind, qtype=get_type(kind),
@@ -237,6 +233,5 @@ def question(question_id: int, number: int | None = None):
 def archive_question(question_id: int):
     question = get_question_or_404(question_id)
     services.archive_question(question, not question.archived)
-    db.session.commit()
     flash(_("Question archived.") if question.archived else _("Question restored."), "success")
     return redirect(url_for("bank.question", question_id=question_id))

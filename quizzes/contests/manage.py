@@ -92,10 +92,9 @@ def edit(contest_id: int | None = None):
                 services.update_contest(contest, current_user, form.values())
             services.set_unit_sizes(contest, current_user, sizes)
         except ContestError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("The contest has been saved."), "success")
             return redirect(url_for(".contest", contest_id=contest.id))
     return render_template("contests/manage/contest_form.html", form=form, contest=contest)
@@ -139,10 +138,9 @@ def edit_round(contest_id: int, round_id: int | None = None):
             else:
                 services.update_round(r, current_user, form.values())
         except ContestError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()
             flash(_("The round has been saved."), "success")
             return redirect(url_for(".contest", contest_id=contest.id))
     return render_template("contests/manage/round_form.html", form=form, contest=contest, round=r)
@@ -181,10 +179,9 @@ def publish(contest_id: int, round_id: int):
         else:
             services.publish_results(r, current_user)
     except ContestError as error:
-        db.session.rollback()
+        db.discard()
         flash(str(error), "error")
         return redirect(url_for(".contest", contest_id=contest_id))
-    db.session.commit()
     flash(_("The results have been withdrawn.") if request.form.get("withdraw")
           else _("The results and the prize list have been published."), "success")
     return redirect(url_for(".results", contest_id=contest_id, round_id=round_id))
@@ -198,8 +195,7 @@ def export(contest_id: int, round_id: int, table: str, fmt: str):
         columns, rows = (exports.ranking_table if table == "ranking" else exports.units_table)(r)
     except ContestError:
         abort(404)  # an open round has no ranking to export
-    audit.record("contest.export", target=f"round:{r.id}", table=table, format=fmt)
-    db.session.commit()
+    db.write_now(lambda: audit.record("contest.export", target=f"round:{r.id}", table=table, format=fmt))
     name = f"contest-{r.contest_id}-round-{r.number}-{table}.{fmt}"
     if fmt == "csv":
         return csv_response(name, columns, rows)

@@ -132,10 +132,10 @@ def register(contest_id: int):
                 email=form.email.data, address=form.address.data, unit=unit, unit_text=form.unit_text.data,
                 challenge_token=form.challenge_token.data, challenge_answer=form.challenge_answer.data)
         except ContestError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
         else:
-            db.session.commit()  # before the message leaves
+            db.write_now()  # before the message leaves
             registration.send_code(contest, done)
             # The same page whether the phone or address was new or not: it tells no one who has entered.
             return redirect(url_for(".registered", contest_id=contest.id))
@@ -159,8 +159,7 @@ def lost_code(contest_id: int):
     contest = _published_contest(contest_id)
     form = RecoverForm()
     if form.validate_on_submit():
-        renewed = registration.recover_code(contest, form.phone.data)
-        db.session.commit()
+        renewed = db.write_now(lambda: registration.recover_code(contest, form.phone.data))  # before the message leaves
         if renewed is not None:
             registration.send_recovered(contest, *renewed)
         flash(_("If this phone number is registered, a new personal code has been sent to the e-mail address "
@@ -203,10 +202,9 @@ def start(contest_id: int, round_id: int):
                 return redirect(url_for(".register" if contest.allow_public else ".show", contest_id=contest.id))
         entry = services.start_entry(r, entrant)
     except ContestError as error:
-        db.session.rollback()
+        db.discard()
         flash(str(error), "error")
         return redirect(url_for(".show", contest_id=contest.id))
-    db.session.commit()
     return redirect(url_for(".entry", entry_id=entry.id))
 
 
@@ -236,12 +234,11 @@ def entry(entry_id: int):
             services.submit_entry(entry, services.answers_from_form(entry, _answers_from_form()),
                                   form.prediction.data)
         except ContestError as error:
-            db.session.rollback()
+            db.discard()
             flash(str(error), "error")
             if utcnow() > entry.deadline + services.GRACE:
                 return redirect(url_for(".show", contest_id=r.contest_id))
         else:
-            db.session.commit()
             return redirect(url_for(".entry_done", entry_id=entry.id))
     expired = utcnow() > entry.deadline + services.GRACE
     questions = [] if expired else services.entry_questions(entry)

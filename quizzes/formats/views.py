@@ -68,14 +68,12 @@ def import_page():
                 raise FormatError([LineError(0, _("Choose a category or name a new one."))])
             result = services.import_file(target, fmt, content, current_user)
         except (FormatError, bank.BankError) as error:
-            db.session.rollback()
+            db.discard()
             errors = error.errors if isinstance(error, FormatError) else [LineError(0, str(error))]
             services.record_failed_import(form.new_category.data or f"question_category:{form.category.data}",
                                           fmt, FormatError(errors), current_user)
-            db.session.commit()
             flash(_("Nothing was imported: the file has %(n)d error(s).", n=len(errors)), "error")
         else:
-            db.session.commit()
             flash(_("%(n)d questions imported.", n=result.imported), "success")
     return render_template("formats/import.html", form=form, export_form=export_form, result=result,
                            errors=errors, has_categories=bool(choices), kind_labels=KIND_LABELS)

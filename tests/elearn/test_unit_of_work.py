@@ -66,3 +66,47 @@ def test_a_refusal_is_a_message_back_on_the_form_page_and_keeps_nothing(app, cli
     page = client.get("/_uow/refused")
     assert page.status_code == 400 and "Không được phép làm việc này." in page.get_data(as_text=True)
     assert _position() == "before"
+
+
+def test_keep_discard_and_after_commit(app, client, tmp_path):
+    """The framework's few calls for the rare view that needs them: ``keep`` (an error response that
+    still records something), ``discard`` (a refused form shown again), ``after_commit`` (delete a
+    file once the rows no longer name it)."""
+    make_user("uow", position="before")
+    gone = tmp_path / "old.pdf"
+    gone.write_text("x")
+
+    def keep_on_error():
+        db.session.scalar(select(User).where(User.username == "uow")).position = "kept"
+        db.keep()
+        return "", 400
+
+    def discard_then_write():
+        user = db.session.scalar(select(User).where(User.username == "uow"))
+        user.position = "dropped"
+        db.discard()
+        db.after_commit(gone.unlink)        # registered before discard would be dropped; this one after
+        user = db.session.scalar(select(User).where(User.username == "uow"))
+        user.email = "sau@example.vn"
+        return "", 200
+
+    for name, view in (("keep", keep_on_error), ("discard", discard_then_write)):
+        app.add_url_rule(f"/_uow/{name}", name, public(view), methods=["POST"])
+    assert client.post("/_uow/keep").status_code == 400 and _position() == "kept"
+    assert client.post("/_uow/discard").status_code == 200 and _position() == "kept"
+    assert db.session.scalar(select(User.email).where(User.username == "uow")) == "sau@example.vn"
+    assert not gone.exists()
+
+
+def test_no_view_manages_the_transaction():
+    """Views leave the commit to the request (``elearn.db``): no commit, rollback or write-lock call."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    views = [p for pkg in ("elearn", "courses", "quizzes", "reports") for p in (root / pkg).rglob("*.py")
+             if p.name in ("views.py", "manage.py", "home.py") or p.parent.name == "admin"]
+    assert len(views) > 10
+    offenders = [f"{p.relative_to(root)}: {needle}" for p in views for needle in
+                 ("db.session.commit(", "db.session.rollback(", "begin_write(", "g.db_write")
+                 if needle in p.read_text(encoding="utf-8")]
+    assert offenders == []
