@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from courses.models import Item, Lesson
 from elearn import db
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import CheckedPage, assert_accessible, sign_in
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import PASSWORD
 
@@ -169,12 +169,13 @@ def test_without_javascript_the_textarea_is_the_editor(app, live_server, browser
     item = items_of(course)[0]
     server = live_server()
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    page = CheckedPage(context.new_page(), javascript=False)
     try:
         sign_in(page, server.url, "trang", PASSWORD)
         page.goto(f"{server.url}/teach/items/{item.id}")
         page.get_by_label("Nội dung").fill("<h2>Mục 1</h2><p>Văn bản <em>nghiêng</em></p><script>alert(1)</script>")
         _save(page)
+        page.assert_no_violations()
     finally:
         context.close()
     assert _lesson_body(item.id) == "<h2>Mục 1</h2><p>Văn bản <em>nghiêng</em></p>"
