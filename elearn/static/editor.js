@@ -1,6 +1,7 @@
 // Rich-text editing over a <textarea data-rich>: headings, bold, lists, links, images, simple
-// tables (Quill's table module: insert a table, add a row or a column, delete it), paste from Word. Progressive enhancement: without JavaScript (or before Quill has loaded) the
-// textarea is the editor, and the server's bleach stays the gate either way. Quill is fetched
+// tables (Quill's table module: insert a table, add a row or a column, delete it), paste from
+// Word. Progressive enhancement: without JavaScript (or before Quill has loaded) the textarea
+// is the editor, and the server's bleach stays the gate either way. Quill is fetched
 // only on pages that have such a field (it is 200 KB; commune lines are slow).
 (function () {
   "use strict";
