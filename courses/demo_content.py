@@ -17,10 +17,10 @@ HCM_2023 = (
     [
         ("Phần 1. Những nội dung cơ bản của tư tưởng, đạo đức, phong cách Hồ Chí Minh", [
             ("Tư tưởng Hồ Chí Minh về văn hóa và con người", 15, """
-<h3>Văn hóa soi đường cho quốc dân đi</h3>
+<h2>Văn hóa soi đường cho quốc dân đi</h2>
 <p>Trong toàn bộ di sản tư tưởng của Chủ tịch Hồ Chí Minh, văn hóa và con người luôn được đặt ở vị trí trung tâm. Người coi văn hóa không phải là thứ trang sức bên ngoài đời sống xã hội mà là nền tảng tinh thần, là sức mạnh nội sinh của dân tộc. Ngay từ những ngày đầu của chính quyền cách mạng, khi đất nước còn bộn bề khó khăn, Người đã chủ trương chống nạn mù chữ, xây dựng đời sống mới, coi việc nâng cao dân trí cũng cấp bách như việc chống giặc đói và giặc ngoại xâm.</p>
 <p>Theo Người, văn hóa phải gắn liền với đời sống, phục vụ quần chúng nhân dân và góp phần cải tạo con người. Một nền văn hóa tiến bộ là nền văn hóa giúp mỗi người biết yêu nước, thương dân, biết phân biệt đúng sai, biết đấu tranh với cái xấu và vun đắp cái tốt. Vì vậy, xây dựng văn hóa không chỉ là nhiệm vụ của ngành văn hóa mà là trách nhiệm của cả hệ thống chính trị, của từng gia đình và từng người dân.</p>
-<h3>Con người vừa là mục tiêu, vừa là động lực</h3>
+<h2>Con người vừa là mục tiêu, vừa là động lực</h2>
 <p>Hồ Chí Minh khẳng định muốn xây dựng chủ nghĩa xã hội trước hết cần có những con người xã hội chủ nghĩa. Con người được Người nhìn nhận một cách toàn diện: có lòng yêu nước, có đạo đức cách mạng, có tri thức, có sức khỏe và có tinh thần làm chủ. Sự nghiệp “trồng người” là sự nghiệp lâu dài, đòi hỏi sự kiên trì, bền bỉ và phải bắt đầu từ những việc nhỏ, gần gũi, thiết thực.</p>
 <p>Đối với cán bộ tuyên giáo cơ sở, học tập tư tưởng này có nghĩa là khi tuyên truyền bất kỳ chủ trương nào cũng phải đặt con người vào trung tâm: người dân được lợi gì, cần làm gì, có thể góp sức thế nào. Một bài nói chuyện ở nhà văn hóa thôn sẽ thuyết phục hơn nhiều khi gắn với những tấm gương cụ thể trong thôn, xóm, chứ không chỉ dừng ở những khái niệm chung.</p>
 """),

@@ -31,11 +31,18 @@ _MESSAGES = _Messages()
 
 
 class Form(FlaskForm):
-    """Every page form: Flask-WTF (CSRF) with WTForms' messages translated."""
+    """Every page form: Flask-WTF (CSRF) with WTForms' messages translated. Its hidden CSRF field
+    has no id: a page has several forms (the header's sign-out among them), and an id is unique."""
 
     class Meta:
         def get_translations(self, form):
             return _MESSAGES
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        token = self._fields.get("csrf_token")
+        if token is not None:
+            token.id = False
 
 
 class SubForm(WTForm):

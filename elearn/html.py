@@ -92,7 +92,10 @@ def _toolbar_labels() -> str:
         "blockquote": _("Quotation"), "link": _("Link"), "image": _("Image"), "script-sub": _("Subscript"),
         "script-super": _("Superscript"), "clean": _("Clear formatting"), "insertTable": _("Insert a table"),
         "insertRow": _("Add a row below"), "insertColumn": _("Add a column to the right"),
-        "deleteTable": _("Delete the table")}, ensure_ascii=False)
+        "deleteTable": _("Delete the table"), "header-normal": _("Normal text"), "header-2": _("Large heading"),
+        "header-3": _("Medium heading"), "header-4": _("Small heading"), "tooltip-visit": _("Open the link:"),
+        "tooltip-enter": _("Address of the link:"), "tooltip-edit": _("Edit"), "tooltip-save": _("Save"),
+        "tooltip-remove": _("Remove the link")}, ensure_ascii=False)
 
 
 def rich_text(rows: int = 8) -> dict:

@@ -36,8 +36,8 @@ def detail_columns() -> list[Column]:
 def summary_columns() -> list[Column]:
     with force_locale("vi"):
         return [
-            Column(_("No."), width=9), Column(_("Unit"), width=45), Column(_("Row"), width=12),
-            Column(_("Enrolled"), "int"), Column(_("Started"), "int"), Column(_("Completed"), "int"),
+            Column(_("No."), width=9), Column(_("Unit"), width=45), Column(_("Row kind"), width=12),
+            Column(_("Cadres enrolled"), "int"), Column(_("Cadres started"), "int"), Column(_("Cadres completed"), "int"),
             Column(_("Completion rate (%)"), "number"), Column(_("Overdue"), "int"),
             Column(_("Average best quiz score"), "number"), Column(_("Certificates issued"), "int"),
         ]

@@ -7,7 +7,8 @@ value. A page fails when its visible text (and the text of its labels, titles an
 shows one of:
 
 - an internal code: a stored enum value or name (``in_progress``, ``published``, ``PUBLISHED``),
-  a role or permission code, an audit action (``course.create``), ``None``, ``True``, ``False``;
+  a role or permission code, an audit action (``course.create``), ``None``, ``True``, ``False``,
+  or anything written like a code (``single_choice``, ``COMPLETED_AT``, ``stats.export``);
 - a raw ISO date or date-time (``2026-12-15``, ``2026-12-15T08:00``);
 - English: a message of our own catalogs or of WTForms left untranslated, or a common English word.
 """
@@ -41,6 +42,9 @@ PER_ENDPOINT = 6           # pages of one kind (one question, one course...) are
 SKIP = re.compile(r"^/(logout|static/|locale/|favicon)|/download|\.(csv|xlsx|pdf|zip|gift|txt|json)$|/export")
 MALFORMED = "không-phải-giá-trị"
 
+SNAKE = re.compile(r"^(?:[a-z]+(?:_[a-z]+)+|[A-Z]+(?:_[A-Z]+)+)$")   # single_choice, IN_PROGRESS
+DOTTED = re.compile(r"^[a-z_]{3,}(?:\.[a-z_]{3,})+$(?<!\.com)(?<!\.org)(?<!\.net)")  # course.create
+EXAMPLES = {"single_choice", "multiple_choice", "true_false", "COMPLETED", "ENROLLED", "enrolled", "completed"}
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?")
 WORDS = re.compile(r"[^\W\d_][\w.]*[\w]|[^\W\d_]", re.UNICODE)
 # English words that are no Vietnamese syllable (so 'to', 'an', 'in', 'no' are not here).
@@ -117,7 +121,8 @@ def _catalog_english() -> list[str]:
 
 class _Page(HTMLParser):
     """The text a person sees or hears (text, option labels, titles, aria labels, placeholders,
-    button values), the links, and the GET forms of a page."""
+    button values), the links, and the GET forms of a page. What the page marks as computer text
+    (``<code>``: a file's column names, a certificate code) is not read."""
 
     SPOKEN = ("title", "aria-label", "placeholder", "alt", "aria-description")
 
@@ -130,7 +135,7 @@ class _Page(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag in ("script", "style", "template"):
+        if tag in ("script", "style", "template", "code", "kbd", "samp"):
             self._skip += 1
         for name in self.SPOKEN:
             if a.get(name):
@@ -147,7 +152,7 @@ class _Page(HTMLParser):
                 self.forms[-1]["fields"][a["name"]] = kind
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._skip:
+        if tag in ("script", "style", "template", "code", "kbd", "samp") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -165,7 +170,7 @@ def findings(text: str, codes: set[str], english: list[str], known: list[str]) -
     for word in WORDS.findall(text):
         if word in ALLOWED_WORDS:
             continue
-        if word in codes:
+        if word in codes or word in EXAMPLES or SNAKE.match(word) or DOTTED.match(word):
             found.append(f"code {word!r}")
         elif word.lower() in ENGLISH_WORDS and word.isascii():
             found.append(f"English word {word!r}")

@@ -14,7 +14,7 @@ class TemplateForm(Form):
     motto = SelectField(_l("Motto at the top right"), coerce=choice_value, choices=[
         SelectChoice(Motto.PARTY.value, _l("Communist Party of Vietnam (ĐẢNG CỘNG SẢN VIỆT NAM)")),
         SelectChoice(Motto.STATE.value, _l("Socialist Republic of Vietnam, Independence - Freedom - Happiness")),
-        SelectChoice(Motto.NONE.value, _l("None")),
+        SelectChoice(Motto.NONE.value, _l("No motto")),
     ])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=100)])
     wording = StringField(_l("Wording before the course title"), validators=[Length(max=255)])

@@ -48,7 +48,7 @@ ACTION_LABELS = {
     "certificate.reissue": _l("Certificate issued again"),
     "certificate.backfill": _l("Certificate issued for an earlier completion"),
     "certificate.template": _l("Certificate settings changed"),
-    "certificate.revoke": _l("Certificate revoked"),
+    "certificate.revoke": _l("Certificate revocation"),
     "certificate.export_zip": _l("Certificates exported"),
     "stats.export": _l("Statistics exported"),
     "contest.create": _l("Contest created"),

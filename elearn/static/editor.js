@@ -1,6 +1,7 @@
 // Rich-text editing over a <textarea data-rich>: headings, bold, lists, links, images, simple
-// tables (Quill's table module: insert a table, add a row or a column, delete it), paste from Word. Progressive enhancement: without JavaScript (or before Quill has loaded) the
-// textarea is the editor, and the server's bleach stays the gate either way. Quill is fetched
+// tables (Quill's table module: insert a table, add a row or a column, delete it), paste from
+// Word. Progressive enhancement: without JavaScript (or before Quill has loaded) the textarea
+// is the editor, and the server's bleach stays the gate either way. Quill is fetched
 // only on pages that have such a field (it is 200 KB; commune lines are slow).
 (function () {
   "use strict";
@@ -82,6 +83,35 @@
     });
   }
 
+  // Quill's own words are English, written by its stylesheet: the header choices ("Normal",
+  // "Heading 2") and the link box ("Visit URL:", "Edit", "Remove", "Save"). Its CSS shows a
+  // data-label instead when there is one; elearn.css does the same for the link box.
+  function translate(quill, labels) {
+    var picker = quill.getModule("toolbar").container.querySelector(".ql-picker.ql-header");
+    if (picker) {
+      Array.prototype.forEach.call(picker.querySelectorAll(".ql-picker-item"), function (item) {
+        var text = labels["header-" + (item.getAttribute("data-value") || "normal")];
+        if (text) { item.setAttribute("data-label", text); }
+      });
+      var chosen = picker.querySelector(".ql-picker-item.ql-selected") || picker.querySelector(".ql-picker-item:not([data-value])");
+      var label = picker.querySelector(".ql-picker-label");
+      if (chosen && label && chosen.getAttribute("data-label")) { label.setAttribute("data-label", chosen.getAttribute("data-label")); }
+    }
+    var tooltip = quill.theme && quill.theme.tooltip && quill.theme.tooltip.root;
+    if (!tooltip) { return; }
+    var set = function (element, attribute, key) {
+      if (element && labels[key]) { element.setAttribute(attribute, labels[key]); }
+    };
+    set(tooltip, "data-visit", "tooltip-visit");
+    set(tooltip, "data-enter", "tooltip-enter");
+    set(tooltip.querySelector("a.ql-action"), "data-edit", "tooltip-edit");
+    set(tooltip.querySelector("a.ql-action"), "data-save", "tooltip-save");
+    set(tooltip.querySelector("a.ql-remove"), "data-remove", "tooltip-remove");
+    var input = tooltip.querySelector("input[type=text]");
+    set(input, "aria-label", "tooltip-enter");
+    if (input) { input.setAttribute("data-link", "https://"); }  // the example address shown (was quilljs.com)
+  }
+
   function enhance(area) {
     if (!keepsEverything(area.value)) {
       note(area, area.getAttribute("data-rich-html") || "");
@@ -118,7 +148,9 @@
       var button = quill.getModule("toolbar").container.querySelector("button.ql-" + name);
       if (button) { button.textContent = TABLE_BUTTONS[name]; }
     });
-    nameButtons(quill.getModule("toolbar").container, JSON.parse(area.getAttribute("data-rich-labels") || "{}"));
+    var labels = JSON.parse(area.getAttribute("data-rich-labels") || "{}");
+    nameButtons(quill.getModule("toolbar").container, labels);
+    translate(quill, labels);
     quill.clipboard.dangerouslyPasteHTML(area.value, "silent");  // the server's sanitized HTML
     area.hidden = true;
     var label = area.id && document.querySelector("label[for='" + area.id + "']");

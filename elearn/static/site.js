@@ -4,8 +4,9 @@
   "use strict";
   Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
     if (table.classList.contains("matching") || table.closest("form")) { return; }  // inputs stay in their grid
+    // A column named for screen readers only (the actions) gives its cells no visible label.
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-      return th.textContent.trim();
+      return th.querySelector(".visually-hidden") ? "" : th.textContent.trim();
     });
     if (!heads.length) { return; }
     table.classList.add("cards");

@@ -40,7 +40,7 @@ class ContestForm(Form):
     starts_at = DateTimeLocalField(_l("Starts"), format=DT_FORMAT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DT_FORMAT, validators=[DataRequired()])
     status = SelectField(_l("Status"), choices=[SelectChoice(ContestStatus.DRAFT.value, _l("Draft (organisers only)")),
-                                               SelectChoice(ContestStatus.PUBLISHED.value, _l("Published"))])
+                                               SelectChoice(ContestStatus.PUBLISHED.value, _l("Published to entrants"))])
     allow_public = BooleanField(_l("Members of the public may register"))
     min_age = IntegerField(_l("Minimum age"), validators=[InputRequired(), NumberRange(0, 100)])
     entries_per_round = IntegerField(_l("Entries per round (0 = unlimited)"),

@@ -5,7 +5,7 @@ import pytest
 from courses import enrolment
 from elearn import db
 from elearn.permissions import Role
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import CheckedPage, assert_accessible, sign_in
 from tests.courses.factories import make_course, make_trainer
 from tests.factories import PASSWORD, make_unit, make_user
 
@@ -23,7 +23,7 @@ def test_the_header_is_short_and_its_menu_opens_without_javascript(app, live_ser
     server = live_server()
     for javascript in (True, False):
         context = _phone(browser, javascript)
-        page = context.new_page()
+        page = CheckedPage(context.new_page(), javascript)  # every page it opens is checked
         try:
             sign_in(page, server.url, "quanly", PASSWORD)
             page.goto(server.url + "/")
@@ -35,8 +35,8 @@ def test_the_header_is_short_and_its_menu_opens_without_javascript(app, live_ser
             menu.locator("summary").click()
             link = menu.get_by_role("link", name="Quản trị")
             assert link.is_visible() and link.bounding_box()["height"] >= 44
-            if javascript:
-                assert_accessible(page)
+            assert_accessible(page)  # the menu open
+            page.assert_no_violations()
         finally:
             context.close()
 
@@ -49,7 +49,7 @@ def test_a_data_table_reads_as_cards_on_a_phone(app, live_server, browser):
     db.session.commit()
     server = live_server()
     context = _phone(browser)
-    page = context.new_page()
+    page = CheckedPage(context.new_page())
     try:
         sign_in(page, server.url, "trang", PASSWORD)
         page.goto(f"{server.url}/teach/{course.id}/learners")
@@ -59,6 +59,6 @@ def test_a_data_table_reads_as_cards_on_a_phone(app, live_server, browser):
         cell = table.locator("tbody tr").first.locator("td").first
         label = cell.evaluate("td => getComputedStyle(td, '::before').content")
         assert label.strip('"').endswith(": ") and len(label) > 4
-        assert_accessible(page)
+        page.assert_no_violations()
     finally:
         context.close()

@@ -51,3 +51,30 @@ def test_answers_are_saved_as_given_and_time_up_submits(app, live_server, page):
     done = _attempt(cadre)
     assert done.state == AttemptState.FINISHED and done.score == 1
     assert "50,0 %" in page.content()
+
+
+def test_a_quiz_of_several_pages_is_paged_by_number(app, live_server, page):
+    """One question a page: the page-number buttons (44 x 44 px, checked on every page by the
+    fixture) take the cadre to any page, the answers kept; then the summary and the review."""
+    quiz = make_quiz(3, per_page=1, shuffle_questions=False, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    sign_in(page, server.url, "hang", PASSWORD)
+    page.goto(f"{server.url}/quizzes/item/{quiz.item_id}")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    pages = page.get_by_role("navigation", name="Các trang")
+    assert [b.inner_text() for b in pages.get_by_role("button").all()] == ["1", "2", "3"]
+    for number in (3, 2):
+        page.get_by_label("Phương án 1").check()
+        with page.expect_navigation():
+            pages.get_by_role("button", name=str(number), exact=True).click()
+        assert f"Câu hỏi số {number}?" in page.locator("main").inner_text()  # questions in order
+    page.get_by_label("Phương án 1").check()
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Kết thúc bài làm…").click()
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Nộp bài và kết thúc").click()
+    done = _attempt(cadre)
+    assert done.state == AttemptState.FINISHED and done.score == 3
+    assert page.checked and not page.violations

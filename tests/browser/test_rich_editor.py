@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from courses.models import Item, Lesson
 from elearn import db
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import CheckedPage, assert_accessible, sign_in
 from tests.courses.factories import items_of, make_course, make_trainer
 from tests.factories import PASSWORD
 
@@ -169,12 +169,44 @@ def test_without_javascript_the_textarea_is_the_editor(app, live_server, browser
     item = items_of(course)[0]
     server = live_server()
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
+    page = CheckedPage(context.new_page(), javascript=False)
     try:
         sign_in(page, server.url, "trang", PASSWORD)
         page.goto(f"{server.url}/teach/items/{item.id}")
         page.get_by_label("Nội dung").fill("<h2>Mục 1</h2><p>Văn bản <em>nghiêng</em></p><script>alert(1)</script>")
         _save(page)
+        page.assert_no_violations()
     finally:
         context.close()
     assert _lesson_body(item.id) == "<h2>Mục 1</h2><p>Văn bản <em>nghiêng</em></p>"
+
+
+def test_the_editor_s_own_words_are_vietnamese(app, live_server, page):
+    """Quill writes 'Normal', 'Heading 2', 'Enter link:', 'Save' with its stylesheet: in Vietnamese here."""
+    course = make_course(make_trainer(username="trang"), lessons=1)
+    item = items_of(course)[0]
+    server = live_server()
+    sign_in(page, server.url, "trang", PASSWORD)
+    page.goto(f"{server.url}/teach/items/{item.id}")
+    editor = page.locator(".ql-editor")
+    editor.wait_for()
+
+    def shown(locator, pseudo: str = "::before") -> str:
+        return locator.evaluate("(e, p) => getComputedStyle(e, p).content", pseudo).strip('"')
+
+    picker = page.locator(".ql-toolbar .ql-picker.ql-header")
+    assert shown(picker.locator(".ql-picker-label")) == "Đoạn văn thường"
+    picker.locator(".ql-picker-label").click()
+    assert [shown(i) for i in picker.locator(".ql-picker-item").all()] == [
+        "Đề mục lớn", "Đề mục vừa", "Đề mục nhỏ", "Đoạn văn thường"]
+    picker.locator(".ql-picker-item").first.click()
+    assert shown(picker.locator(".ql-picker-label")) == "Đề mục lớn"
+    editor.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.press("Shift+End")  # the first line selected
+    page.locator(".ql-toolbar button.ql-link").click()
+    tooltip = page.locator(".ql-tooltip.ql-editing")
+    tooltip.wait_for()
+    assert shown(tooltip) == "Địa chỉ liên kết:" and shown(tooltip.locator("a.ql-action"), "::after") == "Lưu"
+    assert tooltip.get_by_role("textbox", name="Địa chỉ liên kết:").is_visible()
+    assert_accessible(page)

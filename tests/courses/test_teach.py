@@ -292,7 +292,7 @@ def test_the_trainer_course_list_and_learners_page_show_figures_and_right_labels
     page = client.get("/teach/").get_data(as_text=True)
     assert "built-in method" not in page and course.title in page
     learners = client.get(f"/teach/{course.id}/learners").get_data(as_text=True)
-    assert "Ngày đăng ký" in learners and "Ngày hoàn thành" in learners
+    assert "Ngày ghi danh" in learners and "Ngày hoàn thành" in learners
 
 
 def test_a_quiz_in_the_course_editor_opens_on_its_settings_and_questions(client, login, app):

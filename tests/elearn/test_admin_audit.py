@@ -74,7 +74,7 @@ def test_entries_read_in_words_not_codes(app, client, login):
     _entry("course.lesson.save", "7", admin, when, item=31)
     login(admin)
     rows = _rows(client.get("/admin/audit").get_data(as_text=True))
-    for words in ("<dt>trước</dt><dd>Bản nháp</dd>", "<dt>sau</dt><dd>Đã công bố</dd>", "<dd>15/12/2026</dd>",
+    for words in ("<dt>trước</dt><dd>Bản nháp</dd>", "<dt>sau</dt><dd>Đã xuất bản</dd>", "<dd>15/12/2026</dd>",
                   "<dt>hoạt động</dt><dd>không</dd>", "Cấp giấy chứng nhận", "Cuộc thi số 4",
                   "<dt>cho phép người ngoài hệ thống dự thi</dt><dd>không → có</dd>",
                   "<dt>bắt đầu</dt><dd>01/03/2026 08:00 → —</dd>", "Danh mục câu hỏi số 2", "<dd>GIFT</dd>",

@@ -39,3 +39,18 @@ def test_every_source_package_with_strings_has_a_catalog():
     for pkg in ("courses", "quizzes", "reports"):
         if _msgids(root / pkg) and not (root / pkg / "translations").exists():
             pytest.fail(f"{pkg} has visible strings but no translations folder")
+
+
+def test_one_english_string_has_one_translation():
+    """The catalogs are merged into one at run time (``elearn.i18n``): a msgid translated two ways
+    in two catalogs shows the later catalog's words on every page, the other package's included
+    (the import page's 'Row' read 'Loại dòng', a course 'Đã công bố'). One msgid, one translation;
+    a word that means two things takes two msgids."""
+    seen: dict[str, dict[str, str]] = {}
+    for catalog in ALL:
+        with (catalog / "vi" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+            for message in read_po(f):
+                if message.id and message.string and not isinstance(message.id, tuple):
+                    seen.setdefault(message.id, {})[str(catalog.parent.relative_to(catalog.parents[2]))] = message.string
+    clashes = {msgid: by for msgid, by in seen.items() if len(set(by.values())) > 1}
+    assert not clashes, "\n".join(f"{msgid!r}: {by}" for msgid, by in sorted(clashes.items()))
