@@ -129,8 +129,6 @@ def parse_float(text: str) -> float | None:
 
 def default_name(text_html: str) -> str:
     """A question without a title is named after the start of its text, as Moodle does."""
-    from html import unescape
-
     from elearn.html import html_to_text
-    text = unescape(html_to_text(text_html))  # a name is plain text: '<' shown as '<', not '&lt;'
+    text = html_to_text(text_html)
     return text if len(text) <= 80 else text[:77].rstrip() + "..."

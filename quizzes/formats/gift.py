@@ -120,8 +120,8 @@ def _read_block(block: list[str], start: int, category: tuple[str, ...], questio
         line = raw.strip()
         if line.startswith("//"):
             _read_comment(line, start + offset, meta, errors)
-            raw = ""
-        kept.append(raw.rstrip("\r"))  # other lines as written: indentation matters in a <pre> (as Moodle)
+            line = ""
+        kept.append(line)
     text = _pre("\n".join(kept))
     base = start + text[:len(text) - len(text.lstrip())].count("\n")
     text = text.strip()

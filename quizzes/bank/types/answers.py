@@ -1,9 +1,7 @@
 """Questions answered with a value checked against a key: true/false, short answer, numerical."""
 from __future__ import annotations
 
-import functools
 import math
-import re
 import unicodedata
 from typing import Any
 
@@ -98,21 +96,6 @@ def answer_key(text: str, case_sensitive: bool = False, accent_insensitive: bool
     return unicodedata.normalize("NFC", text)
 
 
-def _accepts(answer: str, key: str, case: bool, accents: bool) -> bool:
-    """Whether an accepted answer takes the response (its ``answer_key``): equal, or, when the
-    answer has a ``*``, matching it as Moodle's wildcard (any text; ``\\*`` is an asterisk)."""
-    if "*" not in answer:
-        return answer_key(answer, case, accents) == key
-    return _wildcard(answer_key(answer, case, accents)).fullmatch(key) is not None
-
-
-@functools.lru_cache(maxsize=1024)  # grading asks for the same few patterns again and again
-def _wildcard(pattern: str) -> re.Pattern:
-    parts = re.split(r"(\\\*|\*)", pattern)
-    return re.compile("".join(".*" if p == "*" else re.escape("*") if p == "\\*" else re.escape(p) for p in parts),
-                      re.DOTALL)
-
-
 class ShortAnswer(QuestionType):
     kind = QuestionKind.SHORTANSWER
     label = _l("Short answer")
@@ -148,7 +131,7 @@ class ShortAnswer(QuestionType):
             return None
         case, accents = data.get("case_sensitive", False), data.get("accent_insensitive", False)
         key = answer_key(text, case, accents)
-        hits = [a for a in data["answers"] if _accepts(a["text"], key, case, accents)]
+        hits = [a for a in data["answers"] if answer_key(a["text"], case, accents) == key]
         return max(hits, key=lambda a: a["fraction"], default=None)
 
     def grade(self, data: dict[str, Any], response: dict[str, Any] | None) -> float:
