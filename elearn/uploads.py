@@ -57,11 +57,7 @@ class CheckedUpload:
 def check_upload(storage, allowed: frozenset[str], max_bytes: int) -> CheckedUpload:
     """Read a werkzeug ``FileStorage`` (at most ``max_bytes``) and return it if its content is
     one of the ``allowed`` kinds; else raise ``UploadError``."""
-    return check_data(storage.stream.read(max_bytes + 1), storage.filename or "", allowed, max_bytes)
-
-
-def check_data(data: bytes, filename: str, allowed: frozenset[str], max_bytes: int) -> CheckedUpload:
-    """The same checks for bytes that came some other way (an image inside a question file)."""
+    data = storage.stream.read(max_bytes + 1)
     if not data:
         raise UploadError(_("The file is empty."))
     if len(data) > max_bytes:
@@ -74,7 +70,7 @@ def check_data(data: bytes, filename: str, allowed: frozenset[str], max_bytes: i
     mime, required_part = KINDS[ext]
     if required_part and not _zip_has(data, required_part):
         raise UploadError(_("The file is damaged or is not what its name says."))
-    return CheckedUpload(data=data, ext=ext, mime=mime, original_name=download_name(filename, ext))
+    return CheckedUpload(data=data, ext=ext, mime=mime, original_name=download_name(storage.filename or "", ext))
 
 
 def _zip_has(data: bytes, part: str) -> bool:
@@ -93,17 +89,11 @@ def upload_dir() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
 
-def new_name(ext: str) -> str:
-    """A random stored name (128 bits: not guessable, so it can stand in a public address)."""
-    return f"{secrets.token_hex(16)}.{ext}"
-
-
-def store(upload: CheckedUpload, name: str | None = None) -> str:
-    """Write the file under a random name (or the ``new_name`` given); returns that name (what
-    the database keeps)."""
+def store(upload: CheckedUpload) -> str:
+    """Write the file under a random name; returns that name (what the database keeps)."""
     folder = upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    name = name or new_name(upload.ext)
+    name = f"{secrets.token_hex(16)}.{upload.ext}"
     (folder / name).write_bytes(upload.data)
     return name
 
@@ -132,20 +122,6 @@ def download_name(uploaded: str, ext: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = stem.strip(" .")[:200] or "tep"
     return f"{stem}.{ext}"
-
-
-def send_image(name: str):
-    """An image shown in a page (a question's picture): inline, its type from its stored name
-    (which ``store`` gave after reading the content), never sniffed."""
-    path = stored_path(name)
-    ext = name.rsplit(".", 1)[-1]
-    if path is None or ext not in IMAGES:
-        from werkzeug.exceptions import NotFound
-        raise NotFound()
-    response = send_file(path, mimetype=KINDS[ext][0], max_age=86400)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def send_stored(name: str, filename: str, mime: str):

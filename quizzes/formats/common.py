@@ -32,7 +32,6 @@ class ParsedQuestion:
     points: float = 1.0
     general_feedback_html: str = ""
     tags: list[str] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)  # name -> bytes, shown as @@PLUGINFILE@@/name
 
 
 @dataclass(frozen=True)

@@ -22,5 +22,3 @@ class ExportForm(Form):
         csrf = False  # a GET download: nothing to protect, and the URL stays shareable
 
     category = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    format = SelectField(_l("Format"), default="gift", choices=[SelectChoice("gift", "GIFT (Moodle)"),
-                                                                 SelectChoice("moodlexml", "Moodle XML")])

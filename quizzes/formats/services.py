@@ -11,13 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape as html_escape
-from urllib.parse import quote
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from elearn import audit, db, uploads
+from elearn import audit, db
 from elearn.accounts.models import User
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
@@ -25,17 +23,13 @@ from quizzes.formats.aiken import parse_aiken
 from quizzes.formats.common import FormatError, LineError, ParsedQuestion
 from quizzes.formats.export import write_gift
 from quizzes.formats.gift import parse_gift
-from quizzes.formats.moodlexml import PLUGINFILE, parse_moodle_xml, write_moodle_xml
 from quizzes.formats.spreadsheet import parse_csv, parse_xlsx
 
 PARSERS: dict[str, Callable[[bytes], list[ParsedQuestion]]] = {
-    "gift": parse_gift, "moodlexml": parse_moodle_xml, "aiken": parse_aiken, "csv": parse_csv, "xlsx": parse_xlsx,
+    "gift": parse_gift, "aiken": parse_aiken, "csv": parse_csv, "xlsx": parse_xlsx,
 }
 BATCH = 500  # questions written per flush
-FORMAT_LABELS = {"gift": "GIFT (Moodle)", "moodlexml": "Moodle XML", "aiken": "Aiken", "csv": "CSV",
-                 "xlsx": "Excel (XLSX)"}
-FILES_URL = "/questions/files/"  # quizzes.formats.views.question_file: the images questions show
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
+FORMAT_LABELS = {"gift": "GIFT (Moodle)", "aiken": "Aiken", "csv": "CSV", "xlsx": "Excel (XLSX)"}
 
 
 @dataclass
@@ -57,8 +51,6 @@ def guess_format(filename: str, content: bytes) -> str:
     if name.endswith(".csv"):
         return "csv"
     head = content[:200_000]
-    if name.endswith(".xml") or re.match(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<quiz[\s>]", head, re.DOTALL):
-        return "moodlexml"
     if re.search(rb"^\s*ANSWER\s*:", head, re.MULTILINE) and b"{" not in head:
         return "aiken"
     return "gift"
@@ -82,7 +74,6 @@ def import_file(target: QuestionCategory, fmt: str, content: bytes, user: User |
         questions, errors = error.questions, list(error.errors)
     if not questions and not errors:
         raise FormatError([LineError(0, _("The file has no questions."))])
-    images = _images(questions, errors)
     result = ImportResult(category_id=target.id)
     categories: dict[tuple[str, ...], QuestionCategory] = {(): target}
     with db.session.begin_nested():
@@ -105,53 +96,12 @@ def import_file(target: QuestionCategory, fmt: str, content: bytes, user: User |
             raise FormatError(errors)
         db.session.add_all(batch)
         db.session.flush()
-    for name, upload in images.items():  # the whole file is in: now its images are kept
-        uploads.store(upload, name)
     counts = Counter(q.kind.value for q in questions)
     result.imported = len(questions)
     result.by_type = {kind.value: counts[kind.value] for kind in QuestionKind if counts[kind.value]}
     audit.record("questions.import", f"question_category:{target.id}", actor=user, format=fmt,
                  imported=result.imported, by_type=result.by_type)
     return result
-
-
-def _images(questions: list[ParsedQuestion], errors: list[LineError]) -> dict[str, uploads.CheckedUpload]:
-    """Check the files that came inside the questions (images only), give each its stored name,
-    and point the texts at it; returns what to store once the whole file is imported."""
-    keep: dict[str, uploads.CheckedUpload] = {}
-    for q in questions:
-        addresses = {}
-        for name, data in q.files.items():
-            try:
-                upload = uploads.check_data(data, name, uploads.IMAGES, MAX_IMAGE_BYTES)
-            except uploads.UploadError as error:
-                errors.append(LineError(q.line, _("Question \"%(q)s\", file %(name)s: %(error)s Only images (PNG, "
-                                                  "JPEG, GIF, WebP) are kept in questions.", q=q.name, name=name,
-                                                  error=str(error))))
-                continue
-            stored = uploads.new_name(upload.ext)
-            keep[stored] = upload
-            addresses[name] = FILES_URL + stored
-        if q.files:
-            q.text_html, q.general_feedback_html, q.data = (
-                _point(value, addresses) for value in (q.text_html, q.general_feedback_html, q.data))
-    return keep
-
-
-def _point(value, addresses: dict[str, str]):
-    """``value`` (a text, or data holding texts) with @@PLUGINFILE@@/name made the image's address."""
-    if isinstance(value, str):
-        if PLUGINFILE not in value:
-            return value
-        for name, address in addresses.items():
-            for written in {name, quote(name), html_escape(name)}:
-                value = value.replace(PLUGINFILE + written, address)
-        return value
-    if isinstance(value, dict):
-        return {k: _point(v, addresses) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_point(v, addresses) for v in value]
-    return value
 
 
 def _new_question(category: QuestionCategory, q: ParsedQuestion, user: User | None) -> list:
@@ -202,22 +152,7 @@ def export_questions(category: QuestionCategory) -> list[ParsedQuestion]:
 
 
 def export_gift(category: QuestionCategory, user: User | None) -> str:
-    return export_file(category, "gift", user)
-
-
-def export_file(category: QuestionCategory, fmt: str, user: User | None) -> str:
-    """The category (and its subcategories) as a GIFT or Moodle XML file; Moodle XML carries the
-    images the questions show."""
     questions = export_questions(category)
-    audit.record("questions.export", f"question_category:{category.id}", actor=user, format=fmt,
+    audit.record("questions.export", f"question_category:{category.id}", actor=user, format="gift",
                  exported=len(questions))
-    if fmt == "moodlexml":
-        return write_moodle_xml(questions, _read_image)
     return write_gift(questions)
-
-
-def _read_image(src: str) -> tuple[str, bytes] | None:
-    if not src.startswith(FILES_URL):
-        return None
-    path = uploads.stored_path(src[len(FILES_URL):])
-    return (path.name, path.read_bytes()) if path is not None else None

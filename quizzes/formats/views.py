@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from elearn import db, uploads
+from elearn import db
 from elearn.pagination import query_int
-from elearn.permissions import Permission, public, requires
+from elearn.permissions import Permission, requires
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionCategory
 from quizzes.formats import services
@@ -85,19 +85,11 @@ def import_page():
 @requires(Permission.AUTHOR_COURSES)
 def export():
     category = _editable_category_or_404(request.args.get("category", type=query_int))
-    fmt = "moodlexml" if request.args.get("format") == "moodlexml" else "gift"
-    text = services.export_file(category, fmt, current_user)
-    name, mime = ((f"cau-hoi-{category.id}.xml", "application/xml; charset=utf-8") if fmt == "moodlexml"
-                  else (f"cau-hoi-{category.id}.gift.txt", "text/plain; charset=utf-8"))
-    return Response(text, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@bp.get("/files/<name>")
-@public
-def question_file(name: str):
-    """An image a question shows (imported with a Moodle XML file). Public like the page that shows
-    it may be (an open contest): its stored name is 128 random bits, unknown to anyone not shown it."""
-    return uploads.send_image(name)
+    text = services.export_gift(category, current_user)
+    db.session.commit()
+    name = f"cau-hoi-{category.id}.gift.txt"
+    return Response(text, mimetype="text/plain; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/template.csv")
