@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from html import escape
+from html import escape, unescape
 
 from elearn.html import sanitize_html
 from elearn.errors import DomainError
@@ -129,5 +129,5 @@ def parse_float(text: str) -> float | None:
 def default_name(text_html: str) -> str:
     """A question without a title is named after the start of its text, as Moodle does."""
     from elearn.html import html_to_text
-    text = html_to_text(text_html)
+    text = unescape(html_to_text(text_html))  # a name is plain text: "a < b", not "a &lt; b"
     return text if len(text) <= 80 else text[:77].rstrip() + "..."
