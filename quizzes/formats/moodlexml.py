@@ -216,8 +216,8 @@ class _Reader:
         self.fmt = (question_text.get("format") or "html").strip() if question_text is not None else "html"
         text_html = self.text(question_text, "html", extra=self._old_image())
         general = self.text(element.find("generalfeedback"), self.fmt)
-        points = 0.0 if kind == "description" else self.number_of(element.find("defaultgrade"), 1.0,
-                                                                 _("The default grade"))
+        points = self.number_of(element.find("defaultgrade"), 0.0 if kind == "description" else 1.0,
+                                _("The default grade"))  # a description's is 0 whatever it says (the bank)
         question_kind, data = _KINDS[kind](self)
         name = " ".join(self.name.split())
         return ParsedQuestion(question_kind, text_html, data, self.line, name or default_name(text_html),
