@@ -85,29 +85,57 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):g}"
 
 
-def upload_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
+def detect(data: bytes, allowed: frozenset[str]) -> tuple[str, str] | None:
+    """(extension, MIME type) of content that is one of the ``allowed`` kinds, by its bytes; else None."""
+    guess = filetype.guess(data)
+    ext = guess.extension if guess else None
+    if ext not in allowed or ext not in KINDS:
+        return None
+    mime, required_part = KINDS[ext]
+    if required_part and not _zip_has(data, required_part):
+        return None
+    return ext, mime
+
+
+def upload_dir(subdir: str = "") -> Path:
+    """Where stored files live; a ``subdir`` keeps one kind apart (question media: ``questions``),
+    so that a route serving it can never reach another kind's files."""
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    return folder / subdir if subdir else folder
+
+
+def new_name(ext: str) -> str:
+    """A random stored name (what ``store`` generates)."""
+    return f"{secrets.token_hex(16)}.{ext}"
 
 
 def store(upload: CheckedUpload) -> str:
     """Write the file under a random name; returns that name (what the database keeps)."""
-    folder = upload_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{upload.ext}"
-    (folder / name).write_bytes(upload.data)
+    name = new_name(upload.ext)
+    store_named(name, upload.data)
     return name
 
 
-def stored_path(name: str) -> Path | None:
+def store_named(name: str, data: bytes, subdir: str = "") -> None:
+    """Write bytes under a name from ``new_name`` (chosen before the write, e.g. while an import
+    still checks the questions that will point at it)."""
+    if not _STORED_NAME.match(name):
+        raise ValueError(f"not a stored name: {name!r}")
+    folder = upload_dir(subdir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+
+
+def stored_path(name: str, subdir: str = "") -> Path | None:
     """The file for a stored name, or None; a name we did not generate is refused."""
     if not name or not _STORED_NAME.match(name):
         return None
-    path = upload_dir() / name
+    path = upload_dir(subdir) / name
     return path if path.is_file() else None
 
 
-def delete(name: str | None) -> None:
-    path = stored_path(name or "")
+def delete(name: str | None, subdir: str = "") -> None:
+    path = stored_path(name or "", subdir)
     if path is not None:
         path.unlink(missing_ok=True)
 
@@ -124,10 +152,10 @@ def download_name(uploaded: str, ext: str) -> str:
     return f"{stem}.{ext}"
 
 
-def send_stored(name: str, filename: str, mime: str):
+def send_stored(name: str, filename: str, mime: str, subdir: str = ""):
     """Response for a stored file: always a download, never rendered by the browser, named with
-    the extension of the stored (detected) type."""
-    path = stored_path(name)
+    the extension of the stored (detected) type. (An ``<img>`` still shows an image sent so.)"""
+    path = stored_path(name, subdir)
     if path is None:
         from werkzeug.exceptions import NotFound
         raise NotFound()

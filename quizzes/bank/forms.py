@@ -88,6 +88,7 @@ class QuestionForm(Form):
     answers = FieldList(FormField(AnswerRow), max_entries=MAX_ROWS)
     case_sensitive = BooleanField(_l("Case matters"))
     accent_insensitive = BooleanField(_l("Accept answers typed without Vietnamese accents"))
+    wildcards = BooleanField(_l("* in an answer stands for any text (as in Moodle)"))
     numbers = FieldList(FormField(NumberRow), max_entries=MAX_ROWS)
     pairs = FieldList(FormField(PairRow), max_entries=MAX_ROWS)
     more = SubmitField(_l("More rows"))
@@ -151,7 +152,8 @@ def _form_data(form: QuestionForm, kind: QuestionKind) -> dict[str, Any]:
         return {"answers": [{"text": r["text"], "feedback": r["feedback"],
                              "fraction": _percent(r["percent"], _("Answer %(n)d", n=i + 1), 1.0)}
                             for i, r in enumerate(rows)],
-                "case_sensitive": form.case_sensitive.data, "accent_insensitive": form.accent_insensitive.data}
+                "case_sensitive": form.case_sensitive.data, "accent_insensitive": form.accent_insensitive.data,
+                "wildcards": form.wildcards.data}
     if kind == K.NUMERICAL:
         rows = [r for r in form.numbers.data if not _blank(r, "value")]
         answers = []
@@ -189,7 +191,8 @@ def version_to_formdata(version: QuestionVersion) -> dict[str, Any]:
         initial["answers"] = [{"text": a["text"], "percent": pct(a["fraction"]), "feedback": a.get("feedback", "")}
                               for a in data["answers"]]
         initial.update(case_sensitive=data.get("case_sensitive", False),
-                       accent_insensitive=data.get("accent_insensitive", False))
+                       accent_insensitive=data.get("accent_insensitive", False),
+                       wildcards=data.get("wildcards", False))
     elif kind == K.NUMERICAL:
         initial["numbers"] = [{"value": format_number(a["value"]), "tolerance": format_number(a["tolerance"]),
                                "percent": pct(a["fraction"]), "feedback": a.get("feedback", "")}

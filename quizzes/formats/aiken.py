@@ -63,8 +63,9 @@ def parse_aiken(content: bytes | str) -> list[ParsedQuestion]:
                 errors.add(number, _("Choice %(letter)s is empty.", letter=choice.group(1)))
             choices.append(choice.group(2).strip())
         else:
-            if choices:  # text after the choices: the ANSWER line is missing
-                errors.add(start, _("The question has no ANSWER line."))
+            if choices:  # text after the choices: the ANSWER line is missing (on this line, as Moodle says)
+                errors.add(number, _("The question on line %(start)d has no ANSWER line before the next "
+                                     "question starts here.", start=start))
                 reset()
             if not text_lines:
                 start = number

@@ -12,7 +12,7 @@ from quizzes.formats import services
 from quizzes.formats.common import FormatError, LineError, check_size
 
 
-@click.group("questions", help="Question bank files: import and export (GIFT, Aiken, CSV, XLSX).")
+@click.group("questions", help="Question bank files: import and export (Moodle XML, GIFT, Aiken, CSV, XLSX).")
 def questions_group():
     pass
 
@@ -68,19 +68,19 @@ def import_command(file: Path, fmt: str | None, category: str, owner: str | None
 
 
 @questions_group.command("export")
-@click.option("--format", "fmt", type=click.Choice(["gift"]), default="gift", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(services.EXPORT_FORMATS)), default="gift", show_default=True)
 @click.option("--category", required=True, help='Category path: "Cha/Con".')
 @click.option("--owner", help="Username whose category tree is meant (default: the admins' shared tree).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of standard output.")
 @with_appcontext
 def export_command(fmt: str, category: str, owner: str | None, output: Path | None):
-    """Export a category (with its subcategories) as GIFT."""
+    """Export a category (with its subcategories) as GIFT or Moodle XML."""
     db.set_write_intent(True)  # the audit entry
     found = bank.find_category_path(category, _owner(owner))
     if found is None:
         raise click.ClickException(f"No category {category!r}.")
-    text = services.export_gift(found, None)
+    text = services.export_file(found, fmt, None)
     db.session.commit()
     if output is None:
         click.echo(text, nl=False)

@@ -6,7 +6,7 @@ the import service validates each question against its kind and writes them all 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from flask_babel import gettext as _
@@ -19,6 +19,10 @@ from quizzes.bank.types import finite_float
 MAX_IMPORT_BYTES = 10 * 1024 * 1024   # a 5,000-question GIFT file is about 1 MB
 MAX_QUESTIONS = 20_000
 MAX_ERRORS = 200                       # past this, a file is not worth reading further
+# Images and documents inside imported questions (Moodle XML <file>): stored apart from other
+# uploads (``elearn.uploads``, subfolder MEDIA_DIR) and served at MEDIA_URL + stored name.
+MEDIA_DIR = "questions"
+MEDIA_URL = "/questions/media/"
 
 
 @dataclass
@@ -32,6 +36,9 @@ class ParsedQuestion:
     points: float = 1.0
     general_feedback_html: str = ""
     tags: list[str] = field(default_factory=list)
+    # Files its HTML points at (``MEDIA_URL`` + stored name), written by the import service only
+    # once the whole file is good: [(stored name, bytes)].
+    files: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -129,5 +136,5 @@ def parse_float(text: str) -> float | None:
 def default_name(text_html: str) -> str:
     """A question without a title is named after the start of its text, as Moodle does."""
     from elearn.html import html_to_text
-    text = html_to_text(text_html)
+    text = unescape(html_to_text(text_html))  # a name is plain text: "a < b", not "a &lt; b"
     return text if len(text) <= 80 else text[:77].rstrip() + "..."

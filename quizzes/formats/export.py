@@ -128,7 +128,9 @@ def _truefalse(data: dict[str, Any]) -> str:
 
 
 def _shortanswer(data: dict[str, Any]) -> list[str]:
-    return [f"=%{_percent(a['fraction'])}%{_plain(a['text'])}{_feedback(a.get('feedback', ''))}"
+    def text(answer: str) -> str:  # without wildcards a star is a star: written \* (as Moodle reads it)
+        return _plain(answer) if data.get("wildcards") else _plain(answer).replace("*", "\\*")
+    return [f"=%{_percent(a['fraction'])}%{text(a['text'])}{_feedback(a.get('feedback', ''))}"
             for a in data["answers"]]
 
 

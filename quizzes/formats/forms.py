@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from elearn.forms import Form
-from quizzes.formats.services import FORMAT_LABELS
+from quizzes.formats.services import EXPORT_FORMATS, FORMAT_LABELS
 
 
 class ImportForm(Form):
@@ -22,3 +22,4 @@ class ExportForm(Form):
         csrf = False  # a GET download: nothing to protect, and the URL stays shareable
 
     category = SelectField(_l("Category"), coerce=int, validate_choice=False)
+    format = SelectField(_l("Format"), default="gift", choices=[SelectChoice(k, v) for k, v in EXPORT_FORMATS.items()])

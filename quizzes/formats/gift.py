@@ -10,7 +10,8 @@ and TeX such as ``\\(x\\)`` needs it).
 Answer block: ``{=right ~wrong}`` single choice; ``{~%50%a ~%50%b ~%-25%c}`` multiple choice
 (no ``=``); ``#feedback`` after an answer; ``####general feedback`` last; ``{T}``/``{TRUE}``/
 ``{F}``/``{FALSE}`` with ``#wrong#right`` feedback; ``{=a =%50%b}`` short answer;
-``{#3.14:0.01}``, ``{#1..5}``, ``{#=%100%3:0 =%50%3:1}`` numerical; ``{=a -> b =c -> d}``
+``{#3.14:0.01}``, ``{#1..5}``, ``{#=%100%3:0 =%50%3:1}`` numerical (``~#text``: feedback for any
+other answer); in short answers ``*`` is Moodle's wildcard (``=%0%*#text``: any other answer); ``{=a -> b =c -> d}``
 matching; ``{}`` essay; no braces at all: description. Text after the block makes a
 missing-word question: the block becomes a blank ``_____`` in the text.
 
@@ -26,6 +27,7 @@ from flask_babel import gettext as _
 
 from quizzes.bank.models import QuestionKind
 from quizzes.bank.types import MAX_CHOICES
+from quizzes.bank.types.answers import has_wildcard
 from quizzes.formats.common import (
     ErrorList,
     FormatError,
@@ -120,8 +122,8 @@ def _read_block(block: list[str], start: int, category: tuple[str, ...], questio
         line = raw.strip()
         if line.startswith("//"):
             _read_comment(line, start + offset, meta, errors)
-            line = ""
-        kept.append(line)
+            raw = ""
+        kept.append(raw)  # indentation kept, as Moodle keeps it (a <pre> block in [html] text needs it)
     text = _pre("\n".join(kept))
     base = start + text[:len(text) - len(text.lstrip())].count("\n")
     text = text.strip()
@@ -329,7 +331,19 @@ def _shortanswer(answers: str, fmt: str, line: int) -> dict[str, Any]:
         errors.append(LineError(line, _("Give at least one accepted answer.")))
     if errors:
         raise FormatError(errors)
-    return {"answers": result, "case_sensitive": False, "accent_insensitive": False}
+    return shortanswer_data(result)
+
+
+def shortanswer_data(answers: list[dict[str, Any]]) -> dict[str, Any]:
+    """Moodle's short answers: '*' is a wildcard (a lone '*' worth 0% catches any other answer) and
+    '\\*' a star; a question with no wildcard keeps its stars as plain text."""
+    data: dict[str, Any] = {"answers": answers, "case_sensitive": False, "accent_insensitive": False}
+    if any(has_wildcard(a["text"]) for a in answers):
+        data["wildcards"] = True
+    else:
+        for answer in answers:
+            answer["text"] = answer["text"].replace("\\*", "*")
+    return data
 
 
 def _numerical(answers: str, fmt: str, line: int) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 ``import_file`` parses, validates every question against its kind (the bank's own rules),
 and only when the whole file is good writes the questions (and the subcategories its
-``$CATEGORY`` lines name, below the chosen target). Like every service it flushes and never
+``$CATEGORY`` lines or Moodle XML category elements name, below the chosen target, and the
+files a Moodle XML file carries, under ``UPLOAD_DIR/questions``). Like every service it flushes and never
 commits; a caller that gets ``FormatError`` rolls back (nothing was written anyway).
 """
 from __future__ import annotations
@@ -15,21 +16,25 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from elearn import audit, db
+from elearn import audit, db, uploads
 from elearn.accounts.models import User
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.formats.aiken import parse_aiken
-from quizzes.formats.common import FormatError, LineError, ParsedQuestion
+from quizzes.formats.common import MEDIA_DIR, FormatError, LineError, ParsedQuestion
 from quizzes.formats.export import write_gift
 from quizzes.formats.gift import parse_gift
+from quizzes.formats.moodlexml import parse_moodle_xml
+from quizzes.formats.moodlexml_export import write_moodle_xml
 from quizzes.formats.spreadsheet import parse_csv, parse_xlsx
 
 PARSERS: dict[str, Callable[[bytes], list[ParsedQuestion]]] = {
-    "gift": parse_gift, "aiken": parse_aiken, "csv": parse_csv, "xlsx": parse_xlsx,
+    "gift": parse_gift, "moodlexml": parse_moodle_xml, "aiken": parse_aiken, "csv": parse_csv, "xlsx": parse_xlsx,
 }
 BATCH = 500  # questions written per flush
-FORMAT_LABELS = {"gift": "GIFT (Moodle)", "aiken": "Aiken", "csv": "CSV", "xlsx": "Excel (XLSX)"}
+FORMAT_LABELS = {"gift": "GIFT (Moodle)", "moodlexml": "Moodle XML", "aiken": "Aiken", "csv": "CSV",
+                 "xlsx": "Excel (XLSX)"}
+EXPORT_FORMATS = {"gift": "GIFT (Moodle)", "moodlexml": "Moodle XML"}
 
 
 @dataclass
@@ -50,6 +55,8 @@ def guess_format(filename: str, content: bytes) -> str:
         return "xlsx"
     if name.endswith(".csv"):
         return "csv"
+    if name.endswith(".xml") or content.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] in (b"<?xml", b"<quiz"):
+        return "moodlexml"
     head = content[:200_000]
     if re.search(rb"^\s*ANSWER\s*:", head, re.MULTILINE) and b"{" not in head:
         return "aiken"
@@ -94,8 +101,13 @@ def import_file(target: QuestionCategory, fmt: str, content: bytes, user: User |
                 batch = []
         if errors:
             raise FormatError(errors)
-        db.session.add_all(batch)
-        db.session.flush()
+        written = _write_media(questions)
+        try:
+            db.session.add_all(batch)
+            db.session.flush()
+        except BaseException:
+            _delete_media(written)
+            raise
     counts = Counter(q.kind.value for q in questions)
     result.imported = len(questions)
     result.by_type = {kind.value: counts[kind.value] for kind in QuestionKind if counts[kind.value]}
@@ -113,6 +125,32 @@ def _new_question(category: QuestionCategory, q: ParsedQuestion, user: User | No
     question.current_version = version
     bank._index(question, version)
     return [question, version]
+
+
+def _write_media(questions: list[ParsedQuestion]) -> list[str]:
+    """The files the questions point at (Moodle XML), written once every question is known good."""
+    written: list[str] = []
+    try:
+        for q in questions:
+            for name, data in q.files:
+                uploads.store_named(name, data, MEDIA_DIR)
+                written.append(name)
+    except OSError:
+        _delete_media(written)
+        raise FormatError([LineError(0, _("The files inside the questions could not be saved; nothing was "
+                                          "imported. Try again later."))]) from None
+    return written
+
+
+def _delete_media(names: list[str]) -> None:
+    for name in names:
+        uploads.delete(name, MEDIA_DIR)
+
+
+def read_media(name: str) -> bytes | None:
+    """A stored question file's bytes (None when it is gone)."""
+    path = uploads.stored_path(name, MEDIA_DIR)
+    return path.read_bytes() if path is not None else None
 
 
 def record_failed_import(target: str, fmt: str, error: FormatError, user: User | None) -> None:
@@ -151,8 +189,15 @@ def export_questions(category: QuestionCategory) -> list[ParsedQuestion]:
                            tags=[t for t in q.tags.split(",") if t]) for q, v in rows]
 
 
-def export_gift(category: QuestionCategory, user: User | None) -> str:
+def export_file(category: QuestionCategory, fmt: str, user: User | None) -> str:
+    """A category and its subcategories as GIFT or Moodle XML (with the files its questions show)."""
     questions = export_questions(category)
-    audit.record("questions.export", f"question_category:{category.id}", actor=user, format="gift",
+    audit.record("questions.export", f"question_category:{category.id}", actor=user, format=fmt,
                  exported=len(questions))
+    if fmt == "moodlexml":
+        return write_moodle_xml(questions, read_media)
     return write_gift(questions)
+
+
+def export_gift(category: QuestionCategory, user: User | None) -> str:
+    return export_file(category, "gift", user)

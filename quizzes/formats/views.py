@@ -1,4 +1,5 @@
-"""Import page (upload, errors with their lines, or the counts), GIFT export, template downloads."""
+"""Import page (upload, errors with their lines, or the counts), GIFT and Moodle XML export, template
+downloads, and the files shown inside imported questions."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, render_template, request
@@ -7,14 +8,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from elearn import db
+from elearn import db, uploads
 from elearn.pagination import query_int
-from elearn.permissions import Permission, requires
+from elearn.permissions import Permission, public, requires
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionCategory
 from quizzes.formats import services
-from quizzes.formats.common import MAX_IMPORT_BYTES, FormatError, LineError, check_size
+from quizzes.formats.common import MAX_IMPORT_BYTES, MEDIA_DIR, FormatError, LineError, check_size
 from quizzes.formats.forms import ExportForm, ImportForm
+from quizzes.formats.moodlexml import MEDIA_TYPES
 from quizzes.formats.spreadsheet import template_csv, template_xlsx
 
 bp = Blueprint("formats", __name__, url_prefix="/questions", template_folder="templates")
@@ -85,11 +87,30 @@ def import_page():
 @requires(Permission.AUTHOR_COURSES)
 def export():
     category = _editable_category_or_404(request.args.get("category", type=query_int))
-    text = services.export_gift(category, current_user)
-    db.session.commit()
-    name = f"cau-hoi-{category.id}.gift.txt"
-    return Response(text, mimetype="text/plain; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    fmt = request.args.get("format") or "gift"
+    if fmt not in services.EXPORT_FORMATS:
+        abort(404)
+    text = services.export_file(category, fmt, current_user)
+    name, mime = ((f"cau-hoi-{category.id}.xml", "application/xml; charset=utf-8") if fmt == "moodlexml"
+                  else (f"cau-hoi-{category.id}.gift.txt", "text/plain; charset=utf-8"))
+    return Response(text, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/media/<name>")
+@public
+def media(name: str):
+    """A file shown inside imported questions (an image, a linked document).
+
+    Public on purpose: a contest's public entrants see questions without signing in. What
+    keeps it private is the name: 128 random bits, written only into the HTML of the questions
+    that show the file, so only whoever may see such a question can ask for it. Only files an
+    import stored under ``UPLOAD_DIR/questions`` are served here; a lesson's attachment or a
+    course cover (another course's files) lives elsewhere and is never reachable by this route.
+    """
+    mime = MEDIA_TYPES.get(name.rsplit(".", 1)[-1]) if "." in name else None
+    if mime is None:
+        abort(404)
+    return uploads.send_stored(name, name, mime, MEDIA_DIR)
 
 
 @bp.get("/template.csv")

@@ -25,7 +25,9 @@ Data shapes (``QuestionVersion.data``), ids are short strings stable within a ve
         {"answers": [{"text": "Hồ Chí Minh", "fraction": 1.0, "feedback": "..."}],
          "case_sensitive": false, "accent_insensitive": false}
         text is plain text (NFC, spaces collapsed); at least one answer has 1.0. Matching
-        always ignores surrounding and repeated spaces; no wildcards.
+        always ignores surrounding and repeated spaces. With "wildcards": true (Moodle's
+        short answers, set by the Moodle importers), '*' in an answer matches any text and
+        '\\*' is a star, and the first answer that matches counts, as Moodle grades it.
     numerical:
         {"answers": [{"value": 3.14, "tolerance": 0.01, "fraction": 1.0, "feedback": "..."}]}
         a GIFT range {#1..5} is value 3, tolerance 2.

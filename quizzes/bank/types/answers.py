@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from typing import Any
 
@@ -96,6 +97,34 @@ def answer_key(text: str, case_sensitive: bool = False, accent_insensitive: bool
     return unicodedata.normalize("NFC", text)
 
 
+_WILDCARDS = re.compile(r"(?<!\\)\*+")  # a run of '*' with no backslash before it
+
+
+def has_wildcard(text: str) -> bool:
+    """Whether a short answer uses Moodle's wildcard: a ``*`` with no backslash before it."""
+    return bool(_WILDCARDS.search(text))
+
+
+def _wildcard_match(pattern: str, key: str) -> bool:
+    """Moodle's ``compare_string_with_wildcard`` (``*`` is any text, a backslash before one makes it a
+    star), without a regular expression: the literal pieces are found left to right, so a pattern
+    of many stars costs no more than a few ``find`` calls."""
+    pieces = [piece.replace("\\*", "*") for piece in _WILDCARDS.split(pattern)]
+    if len(pieces) == 1:
+        return key == pieces[0]
+    first, last = pieces[0], pieces[-1]
+    end = len(key) - len(last)
+    if not key.startswith(first) or not key.endswith(last) or end < len(first):
+        return False
+    position = len(first)
+    for piece in pieces[1:-1]:
+        found = key.find(piece, position, end)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
 class ShortAnswer(QuestionType):
     kind = QuestionKind.SHORTANSWER
     label = _l("Short answer")
@@ -103,6 +132,7 @@ class ShortAnswer(QuestionType):
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         data = _dict(data, "data")
         case, accents = bool(data.get("case_sensitive", False)), bool(data.get("accent_insensitive", False))
+        wildcards = bool(data.get("wildcards", False))
         answers, keys = [], set()
         for item, label in _items(data, "answers", lambda n: _("Answer %(n)d", n=n)):
             text = normalize_spaces(_str(item.get("text"), label))
@@ -120,7 +150,10 @@ class ShortAnswer(QuestionType):
             raise InvalidQuestion(_("Give at least one accepted answer."))
         if not any(abs(a["fraction"] - 1.0) < _EPS for a in answers):
             raise InvalidQuestion(_("There is no correct answer: one answer must be worth 100%."))
-        return {"answers": answers, "case_sensitive": case, "accent_insensitive": accents}
+        out = {"answers": answers, "case_sensitive": case, "accent_insensitive": accents}
+        if wildcards:
+            out["wildcards"] = True  # Moodle's short answers: '*' matches any text, '\\*' is a star
+        return out
 
     def clean_response(self, data: dict[str, Any], response: Any) -> dict[str, Any]:
         return {"text": normalize_spaces(_response_str(_response_dict(response).get("text"), MAX_TEXT_RESPONSE))}
@@ -131,6 +164,9 @@ class ShortAnswer(QuestionType):
             return None
         case, accents = data.get("case_sensitive", False), data.get("accent_insensitive", False)
         key = answer_key(text, case, accents)
+        if data.get("wildcards"):  # the first answer that matches, as Moodle grades it
+            return next((a for a in data["answers"] if _wildcard_match(answer_key(a["text"], case, accents), key)),
+                        None)
         hits = [a for a in data["answers"] if answer_key(a["text"], case, accents) == key]
         return max(hits, key=lambda a: a["fraction"], default=None)
 

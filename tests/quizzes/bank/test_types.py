@@ -216,6 +216,25 @@ def test_shortanswer_accent_insensitive_and_case_sensitive():
     assert answer_key("Đà  Nẵng", accent_insensitive=True) == "da nang"
 
 
+def test_shortanswer_wildcards_as_moodle_compares_them():
+    t = get_type(K.SHORTANSWER)
+    data = t.validate({"wildcards": True, "answers": [
+        {"text": "*Minh", "feedback": "Đúng"}, {"text": "2\\*3", "fraction": 0.5},
+        {"text": "a*b*c", "fraction": 0.5}, {"text": "*", "fraction": 0, "feedback": "Sai"}]})
+    assert data["wildcards"] is True
+    assert t.grade(data, {"text": "Hồ Chí minh"}) == 1.0 and t.response_feedback(data, {"text": "minh"}) == ["Đúng"]
+    assert t.grade(data, {"text": "2*3"}) == 0.5 and t.grade(data, {"text": "2x3"}) == 0.0  # \* is a star
+    assert t.grade(data, {"text": "aXbYc"}) == 0.5 and t.grade(data, {"text": "abc"}) == 0.5
+    assert t.grade(data, {"text": "acb"}) == 0.0
+    assert t.response_feedback(data, {"text": "Hà Nội"}) == ["Sai"]  # the lone '*': any other answer
+    assert t.response_feedback(data, {"text": ""}) == []  # no answer is not "any other answer"
+    # Without the option a star is a star (questions written in elearn keep their meaning).
+    plain = t.validate({"answers": [{"text": "2*3"}]})
+    assert "wildcards" not in plain and t.grade(plain, {"text": "2*3"}) == 1.0 and t.grade(plain, {"text": "2x3"}) == 0
+    many = t.validate({"wildcards": True, "answers": [{"text": "*a" * 400 + "b"}]})
+    assert t.grade(many, {"text": "a" * 999}) == 0.0  # no regular expression to backtrack
+
+
 @pytest.mark.parametrize("data", [
     {"answers": []}, {"answers": [{"text": " "}]}, {"answers": [{"text": "A", "fraction": 0.5}]},
     {"answers": [{"text": "Hà Nội"}, {"text": "hà  nội"}]}, {"answers": [{"text": "x" * 2000}]},

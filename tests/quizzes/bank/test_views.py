@@ -118,6 +118,8 @@ def test_a_bad_question_shows_the_vietnamese_error_and_saves_nothing(client, log
     ("truefalse", {"answer": "false", "feedback_true": "Sai vì..."}, lambda d: d["answer"] is False),
     ("shortanswer", {"answers-0-text": "Hồ Chí Minh", "answers-0-percent": "100", "accent_insensitive": "y"},
      lambda d: d["accent_insensitive"] and d["answers"][0]["text"] == "Hồ Chí Minh"),
+    ("shortanswer", {"answers-0-text": "*Minh", "answers-0-percent": "100", "wildcards": "y"},
+     lambda d: d["wildcards"] and d["answers"][0]["text"] == "*Minh"),
     ("numerical", {"numbers-0-value": "3,14", "numbers-0-tolerance": "0,01", "numbers-0-percent": "100"},
      lambda d: d["answers"][0]["value"] == 3.14 and d["answers"][0]["tolerance"] == 0.01),
     ("matching", {"pairs-0-prompt": "1945", "pairs-0-answer": "Độc lập", "pairs-1-prompt": "1969",
