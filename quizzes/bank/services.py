@@ -240,6 +240,8 @@ def clean_data(kind: QuestionKind, data: dict[str, Any]) -> dict[str, Any]:
     elif kind == QuestionKind.TRUEFALSE:
         data = {**data, "feedback_true": sanitize_html(data["feedback_true"]),
                 "feedback_false": sanitize_html(data["feedback_false"])}
+    if data.get("other_feedback"):  # numerical: the feedback for any other answer (Moodle's '*')
+        data = {**data, "other_feedback": sanitize_html(data["other_feedback"])}
     return qtype.validate(data)
 
 

@@ -957,3 +957,35 @@ def test_export_with_images_then_import_gives_the_same_questions_and_files(targe
         return out
     assert snapshot(copy) == snapshot(target) and len(snapshot(copy)) == 1
     assert len(_media_files(app)) == 6  # each import keeps its own copies (3 distinct contents each)
+
+
+def test_hostile_html_is_sanitized_in_every_stored_field(target):
+    from tests.hostile import XSS, assert_no_live_script
+
+    def cd(payload: str) -> str:
+        return "<![CDATA[" + payload.replace("]]>", "") + "]]>"
+    blocks = []
+    for p in XSS:
+        head = (f'<name><text>{cd(p)}</text></name><questiontext format="html"><text>{cd("Câu " + p)}</text>'
+                f'</questiontext><generalfeedback><text>{cd(p)}</text></generalfeedback>')
+        feedback = f"<feedback><text>{cd(p)}</text></feedback>"
+        blocks.append(f'<question type="multichoice">{head}<answer fraction="100"><text>{cd("đúng " + p)}</text>'
+                      f'{feedback}</answer><answer fraction="0"><text>sai</text>{feedback}</answer></question>')
+        blocks.append(f'<question type="matching">{head}<subquestion><text>{cd("a " + p)}</text><answer><text>'
+                      f'{cd("b " + p)}</text></answer></subquestion><subquestion><text>c</text><answer><text>d'
+                      f'</text></answer></subquestion></question>')
+        blocks.append(f'<question type="numerical">{head}<answer fraction="100"><text>1</text>{feedback}</answer>'
+                      f'<answer fraction="0"><text>*</text>{feedback}</answer></question>')
+        blocks.append(f'<question type="truefalse">{head}<answer fraction="100"><text>true</text>{feedback}'
+                      f'</answer><answer fraction="0"><text>false</text>{feedback}</answer></question>')
+    services.import_file(target, "moodlexml", quiz(*blocks).encode(), None)
+    versions = [q.current_version for q in bank.list_questions(target)]
+    assert len(versions) == 4 * len(XSS)
+    for v in versions:
+        data = v.data
+        stored = [v.text_html, v.general_feedback_html, data.get("other_feedback", ""),
+                  data.get("feedback_true", ""), data.get("feedback_false", "")] + [
+            item.get(key, "") for item in data.get("choices", []) + data.get("pairs", []) + data.get("answers", [])
+            for key in ("html", "feedback", "prompt", "answer")]
+        for field in stored:
+            assert_no_live_script(field)
