@@ -72,9 +72,12 @@ def bench_dashboard(app, admin_id: int, repeat: int) -> None:
     from reports import filters, services
 
     client = app.test_client()
+    with app.app_context():
+        session_id = db.session.get(User, admin_id).get_id()  # "id.session_version" since sessions can be ended
     with client.session_transaction() as session:
-        session["_user_id"] = str(admin_id)
+        session["_user_id"] = session_id
         session["_fresh"] = True
+        session["since"] = int(time.time())  # sessions end after SESSION_MAX_DAYS
 
     def service():
         with app.app_context():
