@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -26,12 +27,14 @@ from courses.models import CourseStatus, Enrollment, Item, ItemKind, Module
 from elearn import db, uploads
 from elearn.accounts.models import User
 from elearn.accounts.services import find_user
+from elearn.menu import Entry
 from elearn.pagination import page_number, query_int
 from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
 from elearn.units.services import all_units
 
 bp = Blueprint("teach", __name__, url_prefix="/teach", template_folder="templates")
+MENU = [Entry("teach.index", _l("Course authoring"), (Permission.AUTHOR_COURSES,))]
 DEFAULT_ATTACHMENT_MAX = 10 * 1024 * 1024
 
 

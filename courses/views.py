@@ -5,15 +5,19 @@ import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courses import enrolment, learning, queries, services
 from elearn import db, uploads
+from elearn.menu import Entry
 from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 
 bp = Blueprint("courses", __name__, template_folder="templates", static_folder="static",
                static_url_path="/courses-static")
+MENU = [Entry("courses.my_courses", _l("My courses"), (Permission.STUDY,)),
+        Entry("courses.catalog", _l("Course catalog"), (Permission.STUDY,))]
 
 
 def item_url(item) -> str | None:

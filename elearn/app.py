@@ -149,6 +149,23 @@ def _register_blueprints(app: Flask) -> None:
     from courses.certificates.views import bp as certificates_bp
     app.register_blueprint(certificates_bp)
 
+    # The main menu, in the order it shows (elearn.menu): each package names its own entries.
+    from courses import manage as course_manage
+    from courses import views as course_views
+    from courses.certificates import views as certificate_views
+    from elearn import home
+    from elearn.admin import views as admin_views
+    from elearn.menu import entries_for
+    from quizzes.bank import views as bank_views
+    from quizzes.contests import manage as contest_manage
+    from quizzes.contests import views as contest_views
+    from reports import views as report_views
+    app.extensions["elearn.menu"] = [entry for module in (
+        home, admin_views, bank_views, report_views, course_views, course_manage, contest_views, contest_manage,
+        certificate_views) for entry in module.MENU]
+    from flask_login import current_user
+    app.jinja_env.globals["menu_entries"] = lambda: entries_for(current_user)
+
 
 def _same_site(url: str | None) -> str | None:
     """``url`` if it is a page of this site (the form a refused POST came from), else None."""

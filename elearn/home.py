@@ -1,10 +1,13 @@
 """The landing page after sign-in: what this person can do, by role."""
 from flask import Blueprint, current_app, render_template
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from elearn.menu import Entry
 from elearn.permissions import only_learns, requires
 
 bp = Blueprint("home", __name__)
+MENU = [Entry("home.index", _l("Home"))]
 
 
 @bp.get("/")

@@ -3,15 +3,18 @@ filters, let ``filters.resolve`` check the scope, call the services."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from elearn import db
 from elearn.exports import csv_response, xlsx_response
+from elearn.menu import Entry
 from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from reports import export, filters, jobs, services
 
 bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="templates")
+MENU = [Entry("stats.dashboard", _l("Statistics"), (Permission.VIEW_STATS,))]
 
 
 @bp.app_template_filter("certificate_code")

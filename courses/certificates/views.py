@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courses import services as course_services
@@ -26,11 +27,14 @@ from elearn import db, site
 from elearn.db import utcnow
 from elearn.extensions import limiter
 from elearn.i18n import to_local
+from elearn.menu import Entry
 from elearn.pagination import page_number, paginate, query_int
 from elearn.permissions import Permission, public, requires
 from elearn.units.models import OrgUnit
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
+MENU = [Entry("certificates.mine", _l("My certificates"), (Permission.STUDY,)),
+        Entry("certificates.manage", _l("Certificates"), (Permission.VIEW_STATS,))]
 
 # One budget for the page and its JSON twin, per client address: enumerating 99-bit codes
 # is hopeless anyway, this keeps it from being tried.

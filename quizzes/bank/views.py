@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from elearn import db
+from elearn.menu import Entry
 from elearn.pagination import page_number, paginate
 from elearn.permissions import Permission, requires
 from elearn.text import fold
@@ -21,6 +23,7 @@ from quizzes.bank.services import BankError
 from quizzes.bank.types import TYPES, format_number, get_type
 
 bp = Blueprint("bank", __name__, url_prefix="/bank", template_folder="templates")
+MENU = [Entry("bank.index", _l("Question bank"), (Permission.AUTHOR_COURSES,))]
 PAGE_SIZE = 50
 bp.add_app_template_filter(format_number, "bank_number")  # 3.14 -> 3,14
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from elearn import audit, db
 from elearn.exports import csv_response, xlsx_response
+from elearn.menu import Entry
 from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
@@ -24,6 +26,7 @@ from quizzes.contests.ranking import rank_round, unit_participation
 from quizzes.contests.services import ContestError
 
 bp = Blueprint("contest_admin", __name__, url_prefix="/contests/manage", template_folder="templates")
+MENU = [Entry("contest_admin.index", _l("Manage contests"), (Permission.MANAGE_CONTESTS,))]
 PAGE = 100
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from elearn import db
 from elearn.db import utcnow
 from elearn.extensions import limiter
+from elearn.menu import Entry
 from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
@@ -26,6 +28,7 @@ from quizzes.contests.services import ContestError
 
 bp = Blueprint("contests", __name__, url_prefix="/contests", template_folder="templates",
                static_folder="static", static_url_path="/static")
+MENU = [Entry("contests.index", _l("Contests"))]
 SESSION_KEY = "contest_entrants"
 
 
