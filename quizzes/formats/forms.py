@@ -21,5 +21,7 @@ class ExportForm(Form):
     class Meta:
         csrf = False  # a GET download: nothing to protect, and the URL stays shareable
 
-    category = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    format = SelectField(_l("Format"), default="gift", choices=[SelectChoice(k, v) for k, v in EXPORT_FORMATS.items()])
+    # Their own ids: the import form on the same page has a category and a format too.
+    category = SelectField(_l("Category"), coerce=int, validate_choice=False, id="export-category")
+    format = SelectField(_l("Format"), default="gift", choices=[SelectChoice(k, v) for k, v in EXPORT_FORMATS.items()],
+                         id="export-format")

@@ -51,7 +51,6 @@ def import_page():
     form.category.choices = [SelectChoice(0, _("— choose —"))] + [SelectChoice(i, n) for i, n in choices]
     export_form.category.choices = [SelectChoice(i, n) for i, n in choices]
     # Both forms have a 'category' field: ids are unique on a page (its label follows the id).
-    export_form.category.id = export_form.category.label.field_id = "export-category"
     if request.args.get("category", type=query_int):
         form.category.data = form.category.data or request.args.get("category", type=query_int)
     result = errors = None

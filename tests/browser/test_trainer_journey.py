@@ -44,7 +44,7 @@ def test_trainer_builds_publishes_and_assigns_a_course(app, live_server, page, t
     # Questions first: a GIFT file imported into a new category.
     with page.expect_navigation():
         menu(page).get_by_role("link", name="Ngân hàng câu hỏi", exact=True).click()
-    _follow(page, "Nhập hoặc xuất câu hỏi (GIFT, Aiken, Excel)")
+    _follow(page, "Nhập hoặc xuất câu hỏi (Moodle XML, GIFT, Aiken, Excel)")
     assert_accessible(page)
     page.get_by_label("Tệp").set_input_files(str(gift))
     page.get_by_label("hoặc danh mục mới").fill("Lịch sử Đảng bộ")
