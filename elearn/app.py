@@ -27,8 +27,9 @@ def create_app(config: dict | None = None) -> Flask:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from elearn.pagination import IdConverter
+    from elearn.pagination import IdConverter, page_url
     app.url_map.converters["int"] = IdConverter  # before any rule is added
+    app.jinja_env.globals["page_url"] = page_url
 
     load_models()
     load_job_kinds()

@@ -69,9 +69,17 @@ class Page:
     def has_next(self) -> bool:
         return self.more if self.total is None else self.page < self.pages
 
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
+
+
+def page_url(endpoint: str, page: int, args, **path) -> str:
+    """The address of another page of a list: its query string kept (the filters), ``path`` the
+    endpoint's own arguments. Query keys that ``url_for`` reads as orders (``_external``,
+    ``_scheme``, ``_anchor``...) are dropped: from a crafted link they would make the pager's own
+    links point elsewhere (``?_external=1&_scheme=javascript``)."""
+    from flask import url_for
+
+    query = {k: v for k, v in (args.items() if hasattr(args, "items") else args) if not k.startswith("_")}
+    return url_for(endpoint, **{**query, **path, "page": page})
 
 
 def page_number() -> int:

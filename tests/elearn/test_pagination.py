@@ -38,3 +38,17 @@ def test_the_pager_keeps_filters_and_path_arguments(app):
                                       request=request)
     assert "/teach/5/learners?q=loc&amp;page=1" in html and "/teach/5/learners?q=loc&amp;page=3" in html
     assert re.search(r"<span>\D*2\D+3\D*</span>", html), html  # "Page 2 of 3", in the page's language
+
+
+def test_a_crafted_query_cannot_turn_the_pager_links_elsewhere(app):
+    from flask import render_template_string
+
+    for n in range(3):
+        make_user(f"doc{n}")
+    page = paginate(select(User).where(User.username.like("doc%")).order_by(User.username), 2, 1)
+    with app.test_request_context("/x?q=doc&page=2&_external=1&_scheme=javascript&_anchor=%0Aalert(1)"):
+        from flask import request
+        html = render_template_string('{% from "_pager.html" import pager %}'
+                                      "{{ pager(p, 'admin.users', request.args) }}", p=page, request=request)
+    assert 'href="/admin/users?q=doc&amp;page=1"' in html and 'href="/admin/users?q=doc&amp;page=3"' in html
+    assert "javascript" not in html and "alert" not in html
