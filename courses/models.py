@@ -94,6 +94,9 @@ class Item(Base):
 
     module: Mapped[Module] = relationship(back_populates="items")
     lesson: Mapped[Lesson | None] = relationship(back_populates="item", uselist=False, cascade="all, delete-orphan")
+    # Read-only: the item keeps its course once loaded (the session's identity map holds objects
+    # weakly, so a course looked up by id again and again was selected again and again).
+    course: Mapped[Course] = relationship(viewonly=True)
 
 
 class Lesson(Base):

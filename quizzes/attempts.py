@@ -153,18 +153,20 @@ def start_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None)
     return store_attempt(plan_attempt(quiz, user, now, rng), user, now)
 
 
-def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None) -> QuizAttempt:
+def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
+                 done: list[QuizAttempt] | None = None) -> QuizAttempt:
     """Reads only: the attempt in progress, or a new one drawn but not stored yet (``store_attempt``
-    stores it, under the write lock). Attempts whose time ran out must be closed first."""
+    stores it, under the write lock). Attempts whose time ran out must be closed first. ``done``:
+    the user's attempts at this quiz, when the caller has just read them (``attempts_of``)."""
     now = now or utcnow()
     if not may_take(quiz, user):
         raise QuizError(_("Enrol on the course to take this quiz."))
-    current = open_attempt(quiz, user)
+    done = attempts_of(quiz, user) if done is None else done
+    current = next((a for a in done if a.state == AttemptState.IN_PROGRESS), None)
     if current is not None:
         return current
     if not is_open(quiz, now):
         raise QuizError(_("This quiz is not open now."))
-    done = attempts_of(quiz, user)
     if attempts_left(quiz, done) == 0:
         raise QuizError(_("You have used all %(n)d attempts allowed.", n=quiz.attempts_allowed))
     drawn = _draw(quiz, rng or _rng)

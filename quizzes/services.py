@@ -52,7 +52,7 @@ def get_quiz(item_id: int) -> Quiz:
 
 
 def course_of(quiz: Quiz) -> Course:
-    return db.session.get(Course, quiz.item.course_id)
+    return quiz.item.course
 
 
 def can_edit(user: User, quiz: Quiz) -> bool:

@@ -38,7 +38,8 @@ def item(item_id: int):
     quiz = services.get_quiz(item_id)
     editor = services.can_edit(current_user, quiz)
     done = attempts.attempts_of(quiz, current_user)
-    if not editor and not attempts.may_take(quiz, current_user) and not done:
+    may_take = attempts.may_take(quiz, current_user)
+    if not editor and not may_take and not done:
         raise services.QuizNotFound()
     now = utcnow()
     if attempts.has_overdue(done, now):
@@ -48,7 +49,7 @@ def item(item_id: int):
         "quizzes/item.html", quiz=quiz, course=services.course_of(quiz), attempts=done, editor=editor,
         open_attempt=next((a for a in done if a.state == AttemptState.IN_PROGRESS), None),
         grade=final_grade(quiz, done), left=attempts.attempts_left(quiz, done),
-        is_open=services.is_open(quiz, now), may_take=attempts.may_take(quiz, current_user),
+        is_open=services.is_open(quiz, now), may_take=may_take,
         question_count=services.question_count(quiz))
 
 
@@ -56,9 +57,11 @@ def item(item_id: int):
 @requires(Permission.STUDY)
 def start(item_id: int):
     quiz = services.get_quiz(item_id)
-    if attempts.has_overdue(attempts.attempts_of(quiz, current_user), utcnow()):
+    done = attempts.attempts_of(quiz, current_user)
+    if attempts.has_overdue(done, utcnow()):
         db.write_now(lambda: attempts.finish_overdue(quiz, current_user))
-    attempt = attempts.plan_attempt(quiz, current_user)  # draws the questions before the first write
+        done = None  # read again
+    attempt = attempts.plan_attempt(quiz, current_user, done=done)  # draws the questions before the first write
     if attempt.id is None:
         attempts.store_attempt(attempt, current_user)
     return redirect(url_for(".attempt", attempt_id=attempt.id))
