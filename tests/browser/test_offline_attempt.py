@@ -1,0 +1,213 @@
+"""A cadre takes a quiz on a phone whose line drops (issue 21): every answer is kept on the device
+until the server confirms it, resent when the line returns, written on the server once and in
+order; a submission made with no connection is graded once when the line returns; an answer that
+reaches the server after the deadline is refused and named on the review page."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from elearn import db
+from elearn.db import utcnow
+from quizzes.models import AttemptState, QuizAttempt
+from tests.browser.conftest import VIEWPORTS, CheckedPage, sign_in
+from tests.factories import PASSWORD
+from tests.quizzes.factories import enrolled_cadre, make_quiz
+
+pytestmark = pytest.mark.browser
+
+LOCAL, WAITING, SERVER = "Đã lưu trên máy", "sẽ gửi lên máy chủ khi có mạng", "Đã lưu lên máy chủ"
+
+
+@pytest.fixture
+def phone(request, browser):
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="vi-VN", is_mobile=True)
+    page = CheckedPage(context.new_page())
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.passed:
+        page.assert_no_violations()
+
+
+class Line:
+    """The phone's line to the answer-saving URL: ``pass`` (recording what the server wrote),
+    ``cut`` (the request never leaves) or ``lost`` (the server gets it, the reply never comes back)."""
+
+    def __init__(self, page):
+        self.page = page
+        self.mode = "pass"
+        self.written: list[int] = []  # the questions each save wrote, in the order the server wrote them
+        self.sends = 0
+        page.route("**/quizzes/attempt/*/save", self.handle)
+
+    def offline(self, cut: bool) -> None:
+        """The phone loses (or finds) its line. Playwright's own fetch for a routed request would
+        pass while the context is offline: the route cuts it too."""
+        self.page.context.set_offline(cut)
+        self.mode = "cut" if cut else "pass"
+
+    def handle(self, route):
+        if self.mode == "cut":
+            route.abort("internetdisconnected")
+            return
+        response = route.fetch()
+        self.sends += 1
+        body = json.loads(response.text())
+        self.written.extend(body.get("written") or [])
+        if self.mode == "lost":
+            route.abort("connectionreset")
+        else:
+            route.fulfill(response=response)
+
+
+def _attempt(cadre) -> QuizAttempt:
+    db.session.rollback()  # a new snapshot: the server wrote meanwhile
+    db.session.expire_all()
+    return db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == cadre.id))
+
+
+def _start(page, server, quiz) -> None:
+    sign_in(page, server.url, "hang", PASSWORD)
+    page.goto(f"{server.url}/quizzes/item/{quiz.item_id}")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def _choice(n: int) -> str:
+    return f"Phương án {n % 4 + 1}"
+
+
+def _state(page, n: int):
+    return page.locator(f"#q{n} .save-state")
+
+
+def test_twenty_answers_survive_five_cuts_and_two_reloads_written_once_in_order(app, live_server, phone):
+    page = phone
+    quiz = make_quiz(20, time_limit_minutes=60, per_page=0, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    _start(page, server, quiz)
+    line = Line(page)
+
+    def answer(n: int) -> None:
+        page.locator(f"#q{n}").get_by_label(_choice(n)).check()
+
+    def confirmed(*numbers: int) -> None:
+        for n in numbers:
+            _state(page, n).filter(has_text=SERVER).wait_for()
+
+    n = 1
+    for cut in range(5):
+        answer(n)
+        confirmed(n)
+        n += 1
+        # The line drops: the phone says it is offline; two answers are kept on the device.
+        line.offline(True)
+        for m in (n, n + 1):
+            answer(m)
+            _state(page, m).filter(has_text=WAITING).wait_for()
+        if cut == 1:  # a change of mind while offline: only the last answer is ever sent
+            page.locator(f"#q{n}").get_by_label(_choice(n + 1)).check()
+            page.locator(f"#q{n}").get_by_label(_choice(n)).check()
+        assert _attempt(cadre).questions[n - 1].response is None  # not on the server yet
+        line.offline(False)
+        confirmed(n, n + 1)  # sent by themselves when the line returns
+        n += 2
+    assert n == 16
+
+    # A line that fails without the phone noticing, then a reload (twice): the answers come back
+    # from the device into the page, then reach the server.
+    for reload in range(2):
+        line.mode = "cut" if reload == 0 else "lost"  # the second time the server gets them, the replies are lost
+        answer(n)
+        answer(n + 1)
+        _state(page, n + 1).filter(has_text=WAITING).wait_for()
+        page.reload()
+        for m in (n, n + 1):
+            assert page.locator(f"#q{m}").get_by_label(_choice(m)).is_checked()
+        line.mode = "pass"
+        confirmed(n, n + 1)  # the retry every few seconds
+        n += 2
+    answer(20)
+    confirmed(20)
+
+    done = _attempt(cadre)
+    letters = "abcd"
+    assert [q.response for q in done.questions] == [{"choice": letters[i % 4]} for i in range(1, 21)]
+    assert line.written == list(range(1, 21))  # every answer written once, in order, though some were sent twice
+    assert line.sends > 20
+    # Nothing left on the device: a reload shows the server's answers and sends nothing.
+    sends = line.sends
+    page.reload()
+    page.wait_for_timeout(500)
+    assert line.sends == sends and page.locator("#q20").get_by_label(_choice(20)).is_checked()
+
+
+def test_a_submission_made_offline_is_graded_once_when_the_line_returns(app, live_server, phone):
+    page = phone
+    quiz = make_quiz(3, time_limit_minutes=60, per_page=0, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    _start(page, server, quiz)
+    line = Line(page)
+    page.locator("#q1").get_by_label("Phương án 1").check()
+    _state(page, 1).filter(has_text=SERVER).wait_for()
+    line.offline(True)
+    page.locator("#q2").get_by_label("Phương án 1").check()
+    page.locator("#q3").get_by_label("Phương án 2").check()
+    page.locator("main").get_by_role("button", name="Kết thúc bài làm…").click()
+    page.get_by_role("button", name="Nộp bài khi có mạng").click()
+    page.locator("#keep-state").filter(has_text="bài nộp của bạn đã lưu trên máy").wait_for()
+    page.wait_for_timeout(300)
+    assert _attempt(cadre).state == AttemptState.IN_PROGRESS
+    line.offline(False)
+    page.wait_for_url("**/review")
+    page.check()
+    done = _attempt(cadre)
+    assert done.state == AttemptState.FINISHED and done.score == 2 and not done.auto_submitted
+    finished_at = done.finished_at
+    # The same submission sent again (a retry whose reply was lost): graded once, nothing changes.
+    again = page.evaluate("""([url, key]) => {
+        const data = new FormData();
+        data.append("csrf_token", document.querySelector("input[name=csrf_token]").value);
+        data.append("submit_key", key);
+        return fetch(url, {method: "POST", body: data}).then(r => r.status);
+    }""", [f"{server.url}/quizzes/attempt/{done.id}/submit", done.submit_key])
+    assert again == 200
+    after = _attempt(cadre)
+    assert after.finished_at == finished_at and after.score == 2
+    assert "không được tính" not in page.locator("main").inner_text()
+
+
+def test_answers_that_reach_the_server_after_the_deadline_are_named_as_not_counted(app, live_server, phone):
+    page = phone
+    quiz = make_quiz(3, time_limit_minutes=60, per_page=0, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    _start(page, server, quiz)
+    line = Line(page)
+    page.locator("#q1").get_by_label("Phương án 1").check()
+    _state(page, 1).filter(has_text=SERVER).wait_for()
+    line.offline(True)
+    page.locator("#q2").get_by_label("Phương án 1").check()
+    page.locator("#q3").get_by_label("Phương án 1").check()
+    _state(page, 3).filter(has_text=WAITING).wait_for()
+    attempt = _attempt(cadre)
+    attempt.deadline = utcnow() - timedelta(seconds=30)  # the time ran out while the line was down
+    db.session.commit()
+    line.offline(False)
+    page.wait_for_url("**/review")
+    page.check()
+    notice = page.locator("#not-counted")
+    notice.wait_for()
+    assert "không được tính: câu 2, 3" in notice.inner_text()
+    done = _attempt(cadre)
+    assert done.state == AttemptState.FINISHED and done.auto_submitted and done.score == 1
+    # Said once: the device forgets them.
+    page.reload()
+    page.wait_for_timeout(300)
+    assert not page.locator("#not-counted").is_visible()
