@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 import secrets
 
-from flask import flash, jsonify, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses import services as courses
 from elearn import db
 from elearn.db import utcnow
+from elearn.offline import keep_offline
 from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from quizzes import attempts, services
@@ -93,9 +94,11 @@ def attempt(attempt_id: int):
     if len(pages) > 1 and where.get(str(attempt.id)) != page:
         session["attempt_page"] = {str(attempt.id): page}  # one attempt at a time is enough
     shown = [(row, attempts.shown(row)) for row in pages[page - 1]]
-    return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, shown=shown, page=page,
-                           page_count=len(pages), submit_key=secrets.token_hex(16),
-                           remaining=_remaining(attempt))
+    # Kept on the phone by the service worker: a reload with no connection shows it again, and
+    # attempt.js puts back the answers kept on the device (elearn.offline).
+    return keep_offline(make_response(render_template(
+        "quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, shown=shown, page=page,
+        page_count=len(pages), submit_key=secrets.token_hex(16), remaining=_remaining(attempt))))
 
 
 def _remaining(attempt) -> int | None:

@@ -6,8 +6,9 @@
 // record per attempt and question: the page's inputs and a number that only grows), then sent. The
 // server writes an answer only if its number is above the one it holds (quizzes.attempts.
 // store_answers_once), so a resend after a drop, a reload or a crash writes nothing twice and an
-// older answer never overwrites a newer one. A confirmed record is deleted; what is left is sent
-// again, in question order, when the line returns (the "online" event and every few seconds).
+// older answer never overwrites a newer one. A confirmed record is marked sent (a copy of the page
+// kept offline may be older than it); the others are sent again, in question order, when the line
+// returns (the "online" event and every few seconds). The review page forgets them all.
 // A submission made with no connection is queued in the "submits" store and sent after the answers.
 // The review page names the answers still on the device that the server never got in time.
 (function () {
@@ -165,8 +166,9 @@
         if (res.body.ok) {
           say(record.position, words("server"));
           return get("answers", record.id).then(function (now) {
-            // A newer answer given meanwhile stays, to be sent next.
-            if (now && now.seq === record.seq) { return remove("answers", record.id); }
+            // Kept, marked sent: a copy of this page kept for offline (sw.js) may be older than the
+            // answer. A newer answer given meanwhile stays unsent, to be sent next.
+            if (now && now.seq === record.seq) { record.sent = true; return put("answers", record); }
           }).then(function () { return "sent"; });
         }
         say(record.position, res.body.error, true);
@@ -189,6 +191,7 @@
     if (flushing) { again = true; return flushing; }
     flushing = answersOf(attempt).then(function (rows) {
       var ok = true;
+      rows = rows.filter(function (r) { return !r.sent; });
       return rows.reduce(function (chain, record) {
         return chain.then(function () {
           if (!ok) { say(record.position, words("waiting"), true); return; }
@@ -244,7 +247,8 @@
       // line returns); with nothing waiting and a line, the form is sent as without JavaScript.
       event.preventDefault();
       answersOf(attempt).then(function (rows) {
-        if (!rows.length && navigator.onLine !== false) { form.submit(); } else { queueSubmit(); }
+        var waiting = rows.filter(function (r) { return !r.sent; });
+        if (!waiting.length && navigator.onLine !== false) { form.submit(); } else { queueSubmit(); }
       });
       return;
     }
@@ -286,7 +290,7 @@
       rows.forEach(function (record) {
         lastSeq = Math.max(lastSeq, record.seq);
         show(record);
-        say(record.position, words("waiting"), true);
+        if (record.sent) { say(record.position, words("server")); } else { say(record.position, words("waiting"), true); }
       });
       return flush();
     });
