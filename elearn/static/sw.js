@@ -28,7 +28,8 @@ self.addEventListener("activate", function (event) {
 });
 
 function isStatic(url) {
-  return /^\/(static|courses-static)\//.test(url.pathname) || url.pathname === "/favicon.ico";
+  // /static/..., a blueprint's /quizzes/static/quizzes/..., /courses-static/...
+  return /\/(static|courses-static)\//.test(url.pathname) || url.pathname === "/favicon.ico";
 }
 
 function fromStatic(request) {
