@@ -149,11 +149,12 @@ def save_answer(attempt_id: int):
         if raw_seq is not None and seq is None:
             raise services.QuizError(_("The answer could not be read. Reload the page."))
         cleaned = attempts.read_answers(attempt, current_user, answers)
+        overtaken = {}
         if seq is None:
             saved = attempts.store_answers(attempt, cleaned)
             written = sorted(row.position for row in cleaned)
         else:
-            written = attempts.store_answers_once(attempt, cleaned, seq)
+            written, overtaken = attempts.store_answers_once(attempt, cleaned, seq)
             saved = len(written)
     except services.QuizError as error:
         db.discard()
@@ -163,7 +164,7 @@ def save_answer(attempt_id: int):
     # Which answers are now stored: the page (and the load benchmark) can tell exactly what was kept;
     # ``written``: those this request wrote (a resend writes none).
     return jsonify(ok=True, saved=saved, written=written, seq=seq, attempt=attempt.id, questions=sorted(answers),
-                   remaining=_remaining(attempt))
+                   overtaken={str(k): v for k, v in overtaken.items()}, remaining=_remaining(attempt))
 
 
 @bp.get("/attempt/<int:attempt_id>/summary")

@@ -163,6 +163,19 @@
         return r.json().then(function (body) { return {status: r.status, body: body}; });
       })
       .then(function (res) {
+        var stored = res.body.ok && res.body.overtaken ? res.body.overtaken[String(record.position)] : undefined;
+        if (stored !== undefined && (record.bumps || 0) < 3) {
+          // The server holds a different answer under a higher number (another device, or this
+          // phone's clock went back): what this page shows is the cadre's latest, so send it again
+          // above that number.
+          return get("answers", record.id).then(function (now) {
+            if (!now || now.seq !== record.seq) { return "sent"; }
+            record.seq = Math.max(nextSeq(), stored + 1);
+            lastSeq = record.seq;
+            record.bumps = (record.bumps || 0) + 1;
+            return put("answers", record).then(function () { again = true; return "sent"; });
+          });
+        }
         if (res.body.ok) {
           say(record.position, words("server"));
           return get("answers", record.id).then(function (now) {

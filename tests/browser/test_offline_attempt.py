@@ -211,3 +211,25 @@ def test_answers_that_reach_the_server_after_the_deadline_are_named_as_not_count
     page.reload()
     page.wait_for_timeout(300)
     assert not page.locator("#not-counted").is_visible()
+
+
+def test_the_page_answer_wins_over_one_stored_under_a_higher_number(app, live_server, phone):
+    """Another device, or a phone whose clock went back: the server holds a different answer under a
+    higher number; the page's answer (the cadre's latest) is sent again above it and stored."""
+    page = phone
+    quiz = make_quiz(2, time_limit_minutes=60, per_page=0, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    _start(page, server, quiz)
+    line = Line(page)
+    page.locator("#q1").get_by_label("Phương án 1").check()
+    _state(page, 1).filter(has_text=SERVER).wait_for()
+    row = _attempt(cadre).questions[0]
+    row.response, row.answer_seq = {"choice": "d"}, 2**52  # from a device whose clock is far ahead
+    db.session.commit()
+    page.locator("#q1").get_by_label("Phương án 2").check()
+    page.wait_for_timeout(300)
+    _state(page, 1).filter(has_text=SERVER).wait_for()
+    stored = _attempt(cadre).questions[0]
+    assert stored.response == {"choice": "b"} and stored.answer_seq == 2**52 + 1
+    assert line.written == [1, 1]

@@ -22,7 +22,7 @@ def _attempt_of(cadre) -> QuizAttempt:
 
 def _save(attempt, cadre, answers, seq, now=None):
     cleaned = attempts.read_answers(attempt, cadre, answers, now)
-    return attempts.store_answers_once(attempt, cleaned, seq, now)
+    return attempts.store_answers_once(attempt, cleaned, seq, now).written
 
 
 def test_a_resend_writes_nothing_and_an_older_answer_never_overwrites_a_newer_one(app):
@@ -38,6 +38,18 @@ def test_a_resend_writes_nothing_and_an_older_answer_never_overwrites_a_newer_on
     assert row.response == {"choice": "b"} and row.answer_seq == 12
     # Each question has its own numbers; a batch writes only those that are new.
     assert _save(attempt, cadre, {1: {"choice": "b"}, 2: {"choice": "a"}}, seq=12) == [2]
+
+
+def test_an_answer_overtaken_by_a_different_one_is_named_with_the_number_stored(app):
+    """Another device, or a phone whose clock went back: the page learns the number to pass."""
+    quiz = make_quiz(2)
+    cadre = enrolled_cadre(quiz)
+    attempt = attempts.start_attempt(quiz, cadre)
+    store = lambda answers, seq: attempts.store_answers_once(  # noqa: E731
+        attempt, attempts.read_answers(attempt, cadre, answers), seq)
+    assert store({1: {"choice": "a"}, 2: {"choice": "a"}}, 500) == ([1, 2], {})
+    assert store({1: {"choice": "a"}, 2: {"choice": "c"}}, 400) == ([], {2: 500})  # 1: a resend; 2: overtaken
+    assert store({2: {"choice": "c"}}, 501) == ([2], {})
 
 
 @pytest.mark.parametrize("seq", [0, -1, 2**53, "7"])
