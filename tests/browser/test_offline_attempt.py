@@ -233,3 +233,31 @@ def test_the_page_answer_wins_over_one_stored_under_a_higher_number(app, live_se
     stored = _attempt(cadre).questions[0]
     assert stored.response == {"choice": "b"} and stored.answer_seq == 2**52 + 1
     assert line.written == [1, 1]
+
+
+def test_signing_out_with_answers_not_yet_sent_asks_first(app, live_server, phone):
+    page = phone
+    quiz = make_quiz(2, time_limit_minutes=60, per_page=0, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    _start(page, server, quiz)
+    line = Line(page)
+    line.mode = "cut"  # a weak line: the answer stays on the phone
+    page.locator("#q1").get_by_label("Phương án 1").check()
+    _state(page, 1).filter(has_text=WAITING).wait_for()
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool) -> None:
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.get_by_role("button", name="Đăng xuất").first.click()
+    page.wait_for_timeout(500)
+    assert asked and "chưa gửi lên máy chủ" in asked[0] and "/quizzes/attempt/" in page.url
+    page.once("dialog", lambda d: answer(d, True))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đăng xuất").first.click()
+    page.wait_for_url("**/login")
+    assert len(asked) == 2 and _attempt(cadre).questions[0].response is None
+    assert "elearn-quiz" not in page.evaluate("async () => (await indexedDB.databases()).map(d => d.name)")
