@@ -273,6 +273,12 @@
     if ((go === "summary" || go === "finish") && finish) {
       finish.hidden = false;
       document.getElementById("offline-submit").focus();
+    } else if (/^\d{1,6}$/.test(go) && window.caches) {
+      // Another page of the attempt: its copy kept on the phone (sw.js) if it was opened before.
+      var target = new URL(keep.getAttribute("data-attempt-url") + "?page=" + go, window.location.href).href;
+      caches.match(target).then(function (kept) {
+        if (kept) { window.location.href = target; } else { tell(words("no-page")); }
+      }, function () { tell(words("no-page")); });
     } else {
       tell(words("no-page"));
     }

@@ -141,3 +141,39 @@ def test_the_attempt_page_reloads_from_the_phone_with_its_answers(app, live_serv
     _fresh()
     done = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == cadre.id))
     assert done.state == AttemptState.FINISHED and done.score == 2
+
+
+def test_the_pages_of_an_attempt_opened_before_turn_with_no_line(app, live_server, phone):
+    page = phone
+    quiz = make_quiz(3, time_limit_minutes=60, per_page=1, shuffle_questions=False, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    sign_in(page, server.url, "hang", PASSWORD)
+    page.goto(f"{server.url}/quizzes/item/{quiz.item_id}")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    _controlled(page)
+    pages = page.get_by_role("navigation", name="Các trang")
+    for number in ("2", "1"):  # opened once each, online: kept on the phone
+        with page.expect_navigation():
+            pages.get_by_role("button", name=number, exact=True).click()
+    page.get_by_label("Phương án 1").check()
+    page.locator("#q1 .save-state").filter(has_text="Đã lưu lên máy chủ").wait_for()
+
+    _line(page, server, up=False)
+    with page.expect_navigation():
+        pages.get_by_role("button", name="2", exact=True).click()
+    assert "Câu hỏi số 2?" in page.locator("main").inner_text()
+    page.get_by_label("Phương án 1").check()
+    page.locator("#q2 .save-state").filter(has_text="sẽ gửi").wait_for()
+    pages.get_by_role("button", name="3", exact=True).click()  # never opened: it cannot be shown
+    page.locator("#keep-state").filter(has_text="chuyển trang khi có mạng").wait_for()
+    assert "Câu hỏi số 2?" in page.locator("main").inner_text()
+    page.locator("main").get_by_role("button", name="Kết thúc bài làm…").click()
+    page.get_by_role("button", name="Nộp bài khi có mạng").click()
+
+    _line(page, server, up=True)
+    page.wait_for_url("**/review", timeout=20000)
+    _fresh()
+    done = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == cadre.id))
+    assert done.state == AttemptState.FINISHED and done.score == 2
