@@ -277,3 +277,30 @@ def test_signing_out_with_answers_not_yet_sent_asks_first(app, live_server, phon
     page.wait_for_url("**/login")
     assert len(asked) == 2 and _attempt(cadre).questions[0].response is None
     assert "elearn-quiz" not in page.evaluate("async () => (await indexedDB.databases()).map(d => d.name)")
+
+
+def test_time_running_out_with_no_line_submits_when_it_returns(app, live_server, phone):
+    """The timer reaches zero offline: the submission waits on the phone; the server grades what it
+    got before the deadline, and names the answer that came too late."""
+    page = phone
+    quiz = make_quiz(2, time_limit_minutes=60, per_page=0, shuffle_choices=False)
+    cadre = enrolled_cadre(quiz, username="hang", full_name="Nguyễn Thị Thu Hằng")
+    server = live_server()
+    _start(page, server, quiz)
+    line = Line(page)
+    attempt = _attempt(cadre)
+    attempt.deadline = utcnow() + timedelta(seconds=6)
+    db.session.commit()
+    page.reload()
+    page.locator("#q1").get_by_label("Phương án 1").check()
+    _state(page, 1).filter(has_text=SERVER).wait_for()
+    line.offline(True)
+    page.locator("#q2").get_by_label("Phương án 1").check()
+    page.locator("#keep-state").filter(has_text="bài nộp của bạn đã lưu trên máy").wait_for(timeout=15000)
+    page.wait_for_timeout(2500)  # past the grace too
+    line.offline(False)
+    page.wait_for_url("**/review")
+    page.check()
+    page.locator("#not-counted").filter(has_text="câu 2").wait_for()
+    done = _attempt(cadre)
+    assert done.state == AttemptState.FINISHED and done.auto_submitted and done.score == 1

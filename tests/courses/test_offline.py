@@ -123,3 +123,21 @@ def test_another_cadres_course_or_lesson_is_a_404(app, client, login):
     assert refused.status_code == 400 and "ghi danh" in refused.json["error"]
     assert db.session.scalar(select(Enrollment).where(Enrollment.user_id == stranger.id)) is None
     assert get_course_for_study(course.slug, stranger)[1] is None
+
+
+def test_attachments_are_downloaded_up_to_the_limit(app, monkeypatch):
+    from courses.models import Lesson
+    from courses.queries import course_ns
+    from elearn import cache
+
+    course, _cadre, enrollment = _setup(lessons=3)
+    items = items_of(course)
+    for item, size in zip(items, (30, 15, 10), strict=True):
+        lesson = db.session.get(Lesson, item.id)
+        lesson.attachment_path, lesson.attachment_name, lesson.attachment_size = f"x/{item.id}.pdf", "tai-lieu.pdf", size
+    db.session.commit()
+    cache.invalidate(course_ns(course.id))
+    monkeypatch.setattr(offline, "MAX_DOWNLOAD_BYTES", 42)
+    kept = offline.download_of(course, enrollment)
+    # 30 fits, 15 would pass 42 and is left out, 10 still fits.
+    assert kept.attachment_ids == [items[0].id, items[2].id] and kept.attachment_bytes == 40 and kept.skipped == 1
