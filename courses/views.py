@@ -3,14 +3,26 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from courses import enrolment, learning, queries, services
+from courses import enrolment, learning, offline, queries, services
 from elearn import db, uploads
 from elearn.menu import Entry
+from elearn.offline import DOWNLOAD_HEADER, keep_offline
 from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 
@@ -61,8 +73,9 @@ def course(slug: str):
     course, enrollment = learning.get_course_for_study(slug, current_user)
     modules = queries.outline(course, current_user if enrollment else None)
     resume = queries.first_unfinished(modules) if enrollment else None
-    return render_template("courses/outline.html", course=course, enrollment=enrollment, modules=modules,
-                           resume=resume, preview=False)
+    response = make_response(render_template("courses/outline.html", course=course, enrollment=enrollment,
+                                             modules=modules, resume=resume, preview=False))
+    return keep_offline(response) if enrollment else response
 
 
 @bp.post("/courses/<slug>/enroll")
@@ -91,6 +104,43 @@ def _credit_previous_visit() -> None:
         learning.credit_time(current_user, int(visit[0]), float(visit[1]))
 
 
+@bp.get("/courses/<slug>/download")
+@requires(Permission.STUDY)
+def download(slug: str):
+    """What "Tải về để học khi không có mạng" stores on the phone (static/study.js hands the list to
+    the service worker, elearn/static/sw.js): the outline, the lessons and their attachments."""
+    course, enrollment = learning.get_course_for_study(slug, current_user)
+    kept = offline.download_of(course, enrollment)  # a refusal is a JSON message (elearn.app)
+    urls = [url_for("courses.course", slug=course.slug), url_for("courses.static", filename="courses.css"),
+            url_for("courses.static", filename="study.js")]
+    urls += [url_for("courses.lesson", item_id=i) for i in kept.lesson_ids]
+    urls += [url_for("courses.attachment", item_id=i) for i in kept.attachment_ids]
+    return jsonify(urls=urls, lessons=len(kept.lesson_ids), attachments=len(kept.attachment_ids),
+                   bytes=kept.attachment_bytes, skipped=kept.skipped)
+
+
+@bp.post("/learn/<int:item_id>/offline")
+@requires(Permission.STUDY)
+def lesson_offline(item_id: int):
+    """A lesson opened (``opened_at``) and perhaps finished (``done``, ``done_at``) on the phone with no
+    connection, sent when the line returns (static/study.js); sending it twice changes nothing."""
+    item, course, enrollment = learning.get_item_for_study(item_id, current_user)
+    finished = offline.record_offline(
+        current_user, item, course, enrollment, opened_at=_epoch(request.form.get("opened_at")),
+        done=request.form.get("done") == "1", done_at=_epoch(request.form.get("done_at")))
+    return jsonify(ok=True, course_completed=finished is not None)
+
+
+def _epoch(raw: str | None) -> float | None:
+    if not raw or len(raw) > 20:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) < 1e11 else None  # not NaN, not beyond year 5000
+
+
 @bp.get("/learn/<int:item_id>")
 @requires(Permission.STUDY)
 def lesson(item_id: int):
@@ -99,6 +149,13 @@ def lesson(item_id: int):
         target = item_url(item)
         return redirect(target) if target else redirect(url_for("courses.course", slug=course.slug))
     content = queries.lesson_content(item)
+    if request.headers.get(DOWNLOAD_HEADER):
+        # The service worker downloading the course: reading it later is what counts, so nothing is
+        # recorded now (study.js sends the opening when the lesson is read from the phone).
+        visit = learning.read_visit(current_user, item, course, content)
+        return keep_offline(make_response(_render_lesson(
+            item, course, content, queries.structure(course.id), progress=visit.progress,
+            enrollment=enrollment, preview=False)))
     visit = learning.read_visit(current_user, item, course, content, session.pop("studying", None))
     session["studying"] = [item.id, time.time()]
     finished = None
@@ -107,8 +164,9 @@ def lesson(item_id: int):
         db.write_now()  # before rendering, as above
     if finished is not None:
         flash(_("Congratulations: you have completed the course."), "success")
-    return _render_lesson(item, course, content, queries.structure(course.id), progress=visit.progress,
-                          enrollment=enrollment, preview=False)
+    return keep_offline(make_response(_render_lesson(
+        item, course, content, queries.structure(course.id), progress=visit.progress,
+        enrollment=enrollment, preview=False)))
 
 
 def _render_lesson(item, course, lesson, modules, *, progress, enrollment, preview: bool):
@@ -118,7 +176,7 @@ def _render_lesson(item, course, lesson, modules, *, progress, enrollment, previ
     return render_template("courses/lesson.html", item=item, lesson=lesson, course=course,
                            module_title=module.title if module else "", previous=previous, following=following,
                            progress=progress, enrollment=enrollment, preview=preview,
-                           studying=learning.can_study(course))
+                           studying=learning.can_study(course), rendered_at=int(time.time()))
 
 
 @bp.post("/learn/<int:item_id>/done")

@@ -129,12 +129,13 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
+    from elearn.offline import bp as offline_bp
     from quizzes.blueprint import bp as quizzes_bp
     from quizzes.contests.manage import bp as contest_admin_bp
     from quizzes.contests.views import bp as contests_bp
     from reports.views import bp as stats_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, offline_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
         app.register_blueprint(bp)
 
     from quizzes.bank.views import bp as bank_bp

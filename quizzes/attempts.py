@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -269,6 +269,53 @@ def store_answers(attempt: QuizAttempt, cleaned: dict[AttemptQuestion, dict | No
 _rows = AttemptQuestion.__table__
 _SAVE = _rows.update().where(_rows.c.id == bindparam("row_id")).values(
     response=bindparam("answer", type_=_rows.c.response.type), answered_at=bindparam("at", type_=_rows.c.answered_at.type))
+# The same, only if the answer is newer than the one stored: a resend (same number) or an older
+# answer arriving late (smaller number) changes no row.
+_SAVE_NEWER = _rows.update().where(
+    _rows.c.id == bindparam("row_id"),
+    or_(_rows.c.answer_seq.is_(None), _rows.c.answer_seq < bindparam("seq"))).values(
+    response=bindparam("answer", type_=_rows.c.response.type), answered_at=bindparam("at", type_=_rows.c.answered_at.type),
+    answer_seq=bindparam("seq"))
+MAX_SEQ = 2**53  # what a browser's numbers hold exactly
+
+
+class Saved(NamedTuple):
+    written: list[int]         # the questions this save wrote
+    overtaken: dict[int, int]  # question -> the number stored, for those holding another answer under a higher number
+
+
+def store_answers_once(attempt: QuizAttempt, cleaned: dict[AttemptQuestion, dict | None], seq: int,
+                       now: datetime | None = None) -> Saved:
+    """Write what ``read_answers`` checked, as ``store_answers`` does, but each answer only if
+    ``seq`` (the page's number for it) is above the one stored with the question: the idempotent
+    save of answers kept on the cadre's device and sent again when the line returns.
+
+    Not written: a resend (the same answer is stored: nothing to say), or an answer overtaken by a
+    different one stored under a higher number (``overtaken``: another device, or a phone whose
+    clock went back; the page decides whether its answer is still the cadre's latest)."""
+    if not (isinstance(seq, int) and 0 < seq < MAX_SEQ):
+        raise QuizError(_("The answer could not be read. Reload the page."))
+    now = now or utcnow()
+    state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
+    _check_open(state, attempt, now)
+    conn = db.session.connection()
+    written, kept = [], {}
+    for row, response in sorted(cleaned.items(), key=lambda item: item[0].position):
+        if conn.execute(_SAVE_NEWER, {"row_id": row.id, "answer": response, "at": now, "seq": seq}).rowcount:
+            written.append(row.position)
+            set_committed_value(row, "response", response)
+            set_committed_value(row, "answered_at", now)
+            set_committed_value(row, "answer_seq", seq)
+        else:
+            kept[row.id] = (row.position, response)
+    overtaken = {}
+    if kept:
+        for row_id, stored, stored_seq in conn.execute(
+                select(_rows.c.id, _rows.c.response, _rows.c.answer_seq).where(_rows.c.id.in_(list(kept)))):
+            position, response = kept[row_id]
+            if stored != response:
+                overtaken[position] = stored_seq
+    return Saved(written, overtaken)
 
 
 def _check_open(state: AttemptState, attempt: QuizAttempt, now: datetime) -> None:

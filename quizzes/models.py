@@ -12,7 +12,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from courses.models import Item
@@ -132,6 +132,10 @@ class AttemptQuestion(Base):
     points: Mapped[float] = mapped_column(default=1.0)  # the version's points when drawn
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None]
+    # The page's number for the answer stored (quizzes/static/attempt.js: a count that only grows on the
+    # cadre's device): a save carrying a number not above it is a resend or an older answer overtaken,
+    # and writes nothing. Saves of the form without JavaScript leave it as it is.
+    answer_seq: Mapped[int | None] = mapped_column(BigInteger)
     fraction: Mapped[float | None]
     score: Mapped[float | None]
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 import secrets
 
-from flask import flash, jsonify, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from courses import services as courses
 from elearn import db
 from elearn.db import utcnow
+from elearn.offline import keep_offline
 from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
 from quizzes import attempts, services
@@ -96,9 +97,11 @@ def attempt(attempt_id: int):
     if len(pages) > 1 and where.get(str(attempt.id)) != page:
         session["attempt_page"] = {str(attempt.id): page}  # one attempt at a time is enough
     shown = [(row, attempts.shown(row)) for row in pages[page - 1]]
-    return render_template("quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, shown=shown, page=page,
-                           page_count=len(pages), submit_key=secrets.token_hex(16),
-                           remaining=_remaining(attempt))
+    # Kept on the phone by the service worker: a reload with no connection shows it again, and
+    # attempt.js puts back the answers kept on the device (elearn.offline).
+    return keep_offline(make_response(render_template(
+        "quizzes/attempt.html", attempt=attempt, quiz=attempt.quiz, shown=shown, page=page,
+        page_count=len(pages), submit_key=secrets.token_hex(16), remaining=_remaining(attempt))))
 
 
 def _remaining(attempt) -> int | None:
@@ -141,15 +144,30 @@ def save_answer(attempt_id: int):
         return jsonify(ok=False, error=_("Time is up: the answer was not saved."), finished=True,
                        review=url_for(".review", attempt_id=attempt.id)), 409
     answers = answers_from_form(request.form)
+    # ``seq``: the page's number for an answer kept on the device until the server confirms it
+    # (attempt.js); sent again after a drop, it is written once and never over a newer answer.
+    raw_seq = request.form.get("seq")
+    seq = int(raw_seq) if raw_seq and raw_seq.isascii() and raw_seq.isdigit() and len(raw_seq) <= 16 else None
     try:
+        if raw_seq is not None and seq is None:
+            raise services.QuizError(_("The answer could not be read. Reload the page."))
         cleaned = attempts.read_answers(attempt, current_user, answers)
-        saved = attempts.store_answers(attempt, cleaned)
+        overtaken = {}
+        if seq is None:
+            saved = attempts.store_answers(attempt, cleaned)
+            written = sorted(row.position for row in cleaned)
+        else:
+            written, overtaken = attempts.store_answers_once(attempt, cleaned, seq)
+            saved = len(written)
     except services.QuizError as error:
         db.discard()
         finished = isinstance(error, (attempts.TimeUp, attempts.AttemptClosed))
-        return jsonify(ok=False, error=str(error), finished=finished), 409 if finished else 400
-    # Which answers are now stored: the page (and the load benchmark) can tell exactly what was kept.
-    return jsonify(ok=True, saved=saved, attempt=attempt.id, questions=sorted(answers), remaining=_remaining(attempt))
+        return jsonify(ok=False, error=str(error), finished=finished,
+                       review=url_for(".review", attempt_id=attempt.id) if finished else None), 409 if finished else 400
+    # Which answers are now stored: the page (and the load benchmark) can tell exactly what was kept;
+    # ``written``: those this request wrote (a resend writes none).
+    return jsonify(ok=True, saved=saved, written=written, seq=seq, attempt=attempt.id, questions=sorted(answers),
+                   overtaken={str(k): v for k, v in overtaken.items()}, remaining=_remaining(attempt))
 
 
 @bp.get("/attempt/<int:attempt_id>/summary")

@@ -13,6 +13,7 @@ from elearn.accounts import devices, services
 from elearn.accounts.forms import ChangePasswordForm, EndSessionsForm, LoginForm
 from elearn.extensions import limiter
 from elearn.i18n import LOCALES
+from elearn.offline import CLEAR_SITE_DATA
 from elearn.permissions import public, requires
 
 bp = Blueprint("auth", __name__)
@@ -89,7 +90,10 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # A shared phone: the pages, files and answers kept for reading offline (elearn.offline) go too.
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])

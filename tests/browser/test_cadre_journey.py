@@ -65,7 +65,7 @@ def test_cadre_completes_a_course_and_downloads_the_certificate(app, live_server
     assert timer.inner_text() != first
     assert_accessible(page)
     page.locator("#q1").get_by_label("Phương án 1").check()
-    page.locator("#q1 .save-state", has_text="✓").wait_for()
+    page.locator("#q1 .save-state", has_text="Đã lưu lên máy chủ").wait_for()
     # Stored on the server, not only kept by the browser's form restoration on reload.
     db.session.expire_all()
     attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.user_id == cadre.id))
@@ -73,7 +73,7 @@ def test_cadre_completes_a_course_and_downloads_the_certificate(app, live_server
     page.reload()
     assert page.locator("#q1").get_by_label("Phương án 1").is_checked()
     page.locator("#q2").get_by_label("Phương án 1").check()
-    page.locator("#q2 .save-state", has_text="✓").wait_for()
+    page.locator("#q2 .save-state", has_text="Đã lưu lên máy chủ").wait_for()
     _submit(page, "Kết thúc bài làm…")
     assert_accessible(page)
     _submit(page, "Nộp bài và kết thúc")

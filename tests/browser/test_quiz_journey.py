@@ -36,7 +36,7 @@ def test_answers_are_saved_as_given_and_time_up_submits(app, live_server, page):
     assert timer.inner_text() != first  # counting down
 
     page.locator("#q1").get_by_label("Phương án 2").check()
-    page.locator("#q1 .save-state", has_text="✓").wait_for()
+    page.locator("#q1 .save-state", has_text="Đã lưu lên máy chủ").wait_for()
     assert _attempt(cadre).questions[0].response == {"choice": "b"}
     page.reload()
     assert page.locator("#q1").get_by_label("Phương án 2").is_checked()
