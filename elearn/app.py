@@ -53,6 +53,8 @@ def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
+    import courses.programmes.models  # noqa: F401
+    import courses.programmes.services  # noqa: F401 - listens to accounts_placed: programmes of a new unit
     import elearn.accounts.models  # noqa: F401
     import elearn.audit  # noqa: F401
     import elearn.jobs.models  # noqa: F401
@@ -149,11 +151,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(teach_bp)
     from courses.certificates.views import bp as certificates_bp
     app.register_blueprint(certificates_bp)
+    from courses.programmes.manage import bp as teach_programmes_bp
+    from courses.programmes.views import bp as programmes_bp
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(teach_programmes_bp)
 
     # The main menu, in the order it shows (elearn.menu): each package names its own entries.
     from courses import manage as course_manage
     from courses import views as course_views
     from courses.certificates import views as certificate_views
+    from courses.programmes import manage as programme_manage
+    from courses.programmes import views as programme_views
     from elearn import home
     from elearn.admin import views as admin_views
     from elearn.menu import entries_for
@@ -162,8 +170,8 @@ def _register_blueprints(app: Flask) -> None:
     from quizzes.contests import views as contest_views
     from reports import views as report_views
     app.extensions["elearn.menu"] = [entry for module in (
-        home, admin_views, bank_views, report_views, course_views, course_manage, contest_views, contest_manage,
-        certificate_views) for entry in module.MENU]
+        home, admin_views, bank_views, report_views, course_views, programme_views, course_manage, programme_manage,
+        contest_views, contest_manage, certificate_views) for entry in module.MENU]
     from flask_login import current_user
     app.jinja_env.globals["menu_entries"] = lambda: entries_for(current_user)
 

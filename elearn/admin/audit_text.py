@@ -40,6 +40,12 @@ ACTION_LABELS = {
     "course.lesson.save": _l("Lesson saved"),
     "course.item.delete": _l("Course item deleted"),
     "course.module.delete": _l("Course part deleted"),
+    "programme.create": _l("Programme created"),
+    "programme.update": _l("Programme edited"),
+    "programme.add_course": _l("Course added to a programme"),
+    "programme.remove_course": _l("Course taken out of a programme"),
+    "programme.assign": _l("Programme assigned to a unit"),
+    "programme.delete": _l("Programme deleted"),
     "quiz.regrade": _l("Quiz regraded"),
     "questions.import": _l("Questions imported"),
     "questions.import_failed": _l("Question import refused"),
@@ -131,7 +137,7 @@ UPPER = {"csv", "xlsx", "gift", "aiken", "zip", "pdf", "xml"}
 TARGET_LABELS = {
     "course": _l("Course no. %(id)s"), "round": _l("Contest round no. %(id)s"),
     "contest": _l("Contest no. %(id)s"), "quiz": _l("Quiz no. %(id)s"), "unit": _l("Unit %(id)s"),
-    "question_category": _l("Question category no. %(id)s"),
+    "question_category": _l("Question category no. %(id)s"), "programme": _l("Programme no. %(id)s"),
 }
 COURSE_ID_TARGETS = {"course.unenroll", "course.module.delete", "course.item.delete", "course.lesson.save"}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

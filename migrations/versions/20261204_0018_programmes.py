@@ -1,0 +1,100 @@
+"""programmes: an ordered set of courses assigned to a unit subtree, each cadre's place and completion
+
+Revision ID: 0018_programmes
+Revises: 0016_self_enroll
+Create Date: 2026-12-04 07:18:30.209951
+"""
+from alembic import op
+import sqlalchemy as sa
+import elearn.db
+
+
+revision = '0018_programmes'
+down_revision = '0016_self_enroll'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('programme',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('optional_needed', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', elearn.db.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', elearn.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['owner_id'], ['user_account.id'], name=op.f('fk_programme_owner_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programme'))
+    )
+    with op.batch_alter_table('programme', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_owner_id'), ['owner_id'], unique=False)
+
+    op.create_table('programme_assignment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('due_at', elearn.db.UTCDateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', elearn.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_programme_assignment_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['programme_id'], ['programme.id'], name=op.f('fk_programme_assignment_programme_id_programme'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], name=op.f('fk_programme_assignment_unit_id_org_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programme_assignment')),
+    sa.UniqueConstraint('programme_id', 'unit_id', name=op.f('uq_programme_assignment_programme_id'))
+    )
+    with op.batch_alter_table('programme_assignment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_assignment_programme_id'), ['programme_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_programme_assignment_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('programme_course',
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_programme_course_course_id_course'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['programme_id'], ['programme.id'], name=op.f('fk_programme_course_programme_id_programme'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('programme_id', 'course_id', name=op.f('pk_programme_course'))
+    )
+    with op.batch_alter_table('programme_course', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_course_course_id'), ['course_id'], unique=False)
+
+    op.create_table('programme_enrollment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=True),
+    sa.Column('enrolled_at', elearn.db.UTCDateTime(), nullable=False),
+    sa.Column('due_at', elearn.db.UTCDateTime(), nullable=True),
+    sa.Column('completed_at', elearn.db.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['assignment_id'], ['programme_assignment.id'], name=op.f('fk_programme_enrollment_assignment_id_programme_assignment'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['programme_id'], ['programme.id'], name=op.f('fk_programme_enrollment_programme_id_programme'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_programme_enrollment_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programme_enrollment')),
+    sa.UniqueConstraint('user_id', 'programme_id', name=op.f('uq_programme_enrollment_user_id'))
+    )
+    with op.batch_alter_table('programme_enrollment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programme_enrollment_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index('ix_programme_enrollment_programme_completed', ['programme_id', 'completed_at'], unique=False)
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('programme_enrollment', schema=None) as batch_op:
+        batch_op.drop_index('ix_programme_enrollment_programme_completed')
+        batch_op.drop_index(batch_op.f('ix_programme_enrollment_assignment_id'))
+
+    op.drop_table('programme_enrollment')
+    with op.batch_alter_table('programme_course', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_course_course_id'))
+
+    op.drop_table('programme_course')
+    with op.batch_alter_table('programme_assignment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_assignment_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_programme_assignment_programme_id'))
+
+    op.drop_table('programme_assignment')
+    with op.batch_alter_table('programme', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_owner_id'))
+
+    op.drop_table('programme')
