@@ -58,6 +58,7 @@ def load_models() -> None:
     import elearn.accounts.models  # noqa: F401
     import elearn.audit  # noqa: F401
     import elearn.jobs.models  # noqa: F401
+    import elearn.notifications.models  # noqa: F401
     import elearn.units.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
@@ -80,6 +81,7 @@ def demo_loaders() -> list:
 def load_job_kinds() -> None:
     """Import every module that registers a background job kind (``@job_kind``)."""
     import courses.certificates.jobs  # noqa: F401
+    import courses.reminders  # noqa: F401 - periodic: reminders and the managers' digest
     import reports.jobs  # noqa: F401
 
 
@@ -131,12 +133,13 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
+    from elearn.notifications.views import bp as notifications_bp
     from quizzes.blueprint import bp as quizzes_bp
     from quizzes.contests.manage import bp as contest_admin_bp
     from quizzes.contests.views import bp as contests_bp
     from reports.views import bp as stats_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, notifications_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
         app.register_blueprint(bp)
 
     from quizzes.bank.views import bp as bank_bp
@@ -165,13 +168,14 @@ def _register_blueprints(app: Flask) -> None:
     from elearn import home
     from elearn.admin import views as admin_views
     from elearn.menu import entries_for
+    from elearn.notifications import views as notification_views
     from quizzes.bank import views as bank_views
     from quizzes.contests import manage as contest_manage
     from quizzes.contests import views as contest_views
     from reports import views as report_views
     app.extensions["elearn.menu"] = [entry for module in (
         home, admin_views, bank_views, report_views, course_views, programme_views, course_manage, programme_manage,
-        contest_views, contest_manage, certificate_views) for entry in module.MENU]
+        notification_views, contest_views, contest_manage, certificate_views) for entry in module.MENU]
     from flask_login import current_user
     app.jinja_env.globals["menu_entries"] = lambda: entries_for(current_user)
 

@@ -74,6 +74,7 @@ def load_config(instance_path: Path) -> dict:
         "CERTIFICATE_ZIP_JOB_THRESHOLD": int(os.environ.get("CERTIFICATE_ZIP_JOB_THRESHOLD", "200")),
         "UPLOAD_DIR": os.environ.get("ELEARN_UPLOAD_DIR", str(instance_path / "uploads")),
         # E-mail (elearn.mail): without MAIL_SERVER, messages are kept as .eml files in MAIL_OUTBOX.
+        "SMTP_URL": os.environ.get("SMTP_URL", ""),  # smtp://user:password@host:port (wins over MAIL_SERVER)
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_STARTTLS": os.environ.get("MAIL_STARTTLS", "0") == "1",

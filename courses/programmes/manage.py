@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from courses.forms import local_day_end
 from courses.models import Course, CourseStatus
@@ -63,11 +64,11 @@ def new():
     return render_template("programmes/teach/form.html", form=form, programme=None)
 
 
-def _course_choices(programme) -> list[tuple[int, str]]:
+def _course_choices(programme) -> list[SelectChoice]:
     taken = {pc.course_id for pc in programme.courses}
     courses = db.session.execute(select(Course.id, Course.title).where(Course.status == CourseStatus.PUBLISHED)
                                  .order_by(Course.title, Course.id)).all()
-    return [(cid, title) for cid, title in courses if cid not in taken]
+    return [SelectChoice(cid, title) for cid, title in courses if cid not in taken]
 
 
 @bp.route("/<int:programme_id>", methods=["GET", "POST"])
@@ -152,7 +153,7 @@ def assign(programme_id: int):
     programme = _programme(programme_id)
     form = ProgrammeAssignForm()
     units = _assignable_units()
-    form.unit.choices = [(u.id, "\u2003" * u.depth + u.name) for u in units]
+    form.unit.choices = [SelectChoice(u.id, "\u2003" * u.depth + u.name) for u in units]
     if form.validate_on_submit():
         unit = db.session.get(OrgUnit, form.unit.data)
         try:

@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "programme.remove_course": _l("Course taken out of a programme"),
     "programme.assign": _l("Programme assigned to a unit"),
     "programme.delete": _l("Programme deleted"),
+    "template.save": _l("Message template changed"),
+    "reminder.rule": _l("Reminder rule changed"),
     "quiz.regrade": _l("Quiz regraded"),
     "questions.import": _l("Questions imported"),
     "questions.import_failed": _l("Question import refused"),
@@ -102,6 +104,7 @@ DETAIL_LABELS = {
     "prizes_consolation": _l("consolation prizes"), "unit_depth": _l("units ranked at level"),
     "question_count": _l("questions"), "time_limit_minutes": _l("time limit (minutes)"),
     "category_ids": _l("question categories"),
+    "days": _l("days"),
 }
 
 # Stored values (enum values of the models, and a few of the services) in words.

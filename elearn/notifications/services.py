@@ -1,0 +1,119 @@
+"""Notifications: create many at once (each once, by its key), count and list a user's, mark read.
+
+Services flush, never commit. ``notify_many`` is one INSERT .. ON CONFLICT DO NOTHING per batch:
+a reminder pass run twice (two schedulers, a retry) makes nothing twice.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from elearn import audit, db
+from elearn.accounts.models import User
+from elearn.db import utcnow
+from elearn.errors import DomainError
+from elearn.notifications.models import MailStatus, Notification, ReminderKind, ReminderRule
+from elearn.pagination import Page, paginate
+
+BATCH = 2000
+#: kind -> fn(ref_ids) -> the ref ids still worth mailing (a cadre who completed meanwhile is not);
+#: domains register theirs (``courses.reminders``): the core never imports them.
+STILL_RELEVANT: dict[str, Callable[[list[int]], set[int]]] = {}
+
+
+@dataclass
+class NewNotification:
+    user_id: int
+    key: str
+    kind: str
+    subject: str
+    body: str
+    link: str = ""
+    ref_id: int | None = None
+    mail_to: str | None = None
+
+
+def notify_many(items: Iterable[NewNotification]) -> int:
+    """Insert each notification unless its key exists; returns how many were new. Those with an
+    address are queued for mail."""
+    now, added, batch = utcnow(), 0, []
+    statement = db.insert_or_ignore(Notification)
+
+    def flush() -> int:
+        if not batch:
+            return 0
+        result = db.session.connection().execute(statement.execution_options(preserve_rowcount=True), batch)
+        batch.clear()
+        return max(result.rowcount, 0)
+
+    for n in items:
+        batch.append({"user_id": n.user_id, "key": n.key[:120], "kind": n.kind, "ref_id": n.ref_id,
+                      "subject": n.subject[:255], "body": n.body, "link": n.link[:255], "created_at": now,
+                      "mail_to": n.mail_to, "mail_attempts": 0,
+                      "mail_status": (MailStatus.PENDING if n.mail_to else MailStatus.NONE).value,
+                      "mail_next_at": now if n.mail_to else None})
+        if len(batch) >= BATCH:
+            added += flush()
+    added += flush()
+    return added
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def page_of(user: User, page: int = 1, per_page: int = 30) -> Page:
+    return paginate(select(Notification).where(Notification.user_id == user.id)
+                    .order_by(Notification.created_at.desc(), Notification.id.desc()), page, per_page)
+
+
+def get_for(user: User, notification_id: int) -> Notification | None:
+    """The user's own notification, else None (someone else's is a 404 to the view)."""
+    n = db.session.get(Notification, notification_id)
+    return n if n is not None and n.user_id == user.id else None
+
+
+def mark_read(user: User, notification: Notification | None = None) -> int:
+    """One notification (or every one) of ``user`` read now; returns how many changed."""
+    stmt = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification is not None:
+        stmt = stmt.where(Notification.id == notification.id)
+    changed = db.session.execute(stmt.values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    db.session.expire_all()
+    return changed
+
+
+def safe_link(link: str) -> str | None:
+    """A path of this site, else None (never an address elsewhere or a javascript: URL)."""
+    if link.startswith("/") and not link.startswith("//") and "\\" not in link and ":" not in link.split("?")[0]:
+        return link
+    return None
+
+
+# ---------------------------------------------------------------- reminder rules
+
+class RuleError(DomainError):
+    """A reminder rule that cannot be saved."""
+
+
+def add_rule(kind: ReminderKind, days: int, actor: User) -> ReminderRule:
+    days = 0 if kind == ReminderKind.DUE else days
+    if kind != ReminderKind.DUE and not 1 <= days <= 365:
+        raise RuleError(_("Give a number of days from 1 to 365."))
+    if db.session.scalar(select(ReminderRule.id).where(ReminderRule.kind == kind, ReminderRule.days == days)):
+        raise RuleError(_("This rule exists already."))
+    rule = ReminderRule(kind=kind, days=days)
+    db.session.add(rule)
+    db.session.flush()
+    audit.record("reminder.rule", actor=actor, days=days, active=True)
+    return rule
+
+
+def toggle_rule(rule: ReminderRule, actor: User) -> None:
+    rule.active = not rule.active
+    db.session.flush()
+    audit.record("reminder.rule", actor=actor, days=rule.days, active=rule.active)
