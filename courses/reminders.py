@@ -122,8 +122,8 @@ def reminder_pass(now: datetime | None = None) -> dict[str, int]:
                     continue
                 rule, period = found
                 subject, body = texts[rule.kind]
-                values = {"name": name, "course": title, "due_date": format_date(due_day),
-                          "days": abs(days_left), "link": base + path}
+                values = {"hoten": name, "khoahoc": title, "han": format_date(due_day),
+                          "songay": abs(days_left), "lienket": base + path}
                 yield NewNotification(
                     user_id=user_id, key=f"r{rule.id}:{prefix}{ref}:{due_day.isoformat()}{period}", kind=kind,
                     ref_id=ref, subject=wording.render(subject, values), body=wording.render(body, values),
@@ -191,8 +191,8 @@ def digest_pass(now: datetime | None = None) -> dict[str, int]:
             lines = [f"- {name} — {unit} ({n})" for _p, unit, name, n in cadres[lo:min(hi, lo + DIGEST_LINES)]]
             if hi - lo > DIGEST_LINES:
                 lines.append(f"(+{hi - lo - DIGEST_LINES})")
-            values = {"name": manager.full_name, "unit": manager.unit.name if manager.unit else "",
-                      "count": hi - lo, "list": "\n".join(lines), "link": base + link}
+            values = {"hoten": manager.full_name, "donvi": manager.unit.name if manager.unit else "",
+                      "soluong": hi - lo, "danhsach": "\n".join(lines), "lienket": base + link}
             yield NewNotification(user_id=manager.id, key=f"dg:{manager.id}:{year}-W{week:02d}", kind="digest",
                                   subject=wording.render(subject_t, values), body=wording.render(body_t, values),
                                   link=link, mail_to=manager.email or None)

@@ -71,11 +71,13 @@ def demo_loaders() -> list:
     """Each package's demo data, in dependency order (``elearn demo``, ``elearn.demo.load_demo``)."""
     from courses import demo as courses_demo
     from courses.certificates import demo as certificates_demo
+    from courses.programmes import demo as programmes_demo
     from quizzes import demo as quizzes_demo
     from quizzes.bank import demo as bank_demo
     from quizzes.contests import demo as contests_demo
 
-    return [courses_demo.load, bank_demo.load, quizzes_demo.load, contests_demo.load, certificates_demo.load]
+    return [courses_demo.load, bank_demo.load, quizzes_demo.load, contests_demo.load, certificates_demo.load,
+            programmes_demo.load]
 
 
 def load_job_kinds() -> None:

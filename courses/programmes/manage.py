@@ -19,9 +19,9 @@ from courses.programmes.forms import AddCourseForm, ProgrammeAssignForm, Program
 from elearn import db
 from elearn.menu import Entry
 from elearn.pagination import page_number
-from elearn.permissions import Permission, requires, scope_of
-from elearn.units.models import OrgUnit, subtree_of
-from elearn.units.services import sort_tree
+from elearn.permissions import Permission, requires
+from elearn.units.models import OrgUnit
+from elearn.units.services import all_units
 
 bp = Blueprint("teach_programmes", __name__, url_prefix="/teach/programmes", template_folder="templates")
 MENU = [Entry("teach_programmes.index", _l("Programmes"), (Permission.AUTHOR_COURSES,))]
@@ -140,19 +140,12 @@ def delete(programme_id: int):
     return redirect(url_for("teach_programmes.index"))
 
 
-def _assignable_units() -> list[OrgUnit]:
-    scope = scope_of(current_user, Permission.ASSIGN_COURSES)
-    if scope is None:
-        return []
-    return sort_tree(list(db.session.scalars(select(OrgUnit).where(subtree_of(scope), OrgUnit.active.is_(True)))))
-
-
 @bp.route("/<int:programme_id>/assign", methods=["GET", "POST"])
 @requires(Permission.AUTHOR_COURSES, Permission.ASSIGN_COURSES)
 def assign(programme_id: int):
     programme = _programme(programme_id)
     form = ProgrammeAssignForm()
-    units = _assignable_units()
+    units = all_units(include_inactive=False)  # as a course's assignment page
     form.unit.choices = [SelectChoice(u.id, "\u2003" * u.depth + u.name) for u in units]
     if form.validate_on_submit():
         unit = db.session.get(OrgUnit, form.unit.data)

@@ -26,7 +26,7 @@ from elearn.db import utcnow
 from elearn.errors import DomainError
 from elearn.i18n import LOCAL_TZ
 from elearn.pagination import is_id
-from elearn.permissions import Permission, in_scope
+from elearn.permissions import Permission
 from elearn.text import normalize_spaces
 from elearn.units.models import OrgUnit
 
@@ -204,8 +204,10 @@ def _assign_course(course: Course, required: bool, unit: OrgUnit, due_at: dateti
 def assign(programme: Programme, unit: OrgUnit, due_at: datetime | None, actor: User) -> tuple[ProgrammeAssignment, int]:
     """Assign ``programme`` to the subtree at ``unit`` (again: a new due date). Returns the assignment
     and how many cadres were newly put on the programme."""
-    if not in_scope(actor, Permission.ASSIGN_COURSES, unit) or not unit.active:
-        raise ProgrammeError(_("You may assign only to active units in your own part of the organisation."))
+    # As a course (``courses.enrolment.assign``): the provincial propaganda department's trainers
+    # assign to every unit, so holding ASSIGN_COURSES is the check; a deactivated unit is refused.
+    if not actor.can(Permission.ASSIGN_COURSES) or unit is None or not unit.active:
+        raise ProgrammeError(_("Choose an active unit."))
     lines = list(programme.courses)
     if not lines:
         raise ProgrammeError(_("Add at least one course before assigning the programme."))

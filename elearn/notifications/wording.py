@@ -28,33 +28,33 @@ class Kind:
     placeholders: dict  # name -> what it stands for
 
 
-_COMMON = {"name": _l("the cadre's full name"), "course": _l("the course or programme"),
-           "due_date": _l("the due date (dd/mm/yyyy)"), "link": _l("the address of the course")}
+_COMMON = {"hoten": _l("the cadre's full name"), "khoahoc": _l("the course or programme"),
+           "han": _l("the due date (dd/mm/yyyy)"), "lienket": _l("the address of the course")}
 DEFAULTS: dict[str, Kind] = {
     "reminder_before": Kind(
         _l("Reminder before the due date"),
-        _l("Reminder: {course} is due in {days} days"),
-        _l("Dear {name},\n\n{course} is due on {due_date} ({days} days from now). "
-           "Please complete it in time.\n\n{link}\n"),
-        {**_COMMON, "days": _l("the days left")}),
+        _l("Reminder: {khoahoc} is due in {songay} days"),
+        _l("Dear {hoten},\n\n{khoahoc} is due on {han} ({songay} days from now). "
+           "Please complete it in time.\n\n{lienket}\n"),
+        {**_COMMON, "songay": _l("the days left")}),
     "reminder_due": Kind(
         _l("Reminder on the due date"),
-        _l("Today is the due date of {course}"),
-        _l("Dear {name},\n\nToday ({due_date}) is the last day to complete {course}.\n\n{link}\n"),
+        _l("Today is the due date of {khoahoc}"),
+        _l("Dear {hoten},\n\nToday ({han}) is the last day to complete {khoahoc}.\n\n{lienket}\n"),
         _COMMON),
     "reminder_overdue": Kind(
         _l("Reminder while overdue"),
-        _l("{course} is overdue by {days} days"),
-        _l("Dear {name},\n\n{course} was due on {due_date} and is not complete yet ({days} days overdue). "
-           "Please complete it as soon as you can.\n\n{link}\n"),
-        {**_COMMON, "days": _l("the days overdue")}),
+        _l("{khoahoc} is overdue by {songay} days"),
+        _l("Dear {hoten},\n\n{khoahoc} was due on {han} and is not complete yet ({songay} days overdue). "
+           "Please complete it as soon as you can.\n\n{lienket}\n"),
+        {**_COMMON, "songay": _l("the days overdue")}),
     "digest": Kind(
         _l("Weekly digest for managers"),
-        _l("Weekly digest: {count} overdue cadres in {unit}"),
-        _l("Dear {name},\n\n{count} cadres of {unit} and the units below it have overdue courses:\n\n{list}\n\n{link}\n"),
-        {"name": _l("the manager's full name"), "unit": _l("the manager's unit"),
-         "count": _l("how many cadres are overdue"), "list": _l("the overdue cadres, one a line"),
-         "link": _l("the address of the statistics")}),
+        _l("Weekly digest: {soluong} overdue cadres in {donvi}"),
+        _l("Dear {hoten},\n\n{soluong} cadres of {donvi} and the units below it have overdue courses:\n\n{danhsach}\n\n{lienket}\n"),
+        {"hoten": _l("the manager's full name"), "donvi": _l("the manager's unit"),
+         "soluong": _l("how many cadres are overdue"), "danhsach": _l("the overdue cadres, one a line"),
+         "lienket": _l("the address of the statistics")}),
 }
 
 
@@ -69,7 +69,7 @@ def check(key: str, text: str, max_length: int) -> str:
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError:
-        raise TemplateError(_("A brace is not closed or not opened: write placeholders as {name}, "
+        raise TemplateError(_("A brace is not closed or not opened: write placeholders as {hoten}, "
                               "and a brace itself as {{ or }}.")) from None
     for _literal, field, spec, conversion in parts:
         if field is None:

@@ -123,25 +123,26 @@ def test_no_address_means_in_app_only(app, smtp):
 
 
 @pytest.mark.parametrize("body, accepted", [
-    ("Kính gửi {name}, hạn {due_date}: {link}", True),
+    ("Kính gửi {hoten}, hạn {han}: {lienket}", True),
     ("Dấu ngoặc {{ và }} viết đôi", True),
     ("Kính gửi {ten}", False),               # unknown name
-    ("Kính gửi {name", False),               # not closed
-    ("Kính gửi name}", False),               # not opened
-    ("{name.__class__}", False),             # attribute access
-    ("{course[0]}", False),                  # index
-    ("{days:>99999}", False),                # format spec
-    ("{name!r}", False),                     # conversion
+    ("Kính gửi {name}", False),              # not one of the kind's
+    ("Kính gửi {hoten", False),               # not closed
+    ("Kính gửi hoten}", False),               # not opened
+    ("{hoten.__class__}", False),             # attribute access
+    ("{khoahoc[0]}", False),                  # index
+    ("{songay:>99999}", False),                # format spec
+    ("{hoten!r}", False),                     # conversion
     ("{}", False),                           # positional
 ])
 def test_a_broken_placeholder_is_refused_on_save(app, body, accepted):
     trainer = make_user(roles=(Role.TRAINER,))
     if accepted:
-        wording.save("reminder_before", "Nhắc học {course}", body, trainer)
+        wording.save("reminder_before", "Nhắc học {khoahoc}", body, trainer)
         assert wording.wording("reminder_before")[1] == body
     else:
         with pytest.raises(wording.TemplateError):
-            wording.save("reminder_before", "Nhắc học {course}", body, trainer)
+            wording.save("reminder_before", "Nhắc học {khoahoc}", body, trainer)
 
 
 def test_every_default_wording_passes_its_own_check_in_vietnamese(app):
@@ -210,13 +211,13 @@ def test_trainer_edits_a_template_and_a_broken_one_is_refused(client, login, app
     login(make_user(roles=(Role.TRAINER,)))
     assert client.get("/notifications/templates").status_code == 200
     response = client.post("/notifications/templates/reminder_due",
-                           data={"subject": "Hạn hôm nay: {course}", "body": "Kính gửi {ho_ten}"})
+                           data={"subject": "Hạn hôm nay: {khoahoc}", "body": "Kính gửi {ho_ten}"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "{ho_ten}" in html and "{name}" in html
-    assert wording.wording("reminder_due")[0] != "Hạn hôm nay: {course}"
+    assert response.status_code == 200 and "{ho_ten}" in html and "{hoten}" in html
+    assert wording.wording("reminder_due")[0] != "Hạn hôm nay: {khoahoc}"
     response = client.post("/notifications/templates/reminder_due",
-                           data={"subject": "Hạn hôm nay: {course}", "body": "Kính gửi {name}, {link}"})
-    assert response.status_code == 302 and wording.wording("reminder_due")[0] == "Hạn hôm nay: {course}"
+                           data={"subject": "Hạn hôm nay: {khoahoc}", "body": "Kính gửi {hoten}, {lienket}"})
+    assert response.status_code == 302 and wording.wording("reminder_due")[0] == "Hạn hôm nay: {khoahoc}"
     assert client.get("/notifications/templates/khong-co").status_code == 404
     login(make_user())
     assert client.get("/notifications/templates").status_code == 403

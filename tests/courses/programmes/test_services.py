@@ -135,14 +135,17 @@ def test_only_published_courses_once_each_and_assignment_only_in_scope():
         services.add_course(programme, draft, trainer)
     with pytest.raises(services.ProgrammeError):
         services.add_course(programme, programme.courses[0].course, trainer)
-    elsewhere = make_unit("Tỉnh khác")
+    closed = make_unit("Đơn vị đã giải thể", parent=province)
+    closed.active = False
     with pytest.raises(services.ProgrammeError):
-        services.assign(programme, elsewhere, None, trainer)  # another province: not the trainer's
+        services.assign(programme, closed, None, trainer)  # a deactivated unit
+    with pytest.raises(services.ProgrammeError):
+        services.assign(programme, province, None, make_user(unit=province))  # a cadre may not assign
     empty = services.create_programme(trainer, "Trống")
     with pytest.raises(services.ProgrammeError):
         services.assign(empty, province, None, trainer)
     db.session.rollback()
-    assert db.session.scalar(select(Assignment.id).where(Assignment.unit_id == elsewhere.id)) is None
+    assert db.session.scalar(select(Assignment.id).where(Assignment.unit_id == closed.id)) is None
 
 
 def test_a_course_added_to_an_assigned_programme_reaches_its_cadres():

@@ -75,11 +75,14 @@ def test_hostile_input_writes_nothing(client, login):
     trainer = make_trainer(unit=province)
     programme = make_programme(trainer, required=1)
     login(trainer)
-    # A unit outside the form's choices (another province) is refused by the form: nothing assigned.
-    elsewhere = make_unit("Tỉnh khác")
-    html = client.post(f"/teach/programmes/{programme.id}/assign", data={"unit": str(elsewhere.id)},
-                       follow_redirects=True).get_data(as_text=True)
-    assert db.session.scalar(select(ProgrammeAssignment.id)) is None and "không hợp lệ" in html.lower()
+    # A unit outside the form's choices (deactivated, or no unit at all) is refused: nothing assigned.
+    closed = make_unit("Đơn vị đã giải thể", parent=province)
+    closed.active = False
+    db.session.commit()
+    for unit_id in (str(closed.id), "999999", "abc"):
+        html = client.post(f"/teach/programmes/{programme.id}/assign", data={"unit": unit_id},
+                           follow_redirects=True).get_data(as_text=True)
+        assert db.session.scalar(select(ProgrammeAssignment.id)) is None and 'class="error" role="alert"' in html
     # An impossible rule is refused with a Vietnamese message and the title is not changed either.
     html = client.post(f"/teach/programmes/{programme.id}", data={"title": "Đổi tên", "optional_needed": "3"},
                        follow_redirects=True).get_data(as_text=True)
