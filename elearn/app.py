@@ -84,6 +84,7 @@ def load_job_kinds() -> None:
     """Import every module that registers a background job kind (``@job_kind``)."""
     import courses.certificates.jobs  # noqa: F401
     import courses.reminders  # noqa: F401 - periodic: reminders and the managers' digest
+    import quizzes.jobs  # noqa: F401 - periodic: attempts whose time ran out
     import reports.jobs  # noqa: F401
 
 

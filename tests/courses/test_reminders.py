@@ -125,3 +125,15 @@ def test_the_digest_lists_the_overdue_cadres_of_each_managers_subtree_once_a_wee
     assert late_a.full_name in whole.body and late_b.full_name in whole.body
     assert district.mail_to == "thang@example.vn" and whole.mail_status == MailStatus.NONE
     assert digest_pass(_at(DUE + timedelta(days=10)))["new"] == 2  # the next week
+
+
+def test_the_scheduler_command_runs_each_task_once_a_period(runner):
+    _province, _trainer, cadre, _course = _setup(email=None)
+    first = runner.invoke(args=["jobs", "scheduler", "--once", "--only", "reminders", "--only", "digest"])
+    assert first.exit_code == 0, first.output
+    assert "reminders: {'new': " in first.output and "digest: {'new': " in first.output
+    second = runner.invoke(args=["jobs", "scheduler", "--once", "--only", "reminders"])
+    assert second.output.strip() == "reminders: skipped"  # another scheduler (or cron line) had it this hour
+    whole = runner.invoke(args=["jobs", "scheduler", "--once"])
+    names = {line.split(":")[0] for line in whole.output.splitlines()}
+    assert {"mail", "jobs.sweep", "quizzes.sweep", "leases.prune"} <= names and whole.exit_code == 0
