@@ -313,3 +313,18 @@ def _batch_rows(f: StatsFilter, batch: list[UnitRow], items: rules.CourseItems) 
 
 def count_detail_rows(f: StatsFilter) -> int:
     return db.session.scalar(scoped_enrollments(f, func.count(Enrollment.id))) or 0
+
+
+def programme_completion(f: StatsFilter) -> tuple[int, int] | None:
+    """(cadres on the chosen programme, of whom completed) among the active cadres of the unit's
+    subtree (within the asker's scope); None when no programme is chosen. One query."""
+    if f.programme is None:
+        return None
+    from courses.programmes.models import ProgrammeEnrollment
+
+    on, done = db.session.execute(
+        select(func.count(ProgrammeEnrollment.id), func.count(ProgrammeEnrollment.completed_at))
+        .join(User, User.id == ProgrammeEnrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
+        .where(ProgrammeEnrollment.programme_id == f.programme.id, User.active.is_(True),
+               subtree_of(f.scope_path), subtree_of(f.unit.path))).one()
+    return on, done

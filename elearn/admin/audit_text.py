@@ -104,7 +104,7 @@ DETAIL_LABELS = {
     "prizes_consolation": _l("consolation prizes"), "unit_depth": _l("units ranked at level"),
     "question_count": _l("questions"), "time_limit_minutes": _l("time limit (minutes)"),
     "category_ids": _l("question categories"),
-    "days": _l("days"),
+    "days": _l("days"), "programme": _l("programme"),
 }
 
 # Stored values (enum values of the models, and a few of the services) in words.
@@ -132,7 +132,7 @@ VALUE_LABELS = {
 # Keys whose values are names, titles or free text: shown as they are, never as a code's label.
 FREE_TEXT = {"name", "title", "full_name", "position", "email", "reason", "issuing_body", "place", "wording",
              "signer_title", "signer_name", "organiser_name", "theme", "summary", "slug", "unit", "parent", "to",
-             "editor", "user", "cover_path", "rules_html"}
+             "editor", "user", "cover_path", "rules_html", "programme"}
 BOOLEAN_TEXT = {"True": True, "False": False}
 UPPER = {"csv", "xlsx", "gift", "aiken", "zip", "pdf", "xml"}
 
