@@ -2,6 +2,7 @@
 of the manager's subtree completed it."""
 from __future__ import annotations
 
+from courses import enrolment
 from courses.forms import local_day_end
 from courses.programmes import services as programmes
 from courses.progress import complete_item
@@ -17,12 +18,13 @@ def test_a_manager_sees_the_programme_of_their_subtree(client, login):
     vu_thu = make_unit("Huyện ủy Vũ Thư", parent=province)
     kien_xuong = make_unit("Huyện ủy Kiến Xương", parent=province)
     trainer = make_trainer(unit=province)
-    done, not_yet = make_user(unit=vu_thu, full_name="Trần Văn Lương"), make_user(unit=vu_thu)
+    done = make_user(unit=vu_thu, full_name="Trần Văn Lương")
+    make_user(unit=vu_thu)  # on the programme, not done
     make_user(unit=kien_xuong)
     outside_course = make_course(trainer, title="Khóa ngoài chương trình", lessons=1)
     programme = make_programme(trainer, title="Học tập Nghị quyết", required=2)
     programmes.assign(programme, province, local_day_end(None), trainer)  # no due date
-    from courses import enrolment
+
     enrolment.assign(outside_course, province, None, trainer)
     for pc in programme.courses:
         for item in items_of(pc.course):
