@@ -27,7 +27,7 @@ from elearn.i18n import LOCAL_TZ, format_date
 from elearn.jobs.scheduler import periodic
 from elearn.notifications import wording
 from elearn.notifications.models import ReminderKind, ReminderRule
-from elearn.notifications.services import STILL_RELEVANT, NewNotification, notify_many
+from elearn.notifications.services import STILL_RELEVANT, NewNotification, notify_many, opted_out, optional_footer
 from elearn.permissions import Permission, roles_with, scope_of
 from elearn.site import base_url, url_if_any
 from elearn.units.models import OrgUnit
@@ -176,6 +176,7 @@ def digest_pass(now: datetime | None = None) -> dict[str, int]:
         .where(User.active.is_(True), User.id.in_(select(UserRole.user_id).where(
             UserRole.role.in_(roles_with(Permission.VIEW_STATS)))))).unique().all()
     subject_t, body_t = wording.wording("digest")
+    stopped = opted_out("digest")  # no e-mail for them; the digest still shows in the app
     link = _stats_path()
     base = base_url().rstrip("/")
 
@@ -193,9 +194,11 @@ def digest_pass(now: datetime | None = None) -> dict[str, int]:
                 lines.append(f"(+{hi - lo - DIGEST_LINES})")
             values = {"hoten": manager.full_name, "donvi": manager.unit.name if manager.unit else "",
                       "soluong": hi - lo, "danhsach": "\n".join(lines), "lienket": base + link}
+            mail_to = manager.email if manager.email and manager.id not in stopped else None
+            body = wording.render(body_t, values)
             yield NewNotification(user_id=manager.id, key=f"dg:{manager.id}:{year}-W{week:02d}", kind="digest",
-                                  subject=wording.render(subject_t, values), body=wording.render(body_t, values),
-                                  link=link, mail_to=manager.email or None)
+                                  subject=wording.render(subject_t, values), link=link, mail_to=mail_to,
+                                  body=body + (optional_footer(manager.id, "digest") if mail_to else ""))
 
     return {"new": notify_many(items()), "overdue_cadres": len(cadres), "managers": len(managers)}
 

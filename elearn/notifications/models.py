@@ -70,3 +70,12 @@ class ReminderRule(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+
+class NotificationOptOut(Base):
+    """A user who asked for no more e-mail of an optional kind (the digest): it still shows in the app."""
+
+    __tablename__ = "notification_opt_out"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,17 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
-from elearn.notifications.models import MailStatus, Notification, ReminderKind, ReminderRule
+from elearn.notifications.models import MailStatus, Notification, NotificationOptOut, ReminderKind, ReminderRule
 from elearn.pagination import Page, paginate
 
 BATCH = 2000
+#: Kinds a user may stop receiving by e-mail (the link at the foot of each one); reminders of assigned
+#: study are not among them.
+OPTIONAL = {"digest": _l("the weekly digest of overdue cadres")}
 #: kind -> fn(ref_ids) -> the ref ids still worth mailing (a cadre who completed meanwhile is not);
 #: domains register theirs (``courses.reminders``): the core never imports them.
 STILL_RELEVANT: dict[str, Callable[[list[int]], set[int]]] = {}
@@ -117,3 +123,52 @@ def toggle_rule(rule: ReminderRule, actor: User) -> None:
     rule.active = not rule.active
     db.session.flush()
     audit.record("reminder.rule", actor=actor, days=rule.days, active=rule.active)
+
+
+# ---------------------------------------------------------------- unsubscribing from optional e-mail
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="elearn.unsubscribe")
+
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    return _signer().dumps([user_id, kind])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(user id, kind) of a genuine token for an optional kind, else None (a forged or altered one)."""
+    try:
+        user_id, kind = _signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return (user_id, kind) if isinstance(user_id, int) and kind in OPTIONAL else None
+
+
+def unsubscribe_url(user_id: int, kind: str) -> str:
+    """The address (without signing in) that stops this kind of e-mail for this user."""
+    from elearn.site import base_url
+    with current_app.test_request_context("/"):
+        path = url_for("notifications.unsubscribe", token=unsubscribe_token(user_id, kind))
+    return base_url().rstrip("/") + path
+
+
+def opted_out(kind: str) -> set[int]:
+    return set(db.session.scalars(select(NotificationOptOut.user_id).where(NotificationOptOut.kind == kind)))
+
+
+def set_opt_out(user_id: int, kind: str, out: bool) -> None:
+    """Stop (``out``) or resume the e-mail of an optional kind; idempotent."""
+    if kind not in OPTIONAL:
+        raise RuleError(_("This kind of message cannot be turned off."))
+    row = db.session.get(NotificationOptOut, (user_id, kind))
+    if out and row is None:
+        db.session.execute(db.insert_or_ignore(NotificationOptOut).values(user_id=user_id, kind=kind, created_at=utcnow()))
+    elif not out and row is not None:
+        db.session.delete(row)
+    db.session.flush()
+
+
+def optional_footer(user_id: int, kind: str) -> str:
+    """The last lines of an optional e-mail: how to stop receiving it."""
+    return "\n\n-- \n" + _("To stop receiving %(what)s by e-mail: %(url)s",
+                             what=str(OPTIONAL[kind]), url=unsubscribe_url(user_id, kind))

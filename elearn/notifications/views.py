@@ -2,7 +2,7 @@
 rules a trainer edits."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,9 +12,9 @@ from elearn import db
 from elearn.menu import Entry
 from elearn.notifications import services, wording
 from elearn.notifications.forms import RuleForm, TemplateForm
-from elearn.notifications.models import ReminderKind, ReminderRule
+from elearn.notifications.models import NotificationOptOut, ReminderKind, ReminderRule
 from elearn.pagination import page_number
-from elearn.permissions import Permission, requires
+from elearn.permissions import Permission, public, requires
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
 MENU = [Entry("notifications.templates", _l("Reminders"), (Permission.AUTHOR_COURSES,))]
@@ -30,7 +30,39 @@ def inject_counter():
 @bp.get("/")
 @requires()
 def index():
-    return render_template("notifications/index.html", page=services.page_of(current_user, page_number()))
+    optional = {kind: label for kind, label in services.OPTIONAL.items() if _may_receive(kind)}
+    stopped = {k for k in optional if db.session.get(NotificationOptOut, (current_user.id, k)) is not None}
+    return render_template("notifications/index.html", page=services.page_of(current_user, page_number()),
+                           optional=optional, stopped=stopped)
+
+
+def _may_receive(kind: str) -> bool:
+    return kind != "digest" or current_user.can(Permission.VIEW_STATS)
+
+
+@bp.post("/settings")
+@requires()
+def settings():
+    for kind in services.OPTIONAL:
+        if _may_receive(kind):
+            services.set_opt_out(current_user.id, kind, request.form.get(kind) != "1")
+    flash(_("Your choices have been saved."), "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@public
+def unsubscribe(token: str):
+    """From the link at the foot of an optional e-mail: no sign-in (the token is signed for one user
+    and one kind); a GET only asks, so that a mail scanner following links changes nothing."""
+    found = services.read_unsubscribe_token(token)
+    if found is None:
+        abort(404)
+    user_id, kind = found
+    done = request.method == "POST"
+    if done:
+        services.set_opt_out(user_id, kind, True)
+    return render_template("notifications/unsubscribe.html", what=services.OPTIONAL[kind], done=done)
 
 
 @bp.post("/read")

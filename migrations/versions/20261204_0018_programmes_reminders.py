@@ -130,6 +130,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_notification_mail', ['mail_status', 'mail_next_at'], unique=False)
         batch_op.create_index('ix_notification_user_read', ['user_id', 'read_at'], unique=False)
 
+    op.create_table('notification_opt_out',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('created_at', elearn.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_opt_out_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'kind', name=op.f('pk_notification_opt_out'))
+    )
+
     # The default reminder rules: a week before, on the day, every week while overdue.
     rules = sa.table('reminder_rule', sa.column('kind', sa.String), sa.column('days', sa.Integer),
                      sa.column('active', sa.Boolean), sa.column('created_at', sa.DateTime))
@@ -140,6 +148,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('notification_opt_out')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_user_read')
         batch_op.drop_index('ix_notification_mail')

@@ -54,6 +54,16 @@ def test_trainer_assigns_a_programme_and_the_cadre_completes_it(app, live_server
     assert "1 học viên mới tham gia chương trình" in page.locator("body").inner_text()
     assert "31/12/2031" in main.inner_text()
 
+    # The reminder's wording: a broken placeholder is refused, a good one kept.
+    _click(page, menu(page).get_by_role("link", name="Nhắc nhở"))
+    _click(page, page.locator("main tbody tr", has_text="Nhắc trước hạn").get_by_role("link", name="Sửa"))
+    page.fill("#subject", "Nhắc học: {khoahoc} còn {so_ngay} ngày")
+    _click(page, page.locator("main").get_by_role("button", name="Lưu"))
+    assert "Chỗ điền {so_ngay} không hợp lệ" in page.locator("main").inner_text()
+    page.fill("#subject", "Nhắc học: còn {songay} ngày đến hạn hoàn thành {khoahoc}")
+    _click(page, page.locator("main").get_by_role("button", name="Lưu"))
+    assert "Đã lưu mẫu thông báo." in page.locator("body").inner_text()
+
     # A reminder made by the worker's pass (the due date a week away) waits in the header.
     from datetime import datetime, time
 

@@ -137,3 +137,41 @@ def test_the_scheduler_command_runs_each_task_once_a_period(runner):
     whole = runner.invoke(args=["jobs", "scheduler", "--once"])
     names = {line.split(":")[0] for line in whole.output.splitlines()}
     assert {"mail", "jobs.sweep", "quizzes.sweep", "leases.prune"} <= names and whole.exit_code == 0
+
+
+def test_a_manager_unsubscribes_from_the_digest_email_by_its_link(client, app):
+    province = make_unit("Tỉnh ủy")
+    trainer = make_trainer(unit=province)
+    make_user(unit=province)
+    course = make_course(trainer, title="Kỹ năng tuyên truyền", lessons=1)
+    enrolment.assign(course, province, local_day_end(DUE), trainer)
+    manager = make_user(unit=province, roles=(Role.MANAGER,), email="huy@example.vn")
+    digest_pass(_at(DUE + timedelta(days=3)))
+    db.session.commit()
+    body = _mine(manager)[0].body
+    link = next(word for word in body.split() if "/notifications/unsubscribe/" in word)
+    path = link[link.index("/notifications/"):]
+    assert "Kỹ năng" not in path and client.get(path).status_code == 200  # a GET only asks
+    assert digest_pass(_at(DUE + timedelta(days=10)))["new"] == 1
+    db.session.commit()
+    assert _mine(manager)[-1].mail_to == "huy@example.vn"
+    assert client.post(path).status_code == 200
+    assert client.post(path[:-3] + "abc").status_code == 404  # a token altered: nothing
+    digest_pass(_at(DUE + timedelta(days=17)))
+    db.session.commit()
+    latest = _mine(manager)[-1]
+    assert latest.mail_to is None and latest.mail_status == MailStatus.NONE  # in the app only now
+    assert "/notifications/unsubscribe/" not in latest.body
+
+
+def test_reminders_cannot_be_turned_off_but_the_digest_can(client, login):
+    manager = make_user(roles=(Role.MANAGER,), email="huy@example.vn")
+    login(manager)
+    assert 'name="digest"' in client.get("/notifications/").get_data(as_text=True)
+    client.post("/notifications/settings", data={})  # the box left unticked
+    from elearn.notifications.services import opted_out
+    assert opted_out("digest") == {manager.id}
+    client.post("/notifications/settings", data={"digest": "1"})
+    assert opted_out("digest") == set()
+    login(make_user())
+    assert 'name="digest"' not in client.get("/notifications/").get_data(as_text=True)
