@@ -27,7 +27,14 @@ from elearn.i18n import LOCAL_TZ, format_date
 from elearn.jobs.scheduler import periodic
 from elearn.notifications import wording
 from elearn.notifications.models import ReminderKind, ReminderRule
-from elearn.notifications.services import STILL_RELEVANT, NewNotification, notify_many, opted_out, optional_footer
+from elearn.notifications.services import (
+    STILL_RELEVANT,
+    NewNotification,
+    ensure_default_rules,
+    notify_many,
+    opted_out,
+    optional_footer,
+)
 from elearn.permissions import Permission, roles_with, scope_of
 from elearn.site import base_url, url_if_any
 from elearn.units.models import OrgUnit
@@ -99,6 +106,7 @@ def reminder_pass(now: datetime | None = None) -> dict[str, int]:
     """Make today's reminders; returns how many were new, and how many enrolments were looked at."""
     now = now or utcnow()
     today = now.astimezone(LOCAL_TZ).date()
+    ensure_default_rules()
     rules = list(db.session.scalars(select(ReminderRule).where(ReminderRule.active.is_(True))))
     before = [r for r in rules if r.kind == ReminderKind.BEFORE and r.days > 0]
     due = next((r for r in rules if r.kind == ReminderKind.DUE), None)
