@@ -2,7 +2,7 @@
 rules a trainer edits."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.menu import Entry
-from elearn.notifications import services, wording
+from elearn.notifications import channels, services, wording
 from elearn.notifications.forms import RuleForm, TemplateForm
 from elearn.notifications.models import NotificationOptOut, ReminderKind, ReminderRule
 from elearn.pagination import page_number
@@ -132,7 +132,8 @@ def rules():
             flash(_("The rule has been added."), "success")
             return redirect(url_for("notifications.rules"))
     rows = db.session.scalars(select(ReminderRule).order_by(ReminderRule.kind, ReminderRule.days)).all()
-    return render_template("notifications/rules.html", form=form, rules=rows)
+    channel = channels.configured(current_app.config)
+    return render_template("notifications/rules.html", form=form, rules=rows, channel=channel.name if channel else None)
 
 
 @bp.post("/rules/<int:rule_id>/toggle")
