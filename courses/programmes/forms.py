@@ -13,6 +13,8 @@ class ProgrammeForm(Form):
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=5000)])
     optional_needed = IntegerField(_l("Optional courses a cadre must complete"), default=0,
                                    validators=[InputRequired(), NumberRange(min=0, max=50)])
+    validity_months = IntegerField(_l("A completion is valid for (months)"),
+                                   validators=[Optional(), NumberRange(min=1, max=120)])
     submit = SubmitField(_l("Save"))
 
 

@@ -16,6 +16,7 @@ from courses.forms import local_day_end
 from courses.models import Course, CourseStatus
 from courses.programmes import queries, services
 from courses.programmes.forms import AddCourseForm, ProgrammeAssignForm, ProgrammeForm
+from courses.programmes.models import Programme
 from elearn import db
 from elearn.menu import Entry
 from elearn.pagination import page_number
@@ -55,7 +56,7 @@ def new():
     if form.validate_on_submit():
         try:
             programme = services.create_programme(current_user, form.title.data, form.summary.data or "",
-                                                  form.optional_needed.data)
+                                                  form.optional_needed.data, form.validity_months.data)
         except services.ProgrammeError as error:
             _fail(error)
         else:
@@ -79,7 +80,8 @@ def edit(programme_id: int):
     if form.validate_on_submit():
         try:
             services.update_programme(programme, current_user, title=form.title.data,
-                                      summary=form.summary.data or "", optional_needed=form.optional_needed.data)
+                                      summary=form.summary.data or "", optional_needed=form.optional_needed.data,
+                                      validity_months=form.validity_months.data)
         except services.ProgrammeError as error:
             _fail(error)
         else:
@@ -87,8 +89,19 @@ def edit(programme_id: int):
             return _back(programme.id)
     add_form = AddCourseForm(formdata=None)
     add_form.course.choices = _course_choices(programme)
+    renews = db.session.get(Programme, programme.renews_id) if programme.renews_id else None
+    editions = db.session.scalars(select(Programme).where(Programme.renews_id == programme.id)).all()
     return render_template("programmes/teach/edit.html", programme=programme, form=form, add_form=add_form,
-                           assignments=services.assignments_of(programme))
+                           assignments=services.assignments_of(programme), renews=renews, editions=editions)
+
+
+@bp.post("/<int:programme_id>/renewal")
+@requires(Permission.AUTHOR_COURSES)
+def renewal(programme_id: int):
+    programme = _programme(programme_id)
+    edition = services.create_renewal(programme, current_user)  # a refusal is flashed
+    flash(_("The renewal edition has been created: put the new courses in it."), "success")
+    return _back(edition.id)
 
 
 @bp.post("/<int:programme_id>/courses")
@@ -164,6 +177,6 @@ def assign(programme_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def learners(programme_id: int):
     programme = _programme(programme_id)
-    return render_template("programmes/teach/learners.html", programme=programme,
+    return render_template("programmes/teach/learners.html", programme=programme, valid_until=services.valid_until,
                            page=queries.learners(programme, page=page_number(), per_page=100),
                            stats=queries.programme_stats([programme.id])[programme.id])

@@ -25,6 +25,9 @@ class Programme(Base):
     title: Mapped[str] = mapped_column(String(255))
     summary: Mapped[str] = mapped_column(Text, default="")
     optional_needed: Mapped[int] = mapped_column(default=0)  # optional courses a cadre must complete
+    validity_months: Mapped[int | None]  # a completion counts this long; None: for ever
+    # The edition this one renews: cadres whose completion of that one is about to end are put on this one.
+    renews_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="SET NULL"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

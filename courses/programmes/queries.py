@@ -67,6 +67,15 @@ class ProgrammeCard:
         e = self.enrollment
         return e.completed_at is None and e.due_at is not None and e.due_at < utcnow()
 
+    @property
+    def valid_until(self) -> datetime | None:
+        from courses.programmes.services import valid_until
+        return valid_until(self.programme, self.enrollment.completed_at)
+
+    @property
+    def expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < utcnow()
+
 
 def my_programmes(user: User) -> list[ProgrammeCard]:
     """The user's programmes with their courses and the user's enrolment on each: three queries."""

@@ -10,14 +10,16 @@ had already completed.
 """
 from __future__ import annotations
 
-from datetime import datetime
+import calendar
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy.orm import aliased
 from werkzeug.exceptions import NotFound
 
 from courses import enrolment
-from courses.models import Assignment, Course, CourseStatus, Enrollment
+from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
 from courses.programmes.models import Programme, ProgrammeAssignment, ProgrammeCourse, ProgrammeEnrollment
 from elearn import audit, db
 from elearn.accounts.models import User
@@ -25,6 +27,7 @@ from elearn.accounts.services import accounts_placed
 from elearn.db import utcnow
 from elearn.errors import DomainError
 from elearn.i18n import LOCAL_TZ
+from elearn.jobs.scheduler import periodic
 from elearn.pagination import is_id
 from elearn.permissions import Permission
 from elearn.text import normalize_spaces
@@ -98,12 +101,20 @@ def _check_needed(needed: int, optional: int) -> None:
                                needed=needed, n=optional))
 
 
-def create_programme(owner: User, title: str, summary: str = "", optional_needed: int = 0) -> Programme:
+def _check_validity(months: int | None) -> int | None:
+    if months is not None and not 1 <= months <= 120:
+        raise ProgrammeError(_("A completion is valid from 1 to 120 months (or leave it empty: for ever)."))
+    return months
+
+
+def create_programme(owner: User, title: str, summary: str = "", optional_needed: int = 0,
+                     validity_months: int | None = None) -> Programme:
     if not owner.can(Permission.AUTHOR_COURSES):
         raise ProgrammeError(_("You may not write programmes."))
     _check_needed(optional_needed, 0)
     programme = Programme(title=_clean_title(title), summary=(summary or "").strip()[:5000],
-                          optional_needed=optional_needed, owner_id=owner.id)
+                          optional_needed=optional_needed, owner_id=owner.id,
+                          validity_months=_check_validity(validity_months))
     db.session.add(programme)
     db.session.flush()
     audit.record("programme.create", target=f"programme:{programme.id}", actor=owner, title=programme.title)
@@ -111,8 +122,9 @@ def create_programme(owner: User, title: str, summary: str = "", optional_needed
 
 
 def update_programme(programme: Programme, actor: User, *, title: str, summary: str = "",
-                     optional_needed: int = 0) -> None:
+                     optional_needed: int = 0, validity_months: int | None = None) -> None:
     _check_needed(optional_needed, _optional_count(programme))
+    programme.validity_months = _check_validity(validity_months)
     programme.title = _clean_title(title)
     programme.summary = (summary or "").strip()[:5000]
     programme.optional_needed = optional_needed
@@ -351,3 +363,81 @@ def delete_programme(programme: Programme, actor: User) -> None:
     db.session.execute(delete(ProgrammeAssignment).where(ProgrammeAssignment.programme_id == programme.id))
     db.session.delete(programme)
     db.session.flush()
+
+
+# ---------------------------------------------------------------- renewal
+
+RENEW_BEFORE = timedelta(days=30)  # a cadre is put on the renewal edition this long before their completion ends
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """``at`` plus calendar months (31/01 + 1 month: the last day of February)."""
+    month = at.month - 1 + months
+    year, month = at.year + month // 12, month % 12 + 1
+    day = min(at.day, calendar.monthrange(year, month)[1])
+    return at.replace(year=year, month=month, day=day)
+
+
+def valid_until(programme: Programme, completed_at: datetime | None) -> datetime | None:
+    if completed_at is None or not programme.validity_months:
+        return None
+    return add_months(completed_at, programme.validity_months)
+
+
+def create_renewal(programme: Programme, actor: User) -> Programme:
+    """A new edition renewing ``programme``: the same rule and courses (the trainer then puts the new
+    year's course editions in), not yet assigned. Cadres whose completion of ``programme`` ends within
+    RENEW_BEFORE are put on it by the daily renewal pass, due when their completion ends."""
+    if not programme.validity_months:
+        raise ProgrammeError(_("Give the programme a validity first: without one, a completion never ends."))
+    edition = create_programme(actor, programme.title, programme.summary, 0, programme.validity_months)
+    edition.renews_id = programme.id
+    for pc in programme.courses:
+        edition.courses.append(ProgrammeCourse(course_id=pc.course_id, required=pc.required, position=pc.position))
+    db.session.flush()
+    edition.optional_needed = programme.optional_needed
+    db.session.flush()
+    audit.record("programme.renewal", target=f"programme:{edition.id}", actor=actor, title=programme.title)
+    return edition
+
+
+def renewal_pass(now: datetime | None = None) -> dict[str, int]:
+    """Put on each renewal edition (one that has courses) the cadres whose completion of the edition it
+    renews ends within RENEW_BEFORE (or has ended), due the day it ends, and enrol them in its courses.
+    Idempotent: a cadre already on the edition is left as they are."""
+    now = now or utcnow()
+    renewed = 0
+    editions = db.session.scalars(select(Programme).where(Programme.renews_id.is_not(None))).all()
+    renewed_place = aliased(ProgrammeEnrollment)
+    for edition in editions:
+        old = db.session.get(Programme, edition.renews_id)
+        lines = list(edition.courses)
+        if old is None or not old.validity_months or not lines:
+            continue
+        rows = db.session.execute(
+            select(ProgrammeEnrollment.user_id, ProgrammeEnrollment.completed_at)
+            .join(User, User.id == ProgrammeEnrollment.user_id)
+            .where(ProgrammeEnrollment.programme_id == old.id, ProgrammeEnrollment.completed_at.is_not(None),
+                   User.active.is_(True),
+                   ~exists().where(renewed_place.programme_id == edition.id,
+                                   renewed_place.user_id == User.id))).all()
+        for user_id, completed_at in rows:
+            ends = valid_until(old, completed_at)
+            if ends - RENEW_BEFORE > now:
+                continue
+            db.session.execute(db.insert_or_ignore(ProgrammeEnrollment).values(
+                user_id=user_id, programme_id=edition.id, assignment_id=None, enrolled_at=now, due_at=ends))
+            user = db.session.get(User, user_id)
+            for pc in lines:
+                if pc.course.status == CourseStatus.PUBLISHED:
+                    enrolment.enroll(user, pc.course, EnrollmentSource.ASSIGNMENT, due_at=ends if pc.required else None)
+            renewed += 1
+    if renewed:
+        db.session.flush()
+        record_completions(programme_ids=[e.id for e in editions])
+    return {"renewed": renewed}
+
+
+@periodic("renewals", "day")
+def _renewals():
+    return renewal_pass()

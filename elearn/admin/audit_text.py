@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "programme.remove_course": _l("Course taken out of a programme"),
     "programme.assign": _l("Programme assigned to a unit"),
     "programme.delete": _l("Programme deleted"),
+    "programme.renewal": _l("Programme renewal edition created"),
     "template.save": _l("Message template changed"),
     "reminder.rule": _l("Reminder rule changed"),
     "quiz.regrade": _l("Quiz regraded"),

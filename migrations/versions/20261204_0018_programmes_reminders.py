@@ -24,14 +24,18 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=255), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('optional_needed', sa.Integer(), nullable=False),
+    sa.Column('validity_months', sa.Integer(), nullable=True),
+    sa.Column('renews_id', sa.Integer(), nullable=True),
     sa.Column('owner_id', sa.Integer(), nullable=False),
     sa.Column('created_at', elearn.db.UTCDateTime(), nullable=False),
     sa.Column('updated_at', elearn.db.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['owner_id'], ['user_account.id'], name=op.f('fk_programme_owner_id_user_account')),
+    sa.ForeignKeyConstraint(['renews_id'], ['programme.id'], name=op.f('fk_programme_renews_id_programme'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_programme'))
     )
     with op.batch_alter_table('programme', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_programme_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_programme_renews_id'), ['renews_id'], unique=False)
 
     op.create_table('programme_assignment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -173,6 +177,7 @@ def downgrade() -> None:
 
     op.drop_table('programme_assignment')
     with op.batch_alter_table('programme', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programme_renews_id'))
         batch_op.drop_index(batch_op.f('ix_programme_owner_id'))
 
     op.drop_table('programme')
