@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from elearn import db
+from elearn.db import utcnow
 from elearn.exports import csv_response, xlsx_response
 from elearn.menu import Entry
 from elearn.pagination import page_number
@@ -87,3 +88,17 @@ def export_file():
     if fmt == "csv":
         return csv_response(name, columns, rows)
     return xlsx_response(name, columns, rows, sheet_name="Thong ke")
+
+
+@bp.get("/renewals")
+@requires(Permission.VIEW_STATS)
+def renewals():
+    """Who is due for renewal of a programme, in the manager's subtree (issue 20, item 2)."""
+    try:
+        f = _filter()
+    except filters.ReportError as error:
+        return _invalid(error)
+    from courses.programmes.services import valid_until
+    return render_template("reports/renewals.html", f=f, page=queries.due_for_renewal(f, page_number()),
+                           programmes=[p for p in filters.programmes_in_reach(f.unit) if p.validity_months],
+                           valid_until=valid_until, now=utcnow(), query_args=_query_args)
