@@ -157,32 +157,45 @@ STILL_RELEVANT[PROGRAMME] = _unfinished_programmes
 
 # ---------------------------------------------------------------- the managers' weekly digest
 
-def overdue_cadres(now: datetime) -> list[tuple[str, str, str, int]]:
-    """(unit path, unit name, cadre name, overdue courses) of every cadre with an overdue course,
-    in path order: one grouped query."""
+def overdue_cadres(now: datetime) -> list[tuple[str, str, str, int, datetime]]:
+    """(unit path, unit name, cadre name, overdue courses, earliest due date) of every cadre with an
+    overdue course, in path order: one grouped query."""
     rows = db.session.execute(
-        select(OrgUnit.path, OrgUnit.name, User.sort_name, User.full_name, func.count(Enrollment.id))
+        select(OrgUnit.path, OrgUnit.name, User.sort_name, User.full_name, func.count(Enrollment.id),
+               func.min(Enrollment.due_at))
         .join(User, User.id == Enrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
         .join(Course, Course.id == Enrollment.course_id)
         .where(Enrollment.completed_at.is_(None), Enrollment.unenrolled_at.is_(None), Enrollment.due_at < now,
                User.active.is_(True), Course.status == CourseStatus.PUBLISHED)
         .group_by(User.id, OrgUnit.path, OrgUnit.name, User.sort_name, User.full_name)).all()
     rows.sort(key=lambda r: (r[0], r[2]))
-    return [(path, unit, name, n) for path, unit, _sort, name, n in rows]
+    return [(path, unit, name, n, due) for path, unit, _sort, name, n, due in rows]
+
+
+def _prefixes(path: str) -> list[str]:
+    """'/1/7/42/' -> ['/1/7/42/', '/1/7/', '/1/', '/']: the unit and every unit above it, nearest first."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:n]) + "/" if n else "/" for n in range(len(parts), -1, -1)]
 
 
 def digest_pass(now: datetime | None = None) -> dict[str, int]:
     """One digest a week for each manager with overdue cadres in their subtree (key: manager and
-    ISO week). Each manager's cadres are a slice of one sorted list (two bisections), so the pass
-    is one query and a walk, whatever the number of managers."""
+    ISO week). A cadre is listed to the managers of the nearest unit above them that has managers;
+    overdue for ``DIGEST_ESCALATE_DAYS`` (14 by default; 0: at once), to every manager above too.
+    Each manager's cadres are a slice of one path-sorted list (two bisections), so the pass is one
+    query and a walk, whatever the number of managers."""
     now = now or utcnow()
     year, week, _ = now.astimezone(LOCAL_TZ).isocalendar()
+    escalate = timedelta(days=int(current_app.config.get("DIGEST_ESCALATE_DAYS", 14)))
     cadres = overdue_cadres(now)
     paths = [c[0] for c in cadres]
     managers = db.session.scalars(
         select(User).options(joinedload(User.role_rows), joinedload(User.unit))
         .where(User.active.is_(True), User.id.in_(select(UserRole.user_id).where(
             UserRole.role.in_(roles_with(Permission.VIEW_STATS)))))).unique().all()
+    scopes = {m.id: scope_of(m, Permission.VIEW_STATS) for m in managers}
+    managed = {scope for scope in scopes.values() if scope is not None}
+    nearest = {path: next((p for p in _prefixes(path) if p in managed), None) for path in set(paths)}
     subject_t, body_t = wording.wording("digest")
     stopped = opted_out("digest")  # no e-mail for them; the digest still shows in the app
     link = _stats_path()
@@ -190,18 +203,19 @@ def digest_pass(now: datetime | None = None) -> dict[str, int]:
 
     def items() -> Iterator[NewNotification]:
         for manager in managers:
-            scope = scope_of(manager, Permission.VIEW_STATS)
+            scope = scopes[manager.id]
             if scope is None:
                 continue
             lo = bisect_left(paths, scope)
             hi = bisect_left(paths, scope[:-1] + chr(ord("/") + 1))
-            if hi <= lo:
+            mine = [c for c in cadres[lo:hi] if nearest[c[0]] == scope or now - c[4] >= escalate]
+            if not mine:
                 continue
-            lines = [f"- {name} — {unit} ({n})" for _p, unit, name, n in cadres[lo:min(hi, lo + DIGEST_LINES)]]
-            if hi - lo > DIGEST_LINES:
-                lines.append(f"(+{hi - lo - DIGEST_LINES})")
+            lines = [f"- {name} — {unit} ({n})" for _p, unit, name, n, _due in mine[:DIGEST_LINES]]
+            if len(mine) > DIGEST_LINES:
+                lines.append(f"(+{len(mine) - DIGEST_LINES})")
             values = {"hoten": manager.full_name, "donvi": manager.unit.name if manager.unit else "",
-                      "soluong": hi - lo, "danhsach": "\n".join(lines), "lienket": base + link}
+                      "soluong": len(mine), "danhsach": "\n".join(lines), "lienket": base + link}
             mail_to = manager.email if manager.email and manager.id not in stopped else None
             body = wording.render(body_t, values)
             yield NewNotification(user_id=manager.id, key=f"dg:{manager.id}:{year}-W{week:02d}", kind="digest",
