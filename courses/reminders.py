@@ -25,7 +25,7 @@ from elearn.accounts.models import User, UserRole
 from elearn.db import utcnow
 from elearn.i18n import LOCAL_TZ, format_date
 from elearn.jobs.scheduler import periodic
-from elearn.notifications import wording
+from elearn.notifications import channels, wording
 from elearn.notifications.models import ReminderKind, ReminderRule
 from elearn.notifications.services import (
     STILL_RELEVANT,
@@ -61,27 +61,28 @@ def _day_end(day: date) -> datetime:
 def _course_rows(until: datetime):
     """(ref id, user id, name, email, title, path, due) of unfinished course enrolments due by ``until``."""
     rows = db.session.execute(
-        select(Enrollment.id, Enrollment.user_id, User.full_name, User.email, Course.title, Course.slug, Enrollment.due_at)
+        select(Enrollment.id, Enrollment.user_id, User.full_name, User.email, User.phone, Course.title, Course.slug,
+               Enrollment.due_at)
         .join(User, User.id == Enrollment.user_id).join(Course, Course.id == Enrollment.course_id)
         .where(Enrollment.completed_at.is_(None), Enrollment.unenrolled_at.is_(None), Enrollment.due_at.is_not(None),
                Enrollment.due_at <= until, User.active.is_(True), Course.status == CourseStatus.PUBLISHED))
     paths: dict[str, str] = {}
-    for ref, user_id, name, email, title, slug, due in rows:
+    for ref, user_id, name, email, phone, title, slug, due in rows:
         if slug not in paths:
             paths[slug] = _path("courses.course", slug=slug)
-        yield ref, user_id, name, email, title, paths[slug], due
+        yield ref, user_id, name, email, phone, title, paths[slug], due
 
 
 def _programme_rows(until: datetime):
     path = _path("programmes.mine")
     rows = db.session.execute(
-        select(ProgrammeEnrollment.id, ProgrammeEnrollment.user_id, User.full_name, User.email, Programme.title,
-               ProgrammeEnrollment.due_at)
+        select(ProgrammeEnrollment.id, ProgrammeEnrollment.user_id, User.full_name, User.email, User.phone,
+               Programme.title, ProgrammeEnrollment.due_at)
         .join(User, User.id == ProgrammeEnrollment.user_id).join(Programme, Programme.id == ProgrammeEnrollment.programme_id)
         .where(ProgrammeEnrollment.completed_at.is_(None), ProgrammeEnrollment.due_at.is_not(None),
                ProgrammeEnrollment.due_at <= until, User.active.is_(True)))
-    for ref, user_id, name, email, title, due in rows:
-        yield ref, user_id, name, email, title, path, due
+    for ref, user_id, name, email, phone, title, due in rows:
+        yield ref, user_id, name, email, phone, title, path, due
 
 
 def _rule_for(days_left: int, before: list[ReminderRule], due: ReminderRule | None,
@@ -116,12 +117,13 @@ def reminder_pass(now: datetime | None = None) -> dict[str, int]:
     until = _day_end(today + timedelta(days=max((r.days for r in before), default=0)))
     texts = {kind: wording.wording(f"reminder_{kind.value}") for kind in ReminderKind}
     base = base_url().rstrip("/")
+    texting = channels.configured(current_app.config) is not None  # no channel: no text is queued
     seen = 0
 
     def items() -> Iterator[NewNotification]:
         nonlocal seen
         for kind, prefix, rows in ((COURSE, "e", _course_rows(until)), (PROGRAMME, "p", _programme_rows(until))):
-            for ref, user_id, name, email, title, path, due_at in rows:
+            for ref, user_id, name, email, phone, title, path, due_at in rows:
                 seen += 1
                 due_day = due_at.astimezone(LOCAL_TZ).date()
                 days_left = (due_day - today).days
@@ -135,7 +137,8 @@ def reminder_pass(now: datetime | None = None) -> dict[str, int]:
                 yield NewNotification(
                     user_id=user_id, key=f"r{rule.id}:{prefix}{ref}:{due_day.isoformat()}{period}", kind=kind,
                     ref_id=ref, subject=wording.render(subject, values), body=wording.render(body, values),
-                    link=path, mail_to=email or None)
+                    link=path, mail_to=email or None, sms_to=phone if texting else None,
+                    sms_data={k: str(v) for k, v in values.items() if k != "lienket"})
 
     new = notify_many(items())
     return {"new": new, "seen": seen}

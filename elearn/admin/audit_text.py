@@ -105,7 +105,7 @@ DETAIL_LABELS = {
     "prizes_consolation": _l("consolation prizes"), "unit_depth": _l("units ranked at level"),
     "question_count": _l("questions"), "time_limit_minutes": _l("time limit (minutes)"),
     "category_ids": _l("question categories"),
-    "days": _l("days"), "programme": _l("programme"),
+    "days": _l("days"), "programme": _l("programme"), "phone": _l("phone number"),
 }
 
 # Stored values (enum values of the models, and a few of the services) in words.

@@ -124,6 +124,19 @@ def _send_mail():
     return send_all()
 
 
+@periodic("sms", "minute")
+def _send_texts():
+    from elearn.notifications.delivery import send_sms_batch
+    total = {"sent": 0, "skipped": 0, "failed": 0, "retry": 0}
+    for _ in range(100):  # batches until none is left, or the provider is down
+        counts = send_sms_batch()
+        for key, value in counts.items():
+            total[key] += value
+        if not any(counts.values()) or counts["retry"]:
+            break
+    return total
+
+
 @periodic("jobs.sweep", "minute")
 def _sweep_jobs():
     from elearn.jobs.services import sweep

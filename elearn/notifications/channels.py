@@ -8,7 +8,9 @@ configured ``configured()`` is None, nothing is sent, and the pages say so.
 Zalo wins when both are set. ``send`` raises ``ChannelRefused`` when the provider refuses this
 message for good (a bad number, a template not approved: HTTP 4xx, or Zalo's error code) and
 ``ChannelUnavailable`` when it cannot be reached or answers 5xx (try again later), like the mail.
-Not wired to accounts yet: a cadre's phone number is not stored (see the issue's item 4).
+A cadre's number comes from the account import (column "Số điện thoại", stored 84xxxxxxxxx); the
+reminder pass queues a text beside the mail when a channel is configured, and the worker sends them
+(``delivery.send_sms_batch``, scheduler task ``sms``).
 """
 from __future__ import annotations
 

@@ -134,3 +134,93 @@ def send_all(limit: int = 200, max_batches: int = 1000) -> dict[str, int]:
         if not any(counts.values()) or counts["retry"]:
             break
     return total
+
+
+# ---------------------------------------------------------------- text messages
+
+def _claim_sms(limit: int) -> tuple[str, list]:
+    now, claim = utcnow(), secrets.token_hex(16)
+    with db.engine().begin() as conn:
+        conn.execute(update(Notification).where(
+            Notification.sms_status == MailStatus.SENDING, Notification.sms_next_at < now - CLAIM_TIMEOUT)
+            .values(sms_status=MailStatus.PENDING, sms_claim=None))
+        ids = conn.execute(select(Notification.id).where(
+            Notification.sms_status == MailStatus.PENDING, Notification.sms_next_at <= now)
+            .order_by(Notification.sms_next_at, Notification.id).limit(limit)).scalars().all()
+        if not ids:
+            return claim, []
+        conn.execute(update(Notification).where(Notification.id.in_(ids), Notification.sms_status == MailStatus.PENDING)
+                     .values(sms_status=MailStatus.SENDING, sms_claim=claim, sms_next_at=now))
+        rows = conn.execute(select(Notification.id, Notification.kind, Notification.ref_id, Notification.key,
+                                   Notification.sms_to, Notification.sms_data, Notification.subject,
+                                   Notification.sms_attempts)
+                            .where(Notification.sms_claim == claim).order_by(Notification.id)).all()
+    return claim, rows
+
+
+def _record_sms(rows: list[dict]) -> None:
+    table = Notification.__table__
+    with db.engine().begin() as conn:
+        for row in rows:
+            row_id, claim = row.pop("id"), row.pop("claim")
+            conn.execute(update(table).where(and_(table.c.id == row_id, table.c.sms_claim == claim)).values(**row))
+    rows.clear()
+
+
+def send_sms_batch(limit: int = 100) -> dict[str, int]:
+    """The text messages' twin of ``send_batch``: claimed, re-checked, sent one by one through the
+    configured channel (``channels.configured``); a provider that cannot be reached puts the rest
+    back with a later try, a refused message (bad number, template) fails alone. Without a channel,
+    nothing is claimed: the messages wait for one."""
+    from flask import current_app
+
+    from elearn.notifications import channels
+
+    counts = {"sent": 0, "skipped": 0, "failed": 0, "retry": 0}
+    channel = channels.configured(current_app.config)
+    if channel is None:
+        return counts
+    db.session.rollback()
+    claim, claimed = _claim_sms(limit)
+    if not claimed:
+        return counts
+    by_kind = defaultdict(list)
+    for row in claimed:
+        if row.ref_id is not None and row.kind in STILL_RELEVANT:
+            by_kind[row.kind].append(row.ref_id)
+    relevant = {kind: STILL_RELEVANT[kind](ref_ids) for kind, ref_ids in by_kind.items()}
+    db.session.rollback()
+    now, pending = utcnow(), []
+    todo = list(claimed)
+    try:
+        while todo:
+            row = todo[0]
+            if row.kind in relevant and row.ref_id not in relevant[row.kind]:
+                pending.append({"id": row.id, "claim": claim, "sms_status": MailStatus.SKIPPED, "sms_claim": None})
+                counts["skipped"] += 1
+            else:
+                try:
+                    channel.send(row.sms_to, row.subject, row.sms_data or {}, row.key)
+                except channels.ChannelRefused as error:
+                    pending.append({"id": row.id, "claim": claim, "sms_status": MailStatus.FAILED, "sms_claim": None,
+                                    "sms_attempts": row.sms_attempts + 1, "sms_error": str(error)[:500]})
+                    counts["failed"] += 1
+                else:
+                    pending.append({"id": row.id, "claim": claim, "sms_status": MailStatus.SENT, "sms_claim": None,
+                                    "sms_attempts": row.sms_attempts + 1})
+                    counts["sent"] += 1
+            todo.pop(0)
+            if len(pending) >= RECORD_EVERY:
+                _record_sms(pending)
+    except channels.ChannelUnavailable as error:
+        log.warning("text-message provider unavailable, %d messages wait: %s", len(todo), error)
+        for row in todo:
+            attempts = row.sms_attempts + 1
+            pending.append({"id": row.id, "claim": claim, "sms_status": MailStatus.PENDING, "sms_claim": None,
+                            "sms_attempts": attempts, "sms_next_at": now + retry_delay(attempts),
+                            "sms_error": str(error)[:500]})
+            counts["retry"] += 1
+    finally:
+        if pending:
+            _record_sms(pending)
+    return counts

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from elearn.db import Base, str_enum, utcnow
@@ -22,7 +23,8 @@ class MailStatus(str, enum.Enum):
 class Notification(Base):
     __tablename__ = "notification"
     __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),
-                      Index("ix_notification_mail", "mail_status", "mail_next_at"))
+                      Index("ix_notification_mail", "mail_status", "mail_next_at"),
+                      Index("ix_notification_sms", "sms_status", "sms_next_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -41,6 +43,14 @@ class Notification(Base):
     mail_claim: Mapped[str | None] = mapped_column(String(32))
     mailed_at: Mapped[datetime | None]
     mail_error: Mapped[str | None] = mapped_column(String(500))
+    # The same for a text message (``channels``): the number, the template's values, the state.
+    sms_to: Mapped[str | None] = mapped_column(String(20))
+    sms_data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sms_status: Mapped[MailStatus] = mapped_column(str_enum(MailStatus), default=MailStatus.NONE)
+    sms_attempts: Mapped[int] = mapped_column(default=0)
+    sms_next_at: Mapped[datetime | None]
+    sms_claim: Mapped[str | None] = mapped_column(String(32))
+    sms_error: Mapped[str | None] = mapped_column(String(500))
 
 
 class MessageTemplate(Base):

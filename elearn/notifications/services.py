@@ -40,6 +40,8 @@ class NewNotification:
     link: str = ""
     ref_id: int | None = None
     mail_to: str | None = None
+    sms_to: str | None = None          # a number, when a text-message channel is configured
+    sms_data: dict | None = None       # the template's values (Zalo fills its approved template with them)
 
 
 def notify_many(items: Iterable[NewNotification]) -> int:
@@ -65,7 +67,10 @@ def notify_many(items: Iterable[NewNotification]) -> int:
                       "subject": n.subject[:255], "body": n.body, "link": n.link[:255], "created_at": now,
                       "mail_to": n.mail_to, "mail_attempts": 0,
                       "mail_status": (MailStatus.PENDING if n.mail_to else MailStatus.NONE).value,
-                      "mail_next_at": now if n.mail_to else None})
+                      "mail_next_at": now if n.mail_to else None,
+                      "sms_to": n.sms_to, "sms_data": n.sms_data if n.sms_to else None, "sms_attempts": 0,
+                      "sms_status": (MailStatus.PENDING if n.sms_to else MailStatus.NONE).value,
+                      "sms_next_at": now if n.sms_to else None})
         if len(batch) >= BATCH:
             added += flush()
     added += flush()

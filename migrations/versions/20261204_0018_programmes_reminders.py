@@ -126,12 +126,20 @@ def upgrade() -> None:
     sa.Column('mail_claim', sa.String(length=32), nullable=True),
     sa.Column('mailed_at', elearn.db.UTCDateTime(), nullable=True),
     sa.Column('mail_error', sa.String(length=500), nullable=True),
+    sa.Column('sms_to', sa.String(length=20), nullable=True),
+    sa.Column('sms_data', sa.JSON(), nullable=True),
+    sa.Column('sms_status', sa.Enum('none', 'pending', 'sending', 'sent', 'skipped', 'failed', name='mailstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('sms_attempts', sa.Integer(), nullable=False),
+    sa.Column('sms_next_at', elearn.db.UTCDateTime(), nullable=True),
+    sa.Column('sms_claim', sa.String(length=32), nullable=True),
+    sa.Column('sms_error', sa.String(length=500), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification')),
     sa.UniqueConstraint('key', name=op.f('uq_notification_key'))
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_mail', ['mail_status', 'mail_next_at'], unique=False)
+        batch_op.create_index('ix_notification_sms', ['sms_status', 'sms_next_at'], unique=False)
         batch_op.create_index('ix_notification_user_read', ['user_id', 'read_at'], unique=False)
 
     op.create_table('notification_opt_out',
@@ -141,6 +149,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_notification_opt_out_user_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'kind', name=op.f('pk_notification_opt_out'))
     )
+
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('phone', sa.String(length=20), nullable=True))
 
     # The default reminder rules: a week before, on the day, every week while overdue.
     rules = sa.table('reminder_rule', sa.column('kind', sa.String), sa.column('days', sa.Integer),
@@ -152,9 +163,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('phone')
     op.drop_table('notification_opt_out')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_user_read')
+        batch_op.drop_index('ix_notification_sms')
         batch_op.drop_index('ix_notification_mail')
 
     op.drop_table('notification')
