@@ -121,4 +121,6 @@ def evaluate_completion(user: User, course_id: int, at: datetime | None = None) 
     announce(enrolments_changed, [course_id])
     from courses.certificates.services import issue_certificate  # same transaction as the completion
     issue_certificate(enrollment)
+    from courses.programmes.services import course_completed  # the programmes this course finishes
+    course_completed(user.id, course_id, enrollment.completed_at)
     return enrollment

@@ -53,9 +53,12 @@ def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
+    import courses.programmes.models  # noqa: F401
+    import courses.programmes.services  # noqa: F401 - listens to accounts_placed: programmes of a new unit
     import elearn.accounts.models  # noqa: F401
     import elearn.audit  # noqa: F401
     import elearn.jobs.models  # noqa: F401
+    import elearn.notifications.models  # noqa: F401
     import elearn.units.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
@@ -68,16 +71,21 @@ def demo_loaders() -> list:
     """Each package's demo data, in dependency order (``elearn demo``, ``elearn.demo.load_demo``)."""
     from courses import demo as courses_demo
     from courses.certificates import demo as certificates_demo
+    from courses.programmes import demo as programmes_demo
     from quizzes import demo as quizzes_demo
     from quizzes.bank import demo as bank_demo
     from quizzes.contests import demo as contests_demo
 
-    return [courses_demo.load, bank_demo.load, quizzes_demo.load, contests_demo.load, certificates_demo.load]
+    return [courses_demo.load, bank_demo.load, quizzes_demo.load, contests_demo.load, certificates_demo.load,
+            programmes_demo.load]
 
 
 def load_job_kinds() -> None:
     """Import every module that registers a background job kind (``@job_kind``)."""
     import courses.certificates.jobs  # noqa: F401
+    import courses.programmes.services  # noqa: F401 - periodic: the renewal pass
+    import courses.reminders  # noqa: F401 - periodic: reminders and the managers' digest
+    import quizzes.jobs  # noqa: F401 - periodic: attempts whose time ran out
     import reports.jobs  # noqa: F401
 
 
@@ -129,13 +137,15 @@ def _register_blueprints(app: Flask) -> None:
     from elearn.admin.views import bp as admin_bp
     from elearn.home import bp as home_bp
     from elearn.jobs.views import bp as jobs_bp
+    from elearn.notifications.views import bp as notifications_bp
     from elearn.offline import bp as offline_bp
     from quizzes.blueprint import bp as quizzes_bp
     from quizzes.contests.manage import bp as contest_admin_bp
     from quizzes.contests.views import bp as contests_bp
     from reports.views import bp as stats_bp
 
-    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, offline_bp, quizzes_bp, stats_bp, contests_bp, contest_admin_bp):
+    for bp in (home_bp, auth_bp, admin_bp, jobs_bp, notifications_bp, offline_bp, quizzes_bp, stats_bp, contests_bp,
+               contest_admin_bp):
         app.register_blueprint(bp)
 
     from quizzes.bank.views import bp as bank_bp
@@ -150,21 +160,28 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(teach_bp)
     from courses.certificates.views import bp as certificates_bp
     app.register_blueprint(certificates_bp)
+    from courses.programmes.manage import bp as teach_programmes_bp
+    from courses.programmes.views import bp as programmes_bp
+    app.register_blueprint(programmes_bp)
+    app.register_blueprint(teach_programmes_bp)
 
     # The main menu, in the order it shows (elearn.menu): each package names its own entries.
     from courses import manage as course_manage
     from courses import views as course_views
     from courses.certificates import views as certificate_views
+    from courses.programmes import manage as programme_manage
+    from courses.programmes import views as programme_views
     from elearn import home
     from elearn.admin import views as admin_views
     from elearn.menu import entries_for
+    from elearn.notifications import views as notification_views
     from quizzes.bank import views as bank_views
     from quizzes.contests import manage as contest_manage
     from quizzes.contests import views as contest_views
     from reports import views as report_views
     app.extensions["elearn.menu"] = [entry for module in (
-        home, admin_views, bank_views, report_views, course_views, course_manage, contest_views, contest_manage,
-        certificate_views) for entry in module.MENU]
+        home, admin_views, bank_views, report_views, course_views, programme_views, course_manage, programme_manage,
+        notification_views, contest_views, contest_manage, certificate_views) for entry in module.MENU]
     from flask_login import current_user
     app.jinja_env.globals["menu_entries"] = lambda: entries_for(current_user)
 

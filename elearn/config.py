@@ -74,6 +74,17 @@ def load_config(instance_path: Path) -> dict:
         "CERTIFICATE_ZIP_JOB_THRESHOLD": int(os.environ.get("CERTIFICATE_ZIP_JOB_THRESHOLD", "200")),
         "UPLOAD_DIR": os.environ.get("ELEARN_UPLOAD_DIR", str(instance_path / "uploads")),
         # E-mail (elearn.mail): without MAIL_SERVER, messages are kept as .eml files in MAIL_OUTBOX.
+        "SMTP_URL": os.environ.get("SMTP_URL", ""),  # smtp://user:password@host:port (wins over MAIL_SERVER)
+        # The managers' weekly digest lists a cadre to the nearest managers above them; overdue this
+        # many days, to every manager above too (courses.reminders.digest_pass); 0: to all at once.
+        "DIGEST_ESCALATE_DAYS": int(os.environ.get("ELEARN_DIGEST_ESCALATE_DAYS", "14")),
+        # Text messages (elearn.notifications.channels): Zalo ZNS, or an HTTP SMS gateway; unset: none.
+        "ZALO_ZNS_TOKEN": os.environ.get("ZALO_ZNS_TOKEN", ""),
+        "ZALO_ZNS_TEMPLATE_ID": os.environ.get("ZALO_ZNS_TEMPLATE_ID", ""),
+        "ZALO_ZNS_URL": os.environ.get("ZALO_ZNS_URL", ""),
+        "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_TOKEN": os.environ.get("SMS_GATEWAY_TOKEN", ""),
+        "SMS_SENDER": os.environ.get("SMS_SENDER", ""),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_STARTTLS": os.environ.get("MAIL_STARTTLS", "0") == "1",

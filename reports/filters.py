@@ -16,10 +16,12 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from courses.models import Assignment, Course, CourseStatus
+from courses.programmes.models import Programme
 from elearn import db
 from elearn.accounts.models import User
 from elearn.errors import DomainError
 from elearn.exports import local_datetime
+from elearn.pagination import is_id
 from elearn.permissions import Permission, scope_of
 from elearn.units.models import OrgUnit, subtree_of
 
@@ -43,6 +45,7 @@ class StatsFilter:
     course_ids: list[int] = field(default_factory=list)
     date_from: date | None = None
     date_to: date | None = None
+    programme: Programme | None = None  # its courses are the course_ids (unless one course is chosen)
 
     @property
     def start(self) -> datetime | None:
@@ -56,6 +59,7 @@ class StatsFilter:
     def describe(self) -> dict:
         """The filters as recorded in the audit log."""
         return {"unit": self.unit.code, "course": self.course.slug if self.course else None,
+                "programme": self.programme.title if self.programme else None,
                 "from": self.date_from.isoformat() if self.date_from else None,
                 "to": self.date_to.isoformat() if self.date_to else None}
 
@@ -84,7 +88,8 @@ def root_unit() -> OrgUnit | None:
 
 
 def resolve(actor: User | None, unit_code: str | None = None, course_slug: str | None = None,
-            date_from: str | date | None = None, date_to: str | date | None = None) -> StatsFilter:
+            date_from: str | date | None = None, date_to: str | date | None = None,
+            programme_id: str | int | None = None) -> StatsFilter:
     scope = scope_path_of(actor)
     if scope is None:
         raise ReportForbidden(_("You may not see statistics."))
@@ -108,9 +113,29 @@ def resolve(actor: User | None, unit_code: str | None = None, course_slug: str |
         if course is None:
             raise ReportError(_("Unknown course: %(slug)s.", slug=course_slug.strip()))
         course_ids = [course.id]
-    else:
+    programme = None
+    if programme_id is not None and str(programme_id).strip():
+        key = str(programme_id).strip()
+        programme = db.session.get(Programme, int(key)) if is_id(key) else None
+        if programme is None:
+            raise ReportError(_("Unknown programme: %(id)s.", id=key[:20]))
+        if course is None:
+            course_ids = [pc.course_id for pc in programme.courses]
+    if course is None and programme is None:
         course_ids = [c.id for c in assigned_courses(unit)]
-    return StatsFilter(actor, scope, unit, course, course_ids, start, end)
+    return StatsFilter(actor, scope, unit, course, course_ids, start, end, programme)
+
+
+def programmes_in_reach(unit: OrgUnit) -> list[Programme]:
+    """Programmes assigned to the unit, to one above it or to one below it (the filter's choices)."""
+    from courses.programmes.models import ProgrammeAssignment
+
+    ancestors = [int(i) for i in unit.path.strip("/").split("/") if i]
+    below = select(OrgUnit.id).where(subtree_of(unit.path))
+    return list(db.session.scalars(select(Programme).where(Programme.id.in_(
+        select(ProgrammeAssignment.programme_id).where(or_(ProgrammeAssignment.unit_id.in_(ancestors),
+                                                           ProgrammeAssignment.unit_id.in_(below)))))
+        .order_by(Programme.title, Programme.id)))
 
 
 def assigned_courses(unit: OrgUnit) -> list[Course]:

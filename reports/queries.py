@@ -313,3 +313,47 @@ def _batch_rows(f: StatsFilter, batch: list[UnitRow], items: rules.CourseItems) 
 
 def count_detail_rows(f: StatsFilter) -> int:
     return db.session.scalar(scoped_enrollments(f, func.count(Enrollment.id))) or 0
+
+
+def programme_completion(f: StatsFilter) -> tuple[int, int] | None:
+    """(cadres on the chosen programme, of whom completed) among the active cadres of the unit's
+    subtree (within the asker's scope); None when no programme is chosen. One query."""
+    if f.programme is None:
+        return None
+    from courses.programmes.models import ProgrammeEnrollment
+
+    on, done = db.session.execute(
+        select(func.count(ProgrammeEnrollment.id), func.count(ProgrammeEnrollment.completed_at))
+        .join(User, User.id == ProgrammeEnrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
+        .where(ProgrammeEnrollment.programme_id == f.programme.id, User.active.is_(True),
+               subtree_of(f.scope_path), subtree_of(f.unit.path))).one()
+    return on, done
+
+
+RENEWAL_WINDOW_DAYS = 30
+
+
+def due_for_renewal(f: StatsFilter, page: int = 1, per_page: int = 100):
+    """One page of the cadres of the unit's subtree whose completion of the chosen programme has
+    ended or ends within RENEWAL_WINDOW_DAYS, earliest first: rows of (full name, unit name,
+    completed at, on a renewal edition?). None when no programme with a validity is chosen."""
+    if f.programme is None or not f.programme.validity_months:
+        return None
+    from datetime import timedelta
+
+    from sqlalchemy.orm import aliased
+
+    from courses.programmes.models import Programme, ProgrammeEnrollment
+    from courses.programmes.services import add_months
+    from elearn.pagination import paginate
+
+    horizon = add_months(utcnow() + timedelta(days=RENEWAL_WINDOW_DAYS), -f.programme.validity_months)
+    editions = select(Programme.id).where(Programme.renews_id == f.programme.id)
+    renewed = aliased(ProgrammeEnrollment)
+    on_edition = exists().where(renewed.user_id == ProgrammeEnrollment.user_id, renewed.programme_id.in_(editions))
+    stmt = (select(User.full_name, OrgUnit.name, ProgrammeEnrollment.completed_at, on_edition)
+            .join(User, User.id == ProgrammeEnrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
+            .where(ProgrammeEnrollment.programme_id == f.programme.id, ProgrammeEnrollment.completed_at <= horizon,
+                   User.active.is_(True), subtree_of(f.scope_path), subtree_of(f.unit.path))
+            .order_by(ProgrammeEnrollment.completed_at, User.sort_name))
+    return paginate(stmt, page, per_page, rows=True)

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from elearn import db
+from elearn.db import utcnow
 from elearn.exports import csv_response, xlsx_response
 from elearn.menu import Entry
 from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
-from reports import export, filters, jobs, services
+from reports import export, filters, jobs, queries, services
 
 bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="templates")
 MENU = [Entry("stats.dashboard", _l("Statistics"), (Permission.VIEW_STATS,))]
@@ -28,7 +29,7 @@ def _filter() -> filters.StatsFilter:
     args = request.args
     try:
         return filters.resolve(current_user._get_current_object(), args.get("unit"), args.get("course"),
-                               args.get("from"), args.get("to"))
+                               args.get("from"), args.get("to"), args.get("programme"))
     except filters.ReportForbidden:
         abort(403)
 
@@ -39,7 +40,7 @@ def _invalid(error: filters.ReportError):
 
 def _query_args(**changes) -> dict:
     """The current filters (for links that keep them), with ``changes`` applied."""
-    keep = {k: v for k, v in request.args.items() if k in ("unit", "course", "from", "to", "behind") and v}
+    keep = {k: v for k, v in request.args.items() if k in ("unit", "course", "programme", "from", "to", "behind") and v}
     for key, value in changes.items():
         if value is None:
             keep.pop(key, None)
@@ -60,6 +61,8 @@ def dashboard():
     board = services.dashboard(f)
     return render_template("reports/dashboard.html", board=board, f=f, page=services.cadres(f, behind=behind, page=page),
                            behind=behind, courses=filters.assigned_courses(f.unit),
+                           programmes=filters.programmes_in_reach(f.unit),
+                           programme_figures=queries.programme_completion(f),
                            query_args=_query_args, today=filters.today_local())
 
 
@@ -85,3 +88,17 @@ def export_file():
     if fmt == "csv":
         return csv_response(name, columns, rows)
     return xlsx_response(name, columns, rows, sheet_name="Thong ke")
+
+
+@bp.get("/renewals")
+@requires(Permission.VIEW_STATS)
+def renewals():
+    """Who is due for renewal of a programme, in the manager's subtree (issue 20, item 2)."""
+    try:
+        f = _filter()
+    except filters.ReportError as error:
+        return _invalid(error)
+    from courses.programmes.services import valid_until
+    return render_template("reports/renewals.html", f=f, page=queries.due_for_renewal(f, page_number()),
+                           programmes=[p for p in filters.programmes_in_reach(f.unit) if p.validity_months],
+                           valid_until=valid_until, now=utcnow(), query_args=_query_args)

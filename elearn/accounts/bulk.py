@@ -35,7 +35,7 @@ def insert_users(records: list[dict]) -> list[tuple[str, str, str, str]]:
     passwords = [services.temporary_password() for _ in records]
     hashes = _hash_all(passwords)
     rows = [{**User.name_fields(r["full_name"]), "username": r["username"], "position": r.get("position", ""),
-             "unit_id": r["unit_id"], "email": r.get("email"), "password_hash": password_hash,
+             "unit_id": r["unit_id"], "email": r.get("email"), "phone": r.get("phone"), "password_hash": password_hash,
              "must_change_password": True, "active": True, "created_at": now, "locale": None,
              "last_login_at": None} for r, password_hash in zip(records, hashes)]
     users = User.__table__
@@ -61,7 +61,7 @@ def update_users(changes: list[tuple[dict, dict, set[Role] | None]], actor: User
         if diff:
             fields = {**diff, **User.name_fields(diff["full_name"])} if "full_name" in diff else diff
             # Every row carries every column, so that one executemany covers them all.
-            rows.append({"id": old["id"], **{k: old[k] for k in ("full_name", "position", "email", "unit_id")},
+            rows.append({"id": old["id"], **{k: old[k] for k in ("full_name", "position", "email", "phone", "unit_id")},
                          **User.name_fields(old["full_name"]), **fields})
         if roles is not None:
             dropped += [{"uid": old["id"], "r": r.value} for r in old["roles"] - roles]

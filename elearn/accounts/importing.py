@@ -20,6 +20,7 @@ from elearn.accounts import services
 from elearn.accounts.bulk import chunks, insert_users, update_users
 from elearn.accounts.import_files import ImportFileError, read_table
 from elearn.accounts.models import User, UserRole
+from elearn.notifications.channels import normalize_phone
 from elearn.permissions import Permission, Role, loses
 from elearn.text import fold, normalize_spaces
 from elearn.units.models import OrgUnit
@@ -31,6 +32,7 @@ COLUMNS = {  # key -> accepted headers (compared without accents or case)
     "position": ("position", "chức vụ"),
     "roles": ("roles", "vai trò"),
     "email": ("email", "thư điện tử"),
+    "phone": ("phone", "số điện thoại", "điện thoại"),
 }
 REQUIRED = ("username", "full_name", "unit_code")
 ROLE_NAMES = {
@@ -168,6 +170,11 @@ def _check_row(r: dict, errors: list[RowError]) -> None:
             r["email"] = services.clean_email(r["email"])
         except services.AccountError as problem:
             error("email", str(problem))
+    if "phone" in r:
+        raw = r["phone"].strip()
+        r["phone"] = normalize_phone(raw) if raw else None
+        if raw and r["phone"] is None:
+            error("phone", _("Not a Vietnamese mobile number (for example 0912 345 678)."))
 
 
 def _check_against_database(records, units, existing, actor, errors: list[RowError]) -> None:
@@ -190,7 +197,7 @@ def _check_against_database(records, units, existing, actor, errors: list[RowErr
 
 def _existing_users(usernames: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
-    cols = (User.id, User.username, User.full_name, User.position, User.unit_id, User.email)
+    cols = (User.id, User.username, User.full_name, User.position, User.unit_id, User.email, User.phone)
     for chunk in chunks(usernames):
         for row in db.session.execute(select(*cols).where(User.username.in_(chunk))):
             found[row.username] = dict(row._mapping, roles=set())
@@ -217,7 +224,7 @@ def _apply(records, units, existing, actor, result: ImportResult) -> None:
         if old is None:
             new.append(r)
             continue
-        wanted = {k: r[k] for k in ("full_name", "position", "email", "unit_id") if k in r}
+        wanted = {k: r[k] for k in ("full_name", "position", "email", "phone", "unit_id") if k in r}
         diff = {k: v for k, v in wanted.items() if old[k] != v}
         roles = r["roles"] if "roles" in r and r["roles"] != old["roles"] else None
         if diff or roles is not None:

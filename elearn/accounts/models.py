@@ -26,6 +26,7 @@ class User(UserMixin, Base):
     position: Mapped[str] = mapped_column(String(255), default="")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     email: Mapped[str | None] = mapped_column(String(255), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))  # a mobile number, 84xxxxxxxxx (text reminders)
     password_hash: Mapped[str] = mapped_column(String(255))
     must_change_password: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)

@@ -40,6 +40,15 @@ ACTION_LABELS = {
     "course.lesson.save": _l("Lesson saved"),
     "course.item.delete": _l("Course item deleted"),
     "course.module.delete": _l("Course part deleted"),
+    "programme.create": _l("Programme created"),
+    "programme.update": _l("Programme edited"),
+    "programme.add_course": _l("Course added to a programme"),
+    "programme.remove_course": _l("Course taken out of a programme"),
+    "programme.assign": _l("Programme assigned to a unit"),
+    "programme.delete": _l("Programme deleted"),
+    "programme.renewal": _l("Programme renewal edition created"),
+    "template.save": _l("Message template changed"),
+    "reminder.rule": _l("Reminder rule changed"),
     "quiz.regrade": _l("Quiz regraded"),
     "questions.import": _l("Questions imported"),
     "questions.import_failed": _l("Question import refused"),
@@ -96,6 +105,7 @@ DETAIL_LABELS = {
     "prizes_consolation": _l("consolation prizes"), "unit_depth": _l("units ranked at level"),
     "question_count": _l("questions"), "time_limit_minutes": _l("time limit (minutes)"),
     "category_ids": _l("question categories"),
+    "days": _l("days"), "programme": _l("programme"), "phone": _l("phone number"),
 }
 
 # Stored values (enum values of the models, and a few of the services) in words.
@@ -123,7 +133,7 @@ VALUE_LABELS = {
 # Keys whose values are names, titles or free text: shown as they are, never as a code's label.
 FREE_TEXT = {"name", "title", "full_name", "position", "email", "reason", "issuing_body", "place", "wording",
              "signer_title", "signer_name", "organiser_name", "theme", "summary", "slug", "unit", "parent", "to",
-             "editor", "user", "cover_path", "rules_html"}
+             "editor", "user", "cover_path", "rules_html", "programme"}
 BOOLEAN_TEXT = {"True": True, "False": False}
 UPPER = {"csv", "xlsx", "gift", "aiken", "zip", "pdf", "xml"}
 
@@ -131,7 +141,7 @@ UPPER = {"csv", "xlsx", "gift", "aiken", "zip", "pdf", "xml"}
 TARGET_LABELS = {
     "course": _l("Course no. %(id)s"), "round": _l("Contest round no. %(id)s"),
     "contest": _l("Contest no. %(id)s"), "quiz": _l("Quiz no. %(id)s"), "unit": _l("Unit %(id)s"),
-    "question_category": _l("Question category no. %(id)s"),
+    "question_category": _l("Question category no. %(id)s"), "programme": _l("Programme no. %(id)s"),
 }
 COURSE_ID_TARGETS = {"course.unenroll", "course.module.delete", "course.item.delete", "course.lesson.save"}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -13,7 +13,7 @@ from elearn.permissions import Permission, requires
 
 # Errors name a column by the Vietnamese header an admin writes in the file.
 COLUMN_HEADERS = {"username": "Tên đăng nhập", "full_name": "Họ và tên", "unit_code": "Mã đơn vị",
-                  "position": "Chức vụ", "roles": "Vai trò", "email": "Email"}
+                  "position": "Chức vụ", "roles": "Vai trò", "email": "Email", "phone": "Số điện thoại"}
 TEMPLATE_ROWS = [
     "Tên đăng nhập,Họ và tên,Mã đơn vị,Chức vụ,Vai trò,Email",
     "hang.nguyen,Nguyễn Thị Thu Hằng,TB-VT-TANHOA-1,Bí thư chi bộ,học viên,",

@@ -32,3 +32,18 @@ def sweep():
     counts = services.sweep()
     db.session.commit()
     click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+@jobs_group.command("scheduler", help="Run the periodic work (reminders, digests, mail, sweeps); safe to run twice.")
+@click.option("--once", is_flag=True, help="Run what is due now and stop (for a cron line every minute).")
+@click.option("--only", multiple=True, help="Only this task (repeatable).")
+@click.option("--interval", default=60, show_default=True, help="Seconds between two ticks.")
+@with_appcontext
+def scheduler(once, only, interval):
+    from elearn.jobs import scheduler as periodic
+
+    if once or only:
+        for name, result in periodic.run_due(only=list(only) or None).items():
+            click.echo(f"{name}: {result}")
+        return
+    periodic.loop(interval=interval, echo=click.echo)

@@ -43,3 +43,15 @@ class Job(Base):
         if self.status == JobStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class SchedulerLease(Base):
+    """One row per periodic task and period ("reminders", "2026-12-04T08"): whoever inserts it runs
+    the task; a second scheduler finds it there and skips (``elearn.jobs.scheduler``)."""
+
+    __tablename__ = "scheduler_lease"
+
+    task: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0019_offline_answers'
-down_revision = '0016_self_enroll'
+down_revision = '0018_programmes_reminders'
 branch_labels = None
 depends_on = None
 

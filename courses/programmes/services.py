@@ -1,0 +1,443 @@
+"""Programme rules: authoring, assignment to a unit subtree, and completion.
+
+Services flush, never commit: the caller owns the transaction. Assigning a programme assigns its
+courses to the same unit (``courses.enrolment.assign``: every cadre there is enrolled in them, now
+and when they join later), and puts every cadre of the subtree on the programme. A programme is
+complete for a cadre when every required course and ``optional_needed`` optional ones are; this is
+recorded once, when the last course needed is completed (``course_completed``, called by
+``courses.progress.evaluate_completion``) or when the cadre joins a programme whose courses they
+had already completed.
+"""
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy.orm import aliased
+from werkzeug.exceptions import NotFound
+
+from courses import enrolment
+from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
+from courses.programmes.models import Programme, ProgrammeAssignment, ProgrammeCourse, ProgrammeEnrollment
+from elearn import audit, db
+from elearn.accounts.models import User
+from elearn.accounts.services import accounts_placed
+from elearn.db import utcnow
+from elearn.errors import DomainError
+from elearn.i18n import LOCAL_TZ
+from elearn.jobs.scheduler import periodic
+from elearn.pagination import is_id
+from elearn.permissions import Permission
+from elearn.text import normalize_spaces
+from elearn.units.models import OrgUnit
+
+MAX_COURSES = 50  # a programme is a year's plan of study, not a catalog
+
+
+class ProgrammeError(DomainError):
+    """A programme rule was broken; the message is shown to the user."""
+
+
+class ProgrammeNotFound(ProgrammeError, NotFound):
+    """Not there, or not the user's: a 404 either way (we do not confirm it exists)."""
+
+    def __init__(self) -> None:
+        ProgrammeError.__init__(self, _("This programme does not exist or is not available to you."))
+        NotFound.__init__(self)
+
+
+# ---------------------------------------------------------------- access
+
+def can_edit(user: User, programme: Programme) -> bool:
+    if user.can(Permission.EDIT_ANY_COURSE):
+        return True
+    return user.can(Permission.AUTHOR_COURSES) and programme.owner_id == user.id
+
+
+def get_programme_for_edit(programme_id: int | str, user: User) -> Programme:
+    programme = db.session.get(Programme, int(programme_id)) if is_id(str(programme_id)) else None
+    if programme is None or not can_edit(user, programme):
+        raise ProgrammeNotFound()
+    return programme
+
+
+def programmes_for(user: User) -> list[Programme]:
+    """The programmes ``user`` may edit, newest first."""
+    stmt = select(Programme).order_by(Programme.created_at.desc(), Programme.id.desc())
+    if not user.can(Permission.EDIT_ANY_COURSE):
+        stmt = stmt.where(Programme.owner_id == user.id)
+    return list(db.session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- authoring
+
+def _clean_title(title: str) -> str:
+    title = normalize_spaces(title or "")
+    if not title:
+        raise ProgrammeError(_("Give the programme a title."))
+    if len(title) > 255:
+        raise ProgrammeError(_("The title is too long (255 characters at most)."))
+    return title
+
+
+def _optional_count(programme: Programme, *, without: int | None = None, flip: int | None = None) -> int:
+    """How many optional courses the programme has (less ``without``; with ``flip`` changed over)."""
+    count = 0
+    for pc in programme.courses:
+        if pc.course_id == without:
+            continue
+        optional = pc.required if pc.course_id == flip else not pc.required
+        count += optional
+    return count
+
+
+def _check_needed(needed: int, optional: int) -> None:
+    if needed < 0:
+        raise ProgrammeError(_("The number of optional courses to complete cannot be negative."))
+    if needed > optional:
+        raise ProgrammeError(_("The programme asks for %(needed)d optional courses but has only %(n)d.",
+                               needed=needed, n=optional))
+
+
+def _check_validity(months: int | None) -> int | None:
+    if months is not None and not 1 <= months <= 120:
+        raise ProgrammeError(_("A completion is valid from 1 to 120 months (or leave it empty: for ever)."))
+    return months
+
+
+def create_programme(owner: User, title: str, summary: str = "", optional_needed: int = 0,
+                     validity_months: int | None = None) -> Programme:
+    if not owner.can(Permission.AUTHOR_COURSES):
+        raise ProgrammeError(_("You may not write programmes."))
+    _check_needed(optional_needed, 0)
+    programme = Programme(title=_clean_title(title), summary=(summary or "").strip()[:5000],
+                          optional_needed=optional_needed, owner_id=owner.id,
+                          validity_months=_check_validity(validity_months))
+    db.session.add(programme)
+    db.session.flush()
+    audit.record("programme.create", target=f"programme:{programme.id}", actor=owner, title=programme.title)
+    return programme
+
+
+def update_programme(programme: Programme, actor: User, *, title: str, summary: str = "",
+                     optional_needed: int = 0, validity_months: int | None = None) -> None:
+    _check_needed(optional_needed, _optional_count(programme))
+    programme.validity_months = _check_validity(validity_months)
+    programme.title = _clean_title(title)
+    programme.summary = (summary or "").strip()[:5000]
+    programme.optional_needed = optional_needed
+    db.session.flush()
+    audit.record("programme.update", target=f"programme:{programme.id}", actor=actor)
+
+
+def _line(programme: Programme, course_id: int) -> ProgrammeCourse:
+    for pc in programme.courses:
+        if pc.course_id == course_id:
+            return pc
+    raise ProgrammeError(_("This course is not in the programme."))
+
+
+def add_course(programme: Programme, course: Course, actor: User, *, required: bool = True) -> ProgrammeCourse:
+    """Add ``course`` at the end. Where the programme is already assigned, the course is assigned to
+    the same units (with the programme's due date if required), so its cadres are enrolled in it."""
+    if course.status != CourseStatus.PUBLISHED:
+        raise ProgrammeError(_("Only a published course can be added to a programme."))
+    if any(pc.course_id == course.id for pc in programme.courses):
+        raise ProgrammeError(_("This course is already in the programme."))
+    if len(programme.courses) >= MAX_COURSES:
+        raise ProgrammeError(_("A programme holds at most %(n)d courses.", n=MAX_COURSES))
+    line = ProgrammeCourse(course_id=course.id, required=required,
+                           position=max((pc.position for pc in programme.courses), default=0) + 1)
+    programme.courses.append(line)
+    db.session.flush()
+    for assignment in assignments_of(programme):
+        _assign_course(course, required, assignment.unit, assignment.due_at, actor)
+    audit.record("programme.add_course", target=f"programme:{programme.id}", actor=actor, course=course.slug)
+    return line
+
+
+def remove_course(programme: Programme, course_id: int, actor: User) -> None:
+    """Take a course out (its course assignments and every completion stay)."""
+    line = _line(programme, course_id)
+    _check_needed(programme.optional_needed, _optional_count(programme, without=course_id))
+    programme.courses.remove(line)
+    db.session.flush()
+    _renumber(programme)
+    audit.record("programme.remove_course", target=f"programme:{programme.id}", actor=actor, course_id=course_id)
+
+
+def set_required(programme: Programme, course_id: int, required: bool) -> None:
+    line = _line(programme, course_id)
+    if line.required != required:
+        _check_needed(programme.optional_needed, _optional_count(programme, flip=course_id))
+        line.required = required
+        db.session.flush()
+
+
+def move_course(programme: Programme, course_id: int, direction: int) -> None:
+    """One place up (``direction`` -1) or down (+1); at an end, nothing moves."""
+    lines = list(programme.courses)
+    index = lines.index(_line(programme, course_id))
+    other = index + (1 if direction > 0 else -1)
+    if 0 <= other < len(lines):
+        lines[index], lines[other] = lines[other], lines[index]
+        for position, pc in enumerate(lines, start=1):
+            pc.position = position
+        db.session.flush()
+        db.session.expire(programme, ["courses"])
+
+
+def _renumber(programme: Programme) -> None:
+    for position, pc in enumerate(programme.courses, start=1):
+        pc.position = position
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- assignment
+
+def assignments_of(programme: Programme) -> list[ProgrammeAssignment]:
+    return list(db.session.scalars(select(ProgrammeAssignment).where(ProgrammeAssignment.programme_id == programme.id)
+                                   .order_by(ProgrammeAssignment.created_at, ProgrammeAssignment.id)))
+
+
+def _assign_course(course: Course, required: bool, unit: OrgUnit, due_at: datetime | None, actor: User) -> int:
+    """Assign one course of a programme to ``unit``: a required course with the programme's due date;
+    an optional one without a due date, and only where the unit has no assignment of it already
+    (that one's due date is the trainer's choice and stays)."""
+    if not required and db.session.scalar(select(Assignment.id).where(
+            Assignment.course_id == course.id, Assignment.unit_id == unit.id)) is not None:
+        return 0
+    _assignment, added = enrolment.assign(course, unit, due_at if required else None, actor)
+    return added
+
+
+def assign(programme: Programme, unit: OrgUnit, due_at: datetime | None, actor: User) -> tuple[ProgrammeAssignment, int]:
+    """Assign ``programme`` to the subtree at ``unit`` (again: a new due date). Returns the assignment
+    and how many cadres were newly put on the programme."""
+    # As a course (``courses.enrolment.assign``): the provincial propaganda department's trainers
+    # assign to every unit, so holding ASSIGN_COURSES is the check; a deactivated unit is refused.
+    if not actor.can(Permission.ASSIGN_COURSES) or unit is None or not unit.active:
+        raise ProgrammeError(_("Choose an active unit."))
+    lines = list(programme.courses)
+    if not lines:
+        raise ProgrammeError(_("Add at least one course before assigning the programme."))
+    if not any(pc.required for pc in lines) and programme.optional_needed < 1:
+        raise ProgrammeError(_("Make a course required, or ask for at least one optional course, before assigning."))
+    for pc in lines:
+        if pc.course.status != CourseStatus.PUBLISHED:
+            raise ProgrammeError(_("The course \u201c%(title)s\u201d is not published: publish it or take it out "
+                                   "of the programme first.", title=pc.course.title))
+    assignment = db.session.scalar(select(ProgrammeAssignment).where(
+        ProgrammeAssignment.programme_id == programme.id, ProgrammeAssignment.unit_id == unit.id))
+    if assignment is None:
+        assignment = ProgrammeAssignment(programme_id=programme.id, unit_id=unit.id, due_at=due_at,
+                                         created_by_id=actor.id)
+        db.session.add(assignment)
+    else:
+        assignment.due_at = due_at
+    db.session.flush()
+    assignment_id, programme_id = assignment.id, programme.id
+    for pc in lines:
+        _assign_course(pc.course, pc.required, unit, due_at, actor)  # expires the session's objects
+    added = _enrol_cadres(assignment_id, programme_id, due_at, enrolment._cadres_in(unit.path))
+    db.session.execute(update(ProgrammeEnrollment).where(ProgrammeEnrollment.assignment_id == assignment_id)
+                       .values(due_at=due_at).execution_options(synchronize_session=False))
+    record_completions(programme_ids=[programme_id])
+    audit.record("programme.assign", target=f"programme:{programme_id}", actor=actor, unit=unit.code, enrolled=added,
+                 due_on=due_at.astimezone(LOCAL_TZ).date().isoformat() if due_at else None)
+    db.session.expire_all()
+    return db.session.get(ProgrammeAssignment, assignment_id), added
+
+
+def _enrol_cadres(assignment_id: int, programme_id: int, due_at: datetime | None, cadres) -> int:
+    """Put the cadres of the SELECT ``cadres`` who are not on the programme on it: one INSERT .. SELECT."""
+    already = exists().where(ProgrammeEnrollment.programme_id == programme_id, ProgrammeEnrollment.user_id == User.id)
+    return db.session.connection().execute(insert(ProgrammeEnrollment).from_select(
+        ["user_id", "programme_id", "assignment_id", "enrolled_at", "due_at"],
+        cadres.where(~already).add_columns(
+            literal(programme_id), literal(assignment_id), literal(utcnow(), ProgrammeEnrollment.enrolled_at.type),
+            literal(due_at, ProgrammeEnrollment.due_at.type)),
+    ).execution_options(preserve_rowcount=True)).rowcount
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    return [int(x) for x in path.strip("/").split("/") if x]
+
+
+@accounts_placed.connect
+def enrol_placed_accounts(_sender=None, user_ids: list[int] | None = None, **_extra) -> int:
+    """Accounts were created, imported, moved or re-activated: put them on the programmes assigned to
+    their new units (the earliest due date wins). A moved cadre keeps every programme and completion."""
+    stmt = (select(ProgrammeAssignment.id, ProgrammeAssignment.programme_id, ProgrammeAssignment.due_at, OrgUnit.path)
+            .join(OrgUnit, OrgUnit.id == ProgrammeAssignment.unit_id)
+            .order_by(ProgrammeAssignment.due_at.is_(None), ProgrammeAssignment.due_at, ProgrammeAssignment.id))
+    if user_ids is not None:
+        paths = db.session.scalars(select(OrgUnit.path).join(User, User.unit_id == OrgUnit.id)
+                                   .where(User.id.in_(user_ids))).all()
+        stmt = stmt.where(ProgrammeAssignment.unit_id.in_({i for path in paths for i in _ancestor_ids(path)}))
+    added = 0
+    for assignment_id, programme_id, due_at, path in db.session.execute(stmt).all():
+        cadres = enrolment._cadres_in(path)
+        if user_ids is not None:
+            cadres = cadres.where(User.id.in_(user_ids))
+        added += _enrol_cadres(assignment_id, programme_id, due_at, cadres)
+    if added:
+        record_completions(user_ids=user_ids)
+    return added
+
+
+def apply_assignments(user: User) -> int:
+    """Put ``user`` on the programmes assigned to their unit or one above it that they are not on
+    ("My programmes" calls it: a cadre added any other way is caught on their next visit)."""
+    if not user.active or user.unit is None or not user.can(Permission.BE_ASSIGNED):
+        return 0
+    pending = db.session.scalar(select(func.count(ProgrammeAssignment.id)).where(
+        ProgrammeAssignment.unit_id.in_(_ancestor_ids(user.unit.path)),
+        ~exists().where(ProgrammeEnrollment.programme_id == ProgrammeAssignment.programme_id,
+                        ProgrammeEnrollment.user_id == user.id)))
+    return enrol_placed_accounts(user_ids=[user.id]) if pending else 0
+
+
+# ---------------------------------------------------------------- completion
+
+_RECORD = (update(ProgrammeEnrollment.__table__)
+           .where(ProgrammeEnrollment.__table__.c.id == bindparam("e_id"),
+                  ProgrammeEnrollment.__table__.c.completed_at.is_(None))
+           .values(completed_at=bindparam("e_at")))
+
+
+def record_completions(*, programme_ids: list[int] | None = None, user_ids: list[int] | None = None,
+                       at: datetime | None = None) -> int:
+    """Record, once, the completion of every unfinished programme enrolment (of these programmes or
+    users) whose rule is met: all required courses completed and ``optional_needed`` optional ones.
+    The time is ``at``, or when the last of the completed courses was. One grouped query; returns how
+    many were recorded. A course completed before an unenrolment still counts."""
+    required_done = func.sum(case((ProgrammeCourse.required.is_(True), 1), else_=0))
+    optional_done = func.sum(case((ProgrammeCourse.required.is_(True), 0), else_=1))
+    required_total = (select(func.count()).where(ProgrammeCourse.programme_id == Programme.id,
+                                                 ProgrammeCourse.required.is_(True))
+                      .correlate(Programme).scalar_subquery())
+    stmt = (select(ProgrammeEnrollment.id, func.max(Enrollment.completed_at))
+            .join(Programme, Programme.id == ProgrammeEnrollment.programme_id)
+            .join(ProgrammeCourse, ProgrammeCourse.programme_id == ProgrammeEnrollment.programme_id)
+            .join(Enrollment, and_(Enrollment.user_id == ProgrammeEnrollment.user_id,
+                                   Enrollment.course_id == ProgrammeCourse.course_id,
+                                   Enrollment.completed_at.is_not(None)))
+            .where(ProgrammeEnrollment.completed_at.is_(None))
+            .group_by(ProgrammeEnrollment.id, Programme.id, Programme.optional_needed)
+            .having(required_done >= required_total, optional_done >= Programme.optional_needed,
+                    required_total + Programme.optional_needed > 0))
+    if programme_ids is not None:
+        stmt = stmt.where(ProgrammeEnrollment.programme_id.in_(programme_ids))
+    if user_ids is not None:
+        stmt = stmt.where(ProgrammeEnrollment.user_id.in_(user_ids))
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return 0
+    db.session.connection().execute(_RECORD, [{"e_id": row[0], "e_at": at or row[1]} for row in rows])
+    db.session.expire_all()
+    return len(rows)
+
+
+def course_completed(user_id: int, course_id: int, at: datetime | None = None) -> int:
+    """A cadre just completed a course: complete the programmes of theirs it finishes. One query
+    when it finishes none (most courses belong to no programme)."""
+    programme_ids = db.session.scalars(
+        select(ProgrammeEnrollment.programme_id)
+        .join(ProgrammeCourse, ProgrammeCourse.programme_id == ProgrammeEnrollment.programme_id)
+        .where(ProgrammeEnrollment.user_id == user_id, ProgrammeCourse.course_id == course_id,
+               ProgrammeEnrollment.completed_at.is_(None))).all()
+    if not programme_ids:
+        return 0
+    return record_completions(programme_ids=list(programme_ids), user_ids=[user_id], at=at)
+
+
+def delete_programme(programme: Programme, actor: User) -> None:
+    """Only a programme nobody is on may be deleted (its history is someone's record)."""
+    if db.session.scalar(select(ProgrammeEnrollment.id).where(ProgrammeEnrollment.programme_id == programme.id)
+                         .limit(1)) is not None:
+        raise ProgrammeError(_("Cadres are on this programme: it cannot be deleted."))
+    audit.record("programme.delete", target=f"programme:{programme.id}", actor=actor, title=programme.title)
+    db.session.execute(delete(ProgrammeAssignment).where(ProgrammeAssignment.programme_id == programme.id))
+    db.session.delete(programme)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- renewal
+
+RENEW_BEFORE = timedelta(days=30)  # a cadre is put on the renewal edition this long before their completion ends
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """``at`` plus calendar months (31/01 + 1 month: the last day of February)."""
+    month = at.month - 1 + months
+    year, month = at.year + month // 12, month % 12 + 1
+    day = min(at.day, calendar.monthrange(year, month)[1])
+    return at.replace(year=year, month=month, day=day)
+
+
+def valid_until(programme: Programme, completed_at: datetime | None) -> datetime | None:
+    if completed_at is None or not programme.validity_months:
+        return None
+    return add_months(completed_at, programme.validity_months)
+
+
+def create_renewal(programme: Programme, actor: User) -> Programme:
+    """A new edition renewing ``programme``: the same rule and courses (the trainer then puts the new
+    year's course editions in), not yet assigned. Cadres whose completion of ``programme`` ends within
+    RENEW_BEFORE are put on it by the daily renewal pass, due when their completion ends."""
+    if not programme.validity_months:
+        raise ProgrammeError(_("Give the programme a validity first: without one, a completion never ends."))
+    edition = create_programme(actor, programme.title, programme.summary, 0, programme.validity_months)
+    edition.renews_id = programme.id
+    for pc in programme.courses:
+        edition.courses.append(ProgrammeCourse(course_id=pc.course_id, required=pc.required, position=pc.position))
+    db.session.flush()
+    edition.optional_needed = programme.optional_needed
+    db.session.flush()
+    audit.record("programme.renewal", target=f"programme:{edition.id}", actor=actor, title=programme.title)
+    return edition
+
+
+def renewal_pass(now: datetime | None = None) -> dict[str, int]:
+    """Put on each renewal edition (one that has courses) the cadres whose completion of the edition it
+    renews ends within RENEW_BEFORE (or has ended), due the day it ends, and enrol them in its courses.
+    Idempotent: a cadre already on the edition is left as they are."""
+    now = now or utcnow()
+    renewed = 0
+    editions = db.session.scalars(select(Programme).where(Programme.renews_id.is_not(None))).all()
+    renewed_place = aliased(ProgrammeEnrollment)
+    for edition in editions:
+        old = db.session.get(Programme, edition.renews_id)
+        lines = list(edition.courses)
+        if old is None or not old.validity_months or not lines:
+            continue
+        rows = db.session.execute(
+            select(ProgrammeEnrollment.user_id, ProgrammeEnrollment.completed_at)
+            .join(User, User.id == ProgrammeEnrollment.user_id)
+            .where(ProgrammeEnrollment.programme_id == old.id, ProgrammeEnrollment.completed_at.is_not(None),
+                   User.active.is_(True),
+                   ~exists().where(renewed_place.programme_id == edition.id,
+                                   renewed_place.user_id == User.id))).all()
+        for user_id, completed_at in rows:
+            ends = valid_until(old, completed_at)
+            if ends - RENEW_BEFORE > now:
+                continue
+            db.session.execute(db.insert_or_ignore(ProgrammeEnrollment).values(
+                user_id=user_id, programme_id=edition.id, assignment_id=None, enrolled_at=now, due_at=ends))
+            user = db.session.get(User, user_id)
+            for pc in lines:
+                if pc.course.status == CourseStatus.PUBLISHED:
+                    enrolment.enroll(user, pc.course, EnrollmentSource.ASSIGNMENT, due_at=ends if pc.required else None)
+            renewed += 1
+    if renewed:
+        db.session.flush()
+        record_completions(programme_ids=[e.id for e in editions])
+    return {"renewed": renewed}
+
+
+@periodic("renewals", "day")
+def _renewals():
+    return renewal_pass()

@@ -1,0 +1,93 @@
+"""Renewal: a completion valid for some months; a renewal edition with the new year's courses; the
+cadres whose completion is about to end put on it, due the day it ends; shown to the cadre."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from courses import services as course_services
+from courses.programmes import services
+from courses.programmes.models import ProgrammeEnrollment
+from courses.progress import complete_item
+from elearn import db
+from tests.courses.factories import items_of, make_course, make_trainer
+from tests.courses.programmes.factories import make_programme
+from tests.factories import make_unit, make_user
+
+pytestmark = pytest.mark.usefixtures("app")
+
+
+def _place(user, programme):
+    return db.session.scalar(select(ProgrammeEnrollment).where(
+        ProgrammeEnrollment.user_id == user.id, ProgrammeEnrollment.programme_id == programme.id))
+
+
+def test_add_months_keeps_the_day_or_takes_the_months_last():
+    at = datetime(2026, 1, 31, 10, tzinfo=UTC)
+    assert services.add_months(at, 1) == datetime(2026, 2, 28, 10, tzinfo=UTC)
+    assert services.add_months(at, 12) == datetime(2027, 1, 31, 10, tzinfo=UTC)
+    assert services.add_months(datetime(2026, 11, 15, tzinfo=UTC), 3) == datetime(2027, 2, 15, tzinfo=UTC)
+
+
+def test_cadres_whose_completion_ends_soon_are_put_on_the_renewal_edition():
+    province = make_unit("Tỉnh ủy")
+    trainer = make_trainer(unit=province)
+    soon, later, never = make_user(unit=province), make_user(unit=province), make_user(unit=province)
+    programme = make_programme(trainer, title="Học tập Nghị quyết", required=1)
+    services.update_programme(programme, trainer, title=programme.title, validity_months=12)
+    services.assign(programme, province, None, trainer)
+    db.session.commit()
+    course = programme.courses[0].course
+    start = datetime(2026, 1, 10, 3, tzinfo=UTC)
+    for user, at in ((soon, start), (later, start + timedelta(days=120))):
+        for item in items_of(course):
+            complete_item(user, item, at=at)
+    db.session.commit()
+    assert _place(soon, programme).completed_at == start
+    with pytest.raises(services.ProgrammeError):
+        services.create_renewal(make_programme(trainer, title="Không thời hạn", required=1), trainer)
+    edition = services.create_renewal(programme, trainer)
+    new_course = make_course(trainer, title="Nghị quyết năm 2027", lessons=1)
+    services.add_course(edition, new_course, trainer)
+    services.remove_course(edition, course.id, trainer)
+    db.session.commit()
+    assert edition.renews_id == programme.id and edition.validity_months == 12
+
+    # 20 days before the first completion ends (10/01/2027): only that cadre is due for renewal.
+    now = datetime(2026, 12, 21, 3, tzinfo=UTC)
+    assert services.renewal_pass(now) == {"renewed": 1}
+    assert services.renewal_pass(now) == {"renewed": 0}  # again: nothing twice
+    db.session.commit()
+    place = _place(soon, edition)
+    assert place is not None and place.due_at == datetime(2027, 1, 10, 3, tzinfo=UTC) and place.completed_at is None
+    assert course_services.get_enrollment(soon, new_course).due_at == place.due_at
+    assert _place(later, edition) is None and _place(never, edition) is None
+    # The old completion stays on record; the cadre completes the new edition.
+    for item in items_of(new_course):
+        complete_item(soon, item)
+    db.session.commit()
+    assert _place(soon, programme).completed_at == start and _place(soon, edition).completed_at is not None
+
+
+def test_the_cadre_sees_until_when_a_completion_counts(client, login):
+    province = make_unit("Tỉnh ủy")
+    trainer = make_trainer(unit=province)
+    cadre = make_user(unit=province)
+    programme = make_programme(trainer, title="Học tập Nghị quyết", required=1)
+    services.update_programme(programme, trainer, title=programme.title, validity_months=6)
+    services.assign(programme, province, None, trainer)
+    for item in items_of(programme.courses[0].course):
+        complete_item(cadre, item, at=datetime(2026, 3, 1, 3, tzinfo=UTC))
+    db.session.commit()
+    login(cadre)
+    html = client.get("/my-programmes").get_data(as_text=True)
+    assert "01/09/2026" in html and ("Còn hiệu lực đến" in html or "Hết hiệu lực từ" in html)
+    login(trainer)
+    assert "01/09/2026" in client.get(f"/teach/programmes/{programme.id}/learners").get_data(as_text=True)
+    response = client.post(f"/teach/programmes/{programme.id}/renewal")
+    assert response.status_code == 302
+    assert "Đợt này học lại chương trình" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.post(f"/teach/programmes/{programme.id}", data={"title": "X", "optional_needed": "0",
+                                                                  "validity_months": "500"}).status_code == 200
