@@ -54,6 +54,7 @@ def load_models() -> None:
     import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
     import elearn.accounts.models  # noqa: F401
+    import elearn.api.models  # noqa: F401
     import elearn.audit  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.units.models  # noqa: F401
@@ -150,12 +151,25 @@ def _register_blueprints(app: Flask) -> None:
     from courses.certificates.views import bp as certificates_bp
     app.register_blueprint(certificates_bp)
 
+    # The JSON API: each package adds its resources to the one blueprint before it is registered.
+    # Token-authenticated only (the session cookie is never read there): no CSRF token applies.
+    import courses.api  # noqa: F401
+    import elearn.api.resources  # noqa: F401
+    import elearn.api.spec  # noqa: F401
+    import reports.api  # noqa: F401
+    from elearn.api.blueprint import bp as api_bp
+    from elearn.api.manage import bp as tokens_bp
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(tokens_bp)
+
     # The main menu, in the order it shows (elearn.menu): each package names its own entries.
     from courses import manage as course_manage
     from courses import views as course_views
     from courses.certificates import views as certificate_views
     from elearn import home
     from elearn.admin import views as admin_views
+    from elearn.api import manage as token_views
     from elearn.menu import entries_for
     from quizzes.bank import views as bank_views
     from quizzes.contests import manage as contest_manage
@@ -163,7 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     from reports import views as report_views
     app.extensions["elearn.menu"] = [entry for module in (
         home, admin_views, bank_views, report_views, course_views, course_manage, contest_views, contest_manage,
-        certificate_views) for entry in module.MENU]
+        certificate_views, token_views) for entry in module.MENU]
     from flask_login import current_user
     app.jinja_env.globals["menu_entries"] = lambda: entries_for(current_user)
 
