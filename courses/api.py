@@ -149,9 +149,9 @@ def enrolments_list(token, query):
 # --- certificates ----------------------------------------------------------------------------
 
 class CertificateSchema(Schema):
-    code = fields.Function(lambda c: codes.grouped(c.code), required=True)
+    code = fields.Function(lambda c: codes.grouped(c.code), required=True, metadata={"type": "string"})
     status = fields.Function(lambda c: "revoked" if c.revoked_at else "valid", required=True,
-                             metadata={"enum": ["valid", "revoked"]})
+                             metadata={"type": "string", "enum": ["valid", "revoked"]})
     full_name = fields.String(required=True)
     unit_name = fields.String(required=True)
     course_title = fields.String(required=True)

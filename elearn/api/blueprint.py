@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
@@ -162,8 +162,9 @@ def page_of(stmt, args: dict) -> dict:
     return {"items": rows[:per_page], "page": page, "per_page": per_page, "has_more": len(rows) > per_page}
 
 
+@cache
 def paged(item: type[Schema]) -> type[Schema]:
-    """The schema of a page of ``item``."""
+    """The schema of a page of ``item`` (one class per item: the document names it once)."""
     return type(f"{item.__name__.removesuffix('Schema')}Page", (Schema,), {
         "items": fields.List(fields.Nested(item), required=True),
         "page": fields.Integer(required=True), "per_page": fields.Integer(required=True),
@@ -243,10 +244,16 @@ def _domain_error(error: DomainError):
     return jsonify({"error": str(error)}), error.status
 
 
-@bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
     db.discard()
     messages = {404: _("Not found."), 405: _("This method is not allowed here."),
                 413: _("The request is too large."), 429: _("Too many requests. Wait a moment and try again.")}
     return jsonify({"error": messages.get(error.code, error.name)}), error.code, \
         {"Retry-After": "60"} if error.code == 429 else {}
+
+
+# By code as well as by class: Flask looks for a handler by code first, and the app's (an HTML page)
+# would answer before a blueprint's handler for the class.
+bp.register_error_handler(HTTPException, _http_error)
+for _code in (400, 403, 404, 405, 413, 429):
+    bp.register_error_handler(_code, _http_error)

@@ -1,6 +1,6 @@
 """The token forms. The scope and unit choices depend on the user: the views fill them in."""
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from elearn.admin.forms import MultiCheckboxField
@@ -12,7 +12,7 @@ class TokenForm(Form):
     name = StringField(_l("Name (what the token is for)"), validators=[DataRequired(), Length(max=100)])
     scopes = MultiCheckboxField(_l("Scopes"), validators=[DataRequired(message=_l("Choose at least one scope."))])
     days = SelectField(_l("Valid for"), coerce=int, default=90,
-                       choices=[(d, _l("%(n)d days", n=d)) for d in LIFETIMES])
+                       choices=[SelectChoice(d, _l("%(n)d days", n=d)) for d in LIFETIMES])
 
 
 class ServiceTokenForm(TokenForm):

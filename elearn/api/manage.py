@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from elearn import db
 from elearn.admin.units import unit_choices
@@ -24,7 +25,7 @@ MENU = [Entry("tokens.mine", _l("API tokens"), (Permission.MANAGE_USERS, Permiss
 
 
 def _scope_choices(form: TokenForm) -> None:
-    form.scopes.choices = [(s.name, f"{s.name} — {s.label}") for s in services.scopes_for(current_user)]
+    form.scopes.choices = [SelectChoice(s.name, f"{s.name} — {s.label}") for s in services.scopes_for(current_user)]
 
 
 def _shown_once(template: str, **context):

@@ -20,8 +20,9 @@ class UnitSchema(Schema):
     code = fields.String(required=True)
     name = fields.String(required=True)
     level = fields.Function(lambda u: u.level.value, required=True,
-                            metadata={"enum": ["province", "district", "commune", "cell"]})
-    parent_code = fields.Function(lambda u: u.parent.code if u.parent is not None else None, allow_none=True)
+                            metadata={"type": "string", "enum": ["province", "district", "commune", "cell"]})
+    parent_code = fields.Function(lambda u: u.parent.code if u.parent is not None else None, allow_none=True,
+                                  metadata={"type": ["string", "null"]})
     path = fields.String(required=True)
     active = fields.Boolean(required=True)
 
@@ -75,7 +76,8 @@ class AccountSchema(Schema):
     username = fields.String(required=True)
     full_name = fields.String(required=True)
     position = fields.String(required=True)
-    unit_code = fields.Function(lambda u: u.unit.code if u.unit is not None else None, allow_none=True)
+    unit_code = fields.Function(lambda u: u.unit.code if u.unit is not None else None, allow_none=True,
+                                metadata={"type": ["string", "null"]})
     email = fields.String(allow_none=True)
     roles = fields.Function(lambda u: sorted(r.value for r in u.roles),
                             metadata={"type": "array", "items": {"type": "string", "enum": ROLE_VALUES}})
