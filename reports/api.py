@@ -65,6 +65,8 @@ def unit_summary(token, code: str, query):
     unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
     if unit is None or not unit.path.startswith(scope):
         abort(404)
+    if "course" in query and db.session.scalar(select(Course.id).where(Course.slug == query["course"])) is None:
+        abort(404)
     try:
         f = resolve(token.user, unit.code, query.get("course"), query.get("date_from"), query.get("date_to"))
     except ReportForbidden:

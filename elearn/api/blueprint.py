@@ -113,6 +113,7 @@ def translated(message: str) -> str:
         "Invalid input type.": _("Not a valid object."),
         "Unknown field.": _("Unknown field."),
         "Too long.": _("Too long."),
+        "Too short.": _("Too short."),
         "Must not be empty.": _("Must not be empty."),
         "Out of range.": _("Out of range."),
         "Not one of the allowed values.": _("Not one of the allowed values."),
@@ -120,21 +121,19 @@ def translated(message: str) -> str:
     }.get(message, message)
 
 
-# Validators whose messages ``translated`` knows.
-class _Between(validate.Validator):
-    def __init__(self, low: int, high: int):
-        self.low, self.high = low, high
-
+# Validators whose messages ``translated`` knows; marshmallow's own classes, so that apispec writes
+# their bounds into the document (minLength, maxItems, minimum, enum ...).
+class _Length(validate.Length):
     def __call__(self, value):
-        if len(value) < self.low:
-            raise ValidationError("Must not be empty.")
-        if len(value) > self.high:
-            raise ValidationError("Too long.")
+        if self.min is not None and len(value) < self.min:
+            raise ValidationError("Must not be empty." if self.min == 1 else "Too short.")
+        if self.max is not None and len(value) > self.max:
+            raise ValidationError("Too long." if isinstance(value, str) else "Too many items.")
         return value
 
 
 def length(high: int, low: int = 0):
-    return _Between(low, high)
+    return _Length(min=low, max=high)
 
 
 def in_range(low: int, high: int):
