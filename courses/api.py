@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from sqlalchemy import and_, func, select
 
@@ -12,7 +13,7 @@ from courses.certificates.models import Certificate
 from courses.models import Course, CourseStatus, Enrollment, Item, Progress
 from elearn import db
 from elearn.accounts.models import User
-from elearn.api.blueprint import ApiError, Page, endpoint, in_range, length, page_of, paged
+from elearn.api.blueprint import ApiError, Page, endpoint, in_range, page_of, paged, text
 from elearn.api.services import token_scope
 from elearn.permissions import Permission
 from elearn.units.models import OrgUnit, subtree_of
@@ -51,7 +52,7 @@ def _published(slug: str) -> Course:
     return course if course is not None else abort(404)
 
 
-@endpoint("/courses", scope="courses:read", summary="List the published courses", tag="courses",
+@endpoint("/courses", scope="courses:read", summary=_l("List the published courses"), tag="courses",
           query=CourseQuery, response=paged(CourseSchema))
 def courses_list(token, query):
     stmt = select(Course).where(Course.status == CourseStatus.PUBLISHED)
@@ -60,7 +61,7 @@ def courses_list(token, query):
     return page_of(stmt.order_by(Course.year.desc(), Course.slug), query)
 
 
-@endpoint("/courses/<slug>", scope="courses:read", summary="One published course with its modules and items",
+@endpoint("/courses/<slug>", scope="courses:read", summary=_l("One published course with its modules and items"),
           tag="courses", response=CourseDetailSchema)
 def course_get(token, slug: str):
     course = _published(slug)
@@ -86,8 +87,8 @@ class EnrolmentSchema(Schema):
 
 
 class EnrolmentQuery(Page):
-    unit = fields.String(validate=length(32, 1), metadata={"description": "a unit code: its whole subtree"})
-    course = fields.String(validate=length(120, 1), metadata={"description": "a course slug"})
+    unit = fields.String(validate=text(32, 1), metadata={"description": "a unit code: its whole subtree"})
+    course = fields.String(validate=text(120, 1), metadata={"description": "a course slug"})
 
 
 def _enrolment_rows(stmt, query) -> dict:
@@ -121,14 +122,14 @@ def _enrolments():
             .where(Enrollment.unenrolled_at.is_(None)))
 
 
-@endpoint("/me/enrolments", scope="enrolments:read", summary="The token user's own enrolments and progress",
+@endpoint("/me/enrolments", scope="enrolments:read", summary=_l("The token user's own enrolments and progress"),
           tag="enrolments", query=Page, response=paged(EnrolmentSchema))
 def my_enrolments(token, query):
     return _enrolment_rows(_enrolments().where(Enrollment.user_id == token.user_id), query)
 
 
 @endpoint("/enrolments", scope="enrolments:read", tag="enrolments", query=EnrolmentQuery,
-          response=paged(EnrolmentSchema), summary="Enrolments and progress of the cadres of a unit subtree")
+          response=paged(EnrolmentSchema), summary=_l("Enrolments and progress of the cadres of a unit subtree"))
 def enrolments_list(token, query):
     scope = token_scope(token, Permission.VIEW_STATS)
     if scope is None:
@@ -161,19 +162,19 @@ class CertificateSchema(Schema):
 
 
 class CertificateQuery(Page):
-    unit = fields.String(validate=length(32, 1))
-    course = fields.String(validate=length(120, 1))
+    unit = fields.String(validate=text(32, 1))
+    course = fields.String(validate=text(120, 1))
 
 
 @endpoint("/certificates/<code>", scope="certificates:read", tag="certificates", response=CertificateSchema,
-          summary="Verify a certificate by its code (what the public verification page says)")
+          summary=_l("Verify a certificate by its code (what the public verification page says)"))
 def certificate_verify(token, code: str):
     cert = db.session.scalar(select(Certificate).where(Certificate.code == codes.normalize(code)))
     return cert if cert is not None else abort(404)
 
 
 @endpoint("/certificates", scope="certificates:read", tag="certificates", query=CertificateQuery,
-          response=paged(CertificateSchema), summary="The certificates the token reaches, newest first")
+          response=paged(CertificateSchema), summary=_l("The certificates the token reaches, newest first"))
 def certificates_list(token, query):
     scope = token_scope(token, Permission.VIEW_CERTIFICATES)
     stmt = select(Certificate)

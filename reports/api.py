@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from courses.models import Course
 from elearn import db
-from elearn.api.blueprint import ApiError, endpoint, length
+from elearn.api.blueprint import ApiError, endpoint, text
 from elearn.api.services import token_scope
 from elearn.permissions import Permission
 from elearn.units.models import OrgUnit
@@ -43,7 +44,7 @@ class SummarySchema(UnitFiguresSchema):
 
 
 class SummaryQuery(Schema):
-    course = fields.String(validate=length(120, 1), metadata={"description": "one course slug (default: every "
+    course = fields.String(validate=text(120, 1), metadata={"description": "one course slug (default: every "
                                                                              "course assigned in the unit's reach)"})
     date_from = fields.Date(data_key="from", metadata={"description": "enrolled on or after (yyyy-mm-dd)"})
     date_to = fields.Date(data_key="to", metadata={"description": "enrolled on or before (yyyy-mm-dd)"})
@@ -57,7 +58,7 @@ def _figures(counts) -> dict:
 
 
 @endpoint("/stats/units/<code>/summary", scope="stats:read", tag="statistics", query=SummaryQuery,
-          response=SummarySchema, summary="A unit's completion figures, and each of its children's")
+          response=SummarySchema, summary=_l("A unit's completion figures, and each of its children's"))
 def unit_summary(token, code: str, query):
     scope = token_scope(token, Permission.VIEW_STATS)
     if scope is None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, wraps
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
@@ -27,6 +28,7 @@ from elearn.errors import DomainError
 from elearn.extensions import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+_PRINTABLE = re.compile(PRINTABLE := r"^[^\x00-\x1f\x7f]*$")
 
 
 class ApiError(Exception):
@@ -118,6 +120,7 @@ def translated(message: str) -> str:
         "Out of range.": _("Out of range."),
         "Not one of the allowed values.": _("Not one of the allowed values."),
         "Too many items.": _("Too many items."),
+        "No control characters.": _("Control characters are not allowed."),
     }.get(message, message)
 
 
@@ -134,6 +137,15 @@ class _Length(validate.Length):
 
 def length(high: int, low: int = 0):
     return _Length(min=low, max=high)
+
+
+# No control character (a NUL among them: PostgreSQL refuses one in any text) in a text the API takes:
+# ``PRINTABLE``, defined beside the blueprint (path arguments are checked with it too).
+
+
+def text(high: int, low: int = 0) -> list:
+    """The validators of a text field: its length, and printable characters only."""
+    return [_Length(min=low, max=high), validate.Regexp(PRINTABLE, error="No control characters.")]
 
 
 def in_range(low: int, high: int):
@@ -183,6 +195,8 @@ def endpoint(rule: str, method: str = "GET", *, scope: str | None, summary: str,
         @wraps(fn)
         def view(**kwargs):
             g.api_token = token = _authenticate(scope)
+            if any(isinstance(v, str) and not _PRINTABLE.match(v) for v in kwargs.values()):
+                abort(404)  # no code, username or slug holds a control character
             if query_schema is not None:
                 kwargs["query"] = _load(query_schema, request.args.to_dict(flat=True), "query")
             if body_schema is not None:

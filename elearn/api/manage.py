@@ -25,7 +25,7 @@ MENU = [Entry("tokens.mine", _l("API tokens"), (Permission.MANAGE_USERS, Permiss
 
 
 def _scope_choices(form: TokenForm) -> None:
-    form.scopes.choices = [SelectChoice(s.name, f"{s.name} — {s.label}") for s in services.scopes_for(current_user)]
+    form.scopes.choices = [SelectChoice(s.name, s.label) for s in services.scopes_for(current_user)]
 
 
 def _shown_once(template: str, **context):

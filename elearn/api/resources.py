@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields
 from sqlalchemy import select
 
@@ -10,7 +11,7 @@ from elearn import db
 from elearn.accounts import handouts
 from elearn.accounts.importing import COLUMNS, import_rows
 from elearn.accounts.models import User, users_in_subtree
-from elearn.api.blueprint import ApiError, Page, endpoint, length, one_of, page_of, paged
+from elearn.api.blueprint import ApiError, Page, endpoint, length, one_of, page_of, paged, text
 from elearn.api.services import token_scope
 from elearn.permissions import Permission, Role
 from elearn.units.models import OrgUnit, subtree_of
@@ -28,7 +29,7 @@ class UnitSchema(Schema):
 
 
 class UnitQuery(Page):
-    parent = fields.String(validate=length(32, 1), metadata={"description": "only the children of this unit code"})
+    parent = fields.String(validate=text(32, 1), metadata={"description": "only the children of this unit code"})
 
 
 def _unit_scope(token) -> str | None:
@@ -49,7 +50,7 @@ def _unit_or_404(token, code: str) -> OrgUnit:
     return unit
 
 
-@endpoint("/units", scope="units:read", summary="List the units the token reaches (tree order)", tag="units",
+@endpoint("/units", scope="units:read", summary=_l("List the units the token reaches (tree order)"), tag="units",
           query=UnitQuery, response=paged(UnitSchema))
 def units_list(token, query):
     scope = _unit_scope(token)
@@ -62,7 +63,7 @@ def units_list(token, query):
     return page_of(stmt.order_by(OrgUnit.path), query)
 
 
-@endpoint("/units/<code>", scope="units:read", summary="One unit", tag="units", response=UnitSchema)
+@endpoint("/units/<code>", scope="units:read", summary=_l("One unit"), tag="units", response=UnitSchema)
 def unit_get(token, code: str):
     return _unit_or_404(token, code)
 
@@ -85,7 +86,7 @@ class AccountSchema(Schema):
 
 
 class AccountQuery(Page):
-    unit = fields.String(validate=length(32, 1), metadata={"description": "the unit code: its whole subtree"})
+    unit = fields.String(validate=text(32, 1), metadata={"description": "the unit code: its whole subtree"})
 
 
 def _account_scope(token, permission: Permission = Permission.MANAGE_USERS) -> str:
@@ -95,7 +96,7 @@ def _account_scope(token, permission: Permission = Permission.MANAGE_USERS) -> s
     return scope
 
 
-@endpoint("/accounts", scope="accounts:read", summary="List the accounts of a unit subtree", tag="accounts",
+@endpoint("/accounts", scope="accounts:read", summary=_l("List the accounts of a unit subtree"), tag="accounts",
           query=AccountQuery, response=paged(AccountSchema))
 def accounts_list(token, query):
     scope = _account_scope(token)
@@ -105,7 +106,7 @@ def accounts_list(token, query):
     return page_of(users_in_subtree(scope).order_by(User.username), query)
 
 
-@endpoint("/accounts/<username>", scope="accounts:read", summary="One account", tag="accounts",
+@endpoint("/accounts/<username>", scope="accounts:read", summary=_l("One account"), tag="accounts",
           response=AccountSchema)
 def account_get(token, username: str):
     scope = _account_scope(token)
@@ -119,12 +120,12 @@ class AccountInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    username = fields.String(required=True, validate=length(64, 1))
-    full_name = fields.String(required=True, validate=length(255, 1))
-    unit_code = fields.String(required=True, validate=length(32, 1))
-    position = fields.String(validate=length(255))
+    username = fields.String(required=True, validate=text(64, 1))
+    full_name = fields.String(required=True, validate=text(255, 1))
+    unit_code = fields.String(required=True, validate=text(32, 1))
+    position = fields.String(validate=text(255))
     roles = fields.List(fields.String(validate=one_of(ROLE_VALUES)), validate=length(4, 1))
-    email = fields.String(allow_none=True, validate=length(255))
+    email = fields.String(allow_none=True, validate=text(255))
 
 
 class BulkAccountsSchema(Schema):
@@ -147,7 +148,7 @@ OPTIONAL = ("position", "roles", "email")
 
 @endpoint("/accounts/bulk", "POST", scope="accounts:write", tag="accounts", body=BulkAccountsSchema,
           response=BulkResultSchema,
-          summary="Create or update accounts, all or nothing (the rules of the CSV import)")
+          summary=_l("Create or update accounts, all or nothing (the rules of the CSV import)"))
 def accounts_bulk(token, body):
     scope = _account_scope(token)
     accounts = body["accounts"]

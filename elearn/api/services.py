@@ -88,7 +88,7 @@ def create_token(actor: User, name: str, scopes: list[str], days: int, *, servic
     db.session.add(token)
     db.session.flush()
     audit.record("api_token.create", target=f"{token.kind.value}:{token.id}", actor=actor, name=name,
-                 scopes=token.scopes, days=days, unit=unit.code if unit is not None else None)
+                 scopes=token.scopes.split(), days=days, unit=unit.code if unit is not None else None)
     return token, secret
 
 

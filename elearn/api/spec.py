@@ -7,10 +7,11 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify, render_template, url_for
+from flask_babel import force_locale
 from marshmallow import Schema, fields
 
 from elearn.api import services
-from elearn.api.blueprint import bp
+from elearn.api.blueprint import PRINTABLE, bp
 from elearn.permissions import public
 
 
@@ -46,14 +47,14 @@ def build_spec(app) -> dict:
         doc = getattr(app.view_functions[rule.endpoint], "api_doc", None)
         if doc is None:
             continue
-        operation: dict = {"summary": doc.summary, "tags": [doc.tag], "operationId": rule.endpoint.split(".")[-1],
+        operation: dict = {"summary": str(doc.summary), "tags": [doc.tag], "operationId": rule.endpoint.split(".")[-1],
                            "security": [{"token": []}], "parameters": []}
         if doc.scope:
             operation["description"] = f"Scope: `{doc.scope}`."
         for arg in rule.arguments:
             kind = "integer" if type(rule._converters[arg]).__name__ in ("IdConverter", "IntegerConverter") else "string"
-            schema = {"type": kind, "minimum": 1} if kind == "integer" else {"type": "string", "minLength": 1,
-                                                                               "maxLength": 100}
+            schema = {"type": kind, "minimum": 1} if kind == "integer" else {
+                "type": "string", "minLength": 1, "maxLength": 100, "pattern": PRINTABLE}
             operation["parameters"].append({"in": "path", "name": arg, "required": True, "schema": schema})
         if doc.query is not None:
             operation["parameters"].append({"in": "query", "schema": doc.query})
@@ -72,9 +73,11 @@ def build_spec(app) -> dict:
 
 
 def document() -> dict:
+    """The document, in English whatever the asker's language (built once per app)."""
     cached = current_app.extensions.get("elearn.openapi")
     if cached is None:
-        cached = current_app.extensions["elearn.openapi"] = build_spec(current_app)
+        with force_locale("en"):
+            cached = current_app.extensions["elearn.openapi"] = build_spec(current_app)
     return cached
 
 
@@ -87,7 +90,11 @@ def openapi():
 @bp.get("/docs")
 @public
 def docs():
-    spec = document()
-    operations = [(path, method, op) for path, item in spec["paths"].items() for method, op in item.items()]
-    return render_template("api/docs.html", spec=spec, operations=operations, scopes=services.SCOPES,
+    """The operations in the reader's language, from the same declarations as the document."""
+    operations = []
+    for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
+        doc = getattr(current_app.view_functions[rule.endpoint], "api_doc", None)
+        if doc is not None:
+            operations.append((doc.method, _path(rule.rule), str(doc.summary), doc.scope))
+    return render_template("api/docs.html", operations=operations, scopes=services.SCOPES,
                            spec_url=url_for("api.openapi"))

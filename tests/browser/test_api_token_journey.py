@@ -23,8 +23,8 @@ def test_admin_makes_uses_and_revokes_a_service_token(app, live_server, page):
         page.locator("main").get_by_role("link", name="Mã truy cập dịch vụ").click()
     assert_accessible(page)
     page.get_by_label("Tên (mã dùng để làm gì)").fill("Phần mềm quản lý cán bộ")
-    page.get_by_label("units:read", exact=False).check()
-    page.get_by_label("accounts:read", exact=False).check()
+    page.get_by_label("Đọc danh sách đơn vị").check()
+    page.get_by_label("Đọc danh sách tài khoản").check()
     page.get_by_label("Chỉ các đơn vị thuộc").select_option(label="— Huyện ủy Vũ Thư (TB-VT)")
     with page.expect_navigation():
         page.get_by_role("button", name="Tạo mã truy cập").click()
