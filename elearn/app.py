@@ -58,6 +58,7 @@ def load_models() -> None:
     import elearn.audit  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.units.models  # noqa: F401
+    import elearn.xapi.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401

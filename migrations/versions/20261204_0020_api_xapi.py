@@ -1,6 +1,6 @@
-"""API tokens: personal and service, stored as a SHA-256 of the secret
+"""API tokens (personal and service, stored as a SHA-256 of the secret) and the xAPI outbox
 
-Revision ID: 0020_api_tokens
+Revision ID: 0020_api_xapi
 Revises: 0016_self_enroll
 Create Date: 2026-12-04 07:50:00
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 from elearn.db import UTCDateTime
 
-revision = '0020_api_tokens'
+revision = '0020_api_xapi'
 down_revision = '0016_self_enroll'
 branch_labels = None
 depends_on = None
@@ -42,8 +42,24 @@ def upgrade() -> None:
         sa.UniqueConstraint('secret_hash', name=op.f('uq_api_token_secret_hash')),
     )
     op.create_index(op.f('ix_api_token_user_id'), 'api_token', ['user_id'], unique=False)
+    op.create_table(
+        'xapi_outbox',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('statement_id', sa.String(length=36), nullable=False),
+        sa.Column('statement', sa.JSON(), nullable=False),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.Column('next_attempt_at', UTCDateTime(), nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('sent_at', UTCDateTime(), nullable=True),
+        sa.Column('last_error', sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_outbox')),
+        sa.UniqueConstraint('statement_id', name=op.f('uq_xapi_outbox_statement_id')),
+    )
+    op.create_index('ix_xapi_outbox_due', 'xapi_outbox', ['sent_at', 'next_attempt_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_xapi_outbox_due', table_name='xapi_outbox')
+    op.drop_table('xapi_outbox')
     op.drop_index(op.f('ix_api_token_user_id'), table_name='api_token')
     op.drop_table('api_token')
