@@ -224,7 +224,7 @@ def _json_body() -> Any:
         raise ApiError(415, _("Send the body as JSON (Content-Type: application/json)."))
     try:
         return json.loads(request.get_data(cache=False) or b"")
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: [[[[... nested deep
         raise ApiError(400, _("The body is not valid JSON."),
                        [{"field": "", "message": _("The body is not valid JSON.") + f" ({type(error).__name__})"}]) \
             from None

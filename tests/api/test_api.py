@@ -190,6 +190,9 @@ def test_wrong_types_give_a_field_path(client, tree, body, field):
     (b"[1, 2]", "application/json", 400),
     (b"\xff\xfe", "application/json", 400),
     (b"accounts=1", "application/x-www-form-urlencoded", 415),
+    (b"[" * 100_000, "application/json", 400),
+    (b'{"accounts": ' + b"[" * 5000 + b"]" * 5000 + b"}", "application/json", 400),
+    (b'{"accounts": [{"username": "a\\u0000b", "full_name": "A", "unit_code": "P"}]}', "application/json", 400),
 ])
 def test_malformed_bodies(client, tree, data, content_type, status):
     admin = make_user("adm", roles=[Role.ADMIN], unit=tree[0])
