@@ -99,9 +99,8 @@ def record_score(user_id: int, item: Item, best: float | None,
     announce(progress_changed, [item.course_id])
     if completed_at is None or changed.completed_at != completed_at:
         return None  # not completed, or completed before
-    user = db.session.get(User, user_id)
-    xapi.item_completed(user, item, completed_at, best)
-    return evaluate_completion(user, item.course_id, completed_at)
+    # No xAPI statement here: the quiz's own statement (each attempt, passed or failed) says it.
+    return evaluate_completion(db.session.get(User, user_id), item.course_id, completed_at)
 
 
 # Is the course complete for this user, and already recorded? One statement, built once: it runs

@@ -30,7 +30,7 @@ from courses.progress import record_open
 from elearn import db
 from elearn.accounts.models import User
 from elearn.db import utcnow
-from quizzes import grading, tokens
+from quizzes import grading, tokens, xapi
 from quizzes.answers import FormAnswer
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
@@ -320,6 +320,7 @@ def _close(attempt: QuizAttempt, now: datetime, key: str | None, auto: bool,
         set_committed_value(attempt, name, value)
     grading.store_scores(attempt, scores)
     grading.record_result(attempt)
+    xapi.attempt_finished(attempt, now)
     return True
 
 

@@ -214,3 +214,28 @@ def test_the_cli_sends_and_counts(app, runner, lrs, no_worker):
     assert "waiting=1" in runner.invoke(args=["xapi", "status"]).output
     result = runner.invoke(args=["xapi", "send"])
     assert result.exit_code == 0 and "sent=1" in result.output and "waiting=0" in result.output
+
+
+def test_each_quiz_attempt_is_a_statement_passed_or_failed(app, lrs, no_worker):
+    from quizzes import attempts
+    from tests.quizzes.factories import enrolled_cadre, make_quiz, right_answers
+
+    quiz = make_quiz(2, pass_percent=60.0)
+    cadre = enrolled_cadre(quiz, username="thi.sinh", unit=make_unit("Chi bộ Sáu"))
+    first = attempts.start_attempt(quiz, cadre)
+    attempts.submit_attempt(first, cadre)  # nothing answered: 0 %
+    db.session.commit()
+    second = attempts.start_attempt(quiz, cadre)
+    attempts.save_answers(second, cadre, right_answers(second))
+    attempts.submit_attempt(second, cadre)
+    db.session.commit()
+    assert xapi.send_due()["sent"] == 4  # two attempts, the course completed, its certificate
+    stored = [_stored(lrs, i) for i in db.session.scalars(select(XapiOutbox.statement_id).order_by(XapiOutbox.id))]
+    for statement in stored:
+        check_xapi_rules(statement)
+    failed, passed = stored[0], next(s for s in stored if s["verb"]["id"].endswith("/passed"))
+    assert failed["verb"]["id"].endswith("/failed") and failed["result"]["success"] is False
+    assert failed["result"]["score"]["scaled"] == 0 and re.fullmatch(r"PT\d+S", failed["result"]["duration"])
+    assert passed["result"]["score"]["scaled"] == 1 and passed["result"]["success"] is True
+    assert failed["object"]["id"] == passed["object"]["id"]  # the same quiz, two attempts
+    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in stored].count("completed") == 1  # the course
