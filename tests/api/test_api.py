@@ -227,6 +227,13 @@ def test_courses_enrolments_and_statistics(client, app):
     summary = client.get("/api/v1/stats/units/PA/summary", headers=headers).get_json()
     assert (summary["total"]["enrolled"], summary["total"]["completed"]) == (4, 1)
     assert summary["courses"] == [course.slug] and [c["code"] for c in summary["children"]] == ["PA1"]
+    cadres = client.get("/api/v1/stats/units/PA1a/cadres", headers=headers).get_json()
+    assert [(r["username"], r["progress"], r["passed"], r["certificate_code"] is not None) for r in cadres["items"]] \
+        == [("anh", 100.0, True, False), ("binh", 0.0, False, False), ("duc", 0.0, False, False)]
+    assert cadres["items"][0]["enrolled_on"] == "2023-03-01" and cadres["items"][0]["course"] == course.slug
+    behind = client.get("/api/v1/stats/units/PA1a/cadres?behind=true&per_page=1", headers=headers).get_json()
+    assert [r["username"] for r in behind["items"]] == ["binh"] and behind["has_more"]
+    assert client.get("/api/v1/stats/units/PB/cadres", headers=headers).status_code == 404
     response = client.get("/api/v1/stats/units/PA/summary?from=2023-13-01", headers=headers)
     assert response.status_code == 400 and response.get_json()["errors"][0]["field"] == "from"
 

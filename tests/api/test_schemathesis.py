@@ -20,7 +20,7 @@ from tests.factories import make_unit, make_user
 EXAMPLES = 15
 # Operations whose valid-looking input can still break a rule no schema can say (a unit code that
 # does not exist, an account of another unit, a start date after the end date): a 400 there is right.
-BUSINESS_RULES = {"accounts_bulk", "unit_summary"}
+BUSINESS_RULES = {"accounts_bulk", "unit_summary", "unit_cadres"}
 
 
 @pytest.fixture
