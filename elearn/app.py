@@ -157,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     import courses.api  # noqa: F401
     import elearn.api.resources  # noqa: F401
     import elearn.api.spec  # noqa: F401
+    import quizzes.api  # noqa: F401
     import reports.api  # noqa: F401
     from elearn.api.blueprint import bp as api_bp
     from elearn.api.manage import bp as tokens_bp
@@ -203,6 +204,9 @@ def _page_of(path: str) -> str | None:
 def _register_errors(app: Flask) -> None:
     def page(code: int):
         def handler(error):
+            if request.path.startswith("/api/"):  # an address no API route matched: JSON, as the API answers
+                from elearn.api.blueprint import http_error
+                return http_error(error)
             return render_template("errors.html", code=code), code
         return handler
 

@@ -257,7 +257,7 @@ def _domain_error(error: DomainError):
     return jsonify({"error": str(error)}), error.status
 
 
-def _http_error(error: HTTPException):
+def http_error(error: HTTPException):
     db.discard()
     messages = {404: _("Not found."), 405: _("This method is not allowed here."),
                 413: _("The request is too large."), 429: _("Too many requests. Wait a moment and try again.")}
@@ -267,6 +267,6 @@ def _http_error(error: HTTPException):
 
 # By code as well as by class: Flask looks for a handler by code first, and the app's (an HTML page)
 # would answer before a blueprint's handler for the class.
-bp.register_error_handler(HTTPException, _http_error)
+bp.register_error_handler(HTTPException, http_error)
 for _code in (400, 403, 404, 405, 413, 429):
-    bp.register_error_handler(_code, _http_error)
+    bp.register_error_handler(_code, http_error)

@@ -43,6 +43,7 @@ SCOPES = {s.name: s for s in (
     Scope("enrolments:read", _l("Read enrolments and progress")),
     Scope("certificates:read", _l("Verify and list certificates")),
     Scope("stats:read", _l("Read the statistics"), (Permission.VIEW_STATS,)),
+    Scope("contests:read", _l("Read the published contest results")),
 )}
 
 

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields
 
 from elearn.api import services
 from elearn.api.blueprint import PRINTABLE, bp
+from elearn.pagination import INT_MAX
 from elearn.permissions import public
 
 
@@ -53,7 +54,7 @@ def build_spec(app) -> dict:
             operation["description"] = f"Scope: `{doc.scope}`."
         for arg in rule.arguments:
             kind = "integer" if type(rule._converters[arg]).__name__ in ("IdConverter", "IntegerConverter") else "string"
-            schema = {"type": kind, "minimum": 1} if kind == "integer" else {
+            schema = {"type": kind, "minimum": 1, "maximum": INT_MAX} if kind == "integer" else {
                 "type": "string", "minLength": 1, "maxLength": 100, "pattern": PRINTABLE}
             operation["parameters"].append({"in": "path", "name": arg, "required": True, "schema": schema})
         if doc.query is not None:

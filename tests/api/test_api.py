@@ -261,3 +261,10 @@ def test_certificates_verify_and_list(client, app):
     db.session.commit()
     assert client.get(f"/api/v1/certificates/{theirs.code}", headers=headers).get_json()["status"] == "revoked"
     assert db.session.scalar(select(func.count(Certificate.id))) == 2
+
+
+def test_an_address_no_route_matches_is_a_json_404(client):
+    for url in ("/api/v1/nothing-here", "/api/v1/contests/-1/rounds/2/results", "/api/v1/contests/99999999999/rounds/1/results"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.is_json and response.get_json()["error"]
+    assert "text/html" in client.get("/no-such-page").content_type  # the pages keep their error page
