@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 from courses import queries
 from courses.certificates import codes
 from courses.certificates.models import Certificate
-from courses.models import Course, CourseStatus, Enrollment, Item, Progress
+from courses.models import Assignment, Course, CourseStatus, Enrollment, Item, Progress
 from elearn import db
 from elearn.accounts.models import User
 from elearn.api.blueprint import ApiError, Page, endpoint, in_range, page_of, paged, text
@@ -70,6 +70,32 @@ def course_get(token, slug: str):
                for m, items in queries.structure(course.id)]
     return {"slug": course.slug, "title": course.title, "theme": course.theme, "year": course.year,
             "summary": course.summary, "modules": modules}
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+class AssignmentSchema(Schema):
+    course = fields.Function(lambda a: a.course.slug, required=True, metadata={"type": "string"})
+    unit_code = fields.Function(lambda a: a.unit.code, required=True, metadata={"type": "string"})
+    unit_name = fields.Function(lambda a: a.unit.name, required=True, metadata={"type": "string"})
+    due_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+@endpoint("/courses/<slug>/assignments", scope="courses:read", tag="courses", query=Page,
+          response=paged(AssignmentSchema), summary=_l("A published course's assignments to the units the token reaches"))
+def course_assignments(token, slug: str, query):
+    course = _published(slug)
+    scope = next((path for path in (token_scope(token, p) for p in (Permission.ASSIGN_COURSES, Permission.VIEW_STATS))
+                  if path is not None), None)
+    stmt = select(Assignment).join(OrgUnit, OrgUnit.id == Assignment.unit_id).where(Assignment.course_id == course.id)
+    if scope is None:  # a cadre: the assignments that reach their own unit (to it or to a unit above it)
+        own = token.user.unit
+        ancestors = [int(i) for i in own.path.strip("/").split("/") if i] if own is not None else []
+        stmt = stmt.where(Assignment.unit_id.in_(ancestors))
+    elif scope != "/":
+        stmt = stmt.where(subtree_of(scope))
+    return page_of(stmt.order_by(OrgUnit.path, Assignment.id), query)
 
 
 # --- enrolments ------------------------------------------------------------------------------

@@ -218,6 +218,12 @@ def test_courses_enrolments_and_statistics(client, app):
     detail = client.get(f"/api/v1/courses/{course.slug}", headers=headers).get_json()
     assert [i["kind"] for i in detail["modules"][0]["items"]] == ["lesson", "quiz"]
     assert client.get("/api/v1/courses/khong-co", headers=headers).status_code == 404
+    # Assigned to the province: outside district A's manager's subtree; a cadre below sees it reach them.
+    assert client.get(f"/api/v1/courses/{course.slug}/assignments", headers=headers).get_json()["items"] == []
+    reach = client.get(f"/api/v1/courses/{course.slug}/assignments", headers=bearer(make_token(p.duc))).get_json()
+    assert [a["unit_code"] for a in reach["items"]] == ["P"]
+    admin = client.get(f"/api/v1/courses/{course.slug}/assignments", headers=bearer(make_token(p.admin))).get_json()
+    assert [a["unit_code"] for a in admin["items"]] == ["P"]
 
     rows = client.get("/api/v1/enrolments?per_page=2", headers=headers).get_json()
     assert len(rows["items"]) == 2 and rows["has_more"]
