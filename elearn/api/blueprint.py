@@ -207,7 +207,7 @@ def endpoint(rule: str, method: str = "GET", *, scope: str | None, summary: str,
             else:
                 code = status
             payload = response_schema.dump(result) if response_schema is not None else result
-            return jsonify(payload), code
+            return jsonify(payload), code, {"Cache-Control": "no-store"}  # people's data: no cache keeps it
 
         view.public = True  # to the session's eyes: the bearer token is the authentication (401 without)
         view.api_doc = Doc(rule, method, scope, summary, tag, query_schema, body_schema, response_schema, status)

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from elearn import audit, db
 from elearn.accounts.models import User
@@ -26,6 +26,7 @@ from elearn.units.models import OrgUnit
 TOKEN_PREFIX = "elt_"
 LIFETIMES = (7, 30, 90, 365)  # days a token may live
 USE_RECORDED_EVERY = timedelta(minutes=5)  # last_used_at is written at most this often
+MAX_LIVE_TOKENS = 50  # per user (an administrator's service tokens included)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,11 @@ def create_token(actor: User, name: str, scopes: list[str], days: int, *, servic
         raise TokenError(_("Only an administrator may make service tokens."))
     if unit is not None and not service:
         raise TokenError(_("Only a service token is narrowed to a unit."))
+    live = db.session.scalar(select(func.count(ApiToken.id)).where(
+        ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow()))
+    if live >= MAX_LIVE_TOKENS:
+        raise TokenError(_("You already have %(n)d live tokens: revoke one you no longer use first.",
+                           n=MAX_LIVE_TOKENS))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(kind=TokenKind.SERVICE if service else TokenKind.PERSONAL, name=name, user_id=actor.id,
                      unit_id=unit.id if unit is not None else None, scopes=" ".join(sorted(set(scopes))),

@@ -37,7 +37,9 @@ def test_no_token_bad_token_expired_revoked_inactive(client, tree):
     assert client.get("/api/v1/units", headers={"Authorization": "Basic YTpi"}).status_code == 401
 
     secret = make_token(admin)
-    assert client.get("/api/v1/units", headers=bearer(secret)).status_code == 200
+    response = client.get("/api/v1/units", headers=bearer(secret))
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
     token = db.session.scalar(select(ApiToken))
     assert token.secret_hash == services.hash_secret(secret) and secret not in str(
         db.session.execute(select(ApiToken.__table__)).all())  # only the hash is kept
@@ -85,6 +87,10 @@ def test_a_user_cannot_give_a_token_a_scope_they_lack(app, tree):
         services.create_token(cadre, "x", ["courses:read"], 3)  # not an offered lifetime
     with pytest.raises(services.TokenError):
         services.create_token(cadre, " ", ["courses:read"], 30)
+    for _ in range(services.MAX_LIVE_TOKENS):
+        services.create_token(cadre, "x", ["courses:read"], 30)
+    with pytest.raises(services.TokenError, match="thu hồi"):
+        services.create_token(cadre, "one too many", ["courses:read"], 30)
 
 
 def test_manager_sees_their_subtree_only(client, tree):
