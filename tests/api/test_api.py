@@ -280,3 +280,21 @@ def test_an_address_no_route_matches_is_a_json_404(client):
         response = client.get(url)
         assert response.status_code == 404 and response.is_json and response.get_json()["error"]
     assert "text/html" in client.get("/no-such-page").content_type  # the pages keep their error page
+
+
+def test_the_cli_makes_lists_and_revokes_service_tokens(app, runner, client, tree):
+    make_user("adm", roles=[Role.ADMIN], unit=tree[0])
+    result = runner.invoke(args=["api", "token", "--user", "adm", "--name", "Cổng thông tin", "--scope", "units:read",
+                                 "--unit", "PA", "--days", "90"])
+    assert result.exit_code == 0, result.output
+    secret = result.stdout.strip().splitlines()[-1]
+    assert secret.startswith("elt_")
+    assert [u["code"] for u in client.get("/api/v1/units", headers=bearer(secret)).get_json()["items"]] == ["PA", "PA1"]
+    listed = runner.invoke(args=["api", "tokens"]).output
+    assert "service\tadm\tPA\tunits:read" in listed and secret not in listed
+    token_id = listed.split("\t")[0]
+    assert runner.invoke(args=["api", "revoke", token_id, "--by", "adm"]).exit_code == 0
+    assert client.get("/api/v1/units", headers=bearer(secret)).status_code == 401
+    cadre = make_user("hv", unit=tree[1])
+    refused = runner.invoke(args=["api", "token", "--user", cadre.username, "--name", "x", "--scope", "units:read"])
+    assert refused.exit_code != 0 and db.session.scalar(select(func.count(ApiToken.id))) == 1
