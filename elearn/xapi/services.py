@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import requests
 from flask import current_app, has_app_context
-from sqlalchemy import event, func, select, update
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from elearn import db
@@ -162,7 +162,17 @@ def send_due(limit: int = 500) -> dict[str, int]:
                 failed += 1
                 log.warning("xAPI statement %s not sent (try %d): %s", row.statement_id, row.attempts, problem)
             db.session.commit()
+    purge()
     return {"sent": sent, "failed": failed}
+
+
+def purge() -> int:
+    """Forget statements the LRS has had for ``XAPI_KEEP_DAYS`` (it keeps them; the outbox need not)."""
+    before = utcnow() - timedelta(days=int(current_app.config.get("XAPI_KEEP_DAYS", 30)))
+    gone = db.session.execute(delete(XapiOutbox).where(XapiOutbox.sent_at.is_not(None),
+                                                       XapiOutbox.sent_at < before)).rowcount
+    db.session.commit()
+    return gone
 
 
 def counts() -> dict[str, int]:

@@ -178,6 +178,10 @@ def test_an_lrs_that_is_down_keeps_the_statements_and_none_is_stored_twice(app, 
     assert xapi.send_due() == {"sent": 1, "failed": 0}
     assert [s["id"] for s in _all_stored(lrs)].count(row.statement_id) == 1
     assert xapi.send_due() == {"sent": 0, "failed": 0}
+    # Sent a month ago: the outbox forgets it (the LRS keeps it).
+    db.session.execute(update(XapiOutbox).values(sent_at=utcnow() - timedelta(days=31)))
+    db.session.commit()
+    assert xapi.purge() == 1 and db.session.scalar(select(func.count(XapiOutbox.id))) == 0
 
 
 def test_a_claimed_statement_is_not_sent_by_a_second_worker(app, no_worker):
