@@ -113,4 +113,5 @@ def load_config(instance_path: Path) -> dict:
         "XAPI_LRS_URL": os.environ.get("XAPI_LRS_URL", ""),
         "XAPI_LRS_USERNAME": os.environ.get("XAPI_LRS_USERNAME", ""),
         "XAPI_LRS_PASSWORD": os.environ.get("XAPI_LRS_PASSWORD", ""),
+        "XAPI_KEEP_DAYS": int(os.environ.get("XAPI_KEEP_DAYS", "30")),
     }

@@ -201,6 +201,7 @@ def store_attempt(attempt: QuizAttempt, user: User, now: datetime | None = None)
          "points": q.points} for q in drawn])
     db.session.expire(attempt, ["questions"])  # loaded from the rows when next read
     record_open(user, attempt.quiz.item, now or utcnow())
+    xapi.attempt_started(attempt, now or utcnow())
     return attempt
 
 
@@ -319,8 +320,8 @@ def _close(attempt: QuizAttempt, now: datetime, key: str | None, auto: bool,
     for name, value in values.items():  # what the row holds now, without reading it back
         set_committed_value(attempt, name, value)
     grading.store_scores(attempt, scores)
+    xapi.attempt_finished(attempt, now)  # before the course completion record_result may bring
     grading.record_result(attempt)
-    xapi.attempt_finished(attempt, now)
     return True
 
 

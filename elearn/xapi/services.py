@@ -33,6 +33,7 @@ VERBS = {
     "passed": ("http://adlnet.gov/expapi/verbs/passed", "đã đạt"),
     "failed": ("http://adlnet.gov/expapi/verbs/failed", "chưa đạt"),
     "attempted": ("http://adlnet.gov/expapi/verbs/attempted", "đã làm bài"),
+    "answered": ("http://adlnet.gov/expapi/verbs/answered", "đã trả lời"),
     "earned": ("http://id.tincanapi.com/verb/earned", "đã được cấp"),
 }
 TYPES = {

@@ -233,13 +233,24 @@ def test_each_quiz_attempt_is_a_statement_passed_or_failed(app, lrs, no_worker):
     attempts.save_answers(second, cadre, right_answers(second))
     attempts.submit_attempt(second, cadre)
     db.session.commit()
-    assert xapi.send_due()["sent"] == 4  # two attempts, the course completed, its certificate
+    assert xapi.send_due()["sent"] == 10
     stored = [_stored(lrs, i) for i in db.session.scalars(select(XapiOutbox.statement_id).order_by(XapiOutbox.id))]
     for statement in stored:
         check_xapi_rules(statement)
-    failed, passed = stored[0], next(s for s in stored if s["verb"]["id"].endswith("/passed"))
-    assert failed["verb"]["id"].endswith("/failed") and failed["result"]["success"] is False
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in stored]
+    assert verbs == ["attempted", "answered", "answered", "failed", "attempted", "answered", "answered", "passed",
+                     "completed", "earned"]
+    failed, passed = stored[3], stored[7]
+    assert failed["result"]["success"] is False and passed["result"]["success"] is True
     assert failed["result"]["score"]["scaled"] == 0 and re.fullmatch(r"PT\d+S", failed["result"]["duration"])
-    assert passed["result"]["score"]["scaled"] == 1 and passed["result"]["success"] is True
-    assert failed["object"]["id"] == passed["object"]["id"]  # the same quiz, two attempts
+    assert passed["result"]["score"]["scaled"] == 1
+    assert failed["object"]["id"] == passed["object"]["id"] == stored[0]["object"]["id"]  # one quiz, two attempts
+    session = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+    assert {s["context"]["extensions"][session] for s in stored[:4]} == {f"attempt-{first.id}"}
+    wrong, right = stored[1], stored[5]
+    assert wrong["result"] == {"score": {"scaled": 0.0, "raw": 0.0, "min": 0, "max": 100}, "success": False,
+                               "completion": False}  # not answered at all
+    assert right["result"]["success"] is True and right["result"]["completion"] is True
+    assert wrong["object"]["id"] == right["object"]["id"] != failed["object"]["id"]  # the same question
+    assert wrong["context"]["contextActivities"]["parent"][0]["id"] == failed["object"]["id"]
     assert [s["verb"]["id"].rsplit("/", 1)[1] for s in stored].count("completed") == 1  # the course
