@@ -213,6 +213,10 @@ def endpoint(rule: str, method: str = "GET", *, scope: str | None, summary: str,
         view.api_doc = Doc(rule, method, scope, summary, tag, query_schema, body_schema, response_schema, status)
         limited = limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "300 per minute"),
                                 key_func=_limit_key)(view)
+        # Made-up tokens each have their own allowance above: refused ones are counted per address too.
+        limited = limiter.limit(lambda: current_app.config.get("API_REFUSED_LIMIT", "30 per minute"),
+                                key_func=lambda: "api-refused:" + (request.remote_addr or "?"),
+                                deduct_when=lambda response: response.status_code == 401)(limited)
         bp.add_url_rule(rule, fn.__name__, limited, methods=[method])
         return limited
 

@@ -17,7 +17,8 @@ from tests.factories import PASSWORD, make_unit, make_user
 
 @pytest.fixture
 def app_config():
-    return {"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "5 per minute"}
+    return {"WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True, "API_RATE_LIMIT": "5 per minute",
+            "API_REFUSED_LIMIT": "3 per minute"}
 
 
 def _csrf(page: str) -> str:
@@ -104,3 +105,8 @@ def test_each_token_is_rate_limited(app, client):
     limited = client.get("/api/v1/courses", headers=bearer(one))
     assert limited.is_json and "error" in limited.get_json()
     assert client.get("/api/v1/courses", headers=bearer(two)).status_code == 200
+
+
+def test_made_up_tokens_are_limited_per_address(app, client):
+    codes = [client.get("/api/v1/courses", headers=bearer(f"elt_gia{i}")).status_code for i in range(4)]
+    assert codes == [401, 401, 401, 429]  # each made-up token is new, the address is not
