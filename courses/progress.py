@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.util import identity_key
 
+from courses import xapi
 from courses.models import Enrollment, Item, Progress
 from courses.signals import announce, enrolments_changed, progress_changed
 from elearn import db
@@ -35,6 +36,7 @@ def record_open(user: User, item: Item, at: datetime | None = None) -> Progress:
     if row.first_opened_at is None:
         row.first_opened_at = at or utcnow()
         announce(progress_changed, [item.course_id])
+        xapi.item_opened(user, item, row.first_opened_at)
     return row
 
 
@@ -50,6 +52,7 @@ def complete_item(user: User, item: Item, score: float | None = None,
         row.best_score = score
     if row.completed_at is None:
         row.completed_at = at
+        xapi.item_completed(user, item, at, score)
     db.session.flush()
     announce(progress_changed, [item.course_id])
     return evaluate_completion(user, item.course_id, at)
@@ -96,6 +99,7 @@ def record_score(user_id: int, item: Item, best: float | None,
     announce(progress_changed, [item.course_id])
     if completed_at is None or changed.completed_at != completed_at:
         return None  # not completed, or completed before
+    # No xAPI statement here: the quiz's own statement (each attempt, passed or failed) says it.
     return evaluate_completion(db.session.get(User, user_id), item.course_id, completed_at)
 
 
@@ -119,6 +123,7 @@ def evaluate_completion(user: User, course_id: int, at: datetime | None = None) 
     enrollment.completed_at = at or utcnow()
     db.session.flush()
     announce(enrolments_changed, [course_id])
+    xapi.course_completed(user, course_id, enrollment.completed_at)
     from courses.certificates.services import issue_certificate  # same transaction as the completion
     issue_certificate(enrollment)
     from courses.programmes.services import course_completed  # the programmes this course finishes

@@ -56,10 +56,12 @@ def load_models() -> None:
     import courses.programmes.models  # noqa: F401
     import courses.programmes.services  # noqa: F401 - listens to accounts_placed: programmes of a new unit
     import elearn.accounts.models  # noqa: F401
+    import elearn.api.models  # noqa: F401
     import elearn.audit  # noqa: F401
     import elearn.jobs.models  # noqa: F401
     import elearn.notifications.models  # noqa: F401
     import elearn.units.models  # noqa: F401
+    import elearn.xapi.models  # noqa: F401
     import quizzes.bank.models  # noqa: F401
     import quizzes.contests.models  # noqa: F401
     import quizzes.models  # noqa: F401
@@ -165,6 +167,19 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(teach_programmes_bp)
 
+    # The JSON API: each package adds its resources to the one blueprint before it is registered.
+    # Token-authenticated only (the session cookie is never read there): no CSRF token applies.
+    import courses.api  # noqa: F401
+    import elearn.api.resources  # noqa: F401
+    import elearn.api.spec  # noqa: F401
+    import quizzes.api  # noqa: F401
+    import reports.api  # noqa: F401
+    from elearn.api.blueprint import bp as api_bp
+    from elearn.api.manage import bp as tokens_bp
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(tokens_bp)
+
     # The main menu, in the order it shows (elearn.menu): each package names its own entries.
     from courses import manage as course_manage
     from courses import views as course_views
@@ -173,6 +188,7 @@ def _register_blueprints(app: Flask) -> None:
     from courses.programmes import views as programme_views
     from elearn import home
     from elearn.admin import views as admin_views
+    from elearn.api import manage as token_views
     from elearn.menu import entries_for
     from elearn.notifications import views as notification_views
     from quizzes.bank import views as bank_views
@@ -181,7 +197,7 @@ def _register_blueprints(app: Flask) -> None:
     from reports import views as report_views
     app.extensions["elearn.menu"] = [entry for module in (
         home, admin_views, bank_views, report_views, course_views, programme_views, course_manage, programme_manage,
-        notification_views, contest_views, contest_manage, certificate_views) for entry in module.MENU]
+        notification_views, contest_views, contest_manage, certificate_views, token_views) for entry in module.MENU]
     from flask_login import current_user
     app.jinja_env.globals["menu_entries"] = lambda: entries_for(current_user)
 
@@ -206,6 +222,9 @@ def _page_of(path: str) -> str | None:
 def _register_errors(app: Flask) -> None:
     def page(code: int):
         def handler(error):
+            if request.path.startswith("/api/"):  # an address no API route matched: JSON, as the API answers
+                from elearn.api.blueprint import http_error
+                return http_error(error)
             return render_template("errors.html", code=code), code
         return handler
 

@@ -132,3 +132,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(courses_group)
     from courses.certificates.cli import certificates_group
     app.cli.add_command(certificates_group)
+    from elearn.xapi.cli import xapi_group
+    app.cli.add_command(xapi_group)
+    from elearn.api.cli import api_group
+    app.cli.add_command(api_group)

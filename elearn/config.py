@@ -118,4 +118,12 @@ def load_config(instance_path: Path) -> dict:
         # Public contest registration (and return with phone + personal code), per client address and per phone.
         "CONTEST_REGISTER_LIMIT_PER_ADDRESS": os.environ.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
         "CONTEST_REGISTER_LIMIT_PER_PHONE": os.environ.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
+        # The JSON API (elearn.api): requests per token.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300 per minute"),
+        "API_REFUSED_LIMIT": os.environ.get("API_REFUSED_LIMIT", "30 per minute"),  # 401s per client address
+        # xAPI (elearn.xapi): statements are kept and sent only when an LRS is configured.
+        "XAPI_LRS_URL": os.environ.get("XAPI_LRS_URL", ""),
+        "XAPI_LRS_USERNAME": os.environ.get("XAPI_LRS_USERNAME", ""),
+        "XAPI_LRS_PASSWORD": os.environ.get("XAPI_LRS_PASSWORD", ""),
+        "XAPI_KEEP_DAYS": int(os.environ.get("XAPI_KEEP_DAYS", "30")),
     }

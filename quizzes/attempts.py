@@ -30,7 +30,7 @@ from courses.progress import record_open
 from elearn import db
 from elearn.accounts.models import User
 from elearn.db import utcnow
-from quizzes import grading, tokens
+from quizzes import grading, tokens, xapi
 from quizzes.answers import FormAnswer
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
@@ -203,6 +203,7 @@ def store_attempt(attempt: QuizAttempt, user: User, now: datetime | None = None)
          "points": q.points} for q in drawn])
     db.session.expire(attempt, ["questions"])  # loaded from the rows when next read
     record_open(user, attempt.quiz.item, now or utcnow())
+    xapi.attempt_started(attempt, now or utcnow())
     return attempt
 
 
@@ -368,6 +369,7 @@ def _close(attempt: QuizAttempt, now: datetime, key: str | None, auto: bool,
     for name, value in values.items():  # what the row holds now, without reading it back
         set_committed_value(attempt, name, value)
     grading.store_scores(attempt, scores)
+    xapi.attempt_finished(attempt, now)  # before the course completion record_result may bring
     grading.record_result(attempt)
     return True
 

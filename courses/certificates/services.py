@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
+from courses import xapi
 from courses.certificates import codes
 from courses.certificates.models import Certificate, CertificateTemplate, Motto
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
@@ -101,6 +102,7 @@ def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action:
     db.session.flush()
     announce(certificates_changed, [course.id])
     audit.record(action, target=codes.grouped(cert.code), actor=actor, user=user.username, course_id=course.id)
+    xapi.certificate_earned(user, cert)
     return cert
 
 

@@ -73,6 +73,18 @@ def import_users(data: bytes, filename: str, actor: User | None, via: str = "web
         return result
     try:
         header, rows = read_table(data)
+    except ImportFileError as error:
+        result.errors.append(RowError(None, "", str(error)))
+        return result
+    return import_rows(header, rows, filename, actor, via, result)
+
+
+def import_rows(header: list[str], rows, label: str, actor: User | None, via: str,
+                result: ImportResult | None = None) -> ImportResult:
+    """The same rules for rows that come as text cells under a header (a file's, or the API's JSON):
+    every row is checked, then all of them are written or none. Row 2 is the first under the header."""
+    result = result or ImportResult()
+    try:
         columns = _columns(header, result.errors)
         records = _read_rows(columns, rows, result.errors) if not result.errors else []
     except ImportFileError as error:
@@ -89,7 +101,7 @@ def import_users(data: bytes, filename: str, actor: User | None, via: str = "web
         result.errors.sort(key=lambda e: e.row or 0)  # stable: a row's errors keep their column order
         return result
     _apply(records, units, existing, actor, result)
-    audit.record("users.import", target=filename[:255], actor=actor, via=via, rows=len(records),
+    audit.record("users.import", target=label[:255], actor=actor, via=via, rows=len(records),
                  created=result.created, updated=result.updated)
     return result
 

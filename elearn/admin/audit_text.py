@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from elearn.api.services import SCOPES
 from elearn.i18n import format_date, format_datetime, format_number
 
 ACTION_LABELS = {
@@ -71,6 +72,8 @@ ACTION_LABELS = {
     "contest.results.withdraw": _l("Contest results withdrawn"),
     "contest.unit_sizes": _l("Contest unit sizes changed"),
     "contest.export": _l("Contest results exported"),
+    "api_token.create": _l("API token made"),
+    "api_token.revoke": _l("API token revoked"),
 }
 
 # Names of detail keys, and of the fields an edit lists ('fields', 'changes').
@@ -105,7 +108,7 @@ DETAIL_LABELS = {
     "prizes_consolation": _l("consolation prizes"), "unit_depth": _l("units ranked at level"),
     "question_count": _l("questions"), "time_limit_minutes": _l("time limit (minutes)"),
     "category_ids": _l("question categories"),
-    "days": _l("days"), "programme": _l("programme"), "phone": _l("phone number"),
+    "days": _l("days"), "programme": _l("programme"), "phone": _l("phone number"), "scopes": _l("scopes"),
 }
 
 # Stored values (enum values of the models, and a few of the services) in words.
@@ -122,7 +125,7 @@ VALUE_LABELS = {
     "essay": _l("Essay"), "description": _l("Description"),
     # exports
     "detail": _l("by cadre"), "summary": _l("by unit"), "ranking": _l("ranking"),
-    "web": _l("the web page"), "cli": _l("the command line"),
+    "web": _l("the web page"), "cli": _l("the command line"), "api": _l("the API"),
     # contests
     "all_correct": _l("how many entrants answer every question right"),
     "entries": _l("how many entries the round receives"),
@@ -142,10 +145,15 @@ TARGET_LABELS = {
     "course": _l("Course no. %(id)s"), "round": _l("Contest round no. %(id)s"),
     "contest": _l("Contest no. %(id)s"), "quiz": _l("Quiz no. %(id)s"), "unit": _l("Unit %(id)s"),
     "question_category": _l("Question category no. %(id)s"), "programme": _l("Programme no. %(id)s"),
+    "personal": _l("Personal API token no. %(id)s"), "service": _l("Service API token no. %(id)s"),
 }
 COURSE_ID_TARGETS = {"course.unenroll", "course.module.delete", "course.item.delete", "course.lesson.save"}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+# API scopes ('units:read') by their names on the token pages.
+VALUE_LABELS.update({name: scope.label for name, scope in SCOPES.items()})
 
 
 def action_text(action: str) -> str:
