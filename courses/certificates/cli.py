@@ -41,7 +41,7 @@ def pdf_command(code, output):
         raise click.ClickException(f"no certificate has the code {code}")
     if cert.revoked:
         raise click.ClickException(f"certificate {codes.grouped(cert.code)} was revoked: {cert.revoked_reason}")
-    output.write_bytes(pdf.render(cert, site.base_url()))
+    output.write_bytes(pdf.render(cert, site.base_url(), services.keyring()))
     click.echo(f"{codes.grouped(cert.code)} -> {output}")
 
 

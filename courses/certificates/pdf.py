@@ -10,12 +10,13 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from courses.certificates import codes
+from courses.certificates import codes, signing, tokens
 from courses.certificates.models import Certificate, Motto
-from elearn.i18n import vietnamese_date_line
+from elearn.i18n import format_date, vietnamese_date_line
 from elearn.text import fold
 
 if TYPE_CHECKING:
+    from courses.certificates.keys import Keyring
     from courses.certificates.page import Page
 
 RED = (160, 20, 20)
@@ -31,7 +32,9 @@ def score_text(score: float | None) -> str:
     return f"{score:.1f}".rstrip("0").rstrip(".").replace(".", ",")  # Vietnamese decimal comma
 
 
-def render(cert: Certificate, base_url: str) -> bytes:
+def render(cert: Certificate, base_url: str, keyring: Keyring | None = None) -> bytes:
+    """The certificate's PDF; with a ``keyring``, signed (PAdES) by its active key and with the
+    signed payload (``tokens``) in the QR code after the address. A preview goes unsigned."""
     from courses.certificates.page import Page  # here: fpdf2 is 20 MB that only drawing needs
 
     t = cert.template or {}
@@ -43,8 +46,9 @@ def render(cert: Certificate, base_url: str) -> bytes:
     _frame(pdf)
     _header(pdf, t)
     _body(pdf, cert, t)
-    _footer(pdf, cert, t, base_url)
-    return pdf.finish()
+    _footer(pdf, cert, t, base_url, tokens.for_certificate(cert, keyring) if keyring is not None else None)
+    data = pdf.finish()
+    return signing.sign(data, keyring) if keyring is not None else data
 
 
 def _frame(pdf: Page) -> None:
@@ -86,13 +90,16 @@ def _body(pdf: Page, cert: Certificate, t: dict) -> None:
     pdf.block(f"Điểm bài kiểm tra cuối khóa: {score}/100" if score else "", x, 131, w, 6, size=12, min_size=9)
 
 
-def _footer(pdf: Page, cert: Certificate, t: dict, base_url: str) -> None:
+def _footer(pdf: Page, cert: Certificate, t: dict, base_url: str, token: str | None) -> None:
     url = verification_url(base_url, cert.code)
-    pdf.qr(url, 22, 146, 36)
+    pdf.qr(f"{url}#{token}" if token else url, 22, 146, 36)
     pdf.block("Mã xác thực", 60, 157, 92, 5, size=10)
     pdf.block(codes.grouped(cert.code), 60, 162, 92, 6.5, style="B", size=13, min_size=8)
     pdf.block("Quét mã QR hoặc tra cứu tại", 60, 170, 92, 5, style="I", size=9)
     pdf.block(url, 60, 175, 92, 7, size=8, min_size=5, max_lines=2)
+    if cert.expires_on is not None:
+        pdf.block(f"Có giá trị đến hết ngày {format_date(cert.expires_on)}", 60, 182.5, 92, 5, style="B", size=10,
+                  min_size=7)
 
     x, w = 160.0, 120.0
     place = t.get("place") or "Thái Bình"
@@ -131,7 +138,7 @@ def archive_name(cert: Certificate) -> str:
     return f"{(name or 'chung-nhan')[:80]}_{codes.grouped(cert.code)}.pdf"
 
 
-def stream_zip(certs: Iterable[Certificate], base_url: str) -> Iterator[bytes]:
+def stream_zip(certs: Iterable[Certificate], base_url: str, keyring: Keyring | None = None) -> Iterator[bytes]:
     """Yield a ZIP of the certificates' PDFs as it is written: one PDF in memory at a time.
 
     The ZIP goes to an unseekable stream, so ``zipfile`` writes data descriptors after each
@@ -140,7 +147,7 @@ def stream_zip(certs: Iterable[Certificate], base_url: str) -> Iterator[bytes]:
     out = _Chunks()
     with zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for cert in certs:
-            archive.writestr(archive_name(cert), render(cert, base_url))
+            archive.writestr(archive_name(cert), render(cert, base_url, keyring))
             yield out.take()
     yield out.take()
 

@@ -65,7 +65,7 @@ def download(code: str):
         abort(404)  # not in scope looks exactly like not there
     if cert.revoked:
         return render_template("certificates/revoked.html", cert=cert, grouped=codes.grouped), 410
-    return _pdf_response(pdf.render(cert, site.base_url()), pdf.archive_name(cert))
+    return _pdf_response(pdf.render(cert, site.base_url(), services.keyring()), pdf.archive_name(cert))
 
 
 @bp.get("/certificates/manage")
@@ -97,7 +97,7 @@ def export_zip():
     services.record_zip_export(unit, course, count)
     db.write_now()  # the export only reads from here on: on SQLite its long read must not hold the write lock
     certs = services.live_in_subtree(unit, course.id)
-    stream = pdf.stream_zip(certs, site.base_url())
+    stream = pdf.stream_zip(certs, site.base_url(), services.keyring())
     filename = services.zip_name(unit, course.id)
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
