@@ -306,10 +306,14 @@ def editable_courses(user: User) -> list[Course]:
 
 # --- signatures: the keyring, the QR payload, checking what a visitor brings ----------------
 
+def key_folder() -> Path:
+    """``CERTIFICATE_KEY_DIR``, else ``certificate-keys`` in the instance folder (never committed)."""
+    return Path(current_app.config.get("CERTIFICATE_KEY_DIR") or Path(current_app.instance_path) / "certificate-keys")
+
+
 def keyring() -> keys.Keyring:
     """The platform's signing keys (made on first use on a machine that has none)."""
-    folder = current_app.config.get("CERTIFICATE_KEY_DIR") or Path(current_app.instance_path) / "certificate-keys"
-    return keys.load(folder)
+    return keys.load(key_folder())
 
 
 def today() -> date:

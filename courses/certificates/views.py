@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courses import services as course_services
-from courses.certificates import codes, jobs, pdf, services
-from courses.certificates.forms import RevokeForm, TemplateForm
+from courses.certificates import codes, jobs, pdf, services, signing
+from courses.certificates.forms import PayloadForm, PdfForm, RevokeForm, TemplateForm
 from courses.certificates.models import Certificate
 from courses.models import Course
 from elearn import db, site
@@ -80,6 +80,20 @@ def manage():
                            courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
                            course_id=course_id, unit=unit, grouped=codes.grouped,
                            can_revoke=current_user.can(Permission.REVOKE_CERTIFICATES))
+
+
+@bp.get("/certificates/expired")
+@requires(Permission.VIEW_STATS)
+def expired():
+    """Live certificates past their last valid day, unit by unit, in the manager's scope."""
+    course_id = request.args.get("course", type=query_int)
+    unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
+    if unit is not None and not services.may_export(current_user, unit):
+        unit = None
+    page = paginate(services.expired_in_scope(current_user, unit, course_id), page_number(), 100, rows=True)
+    return render_template("certificates/expired.html", page=page,
+                           courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
+                           course_id=course_id, unit=unit, grouped=codes.grouped)
 
 
 @bp.get("/certificates/export.zip")
@@ -189,6 +203,12 @@ def preview(course_id: int):
 
 # --- public verification ------------------------------------------------------------------
 
+def _verify_page(cert=None, asked=None, check=None, status=200):
+    return render_template("certificates/verify.html", cert=cert, asked=asked, check=check, grouped=codes.grouped,
+                           today=services.today(), payload_form=PayloadForm(formdata=None),
+                           pdf_form=PdfForm(formdata=None)), status
+
+
 @bp.get("/verify/")  # a printed address typed with its slash (above: links use /verify)
 @bp.get("/verify")
 @public
@@ -196,7 +216,7 @@ def verify_form():
     code = codes.normalize(request.args.get("code", ""))
     if code:
         return redirect(url_for(".verify", code=codes.grouped(code)))
-    return render_template("certificates/verify.html", cert=None, asked=None)
+    return _verify_page()
 
 
 @bp.get("/verify/<code>")
@@ -204,8 +224,34 @@ def verify_form():
 @verify_limit
 def verify(code: str):
     cert = services.verify(code)
-    return render_template("certificates/verify.html", cert=cert, asked=code[:64],
-                           grouped=codes.grouped), 200 if cert else 404
+    return _verify_page(cert=cert, asked=code[:64], status=200 if cert else 404)
+
+
+@bp.post("/verify/payload")
+@public
+@verify_limit
+def verify_payload():
+    """A pasted or scanned QR text: its signature checked against the published keys."""
+    form = PayloadForm()
+    if not form.validate_on_submit():
+        for error in form.payload.errors or [_("The form has expired; send it again.")]:
+            flash(str(error), "error")
+        return _verify_page(status=400)
+    return _verify_page(check=services.check_payload(form.payload.data))
+
+
+@bp.post("/verify/pdf")
+@public
+@verify_limit
+def verify_pdf():
+    """An uploaded certificate PDF: its PAdES signature checked against the platform's keys."""
+    form = PdfForm()
+    if not form.validate_on_submit():
+        for error in form.document.errors or [_("The form has expired; send it again.")]:
+            flash(str(error), "error")
+        return _verify_page(status=400)
+    data = form.document.data.stream.read(signing.MAX_PDF_BYTES + 1)
+    return _verify_page(check=services.check_pdf(data))
 
 
 @bp.get("/verify/<code>.json")
@@ -218,6 +264,19 @@ def verify_json(code: str):
     if cert.revoked:
         return jsonify({"status": "revoked", "code": codes.grouped(cert.code), "full_name": cert.full_name,
                         "revoked_on": to_local(cert.revoked_at).date().isoformat()})
-    return jsonify({"status": "valid", "code": codes.grouped(cert.code), "full_name": cert.full_name,
+    expires_on = cert.expires_on.isoformat() if cert.expires_on else None
+    return jsonify({"status": "expired" if cert.expired_on(services.today()) else "valid",
+                    "code": codes.grouped(cert.code), "full_name": cert.full_name,
                     "unit": cert.unit_name, "course": cert.course_title,
-                    "completed_on": to_local(cert.completed_at).date().isoformat()})
+                    "completed_on": to_local(cert.completed_at).date().isoformat(), "expires_on": expires_on})
+
+
+@bp.get("/.well-known/jwks.json")
+@public
+def jwks():
+    """The public keys that sign the QR payloads, the current one first; retired keys stay so that
+    certificates signed before a rotation still check offline."""
+    response = jsonify(services.keyring().jwks())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # a verifier web app elsewhere may fetch it
+    return response
