@@ -27,6 +27,7 @@ INK = (20, 20, 20)
 _UNICODE_RANGES = [(0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1A1), (0x1AF, 0x1B0), (0x300, 0x304),
                    (0x309, 0x309), (0x323, 0x323), (0x1EA0, 0x1EF9), (0x2010, 0x2026), (0x20AB, 0x20AB)]
 _STYLES = {"": "Regular", "B": "Bold", "I": "Italic"}
+QR_MASK = 4
 
 
 @functools.cache
@@ -143,17 +144,27 @@ class Page(FPDF):
         self.set_text_color(*INK)
 
     def qr(self, data: str, x: float, y: float, size: float) -> None:
-        """The QR code as vector squares: sharp at any zoom, and no image to decode."""
-        matrix = [list(row) for row in segno.make(data, error="m", micro=False).matrix_iter(border=0)]
+        """The QR code as vector squares: sharp at any zoom, and no image to decode.
+
+        The mask is fixed (any of the eight is valid to every reader): choosing the best one
+        costs more than the rest of the page once the signed payload makes the code large. The
+        squares go out as one path, row runs merged, instead of one fpdf2 rectangle each."""
+        matrix = [list(row) for row in segno.make(data, error="m", micro=False, mask=QR_MASK).matrix_iter(border=0)]
         module = size / len(matrix)
-        self.set_fill_color(0, 0, 0)
+        k, page_h = self.k, self.h
+        ops = []
         for r, row in enumerate(matrix):
             c = 0
+            top = (page_h - (y + r * module)) * k
+            height = -module * 1.02 * k
             while c < len(row):
                 if row[c]:
                     start = c
                     while c < len(row) and row[c]:
                         c += 1
-                    self.rect(x + start * module, y + r * module, (c - start) * module, module * 1.02, style="F")
+                    ops.append(f"{(x + start * module) * k:.2f} {top:.2f} {(c - start) * module * k:.2f} "
+                               f"{height:.2f} re")
                 else:
                     c += 1
+        self.set_fill_color(0, 0, 0)
+        self._out("\n".join(ops) + "\nf")

@@ -222,3 +222,21 @@ def test_tampered_foreign_and_junk_pdfs_are_what_they_are(tmp_path):
 ])
 def test_expiry_per_validity(validity, completed, expected):
     assert expiry_for(validity, completed) == expected
+
+
+def test_the_printed_qr_decodes_to_the_address_and_a_payload_that_checks(tmp_path):
+    """Read back as a phone would: the page rasterised at 120 dpi (pdfium), the QR decoded (zxing-cpp)."""
+    import pypdfium2
+    import zxingcpp
+
+    ring = keys.load(tmp_path / "keys")
+    document = pypdfium2.PdfDocument(pdf.render(_cert(), BASE, ring))
+    try:
+        image = document[0].render(scale=120 / 72).to_pil()
+    finally:
+        document.close()
+    found = [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    assert len(found) == 1
+    address, token = found[0].split("#")
+    assert address == f"{BASE}/verify/7KQ2-M9XD-7KQ2-M9XD-7KQ2"
+    assert tokens.check(token, ring, date(2023, 6, 1)).claims["n"] == "Nguyễn Thị Thu Hằng"
