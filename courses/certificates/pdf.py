@@ -2,7 +2,7 @@
 
 Text is real text in an embedded Roboto, so every Vietnamese letter and tone mark prints exactly
 and stays selectable; every text block has a box it never leaves (``page.Page``). This module lays
-the certificate out; the drawing surface, and fpdf2 with it, is imported on the first one drawn.
+the certificate out; the drawing surface, and ReportLab with it, is imported on the first one drawn.
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def score_text(score: float | None) -> str:
 def render(cert: Certificate, base_url: str, keyring: Keyring | None = None) -> bytes:
     """The certificate's PDF; with a ``keyring``, signed (PAdES) by its active key and with the
     signed payload (``tokens``) in the QR code after the address. A preview goes unsigned."""
-    from courses.certificates.page import Page  # here: fpdf2 is 20 MB that only drawing needs
+    from courses.certificates.page import Page  # here: ReportLab is memory that only drawing needs
 
     t = cert.template or {}
     pdf = Page()

@@ -196,7 +196,7 @@ def test_tampered_foreign_and_junk_pdfs_are_what_they_are(tmp_path):
     assert signing.check(flipped, ring).status is signing.PdfStatus.TAMPERED
     # The title (where the code is read from) rewritten to another code, same length.
     title_at = data.index(b"/Title")
-    renamed = data[:title_at] + data[title_at:].replace(b"0037004b", b"0038004b", 1)  # UTF-16 "7K" -> "8K"
+    renamed = data[:title_at] + data[title_at:].replace(b"\\0007\\000K", b"\\0008\\000K", 1)  # UTF-16 "7K" -> "8K"
     assert renamed != data and signing.check(renamed, ring).status is signing.PdfStatus.TAMPERED
     # An incremental update appended after signing (what an editor saving "in place" does).
     appended = data + b"\n1 0 obj\n<< /Title (Giay gia) >>\nendobj\n"
