@@ -46,6 +46,14 @@ class PayloadForm(Form):
     submit = SubmitField(_l("Check the signature"))
 
 
+class CredentialForm(Form):
+    credential = FileField(_l("Open Badges credential file"), validators=[
+        FileRequired(_l("Choose the credential file.")),
+        FileSize(max_size=64 * 1024, message=_l("The file is larger than a credential can be (64 KB)."))],
+        render_kw={"accept": ".jwt,application/vc+jwt,text/plain"})
+    submit = SubmitField(_l("Check the credential"))
+
+
 class PdfForm(Form):
     document = FileField(_l("Certificate PDF file"), validators=[
         FileRequired(_l("Choose the PDF file.")),

@@ -74,7 +74,8 @@ class Generation:
 
     def jwk(self) -> dict:
         raw = self.token_public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw), "kid": self.kid, "alg": "EdDSA", "use": "sig"}
+        # No "alg": the key signs QR payloads as "Ed25519" (RFC 9864) and credentials as "EdDSA" (VC-JWT).
+        jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw), "kid": self.kid, "use": "sig"}
         if self.retired:
             jwk["retired"] = self.retired  # informative: the key verifies what it signed, signs nothing new
         return jwk

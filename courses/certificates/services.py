@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
-from courses.certificates import codes, keys, signing, tokens
+from courses.certificates import badges, codes, keys, signing, tokens
 from courses.certificates.models import Certificate, CertificateTemplate, Motto, Validity, expiry_for
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, certificates_changed
@@ -374,6 +374,20 @@ def check_pdf(data: bytes) -> Check:
     if result.status is not signing.PdfStatus.VALID:
         return Check(Verdict(result.status.value), signer=result.signer)
     return _on_record(result.code, Verdict.VALID, signer=result.signer)
+
+
+def credential_jwt(cert: Certificate, base_url: str) -> str:
+    """The certificate as a signed Open Badges 3.0 credential (VC-JWT)."""
+    return badges.sign(badges.credential_for(cert, base_url), keyring())
+
+
+def check_credential(data: bytes) -> Check:
+    """An uploaded credential file: forged unless a platform key signed exactly this credential."""
+    result = badges.check(data, keyring(), utcnow())
+    if result.status is badges.BadgeStatus.FORGED:
+        return Check(Verdict.FORGED)
+    signed = Verdict.EXPIRED if result.status is badges.BadgeStatus.EXPIRED else Verdict.VALID
+    return _on_record(result.code, signed, result.credential)
 
 
 def expired_in_scope(user: User, unit: OrgUnit | None = None, course_id: int | None = None):

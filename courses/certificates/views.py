@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from courses import services as course_services
 from courses.certificates import codes, jobs, pdf, services, signing
-from courses.certificates.forms import PayloadForm, PdfForm, RevokeForm, TemplateForm
+from courses.certificates.forms import CredentialForm, PayloadForm, PdfForm, RevokeForm, TemplateForm
 from courses.certificates.models import Certificate
 from courses.models import Course
 from elearn import db, site
@@ -66,6 +66,20 @@ def download(code: str):
     if cert.revoked:
         return render_template("certificates/revoked.html", cert=cert, grouped=codes.grouped), 410
     return _pdf_response(pdf.render(cert, site.base_url(), services.keyring()), pdf.archive_name(cert))
+
+
+@bp.get("/certificates/<code>.jwt")
+@requires()  # any signed-in user; the query decides what they may see
+def credential(code: str):
+    """The certificate as an Open Badges 3.0 credential (VC-JWT), for a wallet or another system."""
+    cert = services.get_for(current_user, code)
+    if cert is None:
+        abort(404)
+    if cert.revoked:
+        return render_template("certificates/revoked.html", cert=cert, grouped=codes.grouped), 410
+    filename = pdf.archive_name(cert).removesuffix(".pdf") + ".jwt"
+    return Response(services.credential_jwt(cert, site.base_url()), mimetype="application/vc+jwt", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
 @bp.get("/certificates/manage")
@@ -206,7 +220,7 @@ def preview(course_id: int):
 def _verify_page(cert=None, asked=None, check=None, status=200):
     return render_template("certificates/verify.html", cert=cert, asked=asked, check=check, grouped=codes.grouped,
                            today=services.today(), payload_form=PayloadForm(formdata=None),
-                           pdf_form=PdfForm(formdata=None)), status
+                           pdf_form=PdfForm(formdata=None), credential_form=CredentialForm(formdata=None)), status
 
 
 @bp.get("/verify/")  # a printed address typed with its slash (above: links use /verify)
@@ -252,6 +266,19 @@ def verify_pdf():
         return _verify_page(status=400)
     data = form.document.data.stream.read(signing.MAX_PDF_BYTES + 1)
     return _verify_page(check=services.check_pdf(data))
+
+
+@bp.post("/verify/credential")
+@public
+@verify_limit
+def verify_credential():
+    """An uploaded Open Badges credential: its signature checked against the published keys."""
+    form = CredentialForm()
+    if not form.validate_on_submit():
+        for error in form.credential.errors or [_("The form has expired; send it again.")]:
+            flash(str(error), "error")
+        return _verify_page(status=400)
+    return _verify_page(check=services.check_credential(form.credential.data.stream.read(64 * 1024 + 1)))
 
 
 @bp.get("/verify/<code>.json")

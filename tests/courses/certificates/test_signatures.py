@@ -62,7 +62,7 @@ def test_first_use_makes_keys_private_and_rotation_keeps_the_old_ones(tmp_path):
     assert ring.by_kid(first.kid).retired is not None
     published = ring.jwks()["keys"]
     assert [k["kid"] for k in published] == [second.kid, first.kid]
-    assert all(set(k) >= {"kty", "crv", "x", "kid", "alg"} and "d" not in k for k in published)
+    assert all(set(k) >= {"kty", "crv", "x", "kid", "use"} and "d" not in k for k in published)
     assert len(ring.trusted_pdf_certs()) == 2
 
 
