@@ -3,12 +3,15 @@ secured as a VC-JWT: the JSON-LD credential is the JWT payload, beside the regis
 (``iss``, ``jti``, ``sub``, ``nbf``, ``exp``), signed by the platform's Ed25519 key (``EdDSA``, as
 OB 3.0 and VC-JWT verifiers read it); the key is published at ``/.well-known/jwks.json``.
 
-Revocation is answered online by ``/verify`` (the records); a Bitstring Status List is not
-published yet.
+Revocation is published as a W3C Bitstring Status List: the certificate's id is its index, in lists
+of ``STATUS_LIST_SIZE`` entries (16 KB, the smallest the specification allows, for herd privacy),
+each served signed at ``/credentials/status/<n>``; ``/verify`` also answers from the records.
 """
 from __future__ import annotations
 
+import base64
 import enum
+import gzip
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -23,6 +26,7 @@ from elearn.i18n import LOCAL_TZ
 
 ALG = "EdDSA"  # RFC 9864 deprecates the name for new protocols; OB 3.0 / VC-JWT verifiers still expect it
 MAX_BYTES = 64 * 1024
+STATUS_LIST_SIZE = 131072
 CONTEXTS = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 
 
@@ -88,14 +92,56 @@ def credential_for(cert, base_url: str) -> dict:
         credential["credentialSubject"]["source"] = {"type": ["Profile"], "name": cert.unit_name}
     if cert.expires_on is not None:
         credential["validUntil"] = _iso(_end_of_day(cert.expires_on))
+    if cert.id is not None:
+        number, index = divmod(cert.id, STATUS_LIST_SIZE)
+        credential["credentialStatus"] = {
+            "id": f"{status_list_url(base, number)}#{index}", "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": str(index),
+            "statusListCredential": status_list_url(base, number)}
     return credential
+
+
+def status_list_url(base_url: str, number: int) -> str:
+    return f"{base_url.rstrip('/')}/credentials/status/{number}"
+
+
+def encode_bits(indexes) -> str:
+    """The list as the specification writes it: index 0 the first byte's high bit, GZIP, base64url
+    without padding, multibase prefix 'u'."""
+    bits = bytearray(STATUS_LIST_SIZE // 8)
+    for index in indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits), mtime=0)).rstrip(b"=").decode("ascii")
+
+
+def decode_bits(encoded: str) -> bytes:
+    data = encoded[1:] if encoded.startswith("u") else encoded
+    return gzip.decompress(base64.urlsafe_b64decode(data + "=" * (-len(data) % 4)))
+
+
+def is_set(bits: bytes, index: int) -> bool:
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def status_list_credential(base_url: str, number: int, revoked_indexes, now: datetime) -> dict:
+    url = status_list_url(base_url, number)
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": {"id": f"{base_url.rstrip('/')}/", "type": ["Profile"], "name": "elearn"},
+        "validFrom": _iso(now),
+        "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
+                              "encodedList": encode_bits(revoked_indexes)},
+    }
 
 
 def sign(credential: dict, keyring: Keyring) -> str:
     generation = keyring.active
     claims = dict(credential)
+    subject = credential["credentialSubject"]
     claims.update({"iss": credential["issuer"]["id"], "jti": credential["id"],
-                   "sub": credential["credentialSubject"]["identifier"][0]["identityHash"],
+                   "sub": subject["identifier"][0]["identityHash"] if "identifier" in subject else subject["id"],
                    "nbf": int(datetime.fromisoformat(credential["validFrom"]).timestamp())})
     if "validUntil" in credential:
         claims["exp"] = int(datetime.fromisoformat(credential["validUntil"]).timestamp())

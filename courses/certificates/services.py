@@ -390,6 +390,18 @@ def check_credential(data: bytes) -> Check:
     return _on_record(result.code, signed, result.credential)
 
 
+def status_list_jwt(number: int, base_url: str) -> str | None:
+    """The signed revocation list ``number`` (Bitstring Status List); None past the last one."""
+    size = badges.STATUS_LIST_SIZE
+    last = db.session.scalar(select(func.max(Certificate.id))) or 0
+    if number < 0 or number > last // size:
+        return None
+    revoked = db.session.scalars(select(Certificate.id).where(
+        Certificate.revoked_at.is_not(None), Certificate.id >= number * size, Certificate.id < (number + 1) * size))
+    credential = badges.status_list_credential(base_url, number, (i - number * size for i in revoked), utcnow())
+    return badges.sign(credential, keyring())
+
+
 def expired_in_scope(user: User, unit: OrgUnit | None = None, course_id: int | None = None):
     """Live certificates past their last valid day that ``user`` may see, by unit then name."""
     query = (select(Certificate, OrgUnit.name).join(User, User.id == Certificate.user_id)

@@ -298,6 +298,19 @@ def verify_json(code: str):
                     "completed_on": to_local(cert.completed_at).date().isoformat(), "expires_on": expires_on})
 
 
+@bp.get("/credentials/status/<int:number>")
+@public
+def status_list(number: int):
+    """A revocation list of the Open Badges credentials (W3C Bitstring Status List, signed VC-JWT)."""
+    token = services.status_list_jwt(number, site.base_url())
+    if token is None:
+        abort(404)
+    response = Response(token, mimetype="application/vc+jwt")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 @bp.get("/.well-known/jwks.json")
 @public
 def jwks():

@@ -118,3 +118,27 @@ def test_expired_certificate_credential_says_expired(app, tmp_path):
     assert cert.expires_on == date(2024, 3, 15)
     check = services.check_credential(services.credential_jwt(cert, BASE).encode())
     assert check.verdict is services.Verdict.EXPIRED and check.cert.id == cert.id
+
+
+def test_revocation_is_published_as_a_signed_bitstring_status_list(app, client):
+    course = make_quiz_course()
+    cert = complete(make_user(full_name="Trần Đức Lưỡng"), course)
+    entry = badges.credential_for(cert, "http://localhost")["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry" and entry["statusPurpose"] == "revocation"
+    ring = services.keyring()
+    key = jwt.PyJWK({**ring.jwks()["keys"][0], "alg": "EdDSA"})
+
+    def bit() -> bool:
+        response = client.get(entry["statusListCredential"].removeprefix("http://localhost"))
+        assert response.status_code == 200 and response.mimetype == "application/vc+jwt"
+        status = jwt.decode(response.data, key=key, algorithms=["EdDSA"])  # checked independently
+        assert "BitstringStatusListCredential" in status["type"]
+        bits = badges.decode_bits(status["credentialSubject"]["encodedList"])
+        assert len(bits) == badges.STATUS_LIST_SIZE // 8
+        return badges.is_set(bits, int(entry["statusListIndex"]))
+
+    assert bit() is False
+    services.revoke(cert, make_user(roles=(Role.ADMIN,)), "Cấp nhầm người")
+    db.session.commit()
+    assert bit() is True
+    assert client.get("/credentials/status/99").status_code == 404
