@@ -4,7 +4,7 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from courses.certificates.models import Motto, Validity
+from courses.certificates.models import Layout, Motto, Validity
 from courses.certificates.signing import MAX_PDF_BYTES
 from elearn.forms import Form, choice_value
 
@@ -23,6 +23,11 @@ class TemplateForm(Form):
     place = StringField(_l("Place on the date line"), validators=[DataRequired(), Length(max=100)])
     signer_title = TextAreaField(_l("Signer's title"), validators=[Length(max=255)], render_kw={"rows": 2})
     signer_name = StringField(_l("Signer's name"), validators=[Length(max=255)])
+    layout = SelectField(_l("Layout"), coerce=choice_value, choices=[
+        SelectChoice(Layout.CLASSIC.value, _l("Classic: the place and date above the signature")),
+        SelectChoice(Layout.PARTY.value, _l("Party document (Guidance 36-HD/VPTW): number under the issuing body, "
+                                            "place and date under the Party heading")),
+    ])
     validity = SelectField(_l("Validity"), coerce=choice_value, choices=[
         SelectChoice(Validity.FOREVER.value, _l("No expiry")),
         SelectChoice(Validity.MONTHS_6.value, _l("6 months from completion")),

@@ -28,6 +28,11 @@ class Motto(str, enum.Enum):
     NONE = "none"
 
 
+class Layout(str, enum.Enum):
+    CLASSIC = "classic"          # the date line above the signature
+    PARTY = "party_document"     # Hướng dẫn 36-HD/VPTW: number under the issuing body, date under the heading
+
+
 class Validity(str, enum.Enum):
     """How long a course's certificates stay valid, from the completion date (Thái Bình time)."""
     FOREVER = ""
@@ -76,12 +81,14 @@ class CertificateTemplate(Base):
     signer_title: Mapped[str] = mapped_column(String(255), default=DEFAULT_SIGNER_TITLE)
     signer_name: Mapped[str] = mapped_column(String(255), default="")
     validity: Mapped[str] = mapped_column(String(16), default="", server_default="")  # a Validity value
+    layout: Mapped[str] = mapped_column(String(16), default=Layout.CLASSIC.value,
+                                        server_default=Layout.CLASSIC.value)  # a Layout value
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def snapshot(self) -> dict[str, Any]:
         return {"issuing_body": self.issuing_body, "motto": Motto(self.motto).value, "place": self.place,
                 "title": self.title, "wording": self.wording, "signer_title": self.signer_title,
-                "signer_name": self.signer_name}
+                "signer_name": self.signer_name, "layout": self.layout or Layout.CLASSIC.value}
 
 
 class Certificate(Base):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from courses.certificates import codes, signing, tokens
-from courses.certificates.models import Certificate, Motto
+from courses.certificates.models import Certificate, Layout, Motto
 from elearn.i18n import format_date, vietnamese_date_line
 from elearn.text import fold
 
@@ -44,7 +44,7 @@ def render(cert: Certificate, base_url: str, keyring: Keyring | None = None) -> 
     pdf.set_creator("elearn")
     pdf.add_page()
     _frame(pdf)
-    _header(pdf, t)
+    _header(pdf, cert, t)
     _body(pdf, cert, t)
     _footer(pdf, cert, t, base_url, tokens.for_certificate(cert, keyring) if keyring is not None else None)
     data = pdf.finish()
@@ -59,8 +59,13 @@ def _frame(pdf: Page) -> None:
     pdf.rect(11, 11, pdf.w - 22, pdf.h - 22)
 
 
-def _header(pdf: Page, t: dict) -> None:
-    motto = t.get("motto", Motto.PARTY.value)
+def _party_layout(t: dict) -> bool:
+    return t.get("layout") == Layout.PARTY.value
+
+
+def _header(pdf: Page, cert: Certificate, t: dict) -> None:
+    party = _party_layout(t)
+    motto = Motto.PARTY.value if party else t.get("motto", Motto.PARTY.value)
     body = [line for line in t.get("issuing_body", "").splitlines() if line.strip()][:3]
     left_x, left_w = (16.0, 125.0) if motto != Motto.NONE.value else (16.0, pdf.w - 32)
     y = 16.0
@@ -71,6 +76,10 @@ def _header(pdf: Page, t: dict) -> None:
     if motto == Motto.PARTY.value:
         pdf.block("*", left_x, y, left_w, 5, size=12)
         pdf.block("ĐẢNG CỘNG SẢN VIỆT NAM", 156, 16, 125, 6.5, style="B", size=13, underline=True)
+    if party:  # Hướng dẫn 36-HD/VPTW: the number under the issuing body, place and date under the heading
+        pdf.block(f"Số: {codes.grouped(cert.code)}", left_x, y + 5, left_w, 5, size=11, min_size=8)
+        pdf.block(vietnamese_date_line(t.get("place") or "Thái Bình", cert.completed_at), 156, 24, 125, 7,
+                  style="I", size=13, min_size=9)
     elif motto == Motto.STATE.value:
         pdf.block("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 156, 16, 125, 6.5, style="B", size=12.5)
         pdf.block("Độc lập - Tự do - Hạnh phúc", 156, 22.5, 125, 6.5, style="B", size=13, underline=True)
@@ -102,9 +111,12 @@ def _footer(pdf: Page, cert: Certificate, t: dict, base_url: str, token: str | N
                   min_size=7)
 
     x, w = 160.0, 120.0
-    place = t.get("place") or "Thái Bình"
-    pdf.block(vietnamese_date_line(place, cert.completed_at), x, 138, w, 7, style="I", size=13, min_size=9)
     y = 145.5
+    if _party_layout(t):
+        y = 140.0  # the date line is at the top
+    else:
+        place = t.get("place") or "Thái Bình"
+        pdf.block(vietnamese_date_line(place, cert.completed_at), x, 138, w, 7, style="I", size=13, min_size=9)
     for line in [line for line in (t.get("signer_title") or "").splitlines() if line.strip()][:3]:
         pdf.block(line, x, y, w, 6.5, style="B", size=13, min_size=9)
         y += 6.5

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from courses.certificates import badges, codes, keys, signing, tokens
-from courses.certificates.models import Certificate, CertificateTemplate, Motto, Validity, expiry_for
+from courses.certificates.models import Certificate, CertificateTemplate, Layout, Motto, Validity, expiry_for
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, certificates_changed
 from elearn import audit, db, permissions
@@ -46,12 +46,13 @@ def get_template(course: Course) -> CertificateTemplate:
 
 
 TEMPLATE_FIELDS = ("enabled", "issuing_body", "motto", "place", "title", "wording", "signer_title", "signer_name",
-                   "validity")
+                   "validity", "layout")
 
 
 def save_template(course: Course, actor: User, **values) -> CertificateTemplate:
     template = get_template(course)
-    values.setdefault("validity", template.validity or "")  # callers from before validity existed
+    values.setdefault("validity", template.validity or "")  # callers from before validity and layout existed
+    values.setdefault("layout", template.layout or Layout.CLASSIC.value)
     for key in TEMPLATE_FIELDS:
         value = values[key]
         if isinstance(value, str):
@@ -61,6 +62,11 @@ def save_template(course: Course, actor: User, **values) -> CertificateTemplate:
                 value = Validity(value or "").value
             except ValueError:
                 raise CertificateError(_("Choose how long the certificates stay valid from the list.")) from None
+        if key == "layout":
+            try:
+                value = Layout(value).value
+            except ValueError:
+                raise CertificateError(_("Choose the layout from the list.")) from None
         setattr(template, key, Motto(value) if key == "motto" else value)
     if not template.title or not template.issuing_body or not template.place:
         raise CertificateError(_("The issuing body, the title and the place are required."))

@@ -1,4 +1,4 @@
-"""certificates that prove themselves: validity per course, expiry per certificate
+"""certificates that prove themselves: validity and layout per course, expiry per certificate
 
 Revision ID: 0017_certificate_signing
 Revises: 0016_self_enroll
@@ -17,6 +17,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('certificate_template') as batch_op:
         batch_op.add_column(sa.Column('validity', sa.String(length=16), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('layout', sa.String(length=16), server_default='classic', nullable=False))
     with op.batch_alter_table('certificate') as batch_op:
         batch_op.add_column(sa.Column('expires_on', sa.Date(), nullable=True))
         batch_op.create_index('ix_certificate_expires_on', ['expires_on'], unique=False)
@@ -27,4 +28,5 @@ def downgrade() -> None:
         batch_op.drop_index('ix_certificate_expires_on')
         batch_op.drop_column('expires_on')
     with op.batch_alter_table('certificate_template') as batch_op:
+        batch_op.drop_column('layout')
         batch_op.drop_column('validity')

@@ -171,3 +171,20 @@ def test_keys_import_from_the_cli(app, runner, tmp_path):
                            env={"ELEARN_P12_PASSWORD": "mat-khau"})
     assert result.exit_code == 0 and "pkcs12" in result.output
     assert db.session.scalar(select(Certificate.id)) is None  # keys only: no data touched
+
+
+def test_trainer_chooses_the_party_document_layout(app, login):
+    trainer = make_trainer()
+    course = make_quiz_course(owner=trainer)
+    client = login(trainer)
+    assert "Hướng dẫn 36-HD/VPTW" in client.get(f"/certificates/course/{course.id}/settings").get_data(as_text=True)
+    form = {"enabled": "y", "issuing_body": "TỈNH ỦY THÁI BÌNH", "motto": "state", "title": "GIẤY CHỨNG NHẬN",
+            "wording": "", "place": "Thái Bình", "signer_title": "", "signer_name": "", "validity": "",
+            "layout": "party_document"}
+    assert client.post(f"/certificates/course/{course.id}/settings", data=form).status_code == 302
+    template = db.session.get(CertificateTemplate, course.id)
+    assert template.layout == "party_document" and template.snapshot()["layout"] == "party_document"
+    assert client.post(f"/certificates/course/{course.id}/settings",
+                       data={**form, "layout": "fancy"}).status_code == 200  # refused: not a choice
+    db.session.expire_all()
+    assert db.session.get(CertificateTemplate, course.id).layout == "party_document"
