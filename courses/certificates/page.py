@@ -212,16 +212,18 @@ class Page:
         matrix = [list(row) for row in segno.make(data, error="m", micro=False, mask=QR_MASK).matrix_iter(border=0)]
         module = size / len(matrix) / PT
         left, top = x / PT, (self.h - y) / PT
-        path = self.canvas.beginPath()
+        height = module * 1.02
+        ops = []
         for r, row in enumerate(matrix):
             c = 0
+            bottom = top - (r + 1.02) * module
             while c < len(row):
                 if row[c]:
                     start = c
                     while c < len(row) and row[c]:
                         c += 1
-                    path.rect(left + start * module, top - (r + 1.02) * module, (c - start) * module, module * 1.02)
+                    ops.append(f"{left + start * module:.2f} {bottom:.2f} {(c - start) * module:.2f} {height:.2f} re")
                 else:
                     c += 1
-        self.canvas.setFillColor(_rgb((0, 0, 0)))
-        self.canvas.drawPath(path, stroke=0, fill=1)
+        # One literal path: ReportLab's path.rect formats each number through fp_str, 5 ms for a large code.
+        self.canvas.addLiteral("q 0 0 0 rg\n" + "\n".join(ops) + "\nf Q")
