@@ -188,3 +188,17 @@ def test_trainer_chooses_the_party_document_layout(app, login):
                        data={**form, "layout": "fancy"}).status_code == 200  # refused: not a choice
     db.session.expire_all()
     assert db.session.get(CertificateTemplate, course.id).layout == "party_document"
+
+
+def test_every_pdf_in_a_unit_zip_is_signed(world, login):
+    import zipfile
+
+    province, a, a1, b = world["units"]
+    client = login(make_user(roles=(Role.ADMIN,), unit=province))
+    response = client.get(f"/certificates/export.zip?unit={province.id}&course={world['course'].id}")
+    assert response.status_code == 200
+    ring = services.keyring()
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        checks = [signing.check(archive.read(name), ring) for name in archive.namelist()]
+    assert len(checks) == 2 and all(c.status is signing.PdfStatus.VALID for c in checks)
+    assert {c.code for c in checks} == {c.code for c in world["certs"].values()}
