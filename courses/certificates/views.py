@@ -32,7 +32,8 @@ from elearn.pagination import page_number, paginate, query_int
 from elearn.permissions import Permission, public, requires
 from elearn.units.models import OrgUnit
 
-bp = Blueprint("certificates", __name__, template_folder="templates")
+bp = Blueprint("certificates", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/certificates-static")
 MENU = [Entry("certificates.mine", _l("My certificates"), (Permission.STUDY,)),
         Entry("certificates.manage", _l("Certificates"), (Permission.VIEW_STATS,))]
 

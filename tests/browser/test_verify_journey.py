@@ -102,12 +102,19 @@ def test_signed_certificate_is_checked_from_its_file_and_its_qr(app, live_server
     assert "Hợp lệ" in main.inner_text() and "Nguyễn Thị Thu Hằng" in main.inner_text()
     assert_accessible(page)
 
+    # The phone opens what the QR reads: the code's page (online), the payload ready to check.
     scanned = _scan_qr(data)
     assert scanned.startswith(server.url + "/verify/") and "#" in scanned
-    page.get_by_label("Nội dung mã QR").fill(scanned)
+    page.goto(scanned)
+    assert "Hợp lệ" in main.inner_text()
+    assert page.get_by_label("Nội dung mã QR").input_value() == scanned
     with page.expect_navigation():
         main.get_by_role("button", name="Kiểm tra chữ ký").click()
-    assert "Hợp lệ" in main.inner_text() and "Nguyễn Thị Thu Hằng" in main.inner_text()
+    assert "chữ ký là của nền tảng" in main.inner_text() and "Nguyễn Thị Thu Hằng" in main.inner_text()
+    page.get_by_label("Nội dung mã QR").fill(scanned.replace("#ey", "#eX", 1))  # a forged header
+    with page.expect_navigation():
+        main.get_by_role("button", name="Kiểm tra chữ ký").click()
+    assert "Không phải của nền tảng" in main.inner_text()
 
     page.get_by_label("Tệp PDF giấy chứng nhận").set_input_files(str(changed))
     with page.expect_navigation():
