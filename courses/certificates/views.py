@@ -55,7 +55,7 @@ def _pdf_response(data: bytes, filename: str, inline: bool = False) -> Response:
 @requires(Permission.STUDY)
 def mine():
     return render_template("certificates/mine.html", certificates=services.mine(current_user),
-                           grouped=codes.grouped)
+                           grouped=codes.grouped, today=services.today())
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -93,7 +93,7 @@ def manage():
     page = paginate(services.in_scope(current_user, course_id, unit), page_number(), 100, count=False)
     return render_template("certificates/manage.html", page=page,
                            courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
-                           course_id=course_id, unit=unit, grouped=codes.grouped,
+                           course_id=course_id, unit=unit, grouped=codes.grouped, today=services.today(),
                            can_revoke=current_user.can(Permission.REVOKE_CERTIFICATES))
 
 

@@ -47,9 +47,11 @@ def _fresh(cert: Certificate) -> Certificate:
     return cert
 
 
-def test_issue_sets_the_expiry_from_the_course_validity(world):
+def test_issue_sets_the_expiry_from_the_course_validity(world, login):
     cert = world["certs"][world["hang"].username]
     assert cert.expires_on.isoformat() == "2024-03-15" and cert.expired_on(services.today())
+    page = login(world["hang"]).get("/certificates/").get_data(as_text=True)
+    assert "15/03/2024" in page and "Hết hạn" in page
 
 
 def test_downloaded_pdf_is_signed_and_verifies_on_the_public_page(world, login, app):
