@@ -44,6 +44,6 @@ def run_zip(ctx: jobs.JobContext, unit_id: int, course_id: int, base_url: str | 
     total = services.count_live_in_subtree(unit, course_id)
     certs = ctx.track(services.live_in_subtree(unit, course_id), total)
     with open(ctx.path, "wb") as out:
-        for chunk in pdf.stream_zip(certs, base_url or site.base_url()):
+        for chunk in pdf.stream_zip(certs, base_url or site.base_url(), services.keyring()):
             out.write(chunk)
     return services.zip_name(unit, course_id), "application/zip"

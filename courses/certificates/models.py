@@ -6,7 +6,7 @@ was issued, so a later rename or a new signer never changes a certificate alread
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
@@ -28,6 +28,44 @@ class Motto(str, enum.Enum):
     NONE = "none"
 
 
+class Layout(str, enum.Enum):
+    CLASSIC = "classic"          # the date line above the signature
+    PARTY = "party_document"     # Hướng dẫn 36-HD/VPTW: number under the issuing body, date under the heading
+
+
+class Validity(str, enum.Enum):
+    """How long a course's certificates stay valid, from the completion date (Thái Bình time)."""
+    FOREVER = ""
+    MONTHS_6 = "6m"
+    MONTHS_12 = "12m"
+    MONTHS_24 = "24m"
+    MONTHS_36 = "36m"
+    STUDY_YEAR = "study_year"  # until the end of the study year of the completion (31 August)
+
+
+STUDY_YEAR_END = (8, 31)  # the study year of political training runs September to August
+
+
+def expiry_for(validity: str | None, completed_on: date) -> date | None:
+    """The last day a certificate completed on ``completed_on`` is valid; None: no expiry.
+    A month step that lands past the month's end keeps to its last day (31/8 + 6 months = 28/2)."""
+    validity = Validity(validity or "")
+    if validity is Validity.FOREVER:
+        return None
+    if validity is Validity.STUDY_YEAR:
+        end = date(completed_on.year, *STUDY_YEAR_END)
+        return end if completed_on <= end else date(completed_on.year + 1, *STUDY_YEAR_END)
+    months = int(validity.value[:-1])
+    index = completed_on.month - 1 + months
+    year, month = completed_on.year + index // 12, index % 12 + 1
+    for day in range(completed_on.day, 27, -1):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return date(year, month, min(completed_on.day, 28))
+
+
 class CertificateTemplate(Base):
     """How a course's certificates look. One row per course; no row means the defaults."""
 
@@ -42,12 +80,15 @@ class CertificateTemplate(Base):
     wording: Mapped[str] = mapped_column(String(255), default=DEFAULT_WORDING)
     signer_title: Mapped[str] = mapped_column(String(255), default=DEFAULT_SIGNER_TITLE)
     signer_name: Mapped[str] = mapped_column(String(255), default="")
+    validity: Mapped[str] = mapped_column(String(16), default="", server_default="")  # a Validity value
+    layout: Mapped[str] = mapped_column(String(16), default=Layout.CLASSIC.value,
+                                        server_default=Layout.CLASSIC.value)  # a Layout value
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     def snapshot(self) -> dict[str, Any]:
         return {"issuing_body": self.issuing_body, "motto": Motto(self.motto).value, "place": self.place,
                 "title": self.title, "wording": self.wording, "signer_title": self.signer_title,
-                "signer_name": self.signer_name}
+                "signer_name": self.signer_name, "layout": self.layout or Layout.CLASSIC.value}
 
 
 class Certificate(Base):
@@ -65,6 +106,7 @@ class Certificate(Base):
     score: Mapped[float | None]  # best score of the final quiz, percent
     template: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_on: Mapped[date | None] = mapped_column(index=True)  # last valid day, Thái Bình time; None: never
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
@@ -77,6 +119,9 @@ class Certificate(Base):
     @classmethod
     def _revoked_expression(cls):
         return cls.revoked_at.is_not(None)  # so queries elsewhere may filter on ``Certificate.revoked``
+
+    def expired_on(self, today: date) -> bool:
+        return self.expires_on is not None and today > self.expires_on
 
 
 # At most one live certificate per (cadre, course); a revoked one leaves room for a re-issue.

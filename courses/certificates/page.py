@@ -1,11 +1,13 @@
-"""The drawing surface of a certificate: an A4 landscape fpdf2 page in Roboto, whose text
+"""The drawing surface of a certificate: an A4 landscape page in Roboto (ReportLab), whose text
 blocks stay inside their boxes (long text shrinks, then wraps, then is cut with an ellipsis),
-and a vector QR code.
+and a vector QR code. Positions are millimetres from the top left, as ``pdf`` lays them out.
 
 Roboto (from the ``font-roboto`` package) is cut once per process to the Latin and Vietnamese
-letters a name can hold: parsing the whole font for every PDF would cost more than the rest of
-the page. ``pdf`` imports this module on the first certificate it draws: fpdf2 and fontTools
-take some 20 MB that no other command or request needs.
+letters a name can hold, and registered with ReportLab once; each PDF embeds the subset of the
+glyphs it uses (ReportLab's own subsetter: fpdf2 parsed and re-subset the fonts with fontTools for
+every document, which made a signed certificate 2.3 times the bare stack's). ``pdf`` imports this
+module on the first certificate it draws: ReportLab and fontTools take memory that no other
+command or request needs.
 """
 from __future__ import annotations
 
@@ -18,7 +20,10 @@ import tempfile
 from pathlib import Path
 
 import segno
-from fpdf import FPDF
+from reportlab.lib.colors import Color
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 PT = 0.3528  # mm per point
 FONT = "Roboto"
@@ -27,6 +32,7 @@ INK = (20, 20, 20)
 _UNICODE_RANGES = [(0x20, 0x7E), (0xA0, 0x17F), (0x1A0, 0x1A1), (0x1AF, 0x1B0), (0x300, 0x304),
                    (0x309, 0x309), (0x323, 0x323), (0x1EA0, 0x1EF9), (0x2010, 0x2026), (0x20AB, 0x20AB)]
 _STYLES = {"": "Regular", "B": "Bold", "I": "Italic"}
+QR_MASK = 4
 
 
 @functools.cache
@@ -57,26 +63,76 @@ def font_files() -> dict[str, str]:
     return files
 
 
-class Page(FPDF):
+@functools.cache
+def _registered() -> dict[str, str]:
+    """Style -> ReportLab font name, registered once per process."""
+    names = {}
+    for style, path in font_files().items():
+        name = f"{FONT}-{_STYLES[style]}"
+        pdfmetrics.registerFont(TTFont(name, path))
+        names[style] = name
+    return names
+
+
+def _rgb(color: tuple[int, int, int]) -> Color:
+    return Color(color[0] / 255, color[1] / 255, color[2] / 255)
+
+
+class Page:
+    """One A4 landscape page: millimetres from the top left here, PDF points below."""
+
+    w = 297.0
+    h = 210.0
+
     def __init__(self):
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.set_auto_page_break(False)
-        self.set_margin(0)
-        self.c_margin = 0
-        for style, path in font_files().items():
-            self.add_font(FONT, style, path)
-        self.set_lang("vi")
-        self.set_text_color(*INK)
+        self._fonts = _registered()
+        self._buffer = io.BytesIO()
+        self.canvas = canvas.Canvas(self._buffer, pagesize=(self.w / PT, self.h / PT), pageCompression=1,
+                                    lang="vi", initialFontName=self._fonts[""], initialFontSize=12)
+        self._style = ""
+        self._size = 12.0
+
+    # --- the document -----------------------------------------------------------------------
+
+    def set_title(self, title: str) -> None:
+        self.canvas.setTitle(title)
+
+    def set_author(self, author: str) -> None:
+        self.canvas.setAuthor(author)
+
+    def set_creator(self, creator: str) -> None:
+        self.canvas.setCreator(creator)
+
+    def add_page(self) -> None:
+        pass  # the canvas starts on its one page
 
     def finish(self) -> bytes:
-        data = bytes(self.output())
-        self.close_fonts()
-        return data
+        self.canvas.showPage()
+        self.canvas.save()
+        return self._buffer.getvalue()
 
     def close_fonts(self) -> None:
-        for font in self.fonts.values():  # fpdf2 leaves the font files open until collected
-            if getattr(font, "ttfont", None) is not None:
-                font.ttfont.close()
+        pass  # the fonts are registered once per process; a page holds no file open
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def set_draw_color(self, r: int, g: int, b: int) -> None:
+        self.canvas.setStrokeColor(_rgb((r, g, b)))
+
+    def set_line_width(self, width: float) -> None:
+        self.canvas.setLineWidth(width / PT)
+
+    def rect(self, x: float, y: float, w: float, h: float) -> None:
+        self.canvas.rect(x / PT, (self.h - y - h) / PT, w / PT, h / PT, stroke=1, fill=0)
+
+    def set_font(self, family: str, style: str = "", size: float = 12) -> None:
+        """The font that ``get_string_width`` measures with (B or I; U is drawn, not a font)."""
+        self._style = "".join(ch for ch in style if ch in "BI")[:1]
+        self._size = size
+
+    def get_string_width(self, text: str) -> float:
+        """Width in millimetres at the current font and size."""
+        return pdfmetrics.stringWidth(text, self._fonts[self._style], self._size) * PT
 
     def fit(self, text: str, style: str, size: float, min_size: float, w: float,
             max_lines: int) -> tuple[float, list[str]]:
@@ -128,32 +184,46 @@ class Page(FPDF):
         """Write ``text`` centred in the box (x, y, w, h), never outside it."""
         if not text:
             return
-        line_h = size * PT * 1.2
         max_lines = max(1, min(max_lines, int(h // (min_size * PT * 1.2))))
         size, lines = self.fit(text, style, size, min_size, w, max_lines)
         while len(lines) * size * PT * 1.2 > h and size > min_size:  # several lines must fit the box too
             size, lines = self.fit(text, style, size - 1, min_size, w, max_lines)
         line_h = size * PT * 1.2
         top = y + max(0.0, (h - line_h * len(lines)) / 2)
-        self.set_text_color(*color)
-        self.set_font(FONT, style + ("U" if underline else ""), size)
+        c, font = self.canvas, self._fonts[style]
+        c.setFillColor(_rgb(color))
+        c.setFont(font, size)
         for i, line in enumerate(lines):
-            self.set_xy(x, top + i * line_h)
-            self.cell(w, line_h, line, align="C")
-        self.set_text_color(*INK)
+            width = pdfmetrics.stringWidth(line, font, size) * PT
+            left = x + (w - width) / 2
+            baseline = (self.h - (top + i * line_h + line_h / 2 + 0.3 * size * PT)) / PT  # as a centred cell
+            c.drawString(left / PT, baseline, line)
+            if underline:
+                c.setStrokeColor(_rgb(color))
+                c.setLineWidth(size * 0.05)
+                c.line(left / PT, baseline - size * 0.12, (left + width) / PT, baseline - size * 0.12)
 
     def qr(self, data: str, x: float, y: float, size: float) -> None:
-        """The QR code as vector squares: sharp at any zoom, and no image to decode."""
-        matrix = [list(row) for row in segno.make(data, error="m", micro=False).matrix_iter(border=0)]
-        module = size / len(matrix)
-        self.set_fill_color(0, 0, 0)
+        """The QR code as vector squares: sharp at any zoom, and no image to decode.
+
+        The mask is fixed (any of the eight is valid to every reader): choosing the best one
+        costs more than the rest of the page once the signed payload makes the code large. The
+        squares go out as one path, runs of a row merged."""
+        matrix = [list(row) for row in segno.make(data, error="m", micro=False, mask=QR_MASK).matrix_iter(border=0)]
+        module = size / len(matrix) / PT
+        left, top = x / PT, (self.h - y) / PT
+        height = module * 1.02
+        ops = []
         for r, row in enumerate(matrix):
             c = 0
+            bottom = top - (r + 1.02) * module
             while c < len(row):
                 if row[c]:
                     start = c
                     while c < len(row) and row[c]:
                         c += 1
-                    self.rect(x + start * module, y + r * module, (c - start) * module, module * 1.02, style="F")
+                    ops.append(f"{left + start * module:.2f} {bottom:.2f} {(c - start) * module:.2f} {height:.2f} re")
                 else:
                     c += 1
+        # One literal path: ReportLab's path.rect formats each number through fp_str, 5 ms for a large code.
+        self.canvas.addLiteral("q 0 0 0 rg\n" + "\n".join(ops) + "\nf Q")

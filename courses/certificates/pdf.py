@@ -2,7 +2,7 @@
 
 Text is real text in an embedded Roboto, so every Vietnamese letter and tone mark prints exactly
 and stays selectable; every text block has a box it never leaves (``page.Page``). This module lays
-the certificate out; the drawing surface, and fpdf2 with it, is imported on the first one drawn.
+the certificate out; the drawing surface, and ReportLab with it, is imported on the first one drawn.
 """
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from courses.certificates import codes
-from courses.certificates.models import Certificate, Motto
-from elearn.i18n import vietnamese_date_line
+from courses.certificates import codes, signing, tokens
+from courses.certificates.models import Certificate, Layout, Motto
+from elearn.i18n import format_date, vietnamese_date_line
 from elearn.text import fold
 
 if TYPE_CHECKING:
+    from courses.certificates.keys import Keyring
     from courses.certificates.page import Page
 
 RED = (160, 20, 20)
@@ -31,8 +32,10 @@ def score_text(score: float | None) -> str:
     return f"{score:.1f}".rstrip("0").rstrip(".").replace(".", ",")  # Vietnamese decimal comma
 
 
-def render(cert: Certificate, base_url: str) -> bytes:
-    from courses.certificates.page import Page  # here: fpdf2 is 20 MB that only drawing needs
+def render(cert: Certificate, base_url: str, keyring: Keyring | None = None) -> bytes:
+    """The certificate's PDF; with a ``keyring``, signed (PAdES) by its active key and with the
+    signed payload (``tokens``) in the QR code after the address. A preview goes unsigned."""
+    from courses.certificates.page import Page  # here: ReportLab is memory that only drawing needs
 
     t = cert.template or {}
     pdf = Page()
@@ -41,10 +44,11 @@ def render(cert: Certificate, base_url: str) -> bytes:
     pdf.set_creator("elearn")
     pdf.add_page()
     _frame(pdf)
-    _header(pdf, t)
+    _header(pdf, cert, t)
     _body(pdf, cert, t)
-    _footer(pdf, cert, t, base_url)
-    return pdf.finish()
+    _footer(pdf, cert, t, base_url, tokens.for_certificate(cert, keyring) if keyring is not None else None)
+    data = pdf.finish()
+    return signing.sign(data, keyring) if keyring is not None else data
 
 
 def _frame(pdf: Page) -> None:
@@ -55,8 +59,13 @@ def _frame(pdf: Page) -> None:
     pdf.rect(11, 11, pdf.w - 22, pdf.h - 22)
 
 
-def _header(pdf: Page, t: dict) -> None:
-    motto = t.get("motto", Motto.PARTY.value)
+def _party_layout(t: dict) -> bool:
+    return t.get("layout") == Layout.PARTY.value
+
+
+def _header(pdf: Page, cert: Certificate, t: dict) -> None:
+    party = _party_layout(t)
+    motto = Motto.PARTY.value if party else t.get("motto", Motto.PARTY.value)
     body = [line for line in t.get("issuing_body", "").splitlines() if line.strip()][:3]
     left_x, left_w = (16.0, 125.0) if motto != Motto.NONE.value else (16.0, pdf.w - 32)
     y = 16.0
@@ -67,6 +76,10 @@ def _header(pdf: Page, t: dict) -> None:
     if motto == Motto.PARTY.value:
         pdf.block("*", left_x, y, left_w, 5, size=12)
         pdf.block("ĐẢNG CỘNG SẢN VIỆT NAM", 156, 16, 125, 6.5, style="B", size=13, underline=True)
+    if party:  # Hướng dẫn 36-HD/VPTW: the number under the issuing body, place and date under the heading
+        pdf.block(f"Số: {codes.grouped(cert.code)}", left_x, y + 5, left_w, 5, size=11, min_size=8)
+        pdf.block(vietnamese_date_line(t.get("place") or "Thái Bình", cert.completed_at), 156, 24, 125, 7,
+                  style="I", size=13, min_size=9)
     elif motto == Motto.STATE.value:
         pdf.block("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 156, 16, 125, 6.5, style="B", size=12.5)
         pdf.block("Độc lập - Tự do - Hạnh phúc", 156, 22.5, 125, 6.5, style="B", size=13, underline=True)
@@ -86,18 +99,24 @@ def _body(pdf: Page, cert: Certificate, t: dict) -> None:
     pdf.block(f"Điểm bài kiểm tra cuối khóa: {score}/100" if score else "", x, 131, w, 6, size=12, min_size=9)
 
 
-def _footer(pdf: Page, cert: Certificate, t: dict, base_url: str) -> None:
+def _footer(pdf: Page, cert: Certificate, t: dict, base_url: str, token: str | None) -> None:
     url = verification_url(base_url, cert.code)
-    pdf.qr(url, 22, 146, 36)
+    pdf.qr(f"{url}#{token}" if token else url, 22, 146, 36)
     pdf.block("Mã xác thực", 60, 157, 92, 5, size=10)
     pdf.block(codes.grouped(cert.code), 60, 162, 92, 6.5, style="B", size=13, min_size=8)
     pdf.block("Quét mã QR hoặc tra cứu tại", 60, 170, 92, 5, style="I", size=9)
     pdf.block(url, 60, 175, 92, 7, size=8, min_size=5, max_lines=2)
+    if cert.expires_on is not None:
+        pdf.block(f"Có giá trị đến hết ngày {format_date(cert.expires_on)}", 60, 182.5, 92, 5, style="B", size=10,
+                  min_size=7)
 
     x, w = 160.0, 120.0
-    place = t.get("place") or "Thái Bình"
-    pdf.block(vietnamese_date_line(place, cert.completed_at), x, 138, w, 7, style="I", size=13, min_size=9)
     y = 145.5
+    if _party_layout(t):
+        y = 140.0  # the date line is at the top
+    else:
+        place = t.get("place") or "Thái Bình"
+        pdf.block(vietnamese_date_line(place, cert.completed_at), x, 138, w, 7, style="I", size=13, min_size=9)
     for line in [line for line in (t.get("signer_title") or "").splitlines() if line.strip()][:3]:
         pdf.block(line, x, y, w, 6.5, style="B", size=13, min_size=9)
         y += 6.5
@@ -131,7 +150,7 @@ def archive_name(cert: Certificate) -> str:
     return f"{(name or 'chung-nhan')[:80]}_{codes.grouped(cert.code)}.pdf"
 
 
-def stream_zip(certs: Iterable[Certificate], base_url: str) -> Iterator[bytes]:
+def stream_zip(certs: Iterable[Certificate], base_url: str, keyring: Keyring | None = None) -> Iterator[bytes]:
     """Yield a ZIP of the certificates' PDFs as it is written: one PDF in memory at a time.
 
     The ZIP goes to an unseekable stream, so ``zipfile`` writes data descriptors after each
@@ -140,7 +159,7 @@ def stream_zip(certs: Iterable[Certificate], base_url: str) -> Iterator[bytes]:
     out = _Chunks()
     with zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for cert in certs:
-            archive.writestr(archive_name(cert), render(cert, base_url))
+            archive.writestr(archive_name(cert), render(cert, base_url, keyring))
             yield out.take()
     yield out.take()
 

@@ -4,22 +4,27 @@ Services flush and never commit; the view or CLI command commits once.
 """
 from __future__ import annotations
 
+import enum
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from courses import xapi
-from courses.certificates import codes
-from courses.certificates.models import Certificate, CertificateTemplate, Motto
+from courses.certificates import badges, codes, keys, signing, tokens
+from courses.certificates.models import Certificate, CertificateTemplate, Layout, Motto, Validity, expiry_for
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, certificates_changed
 from elearn import audit, db, permissions
 from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
-from elearn.i18n import format_date
+from elearn.i18n import format_date, to_local
 from elearn.permissions import Permission, scope_of
 from elearn.units.models import OrgUnit, subtree_of
 
@@ -41,15 +46,28 @@ def get_template(course: Course) -> CertificateTemplate:
     return template
 
 
-TEMPLATE_FIELDS = ("enabled", "issuing_body", "motto", "place", "title", "wording", "signer_title", "signer_name")
+TEMPLATE_FIELDS = ("enabled", "issuing_body", "motto", "place", "title", "wording", "signer_title", "signer_name",
+                   "validity", "layout")
 
 
 def save_template(course: Course, actor: User, **values) -> CertificateTemplate:
     template = get_template(course)
+    values.setdefault("validity", template.validity or "")  # callers from before validity and layout existed
+    values.setdefault("layout", template.layout or Layout.CLASSIC.value)
     for key in TEMPLATE_FIELDS:
         value = values[key]
         if isinstance(value, str):
             value = _clean_lines(value)
+        if key == "validity":
+            try:
+                value = Validity(value or "").value
+            except ValueError:
+                raise CertificateError(_("Choose how long the certificates stay valid from the list.")) from None
+        if key == "layout":
+            try:
+                value = Layout(value).value
+            except ValueError:
+                raise CertificateError(_("Choose the layout from the list.")) from None
         setattr(template, key, Motto(value) if key == "motto" else value)
     if not template.title or not template.issuing_body or not template.place:
         raise CertificateError(_("The issuing body, the title and the place are required."))
@@ -97,7 +115,8 @@ def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action:
         unit_name=user.unit.name if user.unit else "",
         course_title=course.title, theme=course.theme or "",
         completed_at=enrollment.completed_at, score=final_quiz_score(user.id, course.id),
-        template=template.snapshot(), issued_at=utcnow())
+        template=template.snapshot(), issued_at=utcnow(),
+        expires_on=expiry_for(template.validity, to_local(enrollment.completed_at).date()))
     db.session.add(cert)
     db.session.flush()
     announce(certificates_changed, [course.id])
@@ -291,3 +310,113 @@ def editable_courses(user: User) -> list[Course]:
         query = query.where(or_(Course.owner_id == user.id, Course.id.in_(editors)))
     return list(db.session.scalars(query))
 
+
+
+# --- signatures: the keyring, the QR payload, checking what a visitor brings ----------------
+
+def key_folder() -> Path:
+    """``CERTIFICATE_KEY_DIR``, else ``certificate-keys`` in the instance folder (never committed)."""
+    return Path(current_app.config.get("CERTIFICATE_KEY_DIR") or Path(current_app.instance_path) / "certificate-keys")
+
+
+def keyring() -> keys.Keyring:
+    """The platform's signing keys (made on first use on a machine that has none)."""
+    return keys.load(key_folder())
+
+
+def today() -> date:
+    return to_local(utcnow()).date()
+
+
+def token_for(cert: Certificate) -> str:
+    return tokens.for_certificate(cert, keyring())
+
+
+class Verdict(str, enum.Enum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    FORGED = "forged"          # a payload or credential whose signature is not the platform's
+    TAMPERED = "tampered"      # a PDF changed after signing
+    FOREIGN = "foreign"        # a PDF signed, but by another key
+    UNSIGNED = "unsigned"
+    UNREADABLE = "unreadable"
+    NOT_FOUND = "not_found"    # a well-signed document whose certificate is not on record
+
+
+@dataclass(frozen=True)
+class Check:
+    verdict: Verdict
+    cert: Certificate | None = None
+    claims: dict | None = None   # what the payload itself says (offline part)
+    signer: str | None = None
+
+
+def _on_record(code: str | None, signed: Verdict, claims: dict | None = None, signer: str | None = None) -> Check:
+    """A correctly signed document's certificate as the records have it: revoked beats expired."""
+    cert = verify(code) if code else None
+    if cert is None:
+        return Check(Verdict.NOT_FOUND if signed is Verdict.VALID else signed, None, claims, signer)
+    if cert.revoked:
+        return Check(Verdict.REVOKED, cert, claims, signer)
+    if signed is Verdict.EXPIRED or cert.expired_on(today()):
+        return Check(Verdict.EXPIRED, cert, claims, signer)
+    return Check(Verdict.VALID, cert, claims, signer)
+
+
+def check_payload(text: str) -> Check:
+    """A pasted or scanned QR payload: forged unless signed by a key of the keyring."""
+    token = tokens.find(text)
+    if token is None:
+        return Check(Verdict.UNREADABLE)
+    result = tokens.check(token, keyring(), today())
+    if result.status is tokens.TokenStatus.FORGED:
+        return Check(Verdict.FORGED)
+    signed = Verdict.EXPIRED if result.status is tokens.TokenStatus.EXPIRED else Verdict.VALID
+    return _on_record(result.code, signed, result.claims)
+
+
+def check_pdf(data: bytes) -> Check:
+    """An uploaded certificate PDF: valid only when the platform signed exactly these bytes."""
+    result = signing.check(data, keyring())
+    if result.status is not signing.PdfStatus.VALID:
+        return Check(Verdict(result.status.value), signer=result.signer)
+    return _on_record(result.code, Verdict.VALID, signer=result.signer)
+
+
+def credential_jwt(cert: Certificate, base_url: str) -> str:
+    """The certificate as a signed Open Badges 3.0 credential (VC-JWT)."""
+    return badges.sign(badges.credential_for(cert, base_url), keyring())
+
+
+def check_credential(data: bytes) -> Check:
+    """An uploaded credential file: forged unless a platform key signed exactly this credential."""
+    result = badges.check(data, keyring(), utcnow())
+    if result.status is badges.BadgeStatus.FORGED:
+        return Check(Verdict.FORGED)
+    signed = Verdict.EXPIRED if result.status is badges.BadgeStatus.EXPIRED else Verdict.VALID
+    return _on_record(result.code, signed, result.credential)
+
+
+def status_list_jwt(number: int, base_url: str) -> str | None:
+    """The signed revocation list ``number`` (Bitstring Status List); None past the last one."""
+    size = badges.STATUS_LIST_SIZE
+    last = db.session.scalar(select(func.max(Certificate.id))) or 0
+    if number < 0 or number > last // size:
+        return None
+    revoked = db.session.scalars(select(Certificate.id).where(
+        Certificate.revoked_at.is_not(None), Certificate.id >= number * size, Certificate.id < (number + 1) * size))
+    credential = badges.status_list_credential(base_url, number, (i - number * size for i in revoked), utcnow())
+    return badges.sign(credential, keyring())
+
+
+def expired_in_scope(user: User, unit: OrgUnit | None = None, course_id: int | None = None):
+    """Live certificates past their last valid day that ``user`` may see, by unit then name."""
+    query = (select(Certificate, OrgUnit.name).join(User, User.id == Certificate.user_id)
+             .join(OrgUnit, OrgUnit.id == User.unit_id)
+             .where(scope_clause(user), Certificate.revoked_at.is_(None), Certificate.expires_on < today()))
+    if unit is not None:
+        query = query.where(subtree_of(unit.path))
+    if course_id:
+        query = query.where(Certificate.course_id == course_id)
+    return query.order_by(OrgUnit.path, User.sort_name, Certificate.id)

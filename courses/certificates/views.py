@@ -19,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courses import services as course_services
-from courses.certificates import codes, jobs, pdf, services
-from courses.certificates.forms import RevokeForm, TemplateForm
+from courses.certificates import codes, jobs, pdf, services, signing
+from courses.certificates.forms import CredentialForm, PayloadForm, PdfForm, RevokeForm, TemplateForm
 from courses.certificates.models import Certificate
 from courses.models import Course
 from elearn import db, site
@@ -32,7 +32,8 @@ from elearn.pagination import page_number, paginate, query_int
 from elearn.permissions import Permission, public, requires
 from elearn.units.models import OrgUnit
 
-bp = Blueprint("certificates", __name__, template_folder="templates")
+bp = Blueprint("certificates", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/certificates-static")
 MENU = [Entry("certificates.mine", _l("My certificates"), (Permission.STUDY,)),
         Entry("certificates.manage", _l("Certificates"), (Permission.VIEW_STATS,))]
 
@@ -54,7 +55,7 @@ def _pdf_response(data: bytes, filename: str, inline: bool = False) -> Response:
 @requires(Permission.STUDY)
 def mine():
     return render_template("certificates/mine.html", certificates=services.mine(current_user),
-                           grouped=codes.grouped)
+                           grouped=codes.grouped, today=services.today())
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -65,7 +66,21 @@ def download(code: str):
         abort(404)  # not in scope looks exactly like not there
     if cert.revoked:
         return render_template("certificates/revoked.html", cert=cert, grouped=codes.grouped), 410
-    return _pdf_response(pdf.render(cert, site.base_url()), pdf.archive_name(cert))
+    return _pdf_response(pdf.render(cert, site.base_url(), services.keyring()), pdf.archive_name(cert))
+
+
+@bp.get("/certificates/<code>.jwt")
+@requires()  # any signed-in user; the query decides what they may see
+def credential(code: str):
+    """The certificate as an Open Badges 3.0 credential (VC-JWT), for a wallet or another system."""
+    cert = services.get_for(current_user, code)
+    if cert is None:
+        abort(404)
+    if cert.revoked:
+        return render_template("certificates/revoked.html", cert=cert, grouped=codes.grouped), 410
+    filename = pdf.archive_name(cert).removesuffix(".pdf") + ".jwt"
+    return Response(services.credential_jwt(cert, site.base_url()), mimetype="application/vc+jwt", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
 
 
 @bp.get("/certificates/manage")
@@ -78,8 +93,22 @@ def manage():
     page = paginate(services.in_scope(current_user, course_id, unit), page_number(), 100, count=False)
     return render_template("certificates/manage.html", page=page,
                            courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
-                           course_id=course_id, unit=unit, grouped=codes.grouped,
+                           course_id=course_id, unit=unit, grouped=codes.grouped, today=services.today(),
                            can_revoke=current_user.can(Permission.REVOKE_CERTIFICATES))
+
+
+@bp.get("/certificates/expired")
+@requires(Permission.VIEW_STATS)
+def expired():
+    """Live certificates past their last valid day, unit by unit, in the manager's scope."""
+    course_id = request.args.get("course", type=query_int)
+    unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
+    if unit is not None and not services.may_export(current_user, unit):
+        unit = None
+    page = paginate(services.expired_in_scope(current_user, unit, course_id), page_number(), 100, rows=True)
+    return render_template("certificates/expired.html", page=page,
+                           courses=services.courses_with_certificates(), units=services.units_for_zip(current_user),
+                           course_id=course_id, unit=unit, grouped=codes.grouped)
 
 
 @bp.get("/certificates/export.zip")
@@ -97,7 +126,7 @@ def export_zip():
     services.record_zip_export(unit, course, count)
     db.write_now()  # the export only reads from here on: on SQLite its long read must not hold the write lock
     certs = services.live_in_subtree(unit, course.id)
-    stream = pdf.stream_zip(certs, site.base_url())
+    stream = pdf.stream_zip(certs, site.base_url(), services.keyring())
     filename = services.zip_name(unit, course.id)
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
@@ -189,6 +218,12 @@ def preview(course_id: int):
 
 # --- public verification ------------------------------------------------------------------
 
+def _verify_page(cert=None, asked=None, check=None, status=200):
+    return render_template("certificates/verify.html", cert=cert, asked=asked, check=check, grouped=codes.grouped,
+                           today=services.today(), payload_form=PayloadForm(formdata=None),
+                           pdf_form=PdfForm(formdata=None), credential_form=CredentialForm(formdata=None)), status
+
+
 @bp.get("/verify/")  # a printed address typed with its slash (above: links use /verify)
 @bp.get("/verify")
 @public
@@ -196,7 +231,7 @@ def verify_form():
     code = codes.normalize(request.args.get("code", ""))
     if code:
         return redirect(url_for(".verify", code=codes.grouped(code)))
-    return render_template("certificates/verify.html", cert=None, asked=None)
+    return _verify_page()
 
 
 @bp.get("/verify/<code>")
@@ -204,8 +239,47 @@ def verify_form():
 @verify_limit
 def verify(code: str):
     cert = services.verify(code)
-    return render_template("certificates/verify.html", cert=cert, asked=code[:64],
-                           grouped=codes.grouped), 200 if cert else 404
+    return _verify_page(cert=cert, asked=code[:64], status=200 if cert else 404)
+
+
+@bp.post("/verify/payload")
+@public
+@verify_limit
+def verify_payload():
+    """A pasted or scanned QR text: its signature checked against the published keys."""
+    form = PayloadForm()
+    if not form.validate_on_submit():
+        for error in form.payload.errors or [_("The form has expired; send it again.")]:
+            flash(str(error), "error")
+        return _verify_page(status=400)
+    return _verify_page(check=services.check_payload(form.payload.data))
+
+
+@bp.post("/verify/pdf")
+@public
+@verify_limit
+def verify_pdf():
+    """An uploaded certificate PDF: its PAdES signature checked against the platform's keys."""
+    form = PdfForm()
+    if not form.validate_on_submit():
+        for error in form.document.errors or [_("The form has expired; send it again.")]:
+            flash(str(error), "error")
+        return _verify_page(status=400)
+    data = form.document.data.stream.read(signing.MAX_PDF_BYTES + 1)
+    return _verify_page(check=services.check_pdf(data))
+
+
+@bp.post("/verify/credential")
+@public
+@verify_limit
+def verify_credential():
+    """An uploaded Open Badges credential: its signature checked against the published keys."""
+    form = CredentialForm()
+    if not form.validate_on_submit():
+        for error in form.credential.errors or [_("The form has expired; send it again.")]:
+            flash(str(error), "error")
+        return _verify_page(status=400)
+    return _verify_page(check=services.check_credential(form.credential.data.stream.read(64 * 1024 + 1)))
 
 
 @bp.get("/verify/<code>.json")
@@ -218,6 +292,32 @@ def verify_json(code: str):
     if cert.revoked:
         return jsonify({"status": "revoked", "code": codes.grouped(cert.code), "full_name": cert.full_name,
                         "revoked_on": to_local(cert.revoked_at).date().isoformat()})
-    return jsonify({"status": "valid", "code": codes.grouped(cert.code), "full_name": cert.full_name,
+    expires_on = cert.expires_on.isoformat() if cert.expires_on else None
+    return jsonify({"status": "expired" if cert.expired_on(services.today()) else "valid",
+                    "code": codes.grouped(cert.code), "full_name": cert.full_name,
                     "unit": cert.unit_name, "course": cert.course_title,
-                    "completed_on": to_local(cert.completed_at).date().isoformat()})
+                    "completed_on": to_local(cert.completed_at).date().isoformat(), "expires_on": expires_on})
+
+
+@bp.get("/credentials/status/<int:number>")
+@public
+def status_list(number: int):
+    """A revocation list of the Open Badges credentials (W3C Bitstring Status List, signed VC-JWT)."""
+    token = services.status_list_jwt(number, site.base_url())
+    if token is None:
+        abort(404)
+    response = Response(token, mimetype="application/vc+jwt")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/.well-known/jwks.json")
+@public
+def jwks():
+    """The public keys that sign the QR payloads, the current one first; retired keys stay so that
+    certificates signed before a rotation still check offline."""
+    response = jsonify(services.keyring().jwks())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # a verifier web app elsewhere may fetch it
+    return response

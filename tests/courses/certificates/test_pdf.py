@@ -95,3 +95,19 @@ def test_zip_is_streamed_in_pieces_and_holds_every_certificate():
         assert len(names) == 5 and all(n.startswith("Nguyen-Van-") and n.endswith(".pdf") for n in names)
         assert archive.read(names[0]).startswith(b"%PDF")
         assert archive.testzip() is None
+
+
+def test_party_document_layout_puts_the_number_and_the_date_line_at_the_top():
+    """Hướng dẫn 36-HD/VPTW: the Party heading whatever the motto, 'Số:' under the issuing body, the
+    place and date under the heading (top right), not above the signature."""
+    cert = _cert(motto=Motto.NONE)
+    cert.template = {**cert.template, "layout": "party_document"}
+    _, spans = _spans(pdf.render(cert, BASE))
+    where = {text.strip(): (x, y) for text, x, y, _ in spans}
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in where and f"Số: {codes.grouped(cert.code)}" in where
+    date_x, date_y = where["Thái Bình, ngày 15 tháng 3 năm 2023"]
+    heading_x, heading_y = where["ĐẢNG CỘNG SẢN VIỆT NAM"]
+    title_y = where["GIẤY CHỨNG NHẬN"][1]
+    assert date_x > 400 and heading_y > date_y > title_y  # right half, between the heading and the title
+    classic = {text.strip(): y for text, _, y, _ in _spans(pdf.render(_cert(), BASE))[1]}
+    assert classic["Thái Bình, ngày 15 tháng 3 năm 2023"] < classic["GIẤY CHỨNG NHẬN"]  # classic: down by the signer
