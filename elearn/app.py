@@ -104,11 +104,16 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from sqlalchemy import bindparam, select
+    from sqlalchemy import bindparam, func, select
     from sqlalchemy.orm import joinedload
 
-    # Every request: one query (unit and roles joined), built once (its SQL is cached by the engine).
-    by_id = select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("id"))
+    from elearn.notifications.models import Notification
+
+    # Every request: one query (unit and roles joined, and the header's count of unread notifications,
+    # which as a query of its own added a statement to every page), built once (its SQL is cached).
+    unread = (select(func.count(Notification.id)).where(Notification.user_id == User.id, Notification.read_at.is_(None))
+              .correlate(User).scalar_subquery())
+    by_id = select(User, unread).options(joinedload(User.role_rows)).where(User.id == bindparam("id"))
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -120,9 +125,11 @@ def _init_login(app: Flask) -> None:
             return None
         if time.time() - session.get("since", 0) > app.config["SESSION_MAX_DAYS"] * 86400:
             return None
-        user = db.session.scalars(by_id, {"id": int(number)}).unique().first()
+        row = db.session.execute(by_id, {"id": int(number)}).unique().first()
+        user = row[0] if row is not None else None
         if user is None or not user.active or user.session_version != int(version):
             return None
+        user.unread_notifications = row[1]
         if time.time() - session.get("seen", 0) > SESSION_REFRESH_SECONDS:
             session["seen"] = int(time.time())  # re-signs the cookie: the idle time counts from here
         return user

@@ -37,6 +37,10 @@ class User(UserMixin, Base):
     # (sign-out, password change or reset, deactivation, role change) though sessions are cookies.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    # Not a column: the signed-in user's unread notifications, counted by the query that loads them
+    # for a request (elearn.app); None elsewhere.
+    unread_notifications = None
+
     unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", back_populates="user")

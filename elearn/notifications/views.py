@@ -23,7 +23,10 @@ MENU = [Entry("notifications.templates", _l("Reminders"), (Permission.AUTHOR_COU
 @bp.app_context_processor
 def inject_counter():
     def unread_notifications() -> int:
-        return services.unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        counted = current_user.unread_notifications  # read with the account (elearn.app's user loader)
+        return counted if counted is not None else services.unread_count(current_user)
     return {"unread_notifications": unread_notifications}
 
 
