@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.accounts.models import User
@@ -190,3 +190,21 @@ class ContestPrize(Base):
     correct: Mapped[int]
     prediction: Mapped[int]
     duration_ms: Mapped[int]
+
+
+class ContestRankingFile(Base):
+    """The ranking file written when a round's results are published (``quizzes.contests.proof``).
+
+    One per round: the primary key is the round, so two publications at once (two servers, a
+    double click) cannot both write one; withdrawing the results deletes it.
+    """
+
+    __tablename__ = "contest_ranking_file"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"), primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))         # the key of the pseudonyms: never shown
+    merkle_root: Mapped[str] = mapped_column(String(64))  # hex, published on the results page
+    sha256: Mapped[str] = mapped_column(String(64))       # of the file's bytes
+    entries: Mapped[int]                                  # lines, one per counted entry
+    content: Mapped[bytes] = mapped_column(LargeBinary)   # the CSV file, UTF-8
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,8 +5,10 @@ Time is the server's: ``started_at``, ``deadline`` and ``submitted_at`` never co
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import re
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,12 +26,14 @@ from elearn.units.models import OrgUnit, subtree_of
 from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
+from quizzes.contests import proof
 from quizzes.contests.models import (
     RANKING_ORDERS,
     Contest,
     ContestEntrant,
     ContestEntry,
     ContestPrize,
+    ContestRankingFile,
     ContestRound,
     ContestStatus,
     ContestUnitSize,
@@ -391,16 +395,28 @@ def prize_plan(contest: Contest) -> list[PrizeKind]:
 
 
 def publish_results(r: ContestRound, actor: User, now: datetime | None = None) -> None:
-    """Fix the round's results and prize list (names and units as they stand now)."""
+    """Fix the round's results and prize list (names and units as they stand now) and write the
+    ranking file with its Merkle root (``quizzes.contests.proof``).
+
+    Once only: a conditional UPDATE takes the round from unpublished to published, so a second
+    publication (a double click, a second server at the same moment) is refused and writes nothing;
+    the ranking file's primary key is the round as well. Withdraw first to publish again.
+    """
     from quizzes.contests.ranking import rank_round
 
     require_closed(r, now)
+    now = now or utcnow()
+    taken = db.session.execute(
+        update(ContestRound).where(ContestRound.id == r.id, ContestRound.published_at.is_(None))
+        .values(published_at=now).execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        raise ContestError(_("The results of this round have already been published."))
+    db.session.refresh(r, ["published_at"])
     ranking = rank_round(r)
     plan = prize_plan(r.contest)
     winners = ranking.rows[:len(plan)]
     entrants = {e.id: e for e in db.session.scalars(
         select(ContestEntrant).where(ContestEntrant.id.in_([w.entrant_id for w in winners] or [0])))}
-    before = {"actual": r.actual_value, "prizes": [(p.rank, p.entry_id) for p in r.prizes]}
     r.prizes.clear()
     db.session.flush()
     for row, prize in zip(winners, plan):
@@ -409,10 +425,32 @@ def publish_results(r: ContestRound, actor: User, now: datetime | None = None) -
                                      unit_label=e.unit_label, correct=row.correct, prediction=row.prediction,
                                      duration_ms=row.duration_ms))
     r.actual_value, r.entry_total, r.entrant_total = ranking.actual, ranking.entries, ranking.entrants
-    r.published_at = now or utcnow()
-    db.session.flush()
-    audit.record("contest.results.publish", target=f"round:{r.id}", actor=actor, before=before,
-                 actual=ranking.actual, entries=ranking.entries, prizes=[(p.rank, p.entry_id) for p in r.prizes])
+    file = write_ranking_file(r, ranking)
+    try:
+        with db.session.begin_nested():
+            db.session.add(file)
+    except IntegrityError:
+        raise ContestError(_("The results of this round have already been published.")) from None
+    audit.record("contest.results.publish", target=f"round:{r.id}", actor=actor, actual=ranking.actual,
+                 entries=ranking.entries, prizes=[(p.rank, p.entry_id) for p in r.prizes],
+                 merkle_root=file.merkle_root, sha256=file.sha256)
+
+
+def write_ranking_file(r: ContestRound, ranking) -> ContestRankingFile:
+    """The ranking file of ``ranking`` (one line per counted entry, pseudonyms only), not yet added."""
+    salt = secrets.token_hex(32)
+    contest = r.contest
+    meta = proof.Meta(contest.id, r.id, contest.ranking_order, contest.prediction_kind.value, r.question_count,
+                      ranking.actual)
+    lines = [proof.entry_line(x.rank, proof.pseudonym(salt, r.id, x.entrant_id), x.correct, x.prediction,
+                              x.distance, x.duration_ms, x.submitted_at) for x in ranking.rows]
+    content, root = proof.build(meta, lines)
+    return ContestRankingFile(round_id=r.id, salt=salt, merkle_root=root, sha256=hashlib.sha256(content).hexdigest(),
+                              entries=len(lines), content=content)
+
+
+def ranking_file(r: ContestRound) -> ContestRankingFile | None:
+    return db.session.get(ContestRankingFile, r.id) if r.published_at is not None else None
 
 
 def withdraw_results(r: ContestRound, actor: User) -> None:
@@ -420,6 +458,7 @@ def withdraw_results(r: ContestRound, actor: User) -> None:
         return
     audit.record("contest.results.withdraw", target=f"round:{r.id}", actor=actor,
                  prizes=[(p.rank, p.entry_id) for p in r.prizes])
+    db.session.execute(delete(ContestRankingFile).where(ContestRankingFile.round_id == r.id))
     r.prizes.clear()
     r.published_at = None
     db.session.flush()

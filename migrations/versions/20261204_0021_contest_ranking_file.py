@@ -1,0 +1,34 @@
+"""contest_ranking_file: the ranking file and Merkle root written when a round's results are published
+
+Revision ID: 0021_contest_ranking_file
+Revises: 0016_self_enroll
+Create Date: 2026-12-04 08:00:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+import elearn.db
+
+revision = '0021_contest_ranking_file'
+down_revision = '0016_self_enroll'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'contest_ranking_file',
+        sa.Column('round_id', sa.Integer(), nullable=False),
+        sa.Column('salt', sa.String(length=64), nullable=False),
+        sa.Column('merkle_root', sa.String(length=64), nullable=False),
+        sa.Column('sha256', sa.String(length=64), nullable=False),
+        sa.Column('entries', sa.Integer(), nullable=False),
+        sa.Column('content', sa.LargeBinary(), nullable=False),
+        sa.Column('created_at', elearn.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['round_id'], ['contest_round.id'], name=op.f('fk_contest_ranking_file_round_id_contest_round'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('round_id', name=op.f('pk_contest_ranking_file')),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('contest_ranking_file')
