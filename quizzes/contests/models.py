@@ -206,5 +206,5 @@ class ContestRankingFile(Base):
     merkle_root: Mapped[str] = mapped_column(String(64))  # hex, published on the results page
     sha256: Mapped[str] = mapped_column(String(64))       # of the file's bytes
     entries: Mapped[int]                                  # lines, one per counted entry
-    content: Mapped[bytes] = mapped_column(LargeBinary)   # the CSV file, UTF-8
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # the CSV file, UTF-8
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,19 @@ the registered address). Organiser pages are in ``manage``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,7 +33,7 @@ from elearn.menu import Entry
 from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
-from quizzes.contests import registration, services
+from quizzes.contests import queries, registration, services
 from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
 from quizzes.contests.services import ContestError
@@ -184,7 +196,8 @@ def identify(contest_id: int):
             flash(str(error), "error")
         else:
             _remember(entrant)
-            return redirect(url_for(".show", contest_id=contest.id))
+            # Only one other place to go back to: no address from the request is followed.
+            return redirect(url_for(".mine" if request.args.get("then") == "mine" else ".show", contest_id=contest.id))
     return render_template("contests/identify.html", contest=contest, form=form)
 
 
@@ -271,4 +284,69 @@ def results(contest_id: int, round_id: int):
     r = _round(contest, round_id)
     if r.published_at is None or services.round_state(r) != "closed":
         abort(404)  # nothing is public before the organiser publishes, after the round closed
-    return render_template("contests/results_public.html", contest=contest, round=r)
+    return render_template("contests/results_public.html", contest=contest, round=r,
+                           file=services.ranking_file(r))
+
+
+def _published_round(contest_id: int, round_id: int) -> tuple[Contest, ContestRound]:
+    contest = _published_contest(contest_id)
+    r = _round(contest, round_id)
+    if r.published_at is None or services.round_state(r) != "closed":
+        abort(404)
+    return contest, r
+
+
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/ranking-file.csv")
+@public
+def ranking_file(contest_id: int, round_id: int):
+    """The published ranking file: pseudonyms and figures only, the lines the Merkle root covers."""
+    _contest, r = _published_round(contest_id, round_id)
+    file = services.ranking_file(r)
+    if file is None:
+        abort(404)
+    name = f"contest-{r.contest_id}-round-{r.number}-ranking-{file.merkle_root[:12]}.csv"
+    return Response(file.content, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-SHA256": file.sha256})
+
+
+def _limited_per_address(view):
+    """Pages that rebuild a Merkle path (the whole file hashed) are limited per client address."""
+    return limiter.limit(lambda: current_app.config.get("CONTEST_PROOF_LIMIT_PER_ADDRESS", "30 per hour"))(view)
+
+
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/proof")
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/proof.<any(json):fmt>")
+@public
+@_limited_per_address
+def proof(contest_id: int, round_id: int, fmt: str | None = None):
+    """The entrant's own line in the ranking file and its Merkle path to the published root."""
+    contest, r = _published_round(contest_id, round_id)
+    entrant = _session_entrant(contest)
+    if entrant is None:
+        return redirect(url_for(".identify" if not current_user.is_authenticated else ".show",
+                                contest_id=contest.id, then="mine"))
+    found = queries.entry_proof(r, entrant)
+    if fmt == "json":
+        if found is None:
+            abort(404)
+        return jsonify({"contest": contest.id, "round": r.id, "line": found.line, "leaf": found.leaf,
+                        "proof": [list(step) for step in found.path], "root": found.root,
+                        "entries": found.entries, "file_sha256": found.sha256})
+    return render_template("contests/proof.html", contest=contest, round=r, found=found)
+
+
+@bp.get("/<int:contest_id>/mine")
+@public
+def mine(contest_id: int):
+    """My entries: every round, the entrant's entries and, once published, their place (no account:
+    a member of the public comes back with phone and personal code, limited per address and phone)."""
+    contest = _published_contest(contest_id)
+    entrant = _session_entrant(contest)
+    if entrant is None:
+        if current_user.is_authenticated:
+            flash(_("You have not entered this contest yet."), "info")
+            return redirect(url_for(".show", contest_id=contest.id))
+        return redirect(url_for(".identify", contest_id=contest.id, then="mine"))
+    return render_template("contests/mine.html", contest=contest, entrant=entrant,
+                           rounds=queries.my_rounds(entrant), state=services.round_state)
