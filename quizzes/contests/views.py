@@ -315,6 +315,15 @@ def _limited_per_address(view):
     return limiter.limit(lambda: current_app.config.get("CONTEST_PROOF_LIMIT_PER_ADDRESS", "30 per hour"))(view)
 
 
+def _come_back(contest: Contest):
+    """Not known in this contest: a member of the public identifies (phone and personal code, limited
+    per address and per phone), then comes back to "My entries"; a cadre has not entered yet."""
+    if current_user.is_authenticated:
+        flash(_("You have not entered this contest yet."), "info")
+        return redirect(url_for(".show", contest_id=contest.id))
+    return redirect(url_for(".identify", contest_id=contest.id, then="mine"))
+
+
 @bp.get("/<int:contest_id>/rounds/<int:round_id>/proof")
 @bp.get("/<int:contest_id>/rounds/<int:round_id>/proof.<any(json):fmt>")
 @public
@@ -324,8 +333,7 @@ def proof(contest_id: int, round_id: int, fmt: str | None = None):
     contest, r = _published_round(contest_id, round_id)
     entrant = _session_entrant(contest)
     if entrant is None:
-        return redirect(url_for(".identify" if not current_user.is_authenticated else ".show",
-                                contest_id=contest.id, then="mine"))
+        return _come_back(contest)
     found = queries.entry_proof(r, entrant)
     if fmt == "json":
         if found is None:
@@ -344,9 +352,6 @@ def mine(contest_id: int):
     contest = _published_contest(contest_id)
     entrant = _session_entrant(contest)
     if entrant is None:
-        if current_user.is_authenticated:
-            flash(_("You have not entered this contest yet."), "info")
-            return redirect(url_for(".show", contest_id=contest.id))
-        return redirect(url_for(".identify", contest_id=contest.id, then="mine"))
+        return _come_back(contest)
     return render_template("contests/mine.html", contest=contest, entrant=entrant,
                            rounds=queries.my_rounds(entrant), state=services.round_state)
