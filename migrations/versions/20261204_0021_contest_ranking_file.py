@@ -1,4 +1,5 @@
-"""contest_ranking_file: the ranking file and Merkle root written when a round's results are published
+"""contest_ranking_file: the ranking file and Merkle root written when a round's results are published;
+contest_entry.client_addr for the report of suspicious clusters
 
 Revision ID: 0021_contest_ranking_file
 Revises: 0016_self_enroll
@@ -28,7 +29,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['round_id'], ['contest_round.id'], name=op.f('fk_contest_ranking_file_round_id_contest_round'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('round_id', name=op.f('pk_contest_ranking_file')),
     )
+    with op.batch_alter_table('contest_entry') as batch:
+        batch.add_column(sa.Column('client_addr', sa.String(length=45), nullable=True))
+        batch.create_index('ix_contest_entry_round_addr', ['round_id', 'client_addr'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('contest_entry') as batch:
+        batch.drop_index('ix_contest_entry_round_addr')
+        batch.drop_column('client_addr')
     op.drop_table('contest_ranking_file')

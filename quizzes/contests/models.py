@@ -147,7 +147,8 @@ class ContestEntrant(Base):
 class ContestEntry(Base):
     __tablename__ = "contest_entry"
     __table_args__ = (UniqueConstraint("round_id", "entrant_id", "seq"),
-                      Index("ix_contest_entry_round_submitted", "round_id", "submitted_at"))
+                      Index("ix_contest_entry_round_submitted", "round_id", "submitted_at"),
+                      Index("ix_contest_entry_round_addr", "round_id", "client_addr"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"))
@@ -162,6 +163,7 @@ class ContestEntry(Base):
     correct: Mapped[int | None]
     prediction: Mapped[int | None]
     duration_ms: Mapped[int | None]
+    client_addr: Mapped[str | None] = mapped_column(String(45))  # the address the entry was started from
 
     round: Mapped[ContestRound] = relationship()
     entrant: Mapped[ContestEntrant] = relationship()

@@ -257,7 +257,8 @@ def entries_used(r: ContestRound, entrant: ContestEntrant) -> int:
         ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id)) or 0
 
 
-def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None = None) -> ContestEntry:
+def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None = None,
+                client_addr: str | None = None) -> ContestEntry:
     """Start an entry (or return the one still running). The limit holds under concurrency:
     ``seq`` is unique per entrant and round, so two simultaneous starts cannot share a slot."""
     now = now or utcnow()
@@ -277,7 +278,7 @@ def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None =
         if limit and seq > limit:
             raise ContestError(_("You have used all %(n)d entries allowed in this round.", n=limit))
         entry = ContestEntry(round_id=r.id, entrant_id=entrant.id, seq=seq, started_at=now, deadline=deadline,
-                             questions=questions, answers={})
+                             questions=questions, answers={}, client_addr=(client_addr or None) and client_addr[:45])
         try:
             with db.session.begin_nested():
                 db.session.add(entry)

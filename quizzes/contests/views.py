@@ -203,6 +203,7 @@ def identify(contest_id: int):
 
 @bp.post("/<int:contest_id>/rounds/<int:round_id>/start")
 @public
+@limiter.limit(lambda: current_app.config.get("CONTEST_START_LIMIT_PER_ADDRESS", "600 per hour"))
 def start(contest_id: int, round_id: int):
     contest = _published_contest(contest_id)
     r = _round(contest, round_id)
@@ -216,7 +217,7 @@ def start(contest_id: int, round_id: int):
             if entrant is None:
                 flash(_("Register (or come back with your personal code) before entering."), "info")
                 return redirect(url_for(".register" if contest.allow_public else ".show", contest_id=contest.id))
-        entry = services.start_entry(r, entrant)
+        entry = services.start_entry(r, entrant, client_addr=request.remote_addr)
     except ContestError as error:
         db.discard()
         flash(str(error), "error")
