@@ -186,3 +186,24 @@ def test_verify_ranking_command_checks_the_file_and_an_entrants_proof(app, runne
     assert runner.invoke(args=["contests", "verify-ranking", str(path), "--proof", str(mine)]).exit_code != 0
     path.write_bytes(file.content.replace(b",10,", b",9,", 1))
     assert runner.invoke(args=["contests", "verify-ranking", str(path)]).exit_code != 0
+
+
+def test_two_servers_publishing_at_once_give_one_result(app):
+    from tests.quizzes.test_concurrency import _in_threads
+
+    contest, r, _users, _entrants = _closed()
+    round_id, organiser_id = r.id, contest.organiser_id
+
+    def publish(_i):
+        from elearn.accounts.models import User
+
+        mine = db.session.get(ContestRound, round_id)
+        services.publish_results(mine, db.session.get(User, organiser_id))
+        return db.session.get(ContestRankingFile, round_id).merkle_root
+
+    results = _in_threads(app, publish)
+    assert sum(isinstance(x, ContestError) for x in results) == 1, results
+    root = next(x for x in results if isinstance(x, str))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(ContestRankingFile)) == 1
+    assert db.session.get(ContestRankingFile, round_id).merkle_root == root
