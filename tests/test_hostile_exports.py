@@ -50,6 +50,8 @@ NOT_TABULAR = {
     "courses.attachment": "the uploaded file, as it was uploaded",
     "teach.item_attachment": "the uploaded file, as it was uploaded",
     "courses.cover": "the uploaded image",
+    "contests.ranking_file": "the published ranking file: numbers, hex pseudonyms and times, no stored text "
+                             "(tests/quizzes/contests/test_proof.py)",
 }
 _DOWNLOAD = re.compile(r"export|download|_template|template_|handout|attachment|cover")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
