@@ -7,6 +7,8 @@ the registered address). Organiser pages are in ``manage``.
 """
 from __future__ import annotations
 
+import secrets
+
 from flask import (
     Blueprint,
     Response,
@@ -42,6 +44,7 @@ bp = Blueprint("contests", __name__, url_prefix="/contests", template_folder="te
                static_folder="static", static_url_path="/static")
 MENU = [Entry("contests.index", _l("Contests"))]
 SESSION_KEY = "contest_entrants"
+DEVICE_KEY = "contest_device"
 
 
 def _published_contest(contest_id: int) -> Contest:
@@ -201,9 +204,19 @@ def identify(contest_id: int):
     return render_template("contests/identify.html", contest=contest, form=form)
 
 
+def _device_key() -> str:
+    """The browser, as far as it lets itself be known: a random id kept in its signed session
+    (a script that drops its cookies is a new device each time, and meets the limit per address)."""
+    device = session.get(DEVICE_KEY)
+    if not isinstance(device, str) or not device:
+        device = session[DEVICE_KEY] = secrets.token_urlsafe(12)
+    return "contest-device:" + device
+
+
 @bp.post("/<int:contest_id>/rounds/<int:round_id>/start")
 @public
 @limiter.limit(lambda: current_app.config.get("CONTEST_START_LIMIT_PER_ADDRESS", "600 per hour"))
+@limiter.limit(lambda: current_app.config.get("CONTEST_START_LIMIT_PER_DEVICE", "30 per hour"), key_func=_device_key)
 def start(contest_id: int, round_id: int):
     contest = _published_contest(contest_id)
     r = _round(contest, round_id)
