@@ -212,6 +212,19 @@ def measure(contest_id: int) -> None:
         db.session.rollback()
         print("(c) publishing again: refused, one result", flush=True)
 
+    from flask import current_app
+
+    web = current_app.test_client()
+    url = f"/contests/{contest.id}/rounds/{r.id}/results"
+    web.get(url)
+    times = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        status = web.get(url).status_code
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    print(f"(2) public results page after publishing: status {status}, median {1000 * times[10]:.0f} ms, "
+          f"max {1000 * times[-1]:.0f} ms (20 requests, test client); target <= 100 ms", flush=True)
     t0 = time.perf_counter()
     units = unit_participation(r)
     print(f"(d) unit participation: {time.perf_counter() - t0:.2f} s ({len(units.rows)} units)", flush=True)

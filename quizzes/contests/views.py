@@ -319,9 +319,14 @@ def ranking_file(contest_id: int, round_id: int):
     if file is None:
         abort(404)
     name = f"contest-{r.contest_id}-round-{r.number}-ranking-{file.merkle_root[:12]}.csv"
-    return Response(file.content, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "X-Content-SHA256": file.sha256})
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "X-Content-SHA256": file.sha256,
+               "Cache-Control": "public, max-age=300"}  # the same bytes for everyone until withdrawn
+    if request.if_none_match.contains(file.sha256):
+        response = Response(status=304, headers=headers)  # the stored file is not even read
+    else:
+        response = Response(file.content, mimetype="text/csv; charset=utf-8", headers=headers)
+    response.set_etag(file.sha256)
+    return response
 
 
 def _limited_per_address(view):

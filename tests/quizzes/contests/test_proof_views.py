@@ -68,6 +68,8 @@ def test_nothing_is_out_before_publication_and_the_file_checks_after(app, client
     assert file.merkle_root in page and file.sha256 in page
     download = stranger.get(f"{base}/ranking-file.csv")
     assert download.status_code == 200 and download.headers["X-Content-SHA256"] == file.sha256
+    again = stranger.get(f"{base}/ranking-file.csv", headers={"If-None-Match": download.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
     checked = proof.verify_file(download.data, re.search(r"<code[^>]*>([0-9a-f]{64})</code>", page).group(1))
     assert checked.entries == 2 and checked.meta.order == "correct,time,prediction"
     body = download.data.decode()
