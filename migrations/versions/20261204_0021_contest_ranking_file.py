@@ -1,4 +1,5 @@
 """contest_ranking_file: the ranking file and Merkle root written when a round's results are published;
+contest_ranked, its lines indexed;
 contest_entry.client_addr for the report of suspicious clusters
 
 Revision ID: 0021_contest_ranking_file
@@ -29,6 +30,17 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['round_id'], ['contest_round.id'], name=op.f('fk_contest_ranking_file_round_id_contest_round'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('round_id', name=op.f('pk_contest_ranking_file')),
     )
+    op.create_table(
+        'contest_ranked',
+        sa.Column('round_id', sa.Integer(), nullable=False),
+        sa.Column('entrant_id', sa.Integer(), nullable=False),
+        sa.Column('entry_id', sa.Integer(), nullable=False),
+        sa.Column('rank', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['entrant_id'], ['contest_entrant.id'], name=op.f('fk_contest_ranked_entrant_id_contest_entrant'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['entry_id'], ['contest_entry.id'], name=op.f('fk_contest_ranked_entry_id_contest_entry'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['round_id'], ['contest_round.id'], name=op.f('fk_contest_ranked_round_id_contest_round'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('round_id', 'entrant_id', name=op.f('pk_contest_ranked')),
+    )
     with op.batch_alter_table('contest_entry') as batch:
         batch.add_column(sa.Column('client_addr', sa.String(length=45), nullable=True))
         batch.create_index('ix_contest_entry_round_addr', ['round_id', 'client_addr'], unique=False)
@@ -38,4 +50,5 @@ def downgrade() -> None:
     with op.batch_alter_table('contest_entry') as batch:
         batch.drop_index('ix_contest_entry_round_addr')
         batch.drop_column('client_addr')
+    op.drop_table('contest_ranked')
     op.drop_table('contest_ranking_file')

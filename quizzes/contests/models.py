@@ -210,3 +210,16 @@ class ContestRankingFile(Base):
     entries: Mapped[int]                                  # lines, one per counted entry
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # the CSV file, UTF-8
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContestRanked(Base):
+    """Where each counted entry stands in a published round: the ranking file's lines, indexed,
+    so that "My entries" finds an entrant's rank without reading the file. Written with the file,
+    deleted with it."""
+
+    __tablename__ = "contest_ranked"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"), primary_key=True)
+    entrant_id: Mapped[int] = mapped_column(ForeignKey("contest_entrant.id", ondelete="CASCADE"), primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("contest_entry.id", ondelete="CASCADE"))
+    rank: Mapped[int]

@@ -1,26 +1,22 @@
 """Reads for the entrant's own pages: "my entries" and the proof that an entry was counted.
 
-The rank of a published round comes from the round's ranking file (``proof``): the entrant's
-line is found inside the stored file by the database (``instr``/``position`` on the bytes), so a
-page does not load a 450,000-line file to show one rank.
+The rank of a published round is read from ``contest_ranked`` (the ranking file's lines, indexed,
+written with it), so "My entries" never reads the file; the proof reads it once to hash it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 
 from elearn import db
 from quizzes.contests import proof
-from quizzes.contests.models import ContestEntrant, ContestEntry, ContestRankingFile, ContestRound
-
-_LINE_MAX = 160  # an entry line is under 100 bytes
+from quizzes.contests.models import ContestEntrant, ContestEntry, ContestRanked, ContestRankingFile, ContestRound
 
 
 @dataclass(frozen=True)
 class Placed:
-    line: str
     rank: int
     correct: int
     prediction: int
@@ -32,7 +28,7 @@ class Placed:
 class MyRound:
     round: ContestRound
     entries: list[ContestEntry] = field(default_factory=list)
-    placed: Placed | None = None    # the counted entry's line once results are published
+    placed: Placed | None = None    # the counted entry's place once results are published
     published: bool = False
 
     @property
@@ -44,33 +40,11 @@ class MyRound:
         return max((e.correct or 0 for e in self.submitted), default=None)
 
 
-def _parse(line: str) -> Placed:
-    parts = line.split(",")
-    return Placed(line, int(parts[0]), int(parts[2]), int(parts[3]), int(parts[4]), int(parts[5]))
-
-
-def placed(r: ContestRound, entrant: ContestEntrant) -> Placed | None:
-    """The entrant's line in the round's published ranking file (None: not published, or not counted)."""
-    salt = db.session.scalar(select(ContestRankingFile.salt).where(ContestRankingFile.round_id == r.id)) \
-        if r.published_at is not None else None
-    if salt is None:
-        return None
-    needle = f",{proof.pseudonym(salt, r.id, entrant.id)},".encode()
-    if db.session.get_bind().dialect.name == "postgresql":
-        find = text("SELECT position(:needle IN content) FROM contest_ranking_file WHERE round_id = :round_id")
-    else:
-        find = text("SELECT instr(content, :needle) FROM contest_ranking_file WHERE round_id = :round_id")
-    found = db.session.scalar(find, {"needle": needle, "round_id": r.id})
-    if not found:
-        return None
-    start = max(1, found - 12)  # the rank before the pseudonym: at most 7 digits and a newline
-    chunk = db.session.scalar(select(func.substr(ContestRankingFile.content, start, _LINE_MAX))
-                              .where(ContestRankingFile.round_id == r.id))
-    text_ = bytes(chunk).decode("utf-8")
-    offset = found - start
-    line_start = text_.rfind("\n", 0, offset) + 1
-    line_end = text_.find("\n", offset)
-    return _parse(text_[line_start:line_end if line_end >= 0 else None])
+def _places(entrant: ContestEntrant, round_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """round id -> (rank, counted entry id) in the published rounds (one indexed read)."""
+    return {round_id: (rank, entry_id) for round_id, rank, entry_id in db.session.execute(
+        select(ContestRanked.round_id, ContestRanked.rank, ContestRanked.entry_id)
+        .where(ContestRanked.entrant_id == entrant.id, ContestRanked.round_id.in_(round_ids or [0])))}
 
 
 def my_rounds(entrant: ContestEntrant) -> list[MyRound]:
@@ -81,9 +55,13 @@ def my_rounds(entrant: ContestEntrant) -> list[MyRound]:
     for entry in db.session.scalars(select(ContestEntry).where(ContestEntry.entrant_id == entrant.id)
                                     .order_by(ContestEntry.round_id, ContestEntry.seq)):
         mine[entry.round_id].entries.append(entry)
-    for row in mine.values():
-        if row.published and row.submitted:
-            row.placed = placed(row.round, entrant)
+    places = _places(entrant, [r.id for r in rounds if r.published_at is not None])
+    for round_id, (rank, entry_id) in places.items():
+        row = mine[round_id]
+        entry = next((e for e in row.entries if e.id == entry_id), None)
+        if entry is not None and entry.correct is not None and entry.prediction is not None:
+            row.placed = Placed(rank, entry.correct, entry.prediction,
+                                abs(entry.prediction - (row.round.actual_value or 0)), entry.duration_ms or 0)
     return list(mine.values())
 
 
@@ -105,8 +83,9 @@ def entry_proof(r: ContestRound, entrant: ContestEntrant) -> EntryProof | None:
         return None
     _meta, lines = proof.lines_of(file.content)
     name = proof.pseudonym(file.salt, r.id, entrant.id)
-    index = next((i for i, line in enumerate(lines) if line.split(",", 2)[1] == name), None)
-    if index is None:
+    place = _places(entrant, [r.id]).get(r.id)
+    index = place[0] - 1 if place is not None and 0 < place[0] <= len(lines) else None
+    if index is None or lines[index].split(",", 2)[1] != name:
         return None
     leaves = [proof.leaf_hash(x) for x in lines]
     return EntryProof(lines[index], leaves[index].hex(), proof.merkle_proof(leaves, index), file.merkle_root,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn import audit, db
@@ -33,6 +33,7 @@ from quizzes.contests.models import (
     ContestEntrant,
     ContestEntry,
     ContestPrize,
+    ContestRanked,
     ContestRankingFile,
     ContestRound,
     ContestStatus,
@@ -432,6 +433,10 @@ def publish_results(r: ContestRound, actor: User, now: datetime | None = None) -
             db.session.add(file)
     except IntegrityError:
         raise ContestError(_("The results of this round have already been published.")) from None
+    if ranking.rows:
+        db.session.execute(insert(ContestRanked), [
+            {"round_id": r.id, "entrant_id": x.entrant_id, "entry_id": x.entry_id, "rank": x.rank}
+            for x in ranking.rows])
     audit.record("contest.results.publish", target=f"round:{r.id}", actor=actor, actual=ranking.actual,
                  entries=ranking.entries, prizes=[(p.rank, p.entry_id) for p in r.prizes],
                  merkle_root=file.merkle_root, sha256=file.sha256)
@@ -459,6 +464,7 @@ def withdraw_results(r: ContestRound, actor: User) -> None:
         return
     audit.record("contest.results.withdraw", target=f"round:{r.id}", actor=actor,
                  prizes=[(p.rank, p.entry_id) for p in r.prizes])
+    db.session.execute(delete(ContestRanked).where(ContestRanked.round_id == r.id))
     db.session.execute(delete(ContestRankingFile).where(ContestRankingFile.round_id == r.id))
     r.prizes.clear()
     r.published_at = None

@@ -12,7 +12,7 @@ from elearn.db import utcnow
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question
 from quizzes.contests import proof, queries, registration, services
-from quizzes.contests.models import ContestEntry, ContestRankingFile, ContestRound
+from quizzes.contests.models import ContestEntry, ContestRanked, ContestRankingFile, ContestRound
 from quizzes.contests.services import ContestError
 from tests.factories import make_user
 from tests.quizzes.contests.factories import make_contest, right_answers
@@ -100,9 +100,16 @@ def test_publication_writes_a_ranking_file_that_checks_and_names_nobody(app):
         assert user.full_name not in text and user.email not in text and user.username not in text
     assert file.salt not in text
     # Every entrant finds their own line; the counted entry of the one who entered twice is the better one.
-    ranks = {e.id: queries.placed(r, e) for e in entrants}
+    ranks = {e.id: queries.my_rounds(e)[0].placed for e in entrants}
     assert sorted(p.rank for p in ranks.values()) == [1, 2, 3, 4, 5]
     assert ranks[entrants[2].id].correct == 10
+    # Each entrant's place is the line of the file with their pseudonym.
+    _meta, lines = proof.lines_of(file.content)
+    for e in entrants:
+        line = lines[ranks[e.id].rank - 1].split(",")
+        assert line[1] == proof.pseudonym(file.salt, r.id, e.id)
+        assert (int(line[2]), int(line[3]), int(line[4])) == \
+            (ranks[e.id].correct, ranks[e.id].prediction, ranks[e.id].distance)
 
 
 def test_a_changed_line_a_wrong_order_or_a_wrong_root_is_caught(app):
@@ -147,6 +154,7 @@ def test_publishing_twice_or_from_two_servers_gives_one_result(app):
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(ContestRankingFile)) == 1
     assert db.session.get(ContestRankingFile, r.id).merkle_root == second_root
+    assert db.session.scalar(select(func.count()).select_from(ContestRanked)) == 5  # not twice
 
 
 def test_a_question_changed_after_publication_changes_neither_the_round_nor_the_file(app):
