@@ -36,8 +36,6 @@ def upgrade() -> None:
         sa.Column('entrant_id', sa.Integer(), nullable=False),
         sa.Column('entry_id', sa.Integer(), nullable=False),
         sa.Column('rank', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['entrant_id'], ['contest_entrant.id'], name=op.f('fk_contest_ranked_entrant_id_contest_entrant'), ondelete='CASCADE'),
-        sa.ForeignKeyConstraint(['entry_id'], ['contest_entry.id'], name=op.f('fk_contest_ranked_entry_id_contest_entry'), ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['round_id'], ['contest_round.id'], name=op.f('fk_contest_ranked_round_id_contest_round'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('round_id', 'entrant_id', name=op.f('pk_contest_ranked')),
     )
