@@ -241,7 +241,7 @@ def measure(contest_id: int) -> None:
     entrant = db.session.get(ContestEntrant, entrant_id)
     t0 = time.perf_counter()
     mine = queries.my_rounds(entrant)
-    print(f"(5) my entries (every week, rank found in the stored file): {1000 * (time.perf_counter() - t0):.0f} ms "
+    print(f"(5) my entries (every week, ranks from contest_ranked): {1000 * (time.perf_counter() - t0):.0f} ms "
           f"-> rank {mine[0].placed.rank if mine[0].placed else None}", flush=True)
     t0 = time.perf_counter()
     found = queries.entry_proof(r, entrant)
