@@ -46,6 +46,8 @@ from quizzes.contests.models import (
 MIN_QUESTIONS, MAX_QUESTIONS = 10, 35
 MAX_PREDICTION = 10_000_000
 GRACE = timedelta(seconds=20)  # network delay allowed after the deadline, never more
+# Publishing waits until no submission can still arrive (deadline <= close, + GRACE, + a slow request).
+SETTLE = timedelta(minutes=1)
 CONTEST_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
@@ -408,6 +410,9 @@ def publish_results(r: ContestRound, actor: User, now: datetime | None = None) -
 
     require_closed(r, now)
     now = now or utcnow()
+    if now < r.closes_at + SETTLE:
+        raise ContestError(_("Entries started before the close may still be submitted for a minute; "
+                             "publish the results after that."))
     taken = db.session.execute(
         update(ContestRound).where(ContestRound.id == r.id, ContestRound.published_at.is_(None))
         .values(published_at=now).execution_options(synchronize_session=False)).rowcount

@@ -32,7 +32,7 @@ def _seed():
     for entrant, wrong, guess in players:
         entry = services.start_entry(r, entrant)
         services.submit_entry(entry, right_answers(entry, wrong=wrong), guess)
-    r.closes_at = utcnow() - timedelta(seconds=1)
+    r.closes_at = utcnow() - timedelta(minutes=2)
     services.publish_results(r, contest.organiser)
     db.session.commit()
     return contest, r

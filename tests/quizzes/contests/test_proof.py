@@ -81,7 +81,7 @@ def _closed(**values):
     users = [make_user(full_name=f"Nguyễn Văn {c}", email=f"u{c}@example.vn") for c in "ABCDE"]
     entrants = _play(r, [(users[0], 0, 3), (users[1], 0, 1), (users[2], 1, 3), (users[3], 0, 9), (users[4], 4, 2)])
     _play(r, [(users[2], 0, 3)])  # a second entry: the better one counts
-    r.closes_at = utcnow() - timedelta(seconds=1)
+    r.closes_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
     return contest, r, users, entrants
 
@@ -215,3 +215,22 @@ def test_two_servers_publishing_at_once_give_one_result(app):
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(ContestRankingFile)) == 1
     assert db.session.get(ContestRankingFile, round_id).merkle_root == root
+
+
+def test_results_wait_until_no_late_submission_can_arrive(app):
+    """An entry started just before the close may be submitted up to GRACE after it: publishing
+    earlier would leave that entry out of a ranking already published."""
+    contest, r = make_contest(entries_per_round=0)
+    entrant = registration.cadre_entrant(contest, make_user())
+    entry = services.start_entry(r, entrant)
+    closes = utcnow()
+    r.closes_at = closes
+    entry.deadline = closes
+    db.session.commit()
+    services.submit_entry(entry, right_answers(entry), "1", now=closes + timedelta(seconds=15))  # within GRACE
+    db.session.commit()
+    with pytest.raises(ContestError, match="một phút"):
+        services.publish_results(r, contest.organiser, now=closes + timedelta(seconds=16))
+    db.session.rollback()
+    services.publish_results(r, contest.organiser, now=closes + services.SETTLE)
+    assert r.entry_total == 1 and db.session.get(ContestRankingFile, r.id).entries == 1

@@ -31,7 +31,7 @@ def published(app, client, login):
     public_entry = _enter(client, contest, r)
     cadre = make_user(roles=[Role.CADRE], full_name="Lê Văn Cán")
     _enter(_signed_in(app, cadre), contest, r, prediction="1")
-    r.closes_at = utcnow() - timedelta(seconds=1)
+    r.closes_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
     return contest, r, public_entry, cadre
 
