@@ -44,6 +44,7 @@ SEARCHES: dict[str, tuple[tuple[str, ...], set[int]]] = {
     "teach.learners": (("page",), set()),
     "quizzes.attempt": (("page",), set()),
     "auth.login": (("next",), set()),
+    "contests.identify": (("then",), set()),
 }
 TABLES = {t.name for t in Base.metadata.sorted_tables}
 
