@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from courses import enrolment
+from courses.programmes import services as programmes
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.db import utcnow
@@ -44,9 +45,12 @@ def make_world() -> World:
     category = make_category("Ngân hàng thử", owner=admin)
     contest, round_ = make_contest(admin)
     audit.record("user.update", target="hang", actor=admin, position="Bí thư")
+    programme = programmes.create_programme(admin, "Học tập và làm theo tư tưởng Hồ Chí Minh 2023")
+    programmes.add_course(programme, course, admin)
     db.session.commit()
     ids = {"item_id": quiz.item_id, "course_id": course.id, "category_id": category.id, "unit_id": district.id,
-           "contest_id": contest.id, "round_id": round_.id, "user_id": cadre.id, "module_id": course.modules[0].id}
+           "contest_id": contest.id, "round_id": round_.id, "user_id": cadre.id, "module_id": course.modules[0].id,
+           "programme_id": programme.id}
     return World(province, district, admin, cadre, ids)
 
 
@@ -56,7 +60,7 @@ def close_round(world: World, entrants) -> int:
     for entrant in entrants:
         entry = contests.start_entry(r, entrant)
         contests.submit_entry(entry, right_answers(entry), "7")
-    r.closes_at = utcnow() - timedelta(seconds=1)
+    r.closes_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
     return r.id
 

@@ -50,6 +50,11 @@ NOT_TABULAR = {
     "courses.attachment": "the uploaded file, as it was uploaded",
     "teach.item_attachment": "the uploaded file, as it was uploaded",
     "courses.cover": "the uploaded image",
+    "courses.download": "a course's lessons handed to the phone's service worker (JSON list of addresses)",
+    "notifications.edit_template": "a trainer's reminder template form (a page, not a file)",
+    "notifications.reset_template": "puts a reminder template back to its default (a POST, no file)",
+    "contests.ranking_file": "the published ranking file: numbers, hex pseudonyms and times, no stored text "
+                             "(tests/quizzes/contests/test_proof.py)",
 }
 _DOWNLOAD = re.compile(r"export|download|_template|template_|handout|attachment|cover")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")

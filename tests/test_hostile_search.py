@@ -35,8 +35,8 @@ SEARCHES: dict[str, tuple[tuple[str, ...], set[int]]] = {
     "quizzes.results": (("unit",), set()),
     "formats.import_page": (("category",), set()),
     "formats.export": (("category", "format"), {404}),
-    "stats.dashboard": (("unit", "course", "from", "to", "behind", "page"), set()),
-    "stats.export_file": (("kind", "format", "unit", "course", "from", "to"), {404}),
+    "stats.dashboard": (("unit", "course", "programme", "from", "to", "behind", "page"), set()),
+    "stats.export_file": (("kind", "format", "unit", "course", "programme", "from", "to"), {404}),
     "certificates.manage": (("course", "unit", "page"), set()),
     "certificates.export_zip": (("course", "unit"), {404}),
     "certificates.verify_form": (("code",), {404}),
@@ -44,6 +44,11 @@ SEARCHES: dict[str, tuple[tuple[str, ...], set[int]]] = {
     "teach.learners": (("page",), set()),
     "quizzes.attempt": (("page",), set()),
     "auth.login": (("next",), set()),
+    "contests.identify": (("then",), set()),
+    "stats.renewals": (("programme", "unit", "course", "from", "to", "page"), set()),
+    "certificates.expired": (("course", "unit", "page"), set()),
+    "teach_programmes.learners": (("page",), set()),
+    "notifications.index": (("page",), set()),
 }
 TABLES = {t.name for t in Base.metadata.sorted_tables}
 

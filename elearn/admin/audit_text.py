@@ -94,6 +94,7 @@ DETAIL_LABELS = {
     "place": _l("place"), "wording": _l("wording"), "signer_title": _l("signer's title"),
     "signer_name": _l("signer's name"),
     "actual": _l("actual value"), "entries": _l("entries"), "prizes": _l("prizes"),
+    "merkle_root": _l("Merkle root"), "sha256": _l("SHA-256 of the file"),
     "imported": _l("questions imported"), "by_type": _l("by question type"), "version": _l("version"),
     "attempts": _l("attempts"),
     # course and contest fields

@@ -123,3 +123,44 @@ def export(round_id, table, fmt, output):
     audit.record("contest.export", target=f"round:{r.id}", table=table, format=fmt, via="cli")
     db.session.commit()
     click.echo(f"{count} rows written to {output}")
+
+
+@contests_group.command("verify-ranking")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--root", help="The Merkle root published on the results page.")
+@click.option("--proof", "proof_file", type=click.Path(exists=True, dir_okay=False),
+              help="An entrant's proof (the JSON downloaded from 'Check my entry').")
+def verify_ranking(file, root, proof_file):
+    """Check a published ranking file without the platform's database: ranks 1..n, each distance,
+    the true value, the order under the rules written in the file, the Merkle root, and an
+    entrant's line with its Merkle path. Exits non-zero on the first fault."""
+    import json
+
+    from quizzes.contests import proof
+
+    with open(file, "rb") as handle:
+        data = handle.read()
+    try:
+        checked = proof.verify_file(data, root)
+    except proof.VerifyError as error:
+        raise click.ClickException(f"ranking file refused: {error}") from None
+    click.echo(f"ok: {checked.entries} entries ranked by {checked.meta.order} "
+               f"(true value {checked.meta.actual}); Merkle root {checked.root}; file SHA-256 {checked.sha256}")
+    if proof_file:
+        try:
+            with open(proof_file, encoding="utf-8") as handle:
+                mine = json.load(handle)
+            steps = [(str(side), str(sibling)) for side, sibling in mine["proof"]]
+            line = str(mine["line"])
+        except (ValueError, KeyError, TypeError):
+            raise click.ClickException("the proof is not a proof file") from None
+        _meta, lines = proof.lines_of(data)
+        if line not in lines:
+            raise click.ClickException("the entrant's line is not in the ranking file")
+        try:
+            reached = proof.root_from_proof(line, steps)
+        except ValueError:
+            raise click.ClickException("the proof is not a proof file") from None
+        if reached != checked.root:
+            raise click.ClickException("the entrant's Merkle path does not lead to the file's root")
+        click.echo(f"ok: the entrant's line is in the file and its path leads to the root: {line}")

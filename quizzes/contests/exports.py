@@ -17,6 +17,8 @@ from quizzes.contests.models import ContestEntrant, ContestRound
 from quizzes.contests.ranking import rank_round, unit_participation
 from quizzes.contests.services import require_closed
 
+CHUNK = 5000
+
 
 def ranking_table(r: ContestRound) -> tuple[list[Column], Iterator[tuple]]:
     require_closed(r)
@@ -27,17 +29,19 @@ def ranking_table(r: ContestRound) -> tuple[list[Column], Iterator[tuple]]:
                Column(_("Time (seconds)"), "number", decimals=1), Column(_("Submitted"), "datetime")]
 
     def rows():
-        people = {}
-        stmt = (select(ContestEntrant.id, ContestEntrant.full_name, OrgUnit.name, ContestEntrant.unit_text,
-                       ContestEntrant.phone, ContestEntrant.email)
-                .outerjoin(OrgUnit, OrgUnit.id == ContestEntrant.unit_id)
-                .where(ContestEntrant.contest_id == r.contest_id))
-        for eid, name, unit_name, unit_text, phone, email in db.session.execute(stmt):
-            people[eid] = (name, unit_name or unit_text, phone or "", email or "")
-        for row in ranking.rows:
-            name, unit, phone, email = people[row.entrant_id]
-            yield (row.rank, name, unit, phone, email, row.correct, row.prediction, row.distance,
-                   row.duration_ms / 1000, row.submitted_at)
+        # The ranked entrants only, a chunk at a time (a contest registers many who never enter a round).
+        for start in range(0, len(ranking.rows), CHUNK):
+            chunk = ranking.rows[start:start + CHUNK]
+            stmt = (select(ContestEntrant.id, ContestEntrant.full_name, OrgUnit.name, ContestEntrant.unit_text,
+                           ContestEntrant.phone, ContestEntrant.email)
+                    .outerjoin(OrgUnit, OrgUnit.id == ContestEntrant.unit_id)
+                    .where(ContestEntrant.id.in_([row.entrant_id for row in chunk])))
+            people = {eid: (name, unit_name or unit_text, phone or "", email or "")
+                      for eid, name, unit_name, unit_text, phone, email in db.session.execute(stmt)}
+            for row in chunk:
+                name, unit, phone, email = people[row.entrant_id]
+                yield (row.rank, name, unit, phone, email, row.correct, row.prediction, row.distance,
+                       row.duration_ms / 1000, row.submitted_at)
 
     return columns, rows()
 

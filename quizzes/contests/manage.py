@@ -5,7 +5,7 @@ Every route needs MANAGE_CONTESTS; each contest is then checked against the user
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +19,7 @@ from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
 from quizzes.bank.models import QuestionCategory
-from quizzes.contests import exports, services
+from quizzes.contests import clusters, exports, services
 from quizzes.contests.forms import ActionForm, ContestForm, RoundForm, to_local_naive
 from quizzes.contests.models import Contest, ContestEntrant, ContestRound
 from quizzes.contests.ranking import rank_round, unit_participation
@@ -204,3 +204,17 @@ def export(contest_id: int, round_id: int, table: str, fmt: str):
         return csv_response(name, columns, rows)
     return xlsx_response(name, columns, rows, sheet_name=_("Ranking") if table == "ranking" else _("Units"),
                          title_rows=[r.contest.title, _("Round %(n)d", n=r.number)])
+
+
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/suspicious")
+@requires(Permission.MANAGE_CONTESTS)
+def suspicious(contest_id: int, round_id: int):
+    """Clusters worth a look: many entrants from one address, identical timings and answers."""
+    r = _round(contest_id, round_id)
+    config = current_app.config
+    by_address = clusters.by_address(r, int(config.get("CONTEST_CLUSTER_MIN_PER_ADDRESS", 5)))
+    timings = clusters.same_timings(r, int(config.get("CONTEST_CLUSTER_MIN_SAME_TIMING", 3)))
+    ids = {i for t in timings for i in t.entrant_ids}
+    people = {e.id: e for e in db.session.scalars(select(ContestEntrant).where(ContestEntrant.id.in_(ids or [0])))}
+    return render_template("contests/manage/suspicious.html", contest=r.contest, round=r, by_address=by_address,
+                           timings=timings, people=people, limit=clusters.LIMIT)

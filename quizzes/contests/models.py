@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.accounts.models import User
@@ -147,7 +147,8 @@ class ContestEntrant(Base):
 class ContestEntry(Base):
     __tablename__ = "contest_entry"
     __table_args__ = (UniqueConstraint("round_id", "entrant_id", "seq"),
-                      Index("ix_contest_entry_round_submitted", "round_id", "submitted_at"))
+                      Index("ix_contest_entry_round_submitted", "round_id", "submitted_at"),
+                      Index("ix_contest_entry_round_addr", "round_id", "client_addr"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"))
@@ -162,6 +163,7 @@ class ContestEntry(Base):
     correct: Mapped[int | None]
     prediction: Mapped[int | None]
     duration_ms: Mapped[int | None]
+    client_addr: Mapped[str | None] = mapped_column(String(45))  # the address the entry was started from
 
     round: Mapped[ContestRound] = relationship()
     entrant: Mapped[ContestEntrant] = relationship()
@@ -190,3 +192,36 @@ class ContestPrize(Base):
     correct: Mapped[int]
     prediction: Mapped[int]
     duration_ms: Mapped[int]
+
+
+class ContestRankingFile(Base):
+    """The ranking file written when a round's results are published (``quizzes.contests.proof``).
+
+    One per round: the primary key is the round, so two publications at once (two servers, a
+    double click) cannot both write one; withdrawing the results deletes it.
+    """
+
+    __tablename__ = "contest_ranking_file"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"), primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))         # the key of the pseudonyms: never shown
+    merkle_root: Mapped[str] = mapped_column(String(64))  # hex, published on the results page
+    sha256: Mapped[str] = mapped_column(String(64))       # of the file's bytes
+    entries: Mapped[int]                                  # lines, one per counted entry
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # the CSV file, UTF-8
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContestRanked(Base):
+    """Where each counted entry stands in a published round: the ranking file's lines, indexed,
+    so that "My entries" finds an entrant's rank without reading the file. Written with the file,
+    deleted with it."""
+
+    __tablename__ = "contest_ranked"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"), primary_key=True)
+    # No foreign keys on these two: the rows are copied from the ranking at publication and go with
+    # the round; a foreign key check per row tripled the time of writing 60,000 of them.
+    entrant_id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int]
+    rank: Mapped[int]

@@ -5,13 +5,15 @@ Time is the server's: ``started_at``, ``deadline`` and ``submitted_at`` never co
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import re
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from elearn import audit, db
@@ -24,12 +26,15 @@ from elearn.units.models import OrgUnit, subtree_of
 from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
+from quizzes.contests import proof
 from quizzes.contests.models import (
     RANKING_ORDERS,
     Contest,
     ContestEntrant,
     ContestEntry,
     ContestPrize,
+    ContestRanked,
+    ContestRankingFile,
     ContestRound,
     ContestStatus,
     ContestUnitSize,
@@ -41,6 +46,8 @@ from quizzes.contests.models import (
 MIN_QUESTIONS, MAX_QUESTIONS = 10, 35
 MAX_PREDICTION = 10_000_000
 GRACE = timedelta(seconds=20)  # network delay allowed after the deadline, never more
+# Publishing waits until no submission can still arrive (deadline <= close, + GRACE, + a slow request).
+SETTLE = timedelta(minutes=1)
 CONTEST_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
@@ -253,7 +260,8 @@ def entries_used(r: ContestRound, entrant: ContestEntrant) -> int:
         ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id)) or 0
 
 
-def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None = None) -> ContestEntry:
+def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None = None,
+                client_addr: str | None = None) -> ContestEntry:
     """Start an entry (or return the one still running). The limit holds under concurrency:
     ``seq`` is unique per entrant and round, so two simultaneous starts cannot share a slot."""
     now = now or utcnow()
@@ -273,7 +281,7 @@ def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None =
         if limit and seq > limit:
             raise ContestError(_("You have used all %(n)d entries allowed in this round.", n=limit))
         entry = ContestEntry(round_id=r.id, entrant_id=entrant.id, seq=seq, started_at=now, deadline=deadline,
-                             questions=questions, answers={})
+                             questions=questions, answers={}, client_addr=(client_addr or None) and client_addr[:45])
         try:
             with db.session.begin_nested():
                 db.session.add(entry)
@@ -391,16 +399,31 @@ def prize_plan(contest: Contest) -> list[PrizeKind]:
 
 
 def publish_results(r: ContestRound, actor: User, now: datetime | None = None) -> None:
-    """Fix the round's results and prize list (names and units as they stand now)."""
+    """Fix the round's results and prize list (names and units as they stand now) and write the
+    ranking file with its Merkle root (``quizzes.contests.proof``).
+
+    Once only: a conditional UPDATE takes the round from unpublished to published, so a second
+    publication (a double click, a second server at the same moment) is refused and writes nothing;
+    the ranking file's primary key is the round as well. Withdraw first to publish again.
+    """
     from quizzes.contests.ranking import rank_round
 
     require_closed(r, now)
+    now = now or utcnow()
+    if now < r.closes_at + SETTLE:
+        raise ContestError(_("Entries started before the close may still be submitted for a minute; "
+                             "publish the results after that."))
+    taken = db.session.execute(
+        update(ContestRound).where(ContestRound.id == r.id, ContestRound.published_at.is_(None))
+        .values(published_at=now).execution_options(synchronize_session=False)).rowcount
+    if taken != 1:
+        raise ContestError(_("The results of this round have already been published."))
+    db.session.refresh(r, ["published_at"])
     ranking = rank_round(r)
     plan = prize_plan(r.contest)
     winners = ranking.rows[:len(plan)]
     entrants = {e.id: e for e in db.session.scalars(
         select(ContestEntrant).where(ContestEntrant.id.in_([w.entrant_id for w in winners] or [0])))}
-    before = {"actual": r.actual_value, "prizes": [(p.rank, p.entry_id) for p in r.prizes]}
     r.prizes.clear()
     db.session.flush()
     for row, prize in zip(winners, plan):
@@ -409,10 +432,50 @@ def publish_results(r: ContestRound, actor: User, now: datetime | None = None) -
                                      unit_label=e.unit_label, correct=row.correct, prediction=row.prediction,
                                      duration_ms=row.duration_ms))
     r.actual_value, r.entry_total, r.entrant_total = ranking.actual, ranking.entries, ranking.entrants
-    r.published_at = now or utcnow()
-    db.session.flush()
-    audit.record("contest.results.publish", target=f"round:{r.id}", actor=actor, before=before,
-                 actual=ranking.actual, entries=ranking.entries, prizes=[(p.rank, p.entry_id) for p in r.prizes])
+    file = write_ranking_file(r, ranking)
+    try:
+        with db.session.begin_nested():
+            db.session.add(file)
+    except IntegrityError:
+        raise ContestError(_("The results of this round have already been published.")) from None
+    _write_ranked(r, ranking.rows)
+    audit.record("contest.results.publish", target=f"round:{r.id}", actor=actor, actual=ranking.actual,
+                 entries=ranking.entries, prizes=[(p.rank, p.entry_id) for p in r.prizes],
+                 merkle_root=file.merkle_root, sha256=file.sha256)
+
+
+def _write_ranked(r: ContestRound, rows) -> None:
+    """Each counted entry's rank (``ContestRanked``): on PostgreSQL one INSERT of three arrays
+    (unnest), elsewhere an executemany."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(
+            "INSERT INTO contest_ranked (round_id, entrant_id, entry_id, rank) SELECT :round_id, e, x, k "
+            "FROM unnest(CAST(:entrants AS integer[]), CAST(:entries AS integer[]), CAST(:ranks AS integer[])) "
+            "AS t(e, x, k)"),
+            {"round_id": r.id, "entrants": [x.entrant_id for x in rows], "entries": [x.entry_id for x in rows],
+             "ranks": [x.rank for x in rows]})
+        return
+    db.session.execute(insert(ContestRanked), [
+        {"round_id": r.id, "entrant_id": x.entrant_id, "entry_id": x.entry_id, "rank": x.rank} for x in rows])
+
+
+def write_ranking_file(r: ContestRound, ranking) -> ContestRankingFile:
+    """The ranking file of ``ranking`` (one line per counted entry, pseudonyms only), not yet added."""
+    salt = secrets.token_hex(32)
+    contest = r.contest
+    meta = proof.Meta(contest.id, r.id, contest.ranking_order, contest.prediction_kind.value, r.question_count,
+                      ranking.actual)
+    lines = [proof.entry_line(x.rank, proof.pseudonym(salt, r.id, x.entrant_id), x.correct, x.prediction,
+                              x.distance, x.duration_ms, x.submitted_at) for x in ranking.rows]
+    content, root = proof.build(meta, lines)
+    return ContestRankingFile(round_id=r.id, salt=salt, merkle_root=root, sha256=hashlib.sha256(content).hexdigest(),
+                              entries=len(lines), content=content)
+
+
+def ranking_file(r: ContestRound) -> ContestRankingFile | None:
+    return db.session.get(ContestRankingFile, r.id) if r.published_at is not None else None
 
 
 def withdraw_results(r: ContestRound, actor: User) -> None:
@@ -420,6 +483,8 @@ def withdraw_results(r: ContestRound, actor: User) -> None:
         return
     audit.record("contest.results.withdraw", target=f"round:{r.id}", actor=actor,
                  prizes=[(p.rank, p.entry_id) for p in r.prizes])
+    db.session.execute(delete(ContestRanked).where(ContestRanked.round_id == r.id))
+    db.session.execute(delete(ContestRankingFile).where(ContestRankingFile.round_id == r.id))
     r.prizes.clear()
     r.published_at = None
     db.session.flush()

@@ -7,7 +7,21 @@ the registered address). Organiser pages are in ``manage``.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+import secrets
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,7 +35,7 @@ from elearn.menu import Entry
 from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
-from quizzes.contests import registration, services
+from quizzes.contests import queries, registration, services
 from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
 from quizzes.contests.services import ContestError
@@ -30,6 +44,7 @@ bp = Blueprint("contests", __name__, url_prefix="/contests", template_folder="te
                static_folder="static", static_url_path="/static")
 MENU = [Entry("contests.index", _l("Contests"))]
 SESSION_KEY = "contest_entrants"
+DEVICE_KEY = "contest_device"
 
 
 def _published_contest(contest_id: int) -> Contest:
@@ -184,12 +199,24 @@ def identify(contest_id: int):
             flash(str(error), "error")
         else:
             _remember(entrant)
-            return redirect(url_for(".show", contest_id=contest.id))
+            # Only one other place to go back to: no address from the request is followed.
+            return redirect(url_for(".mine" if request.args.get("then") == "mine" else ".show", contest_id=contest.id))
     return render_template("contests/identify.html", contest=contest, form=form)
+
+
+def _device_key() -> str:
+    """The browser, as far as it lets itself be known: a random id kept in its signed session
+    (a script that drops its cookies is a new device each time, and meets the limit per address)."""
+    device = session.get(DEVICE_KEY)
+    if not isinstance(device, str) or not device:
+        device = session[DEVICE_KEY] = secrets.token_urlsafe(12)
+    return "contest-device:" + device
 
 
 @bp.post("/<int:contest_id>/rounds/<int:round_id>/start")
 @public
+@limiter.limit(lambda: current_app.config.get("CONTEST_START_LIMIT_PER_ADDRESS", "600 per hour"))
+@limiter.limit(lambda: current_app.config.get("CONTEST_START_LIMIT_PER_DEVICE", "30 per hour"), key_func=_device_key)
 def start(contest_id: int, round_id: int):
     contest = _published_contest(contest_id)
     r = _round(contest, round_id)
@@ -203,7 +230,7 @@ def start(contest_id: int, round_id: int):
             if entrant is None:
                 flash(_("Register (or come back with your personal code) before entering."), "info")
                 return redirect(url_for(".register" if contest.allow_public else ".show", contest_id=contest.id))
-        entry = services.start_entry(r, entrant)
+        entry = services.start_entry(r, entrant, client_addr=request.remote_addr)
     except ContestError as error:
         db.discard()
         flash(str(error), "error")
@@ -271,4 +298,79 @@ def results(contest_id: int, round_id: int):
     r = _round(contest, round_id)
     if r.published_at is None or services.round_state(r) != "closed":
         abort(404)  # nothing is public before the organiser publishes, after the round closed
-    return render_template("contests/results_public.html", contest=contest, round=r)
+    return render_template("contests/results_public.html", contest=contest, round=r,
+                           file=services.ranking_file(r))
+
+
+def _published_round(contest_id: int, round_id: int) -> tuple[Contest, ContestRound]:
+    contest = _published_contest(contest_id)
+    r = _round(contest, round_id)
+    if r.published_at is None or services.round_state(r) != "closed":
+        abort(404)
+    return contest, r
+
+
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/ranking-file.csv")
+@public
+def ranking_file(contest_id: int, round_id: int):
+    """The published ranking file: pseudonyms and figures only, the lines the Merkle root covers."""
+    _contest, r = _published_round(contest_id, round_id)
+    file = services.ranking_file(r)
+    if file is None:
+        abort(404)
+    name = f"contest-{r.contest_id}-round-{r.number}-ranking-{file.merkle_root[:12]}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "X-Content-SHA256": file.sha256,
+               "Cache-Control": "public, max-age=300"}  # the same bytes for everyone until withdrawn
+    if request.if_none_match.contains(file.sha256):
+        response = Response(status=304, headers=headers)  # the stored file is not even read
+    else:
+        response = Response(file.content, mimetype="text/csv; charset=utf-8", headers=headers)
+    response.set_etag(file.sha256)
+    return response
+
+
+def _limited_per_address(view):
+    """Pages that rebuild a Merkle path (the whole file hashed) are limited per client address."""
+    return limiter.limit(lambda: current_app.config.get("CONTEST_PROOF_LIMIT_PER_ADDRESS", "30 per hour"))(view)
+
+
+def _come_back(contest: Contest):
+    """Not known in this contest: a member of the public identifies (phone and personal code, limited
+    per address and per phone), then comes back to "My entries"; a cadre has not entered yet."""
+    if current_user.is_authenticated:
+        flash(_("You have not entered this contest yet."), "info")
+        return redirect(url_for(".show", contest_id=contest.id))
+    return redirect(url_for(".identify", contest_id=contest.id, then="mine"))
+
+
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/proof")
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/proof.<any(json):fmt>")
+@public
+@_limited_per_address
+def proof(contest_id: int, round_id: int, fmt: str | None = None):
+    """The entrant's own line in the ranking file and its Merkle path to the published root."""
+    contest, r = _published_round(contest_id, round_id)
+    entrant = _session_entrant(contest)
+    if entrant is None:
+        return _come_back(contest)
+    found = queries.entry_proof(r, entrant)
+    if fmt == "json":
+        if found is None:
+            abort(404)
+        return jsonify({"contest": contest.id, "round": r.id, "line": found.line, "leaf": found.leaf,
+                        "proof": [list(step) for step in found.path], "root": found.root,
+                        "entries": found.entries, "file_sha256": found.sha256})
+    return render_template("contests/proof.html", contest=contest, round=r, found=found)
+
+
+@bp.get("/<int:contest_id>/mine")
+@public
+def mine(contest_id: int):
+    """My entries: every round, the entrant's entries and, once published, their place (no account:
+    a member of the public comes back with phone and personal code, limited per address and phone)."""
+    contest = _published_contest(contest_id)
+    entrant = _session_entrant(contest)
+    if entrant is None:
+        return _come_back(contest)
+    return render_template("contests/mine.html", contest=contest, entrant=entrant,
+                           rounds=queries.my_rounds(entrant), state=services.round_state)

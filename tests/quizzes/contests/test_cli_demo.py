@@ -39,7 +39,7 @@ def test_cli_lists_refuses_open_rounds_and_publishes_and_exports(app, runner, tm
     out = tmp_path / "r.csv"
     assert runner.invoke(args=["contests", "export", str(r.id), "--format", "csv", "-o", str(out)]).exit_code != 0
     assert not out.exists()
-    r.closes_at = utcnow() - timedelta(seconds=1)
+    r.closes_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
     data = json.loads(runner.invoke(args=["contests", "results", str(r.id), "--json"]).output)
     assert data["entries"] == 1 and data["top"][0]["correct"] == 10

@@ -78,7 +78,7 @@ def _play(r, users, wrongs, predictions):
 
 
 def _close(r):
-    r.closes_at = services.utcnow() - timedelta(seconds=1)
+    r.closes_at = services.utcnow() - timedelta(minutes=2)
     db.session.commit()
 
 

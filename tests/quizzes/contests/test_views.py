@@ -206,7 +206,7 @@ def test_results_exports_and_public_prize_list_after_the_round_closed(app, clien
     client.post(f"/contests/{contest.id}/rounds/{r.id}/start")
     entry2 = db.session.scalars(select(ContestEntry).where(ContestEntry.id != entry.id)).one()
     client.post(f"/contests/entries/{entry2.id}", data=_form_answers(entry2) | {"prediction": "9"})
-    r.closes_at = utcnow() - timedelta(seconds=1)
+    r.closes_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
 
     login(contest.organiser)
