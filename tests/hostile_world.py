@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from courses import enrolment
+from courses.programmes import services as programmes
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.db import utcnow
@@ -44,9 +45,11 @@ def make_world() -> World:
     category = make_category("Ngân hàng thử", owner=admin)
     contest, round_ = make_contest(admin)
     audit.record("user.update", target="hang", actor=admin, position="Bí thư")
+    programme = programmes.create_programme(admin, "Chương trình học tập thử", validity_months=12)
     db.session.commit()
     ids = {"item_id": quiz.item_id, "course_id": course.id, "category_id": category.id, "unit_id": district.id,
-           "contest_id": contest.id, "round_id": round_.id, "user_id": cadre.id, "module_id": course.modules[0].id}
+           "contest_id": contest.id, "round_id": round_.id, "user_id": cadre.id, "module_id": course.modules[0].id,
+           "programme_id": programme.id}
     return World(province, district, admin, cadre, ids)
 
 

@@ -50,6 +50,8 @@ NOT_TABULAR = {
     "courses.attachment": "the uploaded file, as it was uploaded",
     "teach.item_attachment": "the uploaded file, as it was uploaded",
     "courses.cover": "the uploaded image",
+    "notifications.edit_template": "a message template's edit page, not a download",
+    "notifications.reset_template": "a message template back to its default (POST), not a download",
 }
 _DOWNLOAD = re.compile(r"export|download|_template|template_|handout|attachment|cover")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
