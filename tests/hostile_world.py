@@ -45,7 +45,7 @@ def make_world() -> World:
     category = make_category("Ngân hàng thử", owner=admin)
     contest, round_ = make_contest(admin)
     audit.record("user.update", target="hang", actor=admin, position="Bí thư")
-    programme = programmes.create_programme(admin, "Học tập và làm theo tư tưởng Hồ Chí Minh 2023")
+    programme = programmes.create_programme(admin, "Học tập và làm theo tư tưởng Hồ Chí Minh 2023", validity_months=12)
     programmes.add_course(programme, course, admin)
     db.session.commit()
     ids = {"item_id": quiz.item_id, "course_id": course.id, "category_id": category.id, "unit_id": district.id,

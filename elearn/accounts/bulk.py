@@ -61,7 +61,8 @@ def update_users(changes: list[tuple[dict, dict, set[Role] | None]], actor: User
         if diff:
             fields = {**diff, **User.name_fields(diff["full_name"])} if "full_name" in diff else diff
             # Every row carries every column, so that one executemany covers them all.
-            rows.append({"id": old["id"], **{k: old[k] for k in ("full_name", "position", "email", "phone", "unit_id")},
+            kept = ("full_name", "position", "email", "unit_id") + (("phone",) if "phone" in old else ())
+            rows.append({"id": old["id"], **{k: old[k] for k in kept},
                          **User.name_fields(old["full_name"]), **fields})
         if roles is not None:
             dropped += [{"uid": old["id"], "r": r.value} for r in old["roles"] - roles]
