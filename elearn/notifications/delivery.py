@@ -57,14 +57,15 @@ def _claim(limit: int) -> tuple[str, list]:
     return claim, rows
 
 
-def _record(rows: list[dict]) -> None:
+def _record(rows: list[dict], claim_column: str = "mail_claim") -> None:
+    """Write each sent or failed row's outcome, if the row is still this batch's claim."""
     if not rows:
         return
     table = Notification.__table__
     with db.engine().begin() as conn:
         for row in rows:
             row_id, claim = row.pop("id"), row.pop("claim")
-            conn.execute(update(table).where(and_(table.c.id == row_id, table.c.mail_claim == claim)).values(**row))
+            conn.execute(update(table).where(and_(table.c.id == row_id, table.c[claim_column] == claim)).values(**row))
     rows.clear()
 
 
@@ -158,15 +159,6 @@ def _claim_sms(limit: int) -> tuple[str, list]:
     return claim, rows
 
 
-def _record_sms(rows: list[dict]) -> None:
-    table = Notification.__table__
-    with db.engine().begin() as conn:
-        for row in rows:
-            row_id, claim = row.pop("id"), row.pop("claim")
-            conn.execute(update(table).where(and_(table.c.id == row_id, table.c.sms_claim == claim)).values(**row))
-    rows.clear()
-
-
 def send_sms_batch(limit: int = 100) -> dict[str, int]:
     """The text messages' twin of ``send_batch``: claimed, re-checked, sent one by one through the
     configured channel (``channels.configured``); a provider that cannot be reached puts the rest
@@ -211,7 +203,7 @@ def send_sms_batch(limit: int = 100) -> dict[str, int]:
                     counts["sent"] += 1
             todo.pop(0)
             if len(pending) >= RECORD_EVERY:
-                _record_sms(pending)
+                _record(pending, "sms_claim")
     except channels.ChannelUnavailable as error:
         log.warning("text-message provider unavailable, %d messages wait: %s", len(todo), error)
         for row in todo:
@@ -222,5 +214,5 @@ def send_sms_batch(limit: int = 100) -> dict[str, int]:
             counts["retry"] += 1
     finally:
         if pending:
-            _record_sms(pending)
+            _record(pending, "sms_claim")
     return counts
