@@ -7,10 +7,12 @@ first to measure it, doubling the cost). pyHanko and asn1crypto are imported on 
 """
 from __future__ import annotations
 
+import asyncio
 import enum
 import functools
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from courses.certificates import codes
@@ -61,8 +63,20 @@ def sign(data: bytes, keyring: Keyring) -> bytes:
                                         md_algorithm="sha256", location="elearn")
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
     reserved = _reserved(generation)
-    out = signers.PdfSigner(meta, _signer(generation)).sign_pdf(writer, bytes_reserved=reserved)
+    out = _outside_any_loop(signers.PdfSigner(meta, _signer(generation)).sign_pdf, writer, bytes_reserved=reserved)
     return out.getvalue()
+
+
+def _outside_any_loop(fn, *args, **kwargs):
+    """pyHanko's blocking calls run an event loop of their own (``asyncio.run``), which a thread whose
+    loop is already running refuses (an async server, a test driving Playwright's sync API): there,
+    the call runs in a short-lived thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 @functools.lru_cache(maxsize=8)
@@ -103,7 +117,7 @@ def check(data: bytes, keyring: Keyring) -> PdfCheck:
     trust = _trust(tuple(c.public_bytes(serialization.Encoding.DER) for c in keyring.trusted_pdf_certs()))
     context = ValidationContext(trust_roots=trust, allow_fetching=False, revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(signatures[0], context, skip_diff=True)
+        status = _outside_any_loop(validate_pdf_signature, signatures[0], context, skip_diff=True)
     except Exception:  # a broken signature dictionary or CMS can fail anywhere in parsing: not ours as signed
         return PdfCheck(PdfStatus.TAMPERED)
     signer = status.signing_cert.subject.human_friendly if status.signing_cert is not None else None
