@@ -59,7 +59,7 @@ def unenroll(enrollment: Enrollment, actor: User) -> None:
         announce(enrolments_changed, [enrollment.course_id])
 
 
-def _cadres_in(path: str):
+def cadres_in(path: str):
     """Active cadres whose unit lies in the subtree at ``path`` (a SELECT of user ids)."""
     return (select(User.id).join(OrgUnit, User.unit_id == OrgUnit.id)
             .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role.in_(roles_with(Permission.BE_ASSIGNED))))
@@ -80,7 +80,7 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
     else:
         assignment.due_at = due_at
     db.session.flush()
-    cadres = _cadres_in(unit.path)
+    cadres = cadres_in(unit.path)
     added = _enrol_cadres(assignment, cadres)
     # Cadres already on the course (self-enrolled) take the assignment's due date.
     db.session.execute(update(Enrollment).where(
@@ -122,7 +122,7 @@ def enrol_placed_accounts(_sender=None, user_ids: list[int] | None = None, **_ex
         stmt = stmt.where(Assignment.unit_id.in_({int(x) for path in paths for x in path.strip("/").split("/")}))
     added, courses = 0, set()
     for assignment, path in db.session.execute(stmt).all():
-        cadres = _cadres_in(path) if user_ids is None else _cadres_in(path).where(User.id.in_(user_ids))
+        cadres = cadres_in(path) if user_ids is None else cadres_in(path).where(User.id.in_(user_ids))
         n = _enrol_cadres(assignment, cadres)
         if n:
             added += n

@@ -241,7 +241,7 @@ def assign(programme: Programme, unit: OrgUnit, due_at: datetime | None, actor: 
     assignment_id, programme_id = assignment.id, programme.id
     for pc in lines:
         _assign_course(pc.course, pc.required, unit, due_at, actor)  # expires the session's objects
-    added = _enrol_cadres(assignment_id, programme_id, due_at, enrolment._cadres_in(unit.path))
+    added = _enrol_cadres(assignment_id, programme_id, due_at, enrolment.cadres_in(unit.path))
     db.session.execute(update(ProgrammeEnrollment).where(ProgrammeEnrollment.assignment_id == assignment_id)
                        .values(due_at=due_at).execution_options(synchronize_session=False))
     record_completions(programme_ids=[programme_id])
@@ -279,7 +279,7 @@ def enrol_placed_accounts(_sender=None, user_ids: list[int] | None = None, **_ex
         stmt = stmt.where(ProgrammeAssignment.unit_id.in_({i for path in paths for i in _ancestor_ids(path)}))
     added = 0
     for assignment_id, programme_id, due_at, path in db.session.execute(stmt).all():
-        cadres = enrolment._cadres_in(path)
+        cadres = enrolment.cadres_in(path)
         if user_ids is not None:
             cadres = cadres.where(User.id.in_(user_ids))
         added += _enrol_cadres(assignment_id, programme_id, due_at, cadres)
