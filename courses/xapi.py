@@ -45,3 +45,16 @@ def certificate_earned(user, cert) -> None:
     if xapi.enabled():
         obj = xapi.activity(f"/verify/{cert.code}", cert.course_title, "certificate")
         xapi.add(xapi.statement(user, "earned", obj, at=cert.issued_at, parent=course_activity(cert.course_id)))
+
+
+def programmes_completed(rows: list[tuple[int, int, datetime]]) -> None:
+    """(user id, programme id, when) of programme completions just recorded."""
+    if not xapi.enabled() or not rows:
+        return
+    from courses.programmes.models import Programme
+    from elearn.accounts.models import User
+
+    for user_id, programme_id, at in rows:
+        programme = db.session.get(Programme, programme_id)
+        obj = xapi.activity(f"/my-programmes#programme-{programme_id}", programme.title, "programme")
+        xapi.add(xapi.statement(db.session.get(User, user_id), "completed", obj, at=at, result=xapi.score(None)))

@@ -18,7 +18,7 @@ from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, lite
 from sqlalchemy.orm import aliased
 from werkzeug.exceptions import NotFound
 
-from courses import enrolment
+from courses import enrolment, xapi
 from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
 from courses.programmes.models import Programme, ProgrammeAssignment, ProgrammeCourse, ProgrammeEnrollment
 from elearn import audit, db
@@ -319,14 +319,16 @@ def record_completions(*, programme_ids: list[int] | None = None, user_ids: list
     required_total = (select(func.count()).where(ProgrammeCourse.programme_id == Programme.id,
                                                  ProgrammeCourse.required.is_(True))
                       .correlate(Programme).scalar_subquery())
-    stmt = (select(ProgrammeEnrollment.id, func.max(Enrollment.completed_at))
+    stmt = (select(ProgrammeEnrollment.id, func.max(Enrollment.completed_at), ProgrammeEnrollment.user_id,
+                   ProgrammeEnrollment.programme_id)
             .join(Programme, Programme.id == ProgrammeEnrollment.programme_id)
             .join(ProgrammeCourse, ProgrammeCourse.programme_id == ProgrammeEnrollment.programme_id)
             .join(Enrollment, and_(Enrollment.user_id == ProgrammeEnrollment.user_id,
                                    Enrollment.course_id == ProgrammeCourse.course_id,
                                    Enrollment.completed_at.is_not(None)))
             .where(ProgrammeEnrollment.completed_at.is_(None))
-            .group_by(ProgrammeEnrollment.id, Programme.id, Programme.optional_needed)
+            .group_by(ProgrammeEnrollment.id, ProgrammeEnrollment.user_id, ProgrammeEnrollment.programme_id, Programme.id,
+                      Programme.optional_needed)
             .having(required_done >= required_total, optional_done >= Programme.optional_needed,
                     required_total + Programme.optional_needed > 0))
     if programme_ids is not None:
@@ -338,6 +340,7 @@ def record_completions(*, programme_ids: list[int] | None = None, user_ids: list
         return 0
     db.session.connection().execute(_RECORD, [{"e_id": row[0], "e_at": at or row[1]} for row in rows])
     db.session.expire_all()
+    xapi.programmes_completed([(row[2], row[3], at or row[1]) for row in rows])
     return len(rows)
 
 

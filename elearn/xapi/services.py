@@ -41,6 +41,7 @@ TYPES = {
     "lesson": "http://adlnet.gov/expapi/activities/lesson",
     "assessment": "http://adlnet.gov/expapi/activities/assessment",
     "certificate": "https://w3id.org/xapi/cmi5/activitytype/block",
+    "programme": "https://w3id.org/xapi/elearn/v1/activitytype/programme",  # courses to complete together
 }
 _SEND_TASK = "elearn.xapi.services:send_due"
 

@@ -254,3 +254,26 @@ def test_each_quiz_attempt_is_a_statement_passed_or_failed(app, lrs, no_worker):
     assert wrong["object"]["id"] == right["object"]["id"] != failed["object"]["id"]  # the same question
     assert wrong["context"]["contextActivities"]["parent"][0]["id"] == failed["object"]["id"]
     assert [s["verb"]["id"].rsplit("/", 1)[1] for s in stored].count("completed") == 1  # the course
+
+
+def test_completing_a_programme_adds_its_own_statement(app, no_worker):
+    from courses.programmes import services as programmes
+    from courses.programmes.models import ProgrammeEnrollment
+    from courses.progress import complete_item
+    from tests.courses.programmes.factories import make_programme
+
+    unit = make_unit("Chi bộ Năm")
+    programme = make_programme(required=1, lessons=1)
+    cadre = make_user("nam", unit=unit)
+    programmes.assign(programme, unit, None, programme.owner)  # the cadre is put on it and its course
+    db.session.commit()
+    course = programme.courses[0].course
+    complete_item(cadre, items_of(course)[0])  # the course's one lesson: the course, and so the programme
+    db.session.commit()
+    done = db.session.scalar(select(ProgrammeEnrollment).where(ProgrammeEnrollment.user_id == cadre.id))
+    assert done.completed_at is not None
+    statements = [row.statement for row in db.session.scalars(select(XapiOutbox).order_by(XapiOutbox.id))]
+    mine = [s for s in statements if s["object"]["id"].endswith(f"/my-programmes#programme-{programme.id}")]
+    assert len(mine) == 1 and mine[0]["verb"]["id"].endswith("/completed")
+    assert mine[0]["object"]["definition"]["name"]["vi-VN"] == programme.title
+    check_xapi_rules(mine[0])
