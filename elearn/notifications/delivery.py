@@ -33,28 +33,29 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_DELAY)
 
 
-def _release_stale(conn, now) -> int:
-    return conn.execute(update(Notification).where(
-        Notification.mail_status == MailStatus.SENDING, Notification.mail_next_at < now - CLAIM_TIMEOUT)
-        .values(mail_status=MailStatus.PENDING, mail_claim=None)).rowcount
-
-
-def _claim(limit: int) -> tuple[str, list]:
-    """Claim up to ``limit`` messages whose time has come: (the claim, their rows)."""
+def _claim(limit: int, channel: str = "mail", columns: tuple = ()) -> tuple[str, list]:
+    """Claim up to ``limit`` messages of ``channel`` ("mail" or "sms": the columns ``<channel>_status``,
+    ``_next_at``, ``_claim``) whose time has come, after putting back claims older than CLAIM_TIMEOUT
+    (a worker that died): (the claim, their rows: id, kind, ref_id and ``columns``)."""
+    status, next_at, claimed = (getattr(Notification, f"{channel}_{c}") for c in ("status", "next_at", "claim"))
     now, claim = utcnow(), secrets.token_hex(16)
     with db.engine().begin() as conn:
-        _release_stale(conn, now)
-        ids = conn.execute(select(Notification.id).where(
-            Notification.mail_status == MailStatus.PENDING, Notification.mail_next_at <= now)
-            .order_by(Notification.mail_next_at, Notification.id).limit(limit)).scalars().all()
+        conn.execute(update(Notification).where(status == MailStatus.SENDING, next_at < now - CLAIM_TIMEOUT)
+                     .values({status: MailStatus.PENDING, claimed: None}))
+        ids = conn.execute(select(Notification.id).where(status == MailStatus.PENDING, next_at <= now)
+                           .order_by(next_at, Notification.id).limit(limit)).scalars().all()
         if not ids:
             return claim, []
-        conn.execute(update(Notification).where(Notification.id.in_(ids), Notification.mail_status == MailStatus.PENDING)
-                     .values(mail_status=MailStatus.SENDING, mail_claim=claim, mail_next_at=now))
-        rows = conn.execute(select(Notification.id, Notification.kind, Notification.ref_id, Notification.mail_to,
-                                   Notification.subject, Notification.body, Notification.mail_attempts)
-                            .where(Notification.mail_claim == claim).order_by(Notification.id)).all()
+        conn.execute(update(Notification).where(Notification.id.in_(ids), status == MailStatus.PENDING)
+                     .values({status: MailStatus.SENDING, claimed: claim, next_at: now}))
+        rows = conn.execute(select(Notification.id, Notification.kind, Notification.ref_id, *columns)
+                            .where(claimed == claim).order_by(Notification.id)).all()
     return claim, rows
+
+
+_MAIL_COLUMNS = (Notification.mail_to, Notification.subject, Notification.body, Notification.mail_attempts)
+_SMS_COLUMNS = (Notification.key, Notification.sms_to, Notification.sms_data, Notification.subject,
+                Notification.sms_attempts)
 
 
 def _record(rows: list[dict], claim_column: str = "mail_claim") -> None:
@@ -73,7 +74,7 @@ def send_batch(limit: int = 200) -> dict[str, int]:
     """Send one batch; returns counts (sent, skipped, failed, retry). Never raises for a mail error."""
     counts = {"sent": 0, "skipped": 0, "failed": 0, "retry": 0}
     db.session.rollback()  # the worker's own transactions below: no snapshot older than the claim
-    claim, claimed = _claim(limit)
+    claim, claimed = _claim(limit, "mail", _MAIL_COLUMNS)
     if not claimed:
         return counts
     by_kind = defaultdict(list)
@@ -139,26 +140,6 @@ def send_all(limit: int = 200, max_batches: int = 1000) -> dict[str, int]:
 
 # ---------------------------------------------------------------- text messages
 
-def _claim_sms(limit: int) -> tuple[str, list]:
-    now, claim = utcnow(), secrets.token_hex(16)
-    with db.engine().begin() as conn:
-        conn.execute(update(Notification).where(
-            Notification.sms_status == MailStatus.SENDING, Notification.sms_next_at < now - CLAIM_TIMEOUT)
-            .values(sms_status=MailStatus.PENDING, sms_claim=None))
-        ids = conn.execute(select(Notification.id).where(
-            Notification.sms_status == MailStatus.PENDING, Notification.sms_next_at <= now)
-            .order_by(Notification.sms_next_at, Notification.id).limit(limit)).scalars().all()
-        if not ids:
-            return claim, []
-        conn.execute(update(Notification).where(Notification.id.in_(ids), Notification.sms_status == MailStatus.PENDING)
-                     .values(sms_status=MailStatus.SENDING, sms_claim=claim, sms_next_at=now))
-        rows = conn.execute(select(Notification.id, Notification.kind, Notification.ref_id, Notification.key,
-                                   Notification.sms_to, Notification.sms_data, Notification.subject,
-                                   Notification.sms_attempts)
-                            .where(Notification.sms_claim == claim).order_by(Notification.id)).all()
-    return claim, rows
-
-
 def send_sms_batch(limit: int = 100) -> dict[str, int]:
     """The text messages' twin of ``send_batch``: claimed, re-checked, sent one by one through the
     configured channel (``channels.configured``); a provider that cannot be reached puts the rest
@@ -173,7 +154,7 @@ def send_sms_batch(limit: int = 100) -> dict[str, int]:
     if channel is None:
         return counts
     db.session.rollback()
-    claim, claimed = _claim_sms(limit)
+    claim, claimed = _claim(limit, "sms", _SMS_COLUMNS)
     if not claimed:
         return counts
     by_kind = defaultdict(list)
