@@ -31,9 +31,15 @@ demo: upgrade
 run: demo
 	$(BIN)/elearn run --host 127.0.0.1 --port $(PORT)
 
+# Every test but the browser journeys in TEST_JOBS processes (pytest-xdist: a database and Redis
+# databases per process), then the browser journeys one at a time (they time what a person sees).
+# BROWSER=0 leaves them out. Exit 5 (nothing selected, e.g. PYTEST_ARGS names one file) is no error.
+TEST_JOBS ?= 2
+BROWSER ?= 1
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile -m "not browser" $(PYTEST_ARGS) || [ $$? = 5 ]
+	[ "$(BROWSER)" = 0 ] || $(BIN)/python -m pytest -m browser $(PYTEST_ARGS) || [ $$? = 5 ]
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

@@ -29,6 +29,8 @@ def pytest_report_header(config):
 
 def _recreate_pg_database(url: str) -> str:
     url = make_url(normalize_db_url(url))
+    if worker := os.environ.get("PYTEST_XDIST_WORKER"):  # `pytest -n 2`: a database per worker
+        url = url.set(database=f"{url.database}_{worker}")
     name = url.database
     if not name or "test" not in name:
         raise pytest.UsageError("TEST_DATABASE_URL must name a database with 'test' in it: it is dropped")

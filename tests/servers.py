@@ -21,6 +21,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def redis_url(db: int = 0) -> str:
+    """A Redis database of this test process's own: under ``pytest -n`` (xdist) each worker takes four
+    of Redis's sixteen, so one worker's RQ test never takes another's job."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    number = 4 * int(worker or 0) + db
+    assert db < 4 and number < 16, "Redis has 16 databases: at most 4 test workers"
+    return f"redis://127.0.0.1:6379/{number}"
+
+
 SECRET_KEY = "shared-test-secret"  # every server of a test or benchmark: sessions and option tokens carry over
 
 

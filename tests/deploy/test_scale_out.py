@@ -5,9 +5,9 @@ import redis
 import requests
 
 from tests.factories import PASSWORD, make_user
-from tests.servers import running, sign_in
+from tests.servers import redis_url, running, sign_in
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = redis_url()
 
 
 def test_two_servers_share_sessions_and_rate_limits(app, database_url, tmp_path):

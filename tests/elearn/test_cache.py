@@ -2,6 +2,7 @@ import pytest
 
 from elearn import db
 from elearn.cache import bump, cached, invalidate
+from tests.servers import redis_url
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def test_redis_cache_is_shared_between_apps(database_url, tmp_path):
     from tests.conftest import make_test_app
 
     prefix = f"test-{uuid.uuid4().hex}"
-    config = {"REDIS_URL": "redis://127.0.0.1:6379/0", "CACHE_IN_TESTS": True, "RATELIMIT_KEY_PREFIX": prefix}
+    config = {"REDIS_URL": redis_url(), "CACHE_IN_TESTS": True, "RATELIMIT_KEY_PREFIX": prefix}
     a = make_test_app(database_url, tmp_path / "a", **config)
     b = make_test_app(database_url, tmp_path / "b", **config)
     with a.app_context():

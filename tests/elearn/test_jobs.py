@@ -11,6 +11,7 @@ from elearn.jobs.models import Job, JobStatus
 from elearn.permissions import Role
 from tests.factories import make_user
 from tests.factories import wait_for_job as _wait
+from tests.servers import redis_url
 
 CALLS: list[str] = []
 
@@ -92,7 +93,7 @@ def test_sweep_requeues_dead_workers_and_expires_results(app, client, login):
 def test_jobs_run_through_redis_and_rq(app, monkeypatch):
     from rq import Queue, SimpleWorker
 
-    url = "redis://127.0.0.1:6379/0"
+    url = redis_url()
     connection = redis.Redis.from_url(url)
     connection.ping()
     app.config["REDIS_URL"] = url

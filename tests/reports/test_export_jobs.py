@@ -11,6 +11,7 @@ from elearn.permissions import Role
 from tests.factories import wait_for_job
 from tests.reports.factories import Province
 from tests.reports.test_export import exports, rows_of
+from tests.servers import redis_url
 
 A_SUBTREE = ["xa", "anh", "binh", "duc"]  # manager_a's cadres, in tree then name order
 
@@ -152,7 +153,7 @@ def test_with_redis_the_export_goes_to_rq(tree, login, app, monkeypatch):
     import redis
     from rq import Queue, SimpleWorker
 
-    url = "redis://127.0.0.1:6379/3"  # a database of its own: no other test's worker takes this job
+    url = redis_url(3)  # a database of its own: no other test's worker takes this job
     connection = redis.Redis.from_url(url)
     queue = Queue("elearn", connection=connection)
     queue.empty()
