@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -34,6 +34,7 @@ from quizzes import grading, tokens, xapi
 from quizzes.answers import FormAnswer
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
+from quizzes.grading import in_current_round
 from quizzes.models import AttemptQuestion, AttemptState, Quiz, QuizAttempt, ReviewShows, ReviewWhen
 from quizzes.services import QuizError, QuizNotFound, can_edit, candidates_query, course_of, is_open
 
@@ -69,8 +70,10 @@ def get_attempt_for_review(attempt_id: int, user: User) -> QuizAttempt:
 
 
 def attempts_of(quiz: Quiz, user: User) -> list[QuizAttempt]:
+    """The user's attempts at ``quiz`` in their current round of the course."""
     return list(db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id).order_by(QuizAttempt.number)))
+        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id, in_current_round())
+        .order_by(QuizAttempt.number)))
 
 
 def open_attempt(quiz: Quiz, user: User) -> QuizAttempt | None:
@@ -177,7 +180,8 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
         deadline = now + timedelta(minutes=quiz.time_limit_minutes)
     if quiz.closes_at is not None:
         deadline = quiz.closes_at if deadline is None else min(deadline, quiz.closes_at)
-    number = max((a.number for a in done), default=0) + 1
+    number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(  # unique over every round
+        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id)) or 0) + 1
     attempt = QuizAttempt(quiz_id=quiz.item_id, user_id=user.id, number=number, started_at=now,
                           deadline=deadline, max_score=sum(v.points for v, _ in drawn))
     attempt.questions = [AttemptQuestion(position=i, version_id=v.id, order=order, points=v.points)

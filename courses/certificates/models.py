@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, and_
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.db import Base, str_enum, utcnow
 
@@ -116,6 +116,8 @@ class Certificate(Base):
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
     # A programme's certificate (issue 20): ``course_id`` is then empty and ``course_title`` is the programme's.
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="SET NULL"), index=True)
+
+    replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id], viewonly=True)
 
     @hybrid_property
     def revoked(self) -> bool:

@@ -89,8 +89,9 @@ def issue_certificate(enrollment: Enrollment) -> Certificate | None:
     """Issue the certificate of a completed enrollment, in the caller's transaction.
 
     Called by ``courses.progress.evaluate_completion`` right after completion is recorded, so
-    both commit or neither does. Idempotent: a live certificate is returned as it is. None when
-    the course's certificates are turned off.
+    both commit or neither does. Idempotent: a live certificate is returned as it is, unless it
+    was earned in an earlier round of a renewed enrolment: that one is replaced by a new one (new
+    code and validity). None when the course's certificates are turned off.
     """
     if enrollment.completed_at is None:
         return None
@@ -99,10 +100,17 @@ def issue_certificate(enrollment: Enrollment) -> Certificate | None:
         return None
     live = db.session.scalar(select(Certificate).where(
         Certificate.user_id == enrollment.user_id, Certificate.course_id == enrollment.course_id,
-        Certificate.revoked_at.is_(None)))
-    if live is not None:
-        return live
-    return _issue(enrollment, template, "certificate.issue")
+        Certificate.live))
+    if live is None:
+        return _issue(enrollment, template, "certificate.issue")
+    if enrollment.round > 1 and live.completed_at < enrollment.completed_at:
+        live.replaced_at = utcnow()
+        db.session.flush()  # out of the live index before the new one goes in
+        cert = _issue(enrollment, template, "certificate.renew")
+        live.replaced_by_id = cert.id
+        db.session.flush()
+        return cert
+    return live
 
 
 def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action: str,
@@ -219,7 +227,7 @@ def may_export(user: User, unit: OrgUnit) -> bool:
 def _live_in_subtree(unit: OrgUnit, course_id: int, *columns):
     return (select(*columns).select_from(Certificate).join(User, User.id == Certificate.user_id)
             .join(OrgUnit, OrgUnit.id == User.unit_id)
-            .where(subtree_of(unit.path), Certificate.course_id == course_id, Certificate.revoked_at.is_(None)))
+            .where(subtree_of(unit.path), Certificate.course_id == course_id, Certificate.live))
 
 
 def live_in_subtree(unit: OrgUnit, course_id: int, batch: int = 200) -> Iterator[Certificate]:
@@ -288,7 +296,7 @@ def reissue(cert: Certificate, actor: User) -> Certificate:
         raise CertificateError(_("The cadre's completion of this course is no longer on record."))
     live = db.session.scalar(select(Certificate).where(
         Certificate.user_id == cert.user_id, Certificate.course_id == cert.course_id,
-        Certificate.revoked_at.is_(None)))
+        Certificate.live))
     if live is not None:
         raise CertificateError(_("A valid certificate %(code)s already exists for this course.",
                                  code=codes.grouped(live.code)))
@@ -336,6 +344,7 @@ class Verdict(str, enum.Enum):
     VALID = "valid"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    REPLACED = "replaced"      # renewed: a newer certificate of the same course replaced it
     FORGED = "forged"          # a payload or credential whose signature is not the platform's
     TAMPERED = "tampered"      # a PDF changed after signing
     FOREIGN = "foreign"        # a PDF signed, but by another key
@@ -359,6 +368,8 @@ def _on_record(code: str | None, signed: Verdict, claims: dict | None = None, si
         return Check(Verdict.NOT_FOUND if signed is Verdict.VALID else signed, None, claims, signer)
     if cert.revoked:
         return Check(Verdict.REVOKED, cert, claims, signer)
+    if cert.replaced_at is not None:
+        return Check(Verdict.REPLACED, cert, claims, signer)
     if signed is Verdict.EXPIRED or cert.expired_on(today()):
         return Check(Verdict.EXPIRED, cert, claims, signer)
     return Check(Verdict.VALID, cert, claims, signer)
@@ -414,7 +425,7 @@ def expired_in_scope(user: User, unit: OrgUnit | None = None, course_id: int | N
     """Live certificates past their last valid day that ``user`` may see, by unit then name."""
     query = (select(Certificate, OrgUnit.name).join(User, User.id == Certificate.user_id)
              .join(OrgUnit, OrgUnit.id == User.unit_id)
-             .where(scope_clause(user), Certificate.revoked_at.is_(None), Certificate.expires_on < today()))
+             .where(scope_clause(user), Certificate.live, Certificate.expires_on < today()))
     if unit is not None:
         query = query.where(subtree_of(unit.path))
     if course_id:
