@@ -134,3 +134,52 @@ def test_quiz_attempts_count_per_round(app):
     assert new.id != old.id and _enrollment(cadre, course).renewing is False
     with pytest.raises(attempts.QuizError):
         attempts.plan_attempt(quiz, cadre)  # one attempt per round
+
+
+# --- through the pages -------------------------------------------------------------------------
+
+def test_renewal_through_the_pages(app, login):
+    course, cadre, other = _expiring_course(), make_user(), make_user()
+    old = complete(cadre, course)
+    theirs = complete(other, course)
+    client = login(cadre)
+    mine = client.get("/certificates/").get_data(as_text=True)
+    assert "Học lại để gia hạn chứng chỉ" in mine and f"/certificates/{old.code}/renew" in mine
+    outline = client.get(f"/courses/{course.slug}").get_data(as_text=True)
+    assert "Học lại để gia hạn chứng chỉ" in outline and "đã hết hạn" in outline
+
+    assert client.post(f"/certificates/{theirs.code}/renew").status_code == 404  # not theirs: not there
+    assert _enrollment(other, course).round == 1
+
+    response = client.post(f"/certificates/{old.code}/renew")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/courses/{course.slug}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Đang gia hạn (lần học thứ 2)" in page and "Học lại để gia hạn chứng chỉ" not in page
+    replay = client.post(f"/certificates/{old.code}/renew", follow_redirects=True).get_data(as_text=True)
+    assert "đang được gia hạn" in replay and _enrollment(cadre, course).round == 2
+    assert _count(EnrollmentRound) == 1
+
+
+def test_a_valid_certificate_outside_its_window_is_refused_on_the_page(app, login):
+    course, cadre = _expiring_course(), make_user()
+    cert = complete(cadre, course, at=utcnow())
+    client = login(cadre)
+    assert "Học lại để gia hạn chứng chỉ" not in client.get("/certificates/").get_data(as_text=True)
+    page = client.post(f"/certificates/{cert.code}/renew", follow_redirects=True).get_data(as_text=True)
+    assert "có thể gia hạn từ" in page and _enrollment(cadre, course).round == 1
+
+
+def test_a_replaced_certificate_verifies_as_replaced(app, client):
+    course, cadre = _expiring_course(), make_user()
+    old = complete(cadre, course)
+    renewal.start(cadre, old.code)
+    for item in items_of(course):
+        complete_item(cadre, item, score=90.0)
+    db.session.commit()
+    new = db.session.scalar(select(Certificate).where(Certificate.user_id == cadre.id, Certificate.live))
+    from courses.certificates import codes
+    page = client.get(f"/verify/{codes.grouped(old.code)}").get_data(as_text=True)
+    assert "Đã được thay thế" in page and codes.grouped(new.code) in page and "Đã thu hồi" not in page
+    answer = client.get(f"/verify/{codes.grouped(old.code)}.json").get_json()
+    assert answer["status"] == "replaced" and answer["replaced_by"] == codes.grouped(new.code)
+    assert client.get(f"/verify/{codes.grouped(new.code)}.json").get_json()["status"] == "valid"
