@@ -64,13 +64,16 @@ def credential_for(cert, base_url: str) -> dict:
     base = base_url.rstrip("/")
     t = cert.template or {}
     issuer_name = " – ".join(line.strip() for line in t.get("issuing_body", "").splitlines() if line.strip())
+    programme = getattr(cert, "programme_id", None)
     achievement = {
-        "id": f"{base}/certificates/course/{cert.course_id or 0}/achievement",
+        "id": (f"{base}/certificates/programme/{programme}/achievement" if programme
+               else f"{base}/certificates/course/{cert.course_id or 0}/achievement"),
         "type": ["Achievement"],
         "achievementType": "Certificate",
         "name": cert.course_title,
         "description": " ".join(part for part in (t.get("wording", ""), cert.course_title) if part),
-        "criteria": {"narrative": "Hoàn thành toàn bộ bài học và bài kiểm tra cuối khóa của khóa học."},
+        "criteria": {"narrative": "Hoàn thành các khóa học bắt buộc và số khóa học tự chọn của chương trình." if programme
+                     else "Hoàn thành toàn bộ bài học và bài kiểm tra cuối khóa của khóa học."},
     }
     if cert.theme:
         achievement["tag"] = [cert.theme]
