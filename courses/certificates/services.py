@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from courses import xapi
-from courses.certificates import badges, codes, keys, signing, tokens
+from courses.certificates import badges, codes, did, keys, signing, tokens
 from courses.certificates.models import Certificate, CertificateTemplate, Layout, Motto, Validity, expiry_for
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, certificates_changed
@@ -433,7 +433,13 @@ def check_pdf(data: bytes) -> Check:
 
 def credential_jwt(cert: Certificate, base_url: str) -> str:
     """The certificate as a signed Open Badges 3.0 credential (VC-JWT)."""
-    return badges.sign(badges.credential_for(cert, base_url), keyring())
+    return badges.sign(badges.credential_for(cert, base_url, issuer_did()), keyring())
+
+
+def issuer_did() -> str | None:
+    """The installation's ``did:web``, when it has a configured public address (``ELEARN_BASE_URL``):
+    an address taken from a request could be anyone's Host header."""
+    return did.did_for(current_app.config.get("BASE_URL"))
 
 
 def check_credential(data: bytes) -> Check:
@@ -453,7 +459,8 @@ def status_list_jwt(number: int, base_url: str) -> str | None:
         return None
     revoked = db.session.scalars(select(Certificate.id).where(
         Certificate.revoked_at.is_not(None), Certificate.id >= number * size, Certificate.id < (number + 1) * size))
-    credential = badges.status_list_credential(base_url, number, (i - number * size for i in revoked), utcnow())
+    credential = badges.status_list_credential(base_url, number, (i - number * size for i in revoked), utcnow(),
+                                               issuer_did())
     return badges.sign(credential, keyring())
 
 

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courses import services as course_services
-from courses.certificates import codes, jobs, pdf, renewal, services, signing
+from courses.certificates import codes, did, jobs, pdf, renewal, services, signing
 from courses.certificates.forms import CredentialForm, PayloadForm, PdfForm, RevokeForm, TemplateForm
 from courses.certificates.models import Certificate
 from courses.models import Course
@@ -344,4 +344,18 @@ def jwks():
     response = jsonify(services.keyring().jwks())
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"  # a verifier web app elsewhere may fetch it
+    return response
+
+
+@bp.get("/.well-known/did.json")
+@public
+def did_document():
+    """The installation's did:web document: the same public keys as the JWKS, for the resolvers of a
+    credential's issuer (``did.py``). None for an address with a path or over plain HTTP."""
+    identifier = did.did_for(site.base_url())
+    if identifier is None:
+        abort(404)
+    response = jsonify(did.document(identifier, services.keyring()))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
