@@ -368,6 +368,20 @@ def keyring() -> keys.Keyring:
     return keys.load(key_folder())
 
 
+def unofficial_keys_in_production() -> bool:
+    """A production server (not debug, not testing) whose certificates are signed only by keys it made
+    itself: PDF readers will not trust them. Said at start (the log) and to admins (the pages)."""
+    app = current_app
+    if app.config.get("ELEARN_ENV") != "production" or app.debug or app.testing:
+        return False
+    return keys.self_made_only(key_folder())
+
+
+KEY_WARNING = ("Certificates are signed with a self-signed key this server made itself: PDF readers will not show "
+               "them as trusted. Import the key issued by the province's certificate authority with "
+               "`elearn certificates keys import FILE.p12` (the old keys keep verifying what they signed).")
+
+
 def today() -> date:
     return to_local(utcnow()).date()
 

@@ -43,6 +43,19 @@ verify_limit = limiter.shared_limit(lambda: current_app.config.get("CERT_VERIFY_
                                     scope="certificate-verify")
 
 
+@bp.record_once
+def _warn_about_self_made_keys(state) -> None:
+    """At start: a production server signing with keys it made itself says so in its log."""
+    with state.app.app_context():
+        if services.unofficial_keys_in_production():
+            state.app.logger.warning(services.KEY_WARNING)
+
+
+@bp.app_context_processor
+def _key_notice():
+    return {"certificate_key_notice": services.unofficial_keys_in_production}  # called only where shown
+
+
 def _pdf_response(data: bytes, filename: str, inline: bool = False) -> Response:
     disposition = "inline" if inline else "attachment"
     return Response(data, mimetype="application/pdf", headers={
