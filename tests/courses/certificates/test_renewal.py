@@ -144,9 +144,9 @@ def test_renewal_through_the_pages(app, login):
     theirs = complete(other, course)
     client = login(cadre)
     mine = client.get("/certificates/").get_data(as_text=True)
-    assert "Học lại để gia hạn chứng chỉ" in mine and f"/certificates/{old.code}/renew" in mine
+    assert "Học lại để gia hạn giấy chứng nhận" in mine and f"/certificates/{old.code}/renew" in mine
     outline = client.get(f"/courses/{course.slug}").get_data(as_text=True)
-    assert "Học lại để gia hạn chứng chỉ" in outline and "đã hết hạn" in outline
+    assert "Học lại để gia hạn giấy chứng nhận" in outline and "đã hết hạn" in outline
 
     assert client.post(f"/certificates/{theirs.code}/renew").status_code == 404  # not theirs: not there
     assert _enrollment(other, course).round == 1
@@ -154,7 +154,7 @@ def test_renewal_through_the_pages(app, login):
     response = client.post(f"/certificates/{old.code}/renew")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/courses/{course.slug}")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Đang gia hạn (lần học thứ 2)" in page and "Học lại để gia hạn chứng chỉ" not in page
+    assert "Đang gia hạn (lần học thứ 2)" in page and "Học lại để gia hạn giấy chứng nhận" not in page
     replay = client.post(f"/certificates/{old.code}/renew", follow_redirects=True).get_data(as_text=True)
     assert "đang được gia hạn" in replay and _enrollment(cadre, course).round == 2
     assert _count(EnrollmentRound) == 1
@@ -164,7 +164,7 @@ def test_a_valid_certificate_outside_its_window_is_refused_on_the_page(app, logi
     course, cadre = _expiring_course(), make_user()
     cert = complete(cadre, course, at=utcnow())
     client = login(cadre)
-    assert "Học lại để gia hạn chứng chỉ" not in client.get("/certificates/").get_data(as_text=True)
+    assert "Học lại để gia hạn giấy chứng nhận" not in client.get("/certificates/").get_data(as_text=True)
     page = client.post(f"/certificates/{cert.code}/renew", follow_redirects=True).get_data(as_text=True)
     assert "có thể gia hạn từ" in page and _enrollment(cadre, course).round == 1
 

@@ -73,7 +73,7 @@ def test_the_cadre_downloads_it_from_my_programmes_and_my_certificates(world, lo
     client = login(cadre)
     page = client.get("/my-programmes").get_data(as_text=True)
     grouped = codes.grouped(cert.code)
-    assert "Tải chứng chỉ của chương trình" in page and f"/certificates/{grouped}.pdf" in page
+    assert "Tải giấy chứng nhận của chương trình" in page and f"/certificates/{grouped}.pdf" in page
     assert grouped in client.get("/certificates/").get_data(as_text=True)
     pdf = client.get(f"/certificates/{grouped}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
