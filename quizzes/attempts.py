@@ -162,7 +162,9 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
     stores it, under the write lock). Attempts whose time ran out must be closed first. ``done``:
     the user's attempts at this quiz, when the caller has just read them (``attempts_of``)."""
     now = now or utcnow()
-    if not may_take(quiz, user):
+    course = course_of(quiz)
+    enrollment = courses.get_enrollment(user, course)  # may_take's test, its enrolment kept for the round
+    if not (courses.can_edit(user, course) or (courses.is_open(course) and enrollment is not None)):
         raise QuizError(_("Enrol on the course to take this quiz."))
     done = attempts_of(quiz, user) if done is None else done
     current = next((a for a in done if a.state == AttemptState.IN_PROGRESS), None)
@@ -180,8 +182,11 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
         deadline = now + timedelta(minutes=quiz.time_limit_minutes)
     if quiz.closes_at is not None:
         deadline = quiz.closes_at if deadline is None else min(deadline, quiz.closes_at)
-    number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(  # unique over every round
-        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id)) or 0) + 1
+    # Numbers go on over every round: the first attempt of a renewal round follows the earlier rounds'.
+    number = max((a.number for a in done), default=0) + 1
+    if not done and enrollment is not None and enrollment.round_started_at is not None:
+        number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
+            QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id)) or 0) + 1
     attempt = QuizAttempt(quiz_id=quiz.item_id, user_id=user.id, number=number, started_at=now,
                           deadline=deadline, max_score=sum(v.points for v, _ in drawn))
     attempt.questions = [AttemptQuestion(position=i, version_id=v.id, order=order, points=v.points)
