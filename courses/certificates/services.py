@@ -8,7 +8,7 @@ import enum
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -118,7 +118,7 @@ def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action:
     user, course = enrollment.user, enrollment.course
     template = template or get_template(course)
     cert = Certificate(
-        code=_unused_code(), user_id=user.id, course_id=course.id,
+        code=unused_code(), user_id=user.id, course_id=course.id,
         full_name=unicodedata.normalize("NFC", user.full_name),
         unit_name=user.unit.name if user.unit else "",
         course_title=course.title, theme=course.theme or "",
@@ -133,43 +133,7 @@ def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action:
     return cert
 
 
-def issue_programme_certificates(rows: list[tuple[int, int, datetime]]) -> list[Certificate]:
-    """The certificates of programme completions just recorded: (user id, programme id, when), in the
-    caller's transaction (``courses.programmes.services.record_completions``). Once per cadre and
-    programme: a live one is kept. The programme's validity gives the last valid day."""
-    from courses.programmes.models import Programme
-    from courses.programmes.services import valid_until
-
-    issued = []
-    template = CertificateTemplate(**{c.key: c.default.arg for c in CertificateTemplate.__table__.columns
-                                      if c.default is not None and c.default.is_scalar})
-    for user_id, programme_id, at in rows:
-        if db.session.scalar(select(Certificate.id).where(
-                Certificate.user_id == user_id, Certificate.programme_id == programme_id, Certificate.live)):
-            continue
-        user, programme = db.session.get(User, user_id), db.session.get(Programme, programme_id)
-        until = valid_until(programme, at)
-        cert = Certificate(
-            code=_unused_code(), user_id=user.id, course_id=None, programme_id=programme.id,
-            full_name=unicodedata.normalize("NFC", user.full_name), unit_name=user.unit.name if user.unit else "",
-            course_title=programme.title, theme="", completed_at=at, score=None, template=template.snapshot(),
-            issued_at=utcnow(), expires_on=to_local(until).date() if until else None)
-        db.session.add(cert)
-        db.session.flush()
-        audit.record("certificate.issue_programme", target=codes.grouped(cert.code), user=user.username,
-                     programme_id=programme.id)
-        xapi.certificate_earned(user, cert)
-        issued.append(cert)
-    return issued
-
-
-def programme_certificates(user: User) -> dict[int, Certificate]:
-    """{programme id: live certificate} of ``user`` ("My programmes")."""
-    return {c.programme_id: c for c in db.session.scalars(select(Certificate).where(
-        Certificate.user_id == user.id, Certificate.programme_id.is_not(None), Certificate.live))}
-
-
-def _unused_code() -> str:
+def unused_code() -> str:
     while True:  # 99 random bits: a second round is all but impossible, but cheap to rule out
         code = codes.new_code()
         if not db.session.scalar(select(exists().where(Certificate.code == code))):
@@ -323,6 +287,9 @@ def reissue(cert: Certificate, actor: User) -> Certificate:
     misspelt name that has since been corrected."""
     if not cert.revoked:
         raise CertificateError(_("Only a revoked certificate can be issued again."))
+    if cert.programme_id is not None:
+        from courses.certificates.programme import reissue_programme
+        return reissue_programme(cert, actor)
     enrollment = None
     if cert.user_id is not None and cert.course_id is not None:
         enrollment = db.session.scalar(select(Enrollment).where(

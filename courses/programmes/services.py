@@ -342,7 +342,7 @@ def record_completions(*, programme_ids: list[int] | None = None, user_ids: list
     db.session.expire_all()
     completed = [(row[2], row[3], at or row[1]) for row in rows]
     xapi.programmes_completed(completed)
-    from courses.certificates.services import issue_programme_certificates  # with the completion, or neither
+    from courses.certificates.programme import issue_programme_certificates  # with the completion, or neither
     issue_programme_certificates(completed)
     return len(rows)
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courses.certificates import codes
-from courses.certificates import services as certificates
+from courses.certificates import programme as certificates
 from courses.programmes import queries, services
 from elearn import db
 from elearn.menu import Entry

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from courses.certificates import codes, services
+from courses.certificates import programme as programme_certificates
 from courses.certificates.models import Certificate
 from courses.programmes import services as programmes
 from courses.progress import complete_item
@@ -54,7 +55,7 @@ def test_a_completed_programme_gets_one_certificate_with_its_validity(world):
     assert cert.expires_on == to_local(programmes.valid_until(programme, place.completed_at)).date()
     # Recorded once: evaluating again issues nothing new.
     assert programmes.record_completions(programme_ids=[programme.id]) == 0
-    assert services.issue_programme_certificates([(cadre.id, programme.id, place.completed_at)]) == []
+    assert programme_certificates.issue_programme_certificates([(cadre.id, programme.id, place.completed_at)]) == []
     assert db.session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.programme_id == programme.id)) == 1
     # The same engine: a signed QR payload, an Open Badges credential naming the programme.
@@ -82,3 +83,17 @@ def test_the_cadre_downloads_it_from_my_programmes_and_my_certificates(world, lo
     assert "Học tập Nghị quyết Đại hội XIII" in verify and "Hợp lệ" in verify
     assert login(other).get(f"/certificates/{grouped}.pdf").status_code == 404
     assert io.BytesIO(pdf.data).getbuffer().nbytes > 1000
+
+
+def test_a_revoked_programme_certificate_is_issued_again_by_an_admin(world):
+    cadre = world["cadre"]
+    for course in world["courses"]:
+        _complete(cadre, course)
+    [cert] = _programme_certs(cadre)
+    admin = make_user()
+    services.revoke(cert, admin, "sai họ tên")
+    new = services.reissue(cert, admin)
+    db.session.commit()
+    assert new.code != cert.code and new.programme_id == cert.programme_id and new.live
+    with pytest.raises(services.CertificateError):
+        services.reissue(cert, admin)  # one live certificate per programme
