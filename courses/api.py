@@ -177,8 +177,9 @@ def enrolments_list(token, query):
 
 class CertificateSchema(Schema):
     code = fields.Function(lambda c: codes.grouped(c.code), required=True, metadata={"type": "string"})
-    status = fields.Function(lambda c: "revoked" if c.revoked_at else "valid", required=True,
-                             metadata={"type": "string", "enum": ["valid", "revoked"]})
+    # "replaced": renewed, a newer certificate of the same course is the one in force.
+    status = fields.Function(lambda c: "revoked" if c.revoked_at else "replaced" if c.replaced_at else "valid",
+                             required=True, metadata={"type": "string", "enum": ["valid", "revoked", "replaced"]})
     full_name = fields.String(required=True)
     unit_name = fields.String(required=True)
     course_title = fields.String(required=True)

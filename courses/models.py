@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.accounts.models import User
@@ -146,11 +146,30 @@ class Enrollment(Base):
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("course_assignment.id", ondelete="SET NULL"))
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime | None]
-    completed_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]  # the last completion; a renewal round keeps it until it completes anew
     unenrolled_at: Mapped[datetime | None]  # history kept; null means active
+    # Renewal by re-completion (courses.certificates.renewal): a new round of the course, started
+    # at ``round_started_at``; the progress and quiz attempts of earlier rounds are history.
+    round: Mapped[int] = mapped_column(default=1, server_default="1")
+    round_started_at: Mapped[datetime | None]
+    renewing: Mapped[bool] = mapped_column(default=False, server_default=false())  # a round not completed yet
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
+
+
+class EnrollmentRound(Base):
+    """A finished round of a course, kept when the cadre starts the next one: completion is
+    recorded once per round."""
+
+    __tablename__ = "enrollment_round"
+    __table_args__ = (UniqueConstraint("enrollment_id", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollment.id", ondelete="CASCADE"))
+    round: Mapped[int]
+    started_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
 
 
 class Progress(Base):
@@ -168,3 +187,21 @@ class Progress(Base):
     completed_at: Mapped[datetime | None]
     time_spent_seconds: Mapped[int] = mapped_column(default=0)
     best_score: Mapped[float | None]  # percent 0..100, for quiz items
+
+
+class ProgressHistory(Base):
+    """A progress row of an earlier round (moved here when a renewal round starts): history that
+    no longer counts towards completion or the statistics."""
+
+    __tablename__ = "progress_history"
+    __table_args__ = (Index("ix_progress_history_user_course", "user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("course_item.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    round: Mapped[int]
+    first_opened_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    time_spent_seconds: Mapped[int] = mapped_column(default=0)
+    best_score: Mapped[float | None]

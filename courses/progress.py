@@ -109,18 +109,20 @@ _MISSING = (select(func.count(Item.id))
             .outerjoin(Progress, (Progress.item_id == Item.id) & (Progress.user_id == bindparam("user_id")))
             .where(Item.course_id == bindparam("course_id"), Item.required.is_(True), Progress.completed_at.is_(None))
             .scalar_subquery())
-_COMPLETION = select(Enrollment.id, Enrollment.completed_at, _MISSING.label("missing")).where(
+_COMPLETION = select(Enrollment.id, Enrollment.completed_at, Enrollment.renewing, _MISSING.label("missing")).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"),
     Enrollment.unenrolled_at.is_(None))
 
 
 def evaluate_completion(user: User, course_id: int, at: datetime | None = None) -> Enrollment | None:
-    """Record completion if every required item is done. Idempotent."""
+    """Record completion if every required item is done. Idempotent: once per round (a renewal
+    round, ``courses.certificates.renewal``, records its own completion and a new certificate)."""
     row = db.session.execute(_COMPLETION, {"user_id": user.id, "course_id": course_id}).first()
-    if row is None or row.completed_at is not None or row.missing:
+    if row is None or (row.completed_at is not None and not row.renewing) or row.missing:
         return None
     enrollment = db.session.get(Enrollment, row.id)
     enrollment.completed_at = at or utcnow()
+    enrollment.renewing = False
     db.session.flush()
     announce(enrolments_changed, [course_id])
     xapi.course_completed(user, course_id, enrollment.completed_at)

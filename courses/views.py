@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courses import enrolment, learning, offline, queries, services
+from courses.certificates import renewal
 from elearn import db, uploads
 from elearn.menu import Entry
 from elearn.offline import DOWNLOAD_HEADER, keep_offline
@@ -73,8 +74,10 @@ def course(slug: str):
     course, enrollment = learning.get_course_for_study(slug, current_user)
     modules = queries.outline(course, current_user if enrollment else None)
     resume = queries.first_unfinished(modules) if enrollment else None
+    renewable = renewal.offer_for(current_user, course) if enrollment and enrollment.completed_at else None
     response = make_response(render_template("courses/outline.html", course=course, enrollment=enrollment,
-                                             modules=modules, resume=resume, preview=False))
+                                             modules=modules, resume=resume, preview=False, renewable=renewable,
+                                             today=renewal.today()))
     return keep_offline(response) if enrollment else response
 
 

@@ -44,7 +44,8 @@ def course_completed(user, course_id: int, at: datetime) -> None:
 def certificate_earned(user, cert) -> None:
     if xapi.enabled():
         obj = xapi.activity(f"/verify/{cert.code}", cert.course_title, "certificate")
-        xapi.add(xapi.statement(user, "earned", obj, at=cert.issued_at, parent=course_activity(cert.course_id)))
+        parent = course_activity(cert.course_id) if cert.course_id else None  # a programme's: no course
+        xapi.add(xapi.statement(user, "earned", obj, at=cert.issued_at, parent=parent))
 
 
 def programmes_completed(rows: list[tuple[int, int, datetime]]) -> None:

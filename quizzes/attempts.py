@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -34,6 +34,7 @@ from quizzes import grading, tokens, xapi
 from quizzes.answers import FormAnswer
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
+from quizzes.grading import in_current_round
 from quizzes.models import AttemptQuestion, AttemptState, Quiz, QuizAttempt, ReviewShows, ReviewWhen
 from quizzes.services import QuizError, QuizNotFound, can_edit, candidates_query, course_of, is_open
 
@@ -69,8 +70,10 @@ def get_attempt_for_review(attempt_id: int, user: User) -> QuizAttempt:
 
 
 def attempts_of(quiz: Quiz, user: User) -> list[QuizAttempt]:
+    """The user's attempts at ``quiz`` in their current round of the course."""
     return list(db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id).order_by(QuizAttempt.number)))
+        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id, in_current_round())
+        .order_by(QuizAttempt.number)))
 
 
 def open_attempt(quiz: Quiz, user: User) -> QuizAttempt | None:
@@ -159,7 +162,9 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
     stores it, under the write lock). Attempts whose time ran out must be closed first. ``done``:
     the user's attempts at this quiz, when the caller has just read them (``attempts_of``)."""
     now = now or utcnow()
-    if not may_take(quiz, user):
+    course = course_of(quiz)
+    enrollment = courses.get_enrollment(user, course)  # may_take's test, its enrolment kept for the round
+    if not (courses.can_edit(user, course) or (courses.is_open(course) and enrollment is not None)):
         raise QuizError(_("Enrol on the course to take this quiz."))
     done = attempts_of(quiz, user) if done is None else done
     current = next((a for a in done if a.state == AttemptState.IN_PROGRESS), None)
@@ -177,7 +182,11 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
         deadline = now + timedelta(minutes=quiz.time_limit_minutes)
     if quiz.closes_at is not None:
         deadline = quiz.closes_at if deadline is None else min(deadline, quiz.closes_at)
+    # Numbers go on over every round: the first attempt of a renewal round follows the earlier rounds'.
     number = max((a.number for a in done), default=0) + 1
+    if not done and enrollment is not None and enrollment.round_started_at is not None:
+        number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
+            QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id)) or 0) + 1
     attempt = QuizAttempt(quiz_id=quiz.item_id, user_id=user.id, number=number, started_at=now,
                           deadline=deadline, max_score=sum(v.points for v, _ in drawn))
     attempt.questions = [AttemptQuestion(position=i, version_id=v.id, order=order, points=v.points)

@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, or_, select
 
+from courses.models import Enrollment, Item
 from courses.progress import record_score
 from elearn import audit, db
 from elearn.accounts.models import User
@@ -134,9 +135,19 @@ def quiz_passed(quiz: Quiz, attempts: list[QuizAttempt]) -> bool:
     return grade is not None and grade + _EPS >= quiz.pass_percent
 
 
+def in_current_round():
+    """The attempts of the cadre's current round of the course: a renewal round
+    (``courses.certificates.renewal``) starts afresh, so an attempt finished before it began is
+    history: it neither counts against the attempt limit nor grades the quiz."""
+    started = (select(Enrollment.round_started_at).join(Item, Item.course_id == Enrollment.course_id)
+               .where(Item.id == QuizAttempt.quiz_id, Enrollment.user_id == QuizAttempt.user_id)
+               .correlate(QuizAttempt).scalar_subquery())
+    return or_(QuizAttempt.finished_at.is_(None), started.is_(None), QuizAttempt.finished_at >= started)
+
+
 # What the grade needs of each attempt (rows, not objects: each would join its quiz and item).
 _RESULTS = select(QuizAttempt.number, QuizAttempt.state, QuizAttempt.percent).where(
-    QuizAttempt.quiz_id == bindparam("quiz_id"), QuizAttempt.user_id == bindparam("user_id"))
+    QuizAttempt.quiz_id == bindparam("quiz_id"), QuizAttempt.user_id == bindparam("user_id"), in_current_round())
 
 
 def record_result(attempt: QuizAttempt) -> None:
@@ -145,6 +156,8 @@ def record_result(attempt: QuizAttempt) -> None:
     under the write lock: two statements (three when the score changes), no ORM flush."""
     quiz = attempt.quiz
     attempts = db.session.execute(_RESULTS, {"quiz_id": quiz.item_id, "user_id": attempt.user_id}).all()
+    if not any(a.number == attempt.number for a in attempts):
+        return  # an attempt of an earlier round (regraded since): that round's progress is history
     best = max((a.percent for a in attempts if a.percent is not None), default=None)
     record_score(attempt.user_id, quiz.item, best, attempt.finished_at if quiz_passed(quiz, attempts) else None)
 

@@ -135,7 +135,7 @@ def aggregate(f: StatsFilter, now: datetime | None = None) -> dict[tuple[int, in
 
     certs = (select(User.unit_id, Enrollment.course_id, func.count(Certificate.id)).select_from(Certificate)
              .join(Enrollment, and_(Enrollment.user_id == Certificate.user_id, Enrollment.course_id == Certificate.course_id))
-             .join(User, User.id == Enrollment.user_id).where(Certificate.revoked_at.is_(None)))
+             .join(User, User.id == Enrollment.user_id).where(Certificate.live))
     certs = scoped(certs, f).group_by(User.unit_id, Enrollment.course_id)
     for unit_id, course_id, n in db.session.execute(certs):
         out.setdefault((unit_id, course_id), Counts()).certificates = n

@@ -68,7 +68,7 @@ def figures(items: CourseItems, done, quizzes_done):
 def live_certificate():
     """The join to a cadre's certificate of the course that is not revoked (one at most)."""
     return and_(Certificate.user_id == Enrollment.user_id, Certificate.course_id == Enrollment.course_id,
-                Certificate.revoked_at.is_(None))
+                Certificate.live)
 
 
 def row_figures(unit_ids: list[int], course_ids: list[int], items: CourseItems) -> dict[tuple[int, int], tuple]:

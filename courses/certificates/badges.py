@@ -59,18 +59,22 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def credential_for(cert, base_url: str) -> dict:
-    """The OpenBadgeCredential of a ``Certificate`` (JSON-LD, unsigned)."""
+def credential_for(cert, base_url: str, issuer: str | None = None) -> dict:
+    """The OpenBadgeCredential of a ``Certificate`` (JSON-LD, unsigned). ``issuer``: the installation's
+    ``did:web`` when it has a configured public address (``did.py``), else its address."""
     base = base_url.rstrip("/")
     t = cert.template or {}
     issuer_name = " – ".join(line.strip() for line in t.get("issuing_body", "").splitlines() if line.strip())
+    programme = getattr(cert, "programme_id", None)
     achievement = {
-        "id": f"{base}/certificates/course/{cert.course_id or 0}/achievement",
+        "id": (f"{base}/certificates/programme/{programme}/achievement" if programme
+               else f"{base}/certificates/course/{cert.course_id or 0}/achievement"),
         "type": ["Achievement"],
         "achievementType": "Certificate",
         "name": cert.course_title,
         "description": " ".join(part for part in (t.get("wording", ""), cert.course_title) if part),
-        "criteria": {"narrative": "Hoàn thành toàn bộ bài học và bài kiểm tra cuối khóa của khóa học."},
+        "criteria": {"narrative": "Hoàn thành các khóa học bắt buộc và số khóa học tự chọn của chương trình." if programme
+                     else "Hoàn thành toàn bộ bài học và bài kiểm tra cuối khóa của khóa học."},
     }
     if cert.theme:
         achievement["tag"] = [cert.theme]
@@ -78,7 +82,7 @@ def credential_for(cert, base_url: str) -> dict:
         "@context": CONTEXTS,
         "id": f"{base}/verify/{codes.grouped(cert.code)}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": f"{base}/", "type": ["Profile"], "name": issuer_name or "elearn", "url": f"{base}/"},
+        "issuer": {"id": issuer or f"{base}/", "type": ["Profile"], "name": issuer_name or "elearn", "url": f"{base}/"},
         "name": f"{t.get('title') or 'GIẤY CHỨNG NHẬN'}: {cert.course_title}",
         "validFrom": _iso(cert.completed_at),
         "credentialSubject": {
@@ -123,13 +127,14 @@ def is_set(bits: bytes, index: int) -> bool:
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def status_list_credential(base_url: str, number: int, revoked_indexes, now: datetime) -> dict:
+def status_list_credential(base_url: str, number: int, revoked_indexes, now: datetime,
+                           issuer: str | None = None) -> dict:
     url = status_list_url(base_url, number)
     return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": {"id": f"{base_url.rstrip('/')}/", "type": ["Profile"], "name": "elearn"},
+        "issuer": {"id": issuer or f"{base_url.rstrip('/')}/", "type": ["Profile"], "name": "elearn"},
         "validFrom": _iso(now),
         "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
                               "encodedList": encode_bits(revoked_indexes)},
@@ -146,9 +151,11 @@ def sign(credential: dict, keyring: Keyring) -> str:
     if "validUntil" in credential:
         claims["exp"] = int(datetime.fromisoformat(credential["validUntil"]).timestamp())
     payload = json.dumps(claims, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # Issued by a DID: the kid is the DID URL of the verification method, as resolvers look it up.
+    kid = f"{claims['iss']}#{generation.kid}" if claims["iss"].startswith("did:") else generation.kid
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SecurityWarning)
-        return jws.serialize_compact({"alg": ALG, "typ": "JWT", "kid": generation.kid}, payload,
+        return jws.serialize_compact({"alg": ALG, "typ": "JWT", "kid": kid}, payload,
                                      generation.token_jwk_private, algorithms=[ALG])
 
 
@@ -160,7 +167,8 @@ def check(data: bytes, keyring: Keyring, now: datetime) -> BadgeCheck:
     try:
         token = data.decode("ascii").strip()
         header = jws.extract_compact(token.encode("ascii")).headers()
-        generation = keyring.by_kid(str(header.get("kid", ""))) if header.get("alg") == ALG else None
+        kid = str(header.get("kid", "")).rsplit("#", 1)[-1]  # a bare kid, or a did:web method's DID URL
+        generation = keyring.by_kid(kid) if header.get("alg") == ALG else None
         if generation is None:
             return forged
         with warnings.catch_warnings():

@@ -151,6 +151,17 @@ def _read(folder: Path) -> Keyring:
     return Keyring(folder, tuple(generations))
 
 
+def self_made_only(folder: Path | str) -> bool:
+    """True when no key of the folder comes from a certificate authority: there is no keyring yet
+    (the app makes a self-signed one on first use) or every generation is self-signed. Reads the
+    index only, not the private keys."""
+    try:
+        entries = json.loads((Path(folder) / KEYRING).read_text(encoding="utf-8"))["generations"]
+    except FileNotFoundError:
+        return True
+    return all(e.get("source") == "self-signed" for e in entries)
+
+
 # --- changing the keyring (CLI) ----------------------------------------------------------
 
 def generate(folder: Path | str, name: str = DEFAULT_NAME) -> Generation:

@@ -9,9 +9,9 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, and_
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.db import Base, str_enum, utcnow
 
@@ -110,6 +110,14 @@ class Certificate(Base):
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Renewed: the cadre completed the course again and ``replaced_by`` was issued; this one stays
+    # on record (and verifies as replaced, never as revoked).
+    replaced_at: Mapped[datetime | None]
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
+    # A programme's certificate (issue 20): ``course_id`` is then empty and ``course_title`` is the programme's.
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id", ondelete="SET NULL"), index=True)
+
+    replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id], viewonly=True)
 
     @hybrid_property
     def revoked(self) -> bool:
@@ -120,13 +128,27 @@ class Certificate(Base):
     def _revoked_expression(cls):
         return cls.revoked_at.is_not(None)  # so queries elsewhere may filter on ``Certificate.revoked``
 
+    @hybrid_property
+    def live(self) -> bool:
+        """Neither revoked nor replaced by a renewal: the cadre's current certificate."""
+        return self.revoked_at is None and self.replaced_at is None
+
+    @live.inplace.expression
+    @classmethod
+    def _live_expression(cls):
+        return and_(cls.revoked_at.is_(None), cls.replaced_at.is_(None))
+
     def expired_on(self, today: date) -> bool:
         return self.expires_on is not None and today > self.expires_on
 
 
-# At most one live certificate per (cadre, course); a revoked one leaves room for a re-issue.
-# A partial unique index holds on SQLite and PostgreSQL alike, even when two requests complete
-# the same course at once: the second insert fails and its whole transaction rolls back.
-_live = Certificate.revoked_at.is_(None)
+# At most one live certificate per (cadre, course) and per (cadre, programme); a revoked or replaced
+# one leaves room for a re-issue or a renewal. A partial unique index holds on SQLite and PostgreSQL
+# alike, even when two requests complete the same course at once: the second insert fails and its
+# whole transaction rolls back.
+_live = and_(Certificate.revoked_at.is_(None), Certificate.replaced_at.is_(None))
 Index("ux_certificate_live", Certificate.user_id, Certificate.course_id, unique=True,
       sqlite_where=_live, postgresql_where=_live)
+_live_programme = and_(Certificate.programme_id.is_not(None), _live)
+Index("ux_certificate_programme_live", Certificate.user_id, Certificate.programme_id, unique=True,
+      sqlite_where=_live_programme, postgresql_where=_live_programme)

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true, update
 
 from courses import xapi
-from courses.certificates import badges, codes, keys, signing, tokens
+from courses.certificates import badges, codes, did, keys, signing, tokens
 from courses.certificates.models import Certificate, CertificateTemplate, Layout, Motto, Validity, expiry_for
 from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, certificates_changed
@@ -89,8 +89,9 @@ def issue_certificate(enrollment: Enrollment) -> Certificate | None:
     """Issue the certificate of a completed enrollment, in the caller's transaction.
 
     Called by ``courses.progress.evaluate_completion`` right after completion is recorded, so
-    both commit or neither does. Idempotent: a live certificate is returned as it is. None when
-    the course's certificates are turned off.
+    both commit or neither does. Idempotent: a live certificate is returned as it is, unless it
+    was earned in an earlier round of a renewed enrolment: that one is replaced by a new one (new
+    code and validity). None when the course's certificates are turned off.
     """
     if enrollment.completed_at is None:
         return None
@@ -99,10 +100,17 @@ def issue_certificate(enrollment: Enrollment) -> Certificate | None:
         return None
     live = db.session.scalar(select(Certificate).where(
         Certificate.user_id == enrollment.user_id, Certificate.course_id == enrollment.course_id,
-        Certificate.revoked_at.is_(None)))
-    if live is not None:
-        return live
-    return _issue(enrollment, template, "certificate.issue")
+        Certificate.live))
+    if live is None:
+        return _issue(enrollment, template, "certificate.issue")
+    if enrollment.round > 1 and live.completed_at < enrollment.completed_at:
+        live.replaced_at = utcnow()
+        db.session.flush()  # out of the live index before the new one goes in
+        cert = _issue(enrollment, template, "certificate.renew")
+        live.replaced_by_id = cert.id
+        db.session.flush()
+        return cert
+    return live
 
 
 def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action: str,
@@ -110,7 +118,7 @@ def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action:
     user, course = enrollment.user, enrollment.course
     template = template or get_template(course)
     cert = Certificate(
-        code=_unused_code(), user_id=user.id, course_id=course.id,
+        code=unused_code(), user_id=user.id, course_id=course.id,
         full_name=unicodedata.normalize("NFC", user.full_name),
         unit_name=user.unit.name if user.unit else "",
         course_title=course.title, theme=course.theme or "",
@@ -125,7 +133,7 @@ def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action:
     return cert
 
 
-def _unused_code() -> str:
+def unused_code() -> str:
     while True:  # 99 random bits: a second round is all but impossible, but cheap to rule out
         code = codes.new_code()
         if not db.session.scalar(select(exists().where(Certificate.code == code))):
@@ -219,7 +227,7 @@ def may_export(user: User, unit: OrgUnit) -> bool:
 def _live_in_subtree(unit: OrgUnit, course_id: int, *columns):
     return (select(*columns).select_from(Certificate).join(User, User.id == Certificate.user_id)
             .join(OrgUnit, OrgUnit.id == User.unit_id)
-            .where(subtree_of(unit.path), Certificate.course_id == course_id, Certificate.revoked_at.is_(None)))
+            .where(subtree_of(unit.path), Certificate.course_id == course_id, Certificate.live))
 
 
 def live_in_subtree(unit: OrgUnit, course_id: int, batch: int = 200) -> Iterator[Certificate]:
@@ -279,6 +287,9 @@ def reissue(cert: Certificate, actor: User) -> Certificate:
     misspelt name that has since been corrected."""
     if not cert.revoked:
         raise CertificateError(_("Only a revoked certificate can be issued again."))
+    if cert.programme_id is not None:
+        from courses.certificates.programme import reissue_programme
+        return reissue_programme(cert, actor)
     enrollment = None
     if cert.user_id is not None and cert.course_id is not None:
         enrollment = db.session.scalar(select(Enrollment).where(
@@ -288,7 +299,7 @@ def reissue(cert: Certificate, actor: User) -> Certificate:
         raise CertificateError(_("The cadre's completion of this course is no longer on record."))
     live = db.session.scalar(select(Certificate).where(
         Certificate.user_id == cert.user_id, Certificate.course_id == cert.course_id,
-        Certificate.revoked_at.is_(None)))
+        Certificate.live))
     if live is not None:
         raise CertificateError(_("A valid certificate %(code)s already exists for this course.",
                                  code=codes.grouped(live.code)))
@@ -324,6 +335,20 @@ def keyring() -> keys.Keyring:
     return keys.load(key_folder())
 
 
+def unofficial_keys_in_production() -> bool:
+    """A production server (not debug, not testing) whose certificates are signed only by keys it made
+    itself: PDF readers will not trust them. Said at start (the log) and to admins (the pages)."""
+    app = current_app
+    if app.config.get("ELEARN_ENV") != "production" or app.debug or app.testing:
+        return False
+    return keys.self_made_only(key_folder())
+
+
+KEY_WARNING = ("Certificates are signed with a self-signed key this server made itself: PDF readers will not show "
+               "them as trusted. Import the key issued by the province's certificate authority with "
+               "`elearn certificates keys import FILE.p12` (the old keys keep verifying what they signed).")
+
+
 def today() -> date:
     return to_local(utcnow()).date()
 
@@ -336,6 +361,7 @@ class Verdict(str, enum.Enum):
     VALID = "valid"
     EXPIRED = "expired"
     REVOKED = "revoked"
+    REPLACED = "replaced"      # renewed: a newer certificate of the same course replaced it
     FORGED = "forged"          # a payload or credential whose signature is not the platform's
     TAMPERED = "tampered"      # a PDF changed after signing
     FOREIGN = "foreign"        # a PDF signed, but by another key
@@ -359,6 +385,8 @@ def _on_record(code: str | None, signed: Verdict, claims: dict | None = None, si
         return Check(Verdict.NOT_FOUND if signed is Verdict.VALID else signed, None, claims, signer)
     if cert.revoked:
         return Check(Verdict.REVOKED, cert, claims, signer)
+    if cert.replaced_at is not None:
+        return Check(Verdict.REPLACED, cert, claims, signer)
     if signed is Verdict.EXPIRED or cert.expired_on(today()):
         return Check(Verdict.EXPIRED, cert, claims, signer)
     return Check(Verdict.VALID, cert, claims, signer)
@@ -386,7 +414,13 @@ def check_pdf(data: bytes) -> Check:
 
 def credential_jwt(cert: Certificate, base_url: str) -> str:
     """The certificate as a signed Open Badges 3.0 credential (VC-JWT)."""
-    return badges.sign(badges.credential_for(cert, base_url), keyring())
+    return badges.sign(badges.credential_for(cert, base_url, issuer_did()), keyring())
+
+
+def issuer_did() -> str | None:
+    """The installation's ``did:web``, when it has a configured public address (``ELEARN_BASE_URL``):
+    an address taken from a request could be anyone's Host header."""
+    return did.did_for(current_app.config.get("BASE_URL"))
 
 
 def check_credential(data: bytes) -> Check:
@@ -406,7 +440,8 @@ def status_list_jwt(number: int, base_url: str) -> str | None:
         return None
     revoked = db.session.scalars(select(Certificate.id).where(
         Certificate.revoked_at.is_not(None), Certificate.id >= number * size, Certificate.id < (number + 1) * size))
-    credential = badges.status_list_credential(base_url, number, (i - number * size for i in revoked), utcnow())
+    credential = badges.status_list_credential(base_url, number, (i - number * size for i in revoked), utcnow(),
+                                               issuer_did())
     return badges.sign(credential, keyring())
 
 
@@ -414,7 +449,7 @@ def expired_in_scope(user: User, unit: OrgUnit | None = None, course_id: int | N
     """Live certificates past their last valid day that ``user`` may see, by unit then name."""
     query = (select(Certificate, OrgUnit.name).join(User, User.id == Certificate.user_id)
              .join(OrgUnit, OrgUnit.id == User.unit_id)
-             .where(scope_clause(user), Certificate.revoked_at.is_(None), Certificate.expires_on < today()))
+             .where(scope_clause(user), Certificate.live, Certificate.expires_on < today()))
     if unit is not None:
         query = query.where(subtree_of(unit.path))
     if course_id:

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from courses import services as course_services
-from courses.certificates import codes, jobs, pdf, services, signing
+from courses.certificates import codes, did, jobs, pdf, renewal, services, signing
 from courses.certificates.forms import CredentialForm, PayloadForm, PdfForm, RevokeForm, TemplateForm
 from courses.certificates.models import Certificate
 from courses.models import Course
@@ -43,6 +43,19 @@ verify_limit = limiter.shared_limit(lambda: current_app.config.get("CERT_VERIFY_
                                     scope="certificate-verify")
 
 
+@bp.record_once
+def _warn_about_self_made_keys(state) -> None:
+    """At start: a production server signing with keys it made itself says so in its log."""
+    with state.app.app_context():
+        if services.unofficial_keys_in_production():
+            state.app.logger.warning(services.KEY_WARNING)
+
+
+@bp.app_context_processor
+def _key_notice():
+    return {"certificate_key_notice": services.unofficial_keys_in_production}  # called only where shown
+
+
 def _pdf_response(data: bytes, filename: str, inline: bool = False) -> Response:
     disposition = "inline" if inline else "attachment"
     return Response(data, mimetype="application/pdf", headers={
@@ -54,8 +67,9 @@ def _pdf_response(data: bytes, filename: str, inline: bool = False) -> Response:
 @bp.get("/certificates/")
 @requires(Permission.STUDY)
 def mine():
-    return render_template("certificates/mine.html", certificates=services.mine(current_user),
-                           grouped=codes.grouped, today=services.today())
+    certificates = services.mine(current_user)
+    return render_template("certificates/mine.html", certificates=certificates, grouped=codes.grouped,
+                           today=services.today(), renewable=renewal.offers(current_user, certificates))
 
 
 @bp.get("/certificates/<code>.pdf")
@@ -130,6 +144,25 @@ def export_zip():
     filename = services.zip_name(unit, course.id)
     return Response(stream_with_context(stream), mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
+@bp.post("/certificates/<code>/renew")
+@requires(Permission.STUDY)
+def renew(code: str):
+    """"Học lại để gia hạn chứng chỉ": a new round of the course (``renewal.start``); a replay starts nothing."""
+    try:
+        enrollment, started = renewal.start(current_user, code)
+    except renewal.CertificateNotFound:
+        abort(404)
+    except services.CertificateError as error:
+        db.discard()
+        flash(str(error), "error")
+        return redirect(url_for(".mine"))
+    if started:
+        flash(_("A new round of the course has begun: complete it again to receive a renewed certificate."), "success")
+    else:
+        flash(_("The renewal of this certificate is already under way."), "info")
+    return redirect(url_for("courses.course", slug=enrollment.course.slug))
 
 
 # --- revocation -----------------------------------------------------------------------
@@ -293,6 +326,10 @@ def verify_json(code: str):
         return jsonify({"status": "revoked", "code": codes.grouped(cert.code), "full_name": cert.full_name,
                         "revoked_on": to_local(cert.revoked_at).date().isoformat()})
     expires_on = cert.expires_on.isoformat() if cert.expires_on else None
+    if cert.replaced_at is not None:  # renewed: the newer certificate is the one in force
+        return jsonify({"status": "replaced", "code": codes.grouped(cert.code), "full_name": cert.full_name,
+                        "replaced_on": to_local(cert.replaced_at).date().isoformat(), "expires_on": expires_on,
+                        "replaced_by": codes.grouped(cert.replaced_by.code) if cert.replaced_by else None})
     return jsonify({"status": "expired" if cert.expired_on(services.today()) else "valid",
                     "code": codes.grouped(cert.code), "full_name": cert.full_name,
                     "unit": cert.unit_name, "course": cert.course_title,
@@ -320,4 +357,18 @@ def jwks():
     response = jsonify(services.keyring().jwks())
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["Access-Control-Allow-Origin"] = "*"  # a verifier web app elsewhere may fetch it
+    return response
+
+
+@bp.get("/.well-known/did.json")
+@public
+def did_document():
+    """The installation's did:web document: the same public keys as the JWKS, for the resolvers of a
+    credential's issuer (``did.py``). None for an address with a path or over plain HTTP."""
+    identifier = did.did_for(site.base_url())
+    if identifier is None:
+        abort(404)
+    response = jsonify(did.document(identifier, services.keyring()))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -340,7 +340,10 @@ def record_completions(*, programme_ids: list[int] | None = None, user_ids: list
         return 0
     db.session.connection().execute(_RECORD, [{"e_id": row[0], "e_at": at or row[1]} for row in rows])
     db.session.expire_all()
-    xapi.programmes_completed([(row[2], row[3], at or row[1]) for row in rows])
+    completed = [(row[2], row[3], at or row[1]) for row in rows]
+    xapi.programmes_completed(completed)
+    from courses.certificates.programme import issue_programme_certificates  # with the completion, or neither
+    issue_programme_certificates(completed)
     return len(rows)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from courses import enrolment, learning, progress
 from courses import services as courses
+from courses.certificates import renewal
 from courses.certificates import services as certificates
 from courses.certificates.models import Certificate
 from courses.models import CourseStatus, ItemKind
@@ -67,6 +68,14 @@ def test_every_public_service_keeps_the_figures_fresh(app, app_config):
     cert = db.session.query(Certificate).filter_by(user_id=new.id).one()
     certificates.revoke(cert, tree.admin, "cấp nhầm người")
     check(tree, "a certificate revoked")
+    renewed = certificates.reissue(cert, tree.admin)
+    check(tree, "a certificate issued again")
+    renewed.expires_on = certificates.today() - timedelta(days=1)  # its validity has ended
+    renewal.start(new, renewed.code)
+    check(tree, "a renewal round started: the progress is history, the completion still counts")
+    progress.complete_item(new, lesson)
+    progress.record_score(new.id, quiz, 90.0, completed_at=utcnow())
+    check(tree, "the course completed again: the certificate replaced by a new one")
 
     second = courses.create_course(tree.admin, "Khóa hai")
     module = courses.create_module(second, "Chương 1")
