@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "user.create": _l("Account created"),
     "user.update": _l("Account edited"),
     "user.roles": _l("Roles changed"),
+    "user.phone": _l("Changed own phone number"),
     "users.import": _l("Accounts imported"),
     "credentials.download": _l("Temporary passwords downloaded"),
     "unit.create": _l("Unit created"),
