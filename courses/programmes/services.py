@@ -253,6 +253,36 @@ def assign(programme: Programme, unit: OrgUnit, due_at: datetime | None, actor: 
     return db.session.get(ProgrammeAssignment, assignment_id), added
 
 
+def unassign(assignment: ProgrammeAssignment, actor: User) -> int:
+    """Withdraw a programme's assignment, as a course's (``enrolment.unassign``): its cadres stay on
+    the programme with their completions, handed to another assignment of it that reaches them, or
+    else without a due date. Its courses' assignments stay: each is withdrawn on its own. Returns
+    how many cadres it held."""
+    if not actor.can(Permission.ASSIGN_COURSES):
+        raise ProgrammeError(_("You may not assign courses."))
+    programme_id, unit_code = assignment.programme_id, assignment.unit.code
+    held = ProgrammeEnrollment.assignment_id == assignment.id
+    count = db.session.scalar(select(func.count(ProgrammeEnrollment.id)).where(held))
+    db.session.execute(update(ProgrammeEnrollment).where(held, ProgrammeEnrollment.completed_at.is_(None))
+                       .values(due_at=None).execution_options(synchronize_session=False))
+    others = db.session.execute(select(ProgrammeAssignment.id, ProgrammeAssignment.due_at, OrgUnit.path)
+                                .join(OrgUnit, OrgUnit.id == ProgrammeAssignment.unit_id)
+                                .where(ProgrammeAssignment.programme_id == programme_id,
+                                       ProgrammeAssignment.id != assignment.id)).all()
+    for other_id, due_at, path in sorted(others, key=lambda row: -len(row[2])):  # the nearest unit first
+        db.session.execute(update(ProgrammeEnrollment).where(held, ProgrammeEnrollment.user_id.in_(
+            enrolment.cadres_in(path))).values(assignment_id=other_id, due_at=due_at)
+            .execution_options(synchronize_session=False))
+    db.session.execute(update(ProgrammeEnrollment).where(held).values(assignment_id=None)
+                       .execution_options(synchronize_session=False))
+    audit.record("programme.unassign", target=f"programme:{programme_id}", actor=actor, unit=unit_code,
+                 enrolments=count)
+    db.session.delete(assignment)
+    db.session.flush()
+    db.session.expire_all()
+    return count
+
+
 def _enrol_cadres(assignment_id: int, programme_id: int, due_at: datetime | None, cadres) -> int:
     """Put the cadres of the SELECT ``cadres`` who are not on the programme on it: one INSERT .. SELECT."""
     already = exists().where(ProgrammeEnrollment.programme_id == programme_id, ProgrammeEnrollment.user_id == User.id)
