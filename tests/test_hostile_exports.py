@@ -37,6 +37,7 @@ POSITION = '=cmd|" /C calc"!A0'
 EXPORTS = {  # endpoint -> the downloads the test below makes of it
     "stats.export_file": "detail, summary and the programme's by cadre and by unit, CSV and XLSX",
     "jobs.download": "a detail export large enough to run as a background job",
+    "api.unit_detail_export": "the API's streamed detail as CSV (its NDJSON is JSON: no formula)",
     "contest_admin.export": "ranking and units, CSV and XLSX",
     "admin.handout_download": "temporary passwords of imported accounts (CSV)",
 }
@@ -160,6 +161,15 @@ def test_statistics_programme_by_cadre_and_by_unit(client, hostile, fmt):
                 stored + [POSITION, title])
     assert_safe(client.get(f"/stats/export?kind=programme_units&format={fmt}&programme={programme.id}"),
                 [unit.name, title])
+
+
+def test_statistics_detail_through_the_api(client, hostile):
+    from tests.api.factories import bearer, make_token
+
+    world, unit, cadres = hostile
+    headers = bearer(make_token(world.admin, ["stats:read"]))
+    assert_safe(client.get("/api/v1/stats/units/EVIL/detail?format=csv", headers=headers),
+                _stored(cadres, unit) + [POSITION])
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
