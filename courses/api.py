@@ -1,20 +1,21 @@
-"""The courses' part of the API: the published catalog, enrolments with progress, certificates."""
+"""The courses' part of the API: the published catalog, assignments (read, and write), enrolments with progress, certificates."""
 from __future__ import annotations
 
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields
+from marshmallow import RAISE, Schema, fields
 from sqlalchemy import and_, func, select
 
-from courses import queries
+from courses import enrolment, queries, services
 from courses.certificates import codes
 from courses.certificates.models import Certificate
+from courses.forms import local_day_end
 from courses.models import Assignment, Course, CourseStatus, Enrollment, Item, Progress
 from elearn import db
 from elearn.accounts.models import User
 from elearn.api.blueprint import ApiError, Page, endpoint, in_range, page_of, paged, text
-from elearn.api.services import token_scope
+from elearn.api.services import narrow, token_scope
 from elearn.permissions import Permission
 from elearn.units.models import OrgUnit, subtree_of
 
@@ -218,3 +219,71 @@ def certificates_list(token, query):
     if "course" in query:
         stmt = stmt.join(Course, Course.id == Certificate.course_id).where(Course.slug == query["course"])
     return page_of(stmt.order_by(Certificate.issued_at.desc(), Certificate.id.desc()), query)
+
+
+# --- assignments: write ----------------------------------------------------------------------
+# The assignment pages' rules: the token's user holds ASSIGN_COURSES (which reaches every unit, as
+# on the page) and may edit the course (or programme); a service token narrowed to a unit assigns
+# within its subtree only. The unit must be active; a course must be published.
+
+class AssignBody(Schema):
+    class Meta:
+        unknown = RAISE
+
+    unit = fields.String(required=True, validate=text(32, 1),
+                         metadata={"description": "the unit's code: it and every unit below it"})
+    due_on = fields.Date(load_default=None, allow_none=True,
+                         metadata={"description": "the last day (yyyy-mm-dd, Vietnam time); null: no due date"})
+
+
+class CourseAssignedSchema(Schema):
+    course = fields.String(required=True)
+    unit_code = fields.String(required=True)
+    unit_name = fields.String(required=True)
+    due_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    enrolled = fields.Integer(required=True, metadata={"description": "cadres newly enrolled by this request"})
+
+
+def assignable_unit(token, code: str) -> OrgUnit:
+    """The unit ``code`` if the token may assign to it: 403 without the right, 404 outside its reach."""
+    scope = narrow("/" if token.user.can(Permission.ASSIGN_COURSES) else None, token)
+    if scope is None:
+        raise ApiError(403, _("The token's user may not assign courses."))
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    if unit is None or not unit.path.startswith(scope):
+        abort(404)
+    if not unit.active:
+        raise ApiError(400, _("Choose an active unit."), [{"field": "unit", "in": "body",
+                                                           "message": _("Choose an active unit.")}])
+    return unit
+
+
+def _editable_course(token, slug: str):
+    try:
+        return services.get_course_for_edit(slug, token.user)
+    except services.CourseNotFound:
+        abort(404)
+
+
+@endpoint("/courses/<slug>/assignments", "POST", scope="assignments:write", tag="courses", body=AssignBody,
+          response=CourseAssignedSchema, status=201,
+          summary=_l("Assign a course to a unit subtree (again: a new due date), as the assignment page does"))
+def course_assign(token, slug: str, body):
+    course = _editable_course(token, slug)
+    unit = assignable_unit(token, body["unit"])
+    assignment, added = enrolment.assign(course, unit, local_day_end(body["due_on"]), token.user)
+    return {"course": course.slug, "unit_code": unit.code, "unit_name": unit.name, "due_at": assignment.due_at,
+            "created_at": assignment.created_at, "enrolled": added}
+
+
+@endpoint("/courses/<slug>/assignments/<unit>", "DELETE", scope="assignments:write", tag="courses", status=204,
+          summary=_l("Withdraw a course's assignment to a unit: its cadres keep the course and their work"))
+def course_unassign(token, slug: str, unit: str):
+    course = _editable_course(token, slug)
+    target = assignable_unit(token, unit)
+    assignment = db.session.scalar(select(Assignment).where(Assignment.course_id == course.id,
+                                                            Assignment.unit_id == target.id))
+    if assignment is None:
+        abort(404)
+    enrolment.unassign(assignment, token.user)

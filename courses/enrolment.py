@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, insert, literal, select, update
+from sqlalchemy import and_, exists, func, insert, literal, select, update
 
 from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
 from courses.progress import evaluate_completion
@@ -93,6 +93,34 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
     db.session.flush()
     db.session.expire_all()
     return assignment, added
+
+
+def unassign(assignment: Assignment, actor: User) -> int:
+    """Withdraw an assignment: nobody is enrolled by it any more. The cadres it enrolled keep their
+    enrolment and their work; each is handed to another assignment of the course that reaches them
+    (the nearest unit's, with its due date), or else keeps the course without a due date (no
+    reminder, never overdue). Returns how many enrolments it held."""
+    if not actor.can(Permission.ASSIGN_COURSES):
+        raise CourseError(_("You may not assign courses."))
+    course_id, unit_code, slug = assignment.course_id, assignment.unit.code, assignment.course.slug
+    held = Enrollment.assignment_id == assignment.id
+    count = db.session.scalar(select(func.count(Enrollment.id)).where(held))
+    db.session.execute(update(Enrollment).where(held, Enrollment.completed_at.is_(None)).values(due_at=None)
+                       .execution_options(synchronize_session=False))
+    others = db.session.execute(select(Assignment.id, Assignment.due_at, OrgUnit.path)
+                                .join(OrgUnit, OrgUnit.id == Assignment.unit_id)
+                                .where(Assignment.course_id == course_id, Assignment.id != assignment.id)).all()
+    for other_id, due_at, path in sorted(others, key=lambda row: -len(row[2])):  # the nearest unit first
+        db.session.execute(update(Enrollment).where(held, Enrollment.user_id.in_(cadres_in(path)))
+                           .values(assignment_id=other_id, due_at=due_at).execution_options(synchronize_session=False))
+    db.session.execute(update(Enrollment).where(held).values(assignment_id=None)
+                       .execution_options(synchronize_session=False))
+    audit.record("course.unassign", target=slug, actor=actor, unit=unit_code, enrolments=count)
+    db.session.delete(assignment)
+    db.session.flush()
+    announce(enrolments_changed, [course_id])
+    db.session.expire_all()
+    return count
 
 
 def _enrol_cadres(assignment: Assignment, cadres) -> int:

@@ -23,7 +23,7 @@ from courses.forms import (
     local_day_end,
     local_day_start,
 )
-from courses.models import CourseStatus, Enrollment, Item, ItemKind, Module
+from courses.models import Assignment, CourseStatus, Enrollment, Item, ItemKind, Module
 from elearn import db, uploads
 from elearn.accounts.models import User
 from elearn.accounts.services import find_user
@@ -334,6 +334,20 @@ def assign(course_id: int):
             return redirect(url_for("teach.assign", course_id=course.id))
     return render_template("courses/teach/assign.html", course=course, form=form,
                            assignments=services.assignments_of(course))
+
+
+@bp.post("/<int:course_id>/assignments/<int:assignment_id>/withdraw")
+@requires(Permission.ASSIGN_COURSES)
+def unassign(course_id: int, assignment_id: int):
+    course = _course(course_id)
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.course_id != course.id:
+        abort(404)
+    unit_name = assignment.unit.name
+    enrolment.unassign(assignment, current_user)
+    flash(_("The assignment to %(unit)s has been withdrawn; its cadres keep the course and their work.",
+            unit=unit_name), "success")
+    return redirect(url_for("teach.assign", course_id=course.id))
 
 
 @bp.get("/<int:course_id>/learners")

@@ -181,14 +181,16 @@ def _prefixes(path: str) -> list[str]:
     return ["/" + "/".join(parts[:n]) + "/" if n else "/" for n in range(len(parts), -1, -1)]
 
 
-def digest_pass(now: datetime | None = None) -> dict[str, int]:
+def digest_pass(now: datetime | None = None, period: str | None = None) -> dict[str, int]:
     """One digest a week for each manager with overdue cadres in their subtree (key: manager and
     ISO week). A cadre is listed to the managers of the nearest unit above them that has managers;
     overdue for ``DIGEST_ESCALATE_DAYS`` (14 by default; 0: at once), to every manager above too.
     Each manager's cadres are a slice of one path-sorted list (two bisections), so the pass is one
-    query and a walk, whatever the number of managers."""
+    query and a walk, whatever the number of managers. ``period``: the scheduler's week ('2026-W49'),
+    which keys the digests, so a scheduler taking over a dead one's lease sends none twice."""
     now = now or utcnow()
     year, week, _ = now.astimezone(LOCAL_TZ).isocalendar()
+    week_key = period or f"{year}-W{week:02d}"
     escalate = timedelta(days=int(current_app.config.get("DIGEST_ESCALATE_DAYS", 14)))
     cadres = overdue_cadres(now)
     paths = [c[0] for c in cadres]
@@ -221,7 +223,7 @@ def digest_pass(now: datetime | None = None) -> dict[str, int]:
                       "soluong": len(mine), "danhsach": "\n".join(lines), "lienket": base + link}
             mail_to = manager.email if manager.email and manager.id not in stopped else None
             body = wording.render(body_t, values)
-            yield NewNotification(user_id=manager.id, key=f"dg:{manager.id}:{year}-W{week:02d}", kind="digest",
+            yield NewNotification(user_id=manager.id, key=f"dg:{manager.id}:{week_key}", kind="digest",
                                   subject=wording.render(subject_t, values), link=link, mail_to=mail_to,
                                   body=body + (optional_footer(manager.id, "digest") if mail_to else ""))
 
@@ -234,6 +236,6 @@ def _reminders():
 
 
 @periodic("digest", "week")
-def _digest():
-    return digest_pass()
+def _digest(period: str):
+    return digest_pass(period=period)
 

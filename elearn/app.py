@@ -177,6 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     # The JSON API: each package adds its resources to the one blueprint before it is registered.
     # Token-authenticated only (the session cookie is never read there): no CSRF token applies.
     import courses.api  # noqa: F401
+    import courses.programmes.api  # noqa: F401
     import elearn.api.resources  # noqa: F401
     import elearn.api.spec  # noqa: F401
     import quizzes.api  # noqa: F401

@@ -1,10 +1,12 @@
-"""The statistics' part of the API: a unit's summary (its subtree's figures and each child's),
-with the dashboard's rules: the token's user needs ``VIEW_STATS`` and sees only their subtree."""
+"""The statistics' part of the API: a unit's summary (its subtree's figures and each child's), its
+cadres a page at a time, and the whole detail streamed (NDJSON or CSV), with the dashboard's rules:
+the token's user needs ``VIEW_STATS`` (the stream: ``EXPORT_STATS`` too) and sees only their subtree."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from flask import abort
+from flask import Response, abort, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
@@ -13,11 +15,13 @@ from sqlalchemy import select
 from courses.certificates.codes import grouped
 from courses.models import Course
 from elearn import db
-from elearn.api.blueprint import ApiError, Page, endpoint, paged, text
+from elearn.api.blueprint import ApiError, Page, endpoint, in_range, one_of, paged, text
 from elearn.api.services import token_scope
+from elearn.exports import csv_response
+from elearn.pagination import INT_MAX
 from elearn.permissions import Permission
 from elearn.units.models import OrgUnit
-from reports import queries, rollup, rules
+from reports import export, queries, rollup, rules
 from reports.filters import ReportForbidden, resolve
 
 
@@ -71,7 +75,8 @@ def _filter(token, code: str, query: dict):
     if "course" in query and db.session.scalar(select(Course.id).where(Course.slug == query["course"])) is None:
         abort(404)
     try:
-        return unit, resolve(token.user, unit.code, query.get("course"), query.get("date_from"), query.get("date_to"))
+        return unit, resolve(token.user, unit.code, query.get("course"), query.get("date_from"), query.get("date_to"),
+                             query.get("programme"))
     except ReportForbidden:
         abort(404)
 
@@ -130,3 +135,47 @@ def unit_cadres(token, code: str, query):
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+# --- the detail, streamed ------------------------------------------------------------------------
+
+class DetailRecordSchema(CadreRowSchema):
+    unit_code = fields.String(required=True)
+    unit_name = fields.String(required=True)
+
+
+class DetailQuery(SummaryQuery):
+    programme = fields.Integer(validate=in_range(1, INT_MAX), metadata={"description": "a programme's id: its courses"})
+    format = fields.String(load_default="ndjson", validate=one_of(("ndjson", "csv")),
+                           metadata={"description": "ndjson: one JSON record a line; csv: the page's CSV export"})
+
+
+@endpoint("/stats/units/<code>/detail", scope="stats:read", tag="statistics", query=DetailQuery,
+          response=DetailRecordSchema, stream=("application/x-ndjson", "text/csv"),
+          summary=_l("Every cadre of a unit's subtree, course by course, streamed (the detail export)"))
+def unit_detail_export(token, code: str, query):
+    if token_scope(token, Permission.EXPORT_STATS) is None:
+        raise ApiError(403, _("The token's user may not export statistics."))
+    _unit, f = _filter(token, code, query)
+    fmt = query["format"]
+    count = queries.count_detail_rows(f)
+    export.record(f, "detail", fmt, count, via="api")
+    db.write_now()  # recorded before the first byte leaves; the stream holds no write lock
+    if fmt == "csv":
+        columns, rows, _count = export.table(f, "detail", "csv", count=False)
+        return csv_response(export.filename(f, "detail", "csv"), columns, rows)
+    slugs = dict(db.session.execute(select(Course.id, Course.slug).where(Course.id.in_(f.course_ids))).all()) \
+        if f.course_ids else {}
+
+    def lines():
+        for r in queries.detail_rows(f):
+            record = {"unit_code": r.unit.code, "unit_name": r.unit.name, "username": r.username,
+                      "full_name": r.full_name, "position": r.position or "", "course": slugs.get(r.course_id, ""),
+                      "enrolled_on": r.enrolled_on, "due_on": r.due_on, "completed_on": r.completed_on,
+                      "progress": None if r.progress is None else round(r.progress, 2),
+                      "best_score": None if r.best_score is None else round(r.best_score, 2), "passed": r.passed,
+                      "certificate_code": grouped(r.certificate_code) if r.certificate_code else None}
+            yield json.dumps(record, ensure_ascii=False) + "\n"
+
+    return Response(stream_with_context(lines()), mimetype="application/x-ndjson",
+                    headers={"Content-Disposition": f'attachment; filename="{export.filename(f, "detail", "csv")[:-4]}.ndjson"'})

@@ -14,10 +14,11 @@ from flask_babel import gettext as _
 from courses.certificates.codes import grouped
 from elearn import audit
 from elearn.exports import Column, CsvBlocks
-from reports import detail_csv, queries
-from reports.filters import StatsFilter
+from reports import detail_csv, programme, queries
+from reports.filters import ReportError, StatsFilter
 
-KINDS = ("detail", "summary")
+KINDS = ("detail", "summary", "programme", "programme_units")
+PROGRAMME_KINDS = ("programme", "programme_units")  # need a programme chosen
 FORMATS = ("csv", "xlsx")
 
 
@@ -104,6 +105,13 @@ def table(f: StatsFilter, kind: str, fmt: str = "xlsx", count: bool = True, deci
     lines written by the database, with ``decimal`` as their decimal mark: the current language's
     by default); the count comes from the same scoped query, so a page can record the export
     before streaming."""
+    if kind in PROGRAMME_KINDS:
+        if f.programme is None:
+            raise ReportError(_("Choose a programme to download its progress."))
+        if kind == "programme_units":
+            rows = programme.unit_table(f)
+            return programme.unit_columns(), rows, len(rows)
+        return programme.cadre_columns(), programme.cadre_table(f), programme.cadre_count(f) if count else None
     if kind == "summary":
         rows = summary_table(f)
         return summary_columns(), rows, len(rows)
@@ -117,10 +125,16 @@ def record(f: StatsFilter, kind: str, fmt: str, rows: int, **extra) -> None:
                  **f.describe(), **extra)
 
 
+_FILE_KINDS = {"detail": "chi-tiet", "summary": "tong-hop", "programme": "chuong-trinh-hoc-vien",
+               "programme_units": "chuong-trinh-don-vi"}
+
+
 def filename(f: StatsFilter, kind: str, fmt: str) -> str:
-    parts = ["thong-ke", "chi-tiet" if kind == "detail" else "tong-hop", f.unit.code]
+    parts = ["thong-ke", _FILE_KINDS[kind], f.unit.code]
     if f.course:
         parts.append(f.course.slug)
+    if f.programme and kind in PROGRAMME_KINDS:
+        parts.append(f"chuong-trinh-{f.programme.id}")
     if f.date_from:
         parts.append(f.date_from.strftime("%Y%m%d"))
     if f.date_to:

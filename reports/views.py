@@ -12,7 +12,7 @@ from elearn.exports import csv_response, xlsx_response
 from elearn.menu import Entry
 from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
-from reports import export, filters, jobs, queries, services
+from reports import export, filters, jobs, programme, queries, services
 
 bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="templates")
 MENU = [Entry("stats.dashboard", _l("Statistics"), (Permission.VIEW_STATS,))]
@@ -63,6 +63,8 @@ def dashboard():
                            behind=behind, courses=filters.assigned_courses(f.unit),
                            programmes=filters.programmes_in_reach(f.unit),
                            programme_figures=queries.programme_completion(f),
+                           programme_units=programme.by_unit(f) if f.programme else None,
+                           programme_cadres=programme.cadres(f, page) if f.programme else None,
                            query_args=_query_args, today=filters.today_local())
 
 
@@ -75,9 +77,9 @@ def export_file():
         abort(404)
     try:
         f = _filter()
+        columns, rows, count = export.table(f, kind, fmt)
     except filters.ReportError as error:
         return _invalid(error)
-    columns, rows, count = export.table(f, kind, fmt)
     if kind == "detail" and count > current_app.config["EXPORT_JOB_THRESHOLD"]:
         job = jobs.start(f, kind, fmt, count)
         db.write_now()  # the job is dispatched once committed

@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from courses.models import Course
 from elearn import db
 from elearn.accounts.models import User
 from elearn.exports import FORMULA_STARTS, XLSX_MIMETYPE, neutralize
@@ -34,8 +35,9 @@ from tests.reports.factories import enrol, make_course
 NAMES = FORMULAS + ['Nguyễn "Văn", A\nDòng hai', "Trần, Thị; Bình", "Lê 'Thị' Hoa"]
 POSITION = '=cmd|" /C calc"!A0'
 EXPORTS = {  # endpoint -> the downloads the test below makes of it
-    "stats.export_file": "detail and summary, CSV and XLSX",
+    "stats.export_file": "detail, summary and the programme's by cadre and by unit, CSV and XLSX",
     "jobs.download": "a detail export large enough to run as a background job",
+    "api.unit_detail_export": "the API's streamed detail as CSV (its NDJSON is JSON: no formula)",
     "contest_admin.export": "ranking and units, CSV and XLSX",
     "admin.handout_download": "temporary passwords of imported accounts (CSV)",
 }
@@ -141,6 +143,33 @@ def test_statistics_detail_and_summary(client, hostile, fmt):
     stored = _stored(cadres, unit)
     assert_safe(client.get(f"/stats/export?kind=detail&format={fmt}&unit=EVIL"), stored + [POSITION])
     assert_safe(client.get(f"/stats/export?kind=summary&format={fmt}"), [unit.name])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_statistics_programme_by_cadre_and_by_unit(client, hostile, fmt):
+    from courses.programmes import services as programmes
+
+    world, unit, cadres = hostile
+    course = db.session.scalar(select(Course).where(Course.slug == "hoc-tap-hostile"))
+    programme = programmes.create_programme(world.admin, '=1+2 "Chương trình", mới')
+    programmes.add_course(programme, course, world.admin)
+    programmes.assign(programme, unit, None, world.admin)
+    db.session.commit()
+    stored = _stored(cadres, unit)
+    title = db.session.get(type(programme), programme.id).title
+    assert_safe(client.get(f"/stats/export?kind=programme&format={fmt}&unit=EVIL&programme={programme.id}"),
+                stored + [POSITION, title])
+    assert_safe(client.get(f"/stats/export?kind=programme_units&format={fmt}&programme={programme.id}"),
+                [unit.name, title])
+
+
+def test_statistics_detail_through_the_api(client, hostile):
+    from tests.api.factories import bearer, make_token
+
+    world, unit, cadres = hostile
+    headers = bearer(make_token(world.admin, ["stats:read"]))
+    assert_safe(client.get("/api/v1/stats/units/EVIL/detail?format=csv", headers=headers),
+                _stored(cadres, unit) + [POSITION])
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -5,7 +5,7 @@ Every page checks twice: ``@requires`` on the route, then ``get_programme_for_ed
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +16,7 @@ from courses.forms import local_day_end
 from courses.models import Course, CourseStatus
 from courses.programmes import queries, services
 from courses.programmes.forms import AddCourseForm, ProgrammeAssignForm, ProgrammeForm
-from courses.programmes.models import Programme
+from courses.programmes.models import Programme, ProgrammeAssignment
 from elearn import db
 from elearn.menu import Entry
 from elearn.pagination import page_number
@@ -171,6 +171,20 @@ def assign(programme_id: int):
             return redirect(url_for("teach_programmes.assign", programme_id=programme_id))
     return render_template("programmes/teach/assign.html", programme=programme, form=form,
                            assignments=services.assignments_of(programme))
+
+
+@bp.post("/<int:programme_id>/assignments/<int:assignment_id>/withdraw")
+@requires(Permission.AUTHOR_COURSES, Permission.ASSIGN_COURSES)
+def unassign(programme_id: int, assignment_id: int):
+    programme = _programme(programme_id)
+    assignment = db.session.get(ProgrammeAssignment, assignment_id)
+    if assignment is None or assignment.programme_id != programme.id:
+        abort(404)
+    unit_name = assignment.unit.name
+    services.unassign(assignment, current_user)
+    flash(_("The assignment to %(unit)s has been withdrawn; its cadres stay on the programme with their work.",
+            unit=unit_name), "success")
+    return redirect(url_for("teach_programmes.assign", programme_id=programme_id))
 
 
 @bp.get("/<int:programme_id>/learners")

@@ -21,6 +21,8 @@ from werkzeug.exceptions import NotFound
 from courses import enrolment, xapi
 from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
 from courses.programmes.models import Programme, ProgrammeAssignment, ProgrammeCourse, ProgrammeEnrollment
+from courses.progress import evaluate_completion
+from courses.signals import announce, enrolments_changed
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.accounts.services import accounts_placed
@@ -251,6 +253,36 @@ def assign(programme: Programme, unit: OrgUnit, due_at: datetime | None, actor: 
     return db.session.get(ProgrammeAssignment, assignment_id), added
 
 
+def unassign(assignment: ProgrammeAssignment, actor: User) -> int:
+    """Withdraw a programme's assignment, as a course's (``enrolment.unassign``): its cadres stay on
+    the programme with their completions, handed to another assignment of it that reaches them, or
+    else without a due date. Its courses' assignments stay: each is withdrawn on its own. Returns
+    how many cadres it held."""
+    if not actor.can(Permission.ASSIGN_COURSES):
+        raise ProgrammeError(_("You may not assign courses."))
+    programme_id, unit_code = assignment.programme_id, assignment.unit.code
+    held = ProgrammeEnrollment.assignment_id == assignment.id
+    count = db.session.scalar(select(func.count(ProgrammeEnrollment.id)).where(held))
+    db.session.execute(update(ProgrammeEnrollment).where(held, ProgrammeEnrollment.completed_at.is_(None))
+                       .values(due_at=None).execution_options(synchronize_session=False))
+    others = db.session.execute(select(ProgrammeAssignment.id, ProgrammeAssignment.due_at, OrgUnit.path)
+                                .join(OrgUnit, OrgUnit.id == ProgrammeAssignment.unit_id)
+                                .where(ProgrammeAssignment.programme_id == programme_id,
+                                       ProgrammeAssignment.id != assignment.id)).all()
+    for other_id, due_at, path in sorted(others, key=lambda row: -len(row[2])):  # the nearest unit first
+        db.session.execute(update(ProgrammeEnrollment).where(held, ProgrammeEnrollment.user_id.in_(
+            enrolment.cadres_in(path))).values(assignment_id=other_id, due_at=due_at)
+            .execution_options(synchronize_session=False))
+    db.session.execute(update(ProgrammeEnrollment).where(held).values(assignment_id=None)
+                       .execution_options(synchronize_session=False))
+    audit.record("programme.unassign", target=f"programme:{programme_id}", actor=actor, unit=unit_code,
+                 enrolments=count)
+    db.session.delete(assignment)
+    db.session.flush()
+    db.session.expire_all()
+    return count
+
+
 def _enrol_cadres(assignment_id: int, programme_id: int, due_at: datetime | None, cadres) -> int:
     """Put the cadres of the SELECT ``cadres`` who are not on the programme on it: one INSERT .. SELECT."""
     already = exists().where(ProgrammeEnrollment.programme_id == programme_id, ProgrammeEnrollment.user_id == User.id)
@@ -410,38 +442,75 @@ def create_renewal(programme: Programme, actor: User) -> Programme:
 def renewal_pass(now: datetime | None = None) -> dict[str, int]:
     """Put on each renewal edition (one that has courses) the cadres whose completion of the edition it
     renews ends within RENEW_BEFORE (or has ended), due the day it ends, and enrol them in its courses.
-    Idempotent: a cadre already on the edition is left as they are."""
+    Idempotent: a cadre already on the edition is left as they are.
+
+    Set-based, whatever the number of cadres (a province renews a year's programme at once): per
+    edition one SELECT of the candidates (their end dates are calendar months, computed here as
+    everywhere by ``valid_until``), one batched INSERT of their places, one INSERT .. SELECT of their
+    course enrolments and one UPDATE re-enrolling those who had been taken off a course."""
     now = now or utcnow()
     renewed = 0
     editions = db.session.scalars(select(Programme).where(Programme.renews_id.is_not(None))).all()
-    renewed_place = aliased(ProgrammeEnrollment)
+    edition_ids = [e.id for e in editions]
     for edition in editions:
         old = db.session.get(Programme, edition.renews_id)
-        lines = list(edition.courses)
-        if old is None or not old.validity_months or not lines:
+        if old is None or not old.validity_months or not edition.courses:
             continue
-        rows = db.session.execute(
-            select(ProgrammeEnrollment.user_id, ProgrammeEnrollment.completed_at)
-            .join(User, User.id == ProgrammeEnrollment.user_id)
-            .where(ProgrammeEnrollment.programme_id == old.id, ProgrammeEnrollment.completed_at.is_not(None),
-                   User.active.is_(True),
-                   ~exists().where(renewed_place.programme_id == edition.id,
-                                   renewed_place.user_id == User.id))).all()
-        for user_id, completed_at in rows:
-            ends = valid_until(old, completed_at)
-            if ends - RENEW_BEFORE > now:
-                continue
-            db.session.execute(db.insert_or_ignore(ProgrammeEnrollment).values(
-                user_id=user_id, programme_id=edition.id, assignment_id=None, enrolled_at=now, due_at=ends))
-            user = db.session.get(User, user_id)
-            for pc in lines:
-                if pc.course.status == CourseStatus.PUBLISHED:
-                    enrolment.enroll(user, pc.course, EnrollmentSource.ASSIGNMENT, due_at=ends if pc.required else None)
-            renewed += 1
+        renewed += _renew(edition, old, now)
     if renewed:
         db.session.flush()
-        record_completions(programme_ids=[e.id for e in editions])
+        record_completions(programme_ids=edition_ids)
     return {"renewed": renewed}
+
+
+def _renew(edition: Programme, old: Programme, now: datetime) -> int:
+    renewed_place = aliased(ProgrammeEnrollment)
+    # A few days' margin over the horizon: month ends make ``add_months`` not quite invertible; the
+    # exact test is valid_until below.
+    horizon = add_months(now + RENEW_BEFORE, -old.validity_months) + timedelta(days=4)
+    rows = db.session.execute(
+        select(ProgrammeEnrollment.user_id, ProgrammeEnrollment.completed_at)
+        .join(User, User.id == ProgrammeEnrollment.user_id)
+        .where(ProgrammeEnrollment.programme_id == old.id, ProgrammeEnrollment.completed_at.is_not(None),
+               ProgrammeEnrollment.completed_at <= horizon, User.active.is_(True),
+               ~exists().where(renewed_place.programme_id == edition.id, renewed_place.user_id == User.id))).all()
+    places = [{"user_id": user_id, "programme_id": edition.id, "assignment_id": None, "enrolled_at": now,
+               "due_at": ends} for user_id, completed_at in rows
+              if (ends := valid_until(old, completed_at)) - RENEW_BEFORE <= now]
+    if not places:
+        return 0
+    db.session.connection().execute(db.insert_or_ignore(ProgrammeEnrollment.__table__), places)
+    # This pass's places on the edition: what the course enrolments are made for.
+    new = (select(ProgrammeEnrollment.user_id, ProgrammeEnrollment.due_at, ProgrammeCourse.course_id,
+                  ProgrammeCourse.required)
+           .join(ProgrammeCourse, ProgrammeCourse.programme_id == ProgrammeEnrollment.programme_id)
+           .join(Course, and_(Course.id == ProgrammeCourse.course_id, Course.status == CourseStatus.PUBLISHED))
+           .where(ProgrammeEnrollment.programme_id == edition.id, ProgrammeEnrollment.assignment_id.is_(None),
+                  ProgrammeEnrollment.enrolled_at == now))
+    on_course = exists().where(Enrollment.user_id == ProgrammeEnrollment.user_id,
+                               Enrollment.course_id == ProgrammeCourse.course_id)
+    source = literal(EnrollmentSource.ASSIGNMENT.value)
+    db.session.connection().execute(insert(Enrollment).from_select(
+        ["user_id", "course_id", "source", "enrolled_at", "due_at"],
+        new.where(~on_course).with_only_columns(
+            ProgrammeEnrollment.user_id, ProgrammeCourse.course_id, source,
+            literal(now, Enrollment.enrolled_at.type),
+            case((ProgrammeCourse.required.is_(True), ProgrammeEnrollment.due_at), else_=None))))
+    # Taken off a course once: back on it, their work kept (``enrolment.enroll`` does the same one by one).
+    back = db.session.execute(
+        select(Enrollment.user_id, Enrollment.course_id).where(Enrollment.unenrolled_at.is_not(None), exists(
+            new.where(ProgrammeEnrollment.user_id == Enrollment.user_id,
+                      ProgrammeCourse.course_id == Enrollment.course_id)))).all()
+    if back:
+        db.session.execute(update(Enrollment.__table__).where(
+            Enrollment.__table__.c.user_id == bindparam("u"), Enrollment.__table__.c.course_id == bindparam("c"))
+            .values(unenrolled_at=None, source=EnrollmentSource.ASSIGNMENT.value, enrolled_at=now),
+            [{"u": u, "c": c} for u, c in back])
+    db.session.expire_all()
+    announce(enrolments_changed, [pc.course_id for pc in edition.courses])
+    for user_id, course_id in back:  # work done before the unenrolment still counts
+        evaluate_completion(db.session.get(User, user_id), course_id)
+    return len(places)
 
 
 @periodic("renewals", "day")

@@ -26,3 +26,9 @@ class ChangePasswordForm(Form):
 
 class EndSessionsForm(Form):
     submit = SubmitField(_l("Sign out on every other device"))
+
+
+class PhoneForm(Form):
+    phone = StringField(_l("Mobile phone number"), validators=[Length(max=32)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    submit = SubmitField(_l("Save"))

@@ -141,8 +141,32 @@ def validate_new_password(password: str, user: User | None = None) -> None:
         raise AccountError(_("The password must not be the username."))
 
 
+def clean_phone(phone: str | None) -> str | None:
+    """A Vietnamese mobile number as stored (84xxxxxxxxx), None for none; AccountError otherwise."""
+    from elearn.notifications.channels import normalize_phone
+
+    phone = (phone or "").strip()
+    if not phone:
+        return None
+    number = normalize_phone(phone)
+    if number is None:
+        raise AccountError(_("Not a Vietnamese mobile number (for example 0912 345 678)."))
+    return number
+
+
+def set_own_phone(user: User, phone: str | None) -> bool:
+    """The user sets or clears their own mobile number (text reminders go to it). Returns whether it changed."""
+    number = clean_phone(phone)
+    if number == user.phone:
+        return False
+    user.phone = number
+    db.session.flush()
+    audit.record("user.phone", target=user.username, actor=user, phone="set" if number else "cleared")
+    return True
+
+
 def create_user(username: str, full_name: str, *, unit: OrgUnit | None, roles=(Role.CADRE,),
-                position: str = "", email: str | None = None, password: str | None = None,
+                position: str = "", email: str | None = None, phone: str | None = None, password: str | None = None,
                 must_change_password: bool = True, actor: User | None = None) -> tuple[User, str]:
     """Create an account; returns it and its (temporary) password."""
     username = normalize_username(username)
@@ -156,7 +180,7 @@ def create_user(username: str, full_name: str, *, unit: OrgUnit | None, roles=(R
         raise AccountError(_("The full name is required."))
     password = password or temporary_password()
     user = User(username=username, position=normalize_spaces(position), unit=unit, email=clean_email(email),
-                password_hash=hash_password(password), must_change_password=must_change_password)
+                phone=clean_phone(phone), password_hash=hash_password(password), must_change_password=must_change_password)
     user.set_full_name(full_name)
     user.set_roles(roles or (Role.CADRE,))
     db.session.add(user)
@@ -178,7 +202,7 @@ def set_roles(user: User, roles, actor: User | None = None) -> None:
 
 
 def update_user(user: User, actor: User | None, *, full_name: str, position: str, unit: OrgUnit | None,
-                email: str | None, roles, active: bool) -> None:
+                email: str | None, roles, active: bool, phone: str | None | object = ...) -> None:
     """Edit an account. An admin cannot lock themselves out (deactivate or drop their own admin role)."""
     full_name = normalize_spaces(full_name)
     if not full_name:
@@ -194,12 +218,14 @@ def update_user(user: User, actor: User | None, *, full_name: str, position: str
                          ("email", clean_email(email)), ("active", active)):
         if getattr(user, field) != value:
             changed[field] = value
+    if phone is not ... and clean_phone(phone) != user.phone:  # ``...``: the caller does not edit it
+        changed["phone"] = clean_phone(phone)
     if (user.unit_id or None) != (unit.id if unit else None):
         changed["unit"] = unit.code if unit else None
         user.unit = unit
     if "full_name" in changed:
         user.set_full_name(full_name)
-    for field in ("position", "email", "active"):
+    for field in ("position", "email", "active", "phone"):
         if field in changed:
             setattr(user, field, changed[field])
     if changed.get("active") is False:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from elearn import db
 from elearn.accounts import devices, services
-from elearn.accounts.forms import ChangePasswordForm, EndSessionsForm, LoginForm
+from elearn.accounts.forms import ChangePasswordForm, EndSessionsForm, LoginForm, PhoneForm
 from elearn.extensions import limiter
 from elearn.i18n import LOCALES
 from elearn.offline import CLEAR_SITE_DATA
@@ -111,6 +111,28 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/change_password.html", form=form, others=EndSessionsForm())
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@requires()
+def profile():
+    """The user's own account: who they are, and the mobile number text reminders go to."""
+    from elearn.notifications.channels import configured
+
+    form = PhoneForm(data={"phone": current_user.phone or ""})
+    if form.validate_on_submit():
+        try:
+            changed = services.set_own_phone(current_user, form.phone.data)
+        except services.AccountError as error:
+            db.discard()
+            form.phone.errors.append(str(error))
+        else:
+            if changed:
+                flash(_("Your phone number has been saved.") if current_user.phone
+                      else _("Your phone number has been removed."), "success")
+            return redirect(url_for("auth.profile"))
+    channel = configured(current_app.config)
+    return render_template("accounts/profile.html", form=form, channel=channel.name if channel else None)
 
 
 @bp.post("/sessions/end-others")

@@ -58,6 +58,8 @@ class UserForm(Form):
     position = StringField(_l("Position"), validators=[Length(max=255)])
     unit = SelectField(_l("Unit"), coerce=int)
     email = StringField(_l("Email (optional)"), validators=[Optional(), Length(max=255)])
+    phone = StringField(_l("Mobile phone number (optional)"), validators=[Optional(), Length(max=32)],
+                        render_kw={"inputmode": "tel"})
     roles = MultiCheckboxField(_l("Roles"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
                                default=[Role.CADRE.value])
     active = BooleanField(_l("Account active"), default=True)

@@ -1,5 +1,5 @@
 """Admin pages for accounts: search and list, create, edit, reset a password."""
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,6 +37,13 @@ def users():
     return render_template("admin/users.html", form=form, page=page, role_labels=ROLE_LABELS)
 
 
+@bp.context_processor
+def _text_channel() -> dict:
+    """Whether text reminders are configured: the account form says what the phone number is for."""
+    from elearn.notifications.channels import configured
+    return {"text_channel": configured(current_app.config) is not None}
+
+
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user) if user else UserForm()
     if user is not None and request.method == "GET":
@@ -64,7 +71,8 @@ def user_new():
         try:
             user, password = services.create_user(
                 form.username.data, form.full_name.data, unit=_unit(form.unit.data), roles=form.roles.data,
-                position=form.position.data or "", email=form.email.data, actor=current_user)
+                position=form.position.data or "", email=form.email.data, phone=form.phone.data,
+                actor=current_user)
         except services.AccountError as error:
             db.discard()
             return render_template("admin/user_form.html", form=form, user=None, error=str(error)), 400
@@ -82,7 +90,7 @@ def user_edit(user_id: int):
         try:
             services.update_user(user, current_user, full_name=form.full_name.data, position=form.position.data,
                                  unit=_unit(form.unit.data), email=form.email.data, roles=form.roles.data,
-                                 active=form.active.data)
+                                 active=form.active.data, phone=form.phone.data)
         except services.AccountError as error:
             db.discard()
             return render_template("admin/user_form.html", form=form, user=user, action=ActionForm(),

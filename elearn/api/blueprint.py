@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from werkzeug.exceptions import HTTPException
@@ -48,6 +48,7 @@ class Doc:
     body: Schema | None
     response: Schema | None
     status: int
+    stream: tuple[str, ...] = ()  # the media types of a streamed answer (``response``: one record of it)
 
 
 def current_token() -> ApiToken:
@@ -184,9 +185,11 @@ def paged(item: type[Schema]) -> type[Schema]:
 
 def endpoint(rule: str, method: str = "GET", *, scope: str | None, summary: str, tag: str,
              query: type[Schema] | None = None, body: type[Schema] | None = None,
-             response: type[Schema] | None = None, status: int = 200):
+             response: type[Schema] | None = None, status: int = 200, stream: tuple[str, ...] = ()):
     """Declare an API route. The view is called as ``view(token, **url_args, query=..., body=...)``
-    (``query``/``body`` only when declared) and returns what ``response`` dumps."""
+    (``query``/``body`` only when declared) and returns what ``response`` dumps; or, for a streamed
+    answer (``stream``: its media types, ``response`` then the schema of one record), a Response.
+    A ``status`` of 204 answers no body."""
     query_schema = query() if query else None
     body_schema = body() if body else None
     response_schema = response() if response else None
@@ -202,6 +205,11 @@ def endpoint(rule: str, method: str = "GET", *, scope: str | None, summary: str,
             if body_schema is not None:
                 kwargs["body"] = _load(body_schema, _json_body(), "body")
             result = fn(token, **kwargs)
+            if isinstance(result, Response):  # streamed: the view set its type and headers
+                result.headers["Cache-Control"] = "no-store"
+                return result
+            if status == 204:
+                return Response(status=204, headers={"Cache-Control": "no-store"})
             if isinstance(result, tuple):  # (payload, status)
                 result, code = result
             else:
@@ -210,7 +218,7 @@ def endpoint(rule: str, method: str = "GET", *, scope: str | None, summary: str,
             return jsonify(payload), code, {"Cache-Control": "no-store"}  # people's data: no cache keeps it
 
         view.public = True  # to the session's eyes: the bearer token is the authentication (401 without)
-        view.api_doc = Doc(rule, method, scope, summary, tag, query_schema, body_schema, response_schema, status)
+        view.api_doc = Doc(rule, method, scope, summary, tag, query_schema, body_schema, response_schema, status, stream)
         limited = limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "300 per minute"),
                                 key_func=_limit_key)(view)
         # Made-up tokens each have their own allowance above: refused ones are counted per address too.

@@ -42,6 +42,8 @@ SCOPES = {s.name: s for s in (
     Scope("accounts:write", _l("Create and update accounts"), (Permission.MANAGE_USERS,)),
     Scope("courses:read", _l("Read the published courses")),
     Scope("enrolments:read", _l("Read enrolments and progress")),
+    Scope("assignments:write", _l("Assign courses and programmes to units, and withdraw them"),
+          (Permission.ASSIGN_COURSES,)),
     Scope("certificates:read", _l("Verify and list certificates")),
     Scope("stats:read", _l("Read the statistics"), (Permission.VIEW_STATS,)),
     Scope("contests:read", _l("Read the published contest results")),

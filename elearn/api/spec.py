@@ -61,9 +61,17 @@ def build_spec(app) -> dict:
             operation["parameters"].append({"in": "query", "schema": doc.query})
         if doc.body is not None:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": doc.body}}}
-        responses = {str(doc.status): {"description": "OK",
-                                       "content": {"application/json": {"schema": doc.response}}}
-                     if doc.response is not None else {"description": "OK"}}
+        if doc.stream:  # a streamed file: one record a line (NDJSON) or CSV; the record's schema is named
+            record = type(doc.response).__name__.removesuffix("Schema")
+            if record not in spec.components.schemas:
+                spec.components.schema(record, schema=doc.response)
+            responses = {str(doc.status): {
+                "description": f"OK, streamed: each line one `{record}` (NDJSON), or the same columns as CSV",
+                "content": {media: {"schema": {"type": "string"}} for media in doc.stream}}}
+        else:
+            responses = {str(doc.status): {"description": "OK",
+                                           "content": {"application/json": {"schema": doc.response}}}
+                         if doc.response is not None else {"description": "OK"}}
         for code, text in ERRORS.items():
             if code == 415 and doc.body is None:
                 continue

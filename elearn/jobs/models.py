@@ -47,7 +47,9 @@ class Job(Base):
 
 class SchedulerLease(Base):
     """One row per periodic task and period ("reminders", "2026-12-04T08"): whoever inserts it runs
-    the task; a second scheduler finds it there and skips (``elearn.jobs.scheduler``)."""
+    the task; a second scheduler finds it there and skips (``elearn.jobs.scheduler``). The holder
+    renews ``expires_at`` while the task runs; an unfinished lease past it belonged to a scheduler
+    that died, and the next one takes it over (``owner`` changes) and runs the period's task."""
 
     __tablename__ = "scheduler_lease"
 
@@ -55,3 +57,6 @@ class SchedulerLease(Base):
     period: Mapped[str] = mapped_column(String(32), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # None: a lease from before expiry existed (started_at + LEASE_TTL)
+    owner: Mapped[str | None] = mapped_column(String(32))  # the scheduler run holding it (random)
+    takeovers: Mapped[int] = mapped_column(default=0)

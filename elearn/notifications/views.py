@@ -6,9 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from elearn import db
+from elearn.accounts.models import User
 from elearn.menu import Entry
 from elearn.notifications import channels, services, wording
 from elearn.notifications.forms import RuleForm, TemplateForm
@@ -136,7 +137,10 @@ def rules():
             return redirect(url_for("notifications.rules"))
     rows = db.session.scalars(select(ReminderRule).order_by(ReminderRule.kind, ReminderRule.days)).all()
     channel = channels.configured(current_app.config)
-    return render_template("notifications/rules.html", form=form, rules=rows, channel=channel.name if channel else None)
+    without_phone = db.session.scalar(select(func.count(User.id)).where(User.active.is_(True), User.phone.is_(None))
+                                      ) if channel else None
+    return render_template("notifications/rules.html", form=form, rules=rows, channel=channel.name if channel else None,
+                           without_phone=without_phone)
 
 
 @bp.post("/rules/<int:rule_id>/toggle")

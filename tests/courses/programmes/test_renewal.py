@@ -91,3 +91,45 @@ def test_the_cadre_sees_until_when_a_completion_counts(client, login):
     assert "Đợt này học lại chương trình" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert client.post(f"/teach/programmes/{programme.id}", data={"title": "X", "optional_needed": "0",
                                                                   "validity_months": "500"}).status_code == 200
+
+
+def test_the_renewal_pass_enrols_many_at_once_and_takes_back_the_unenrolled():
+    from courses import enrolment
+    from courses.models import Enrollment
+
+    province = make_unit("Tỉnh ủy")
+    trainer = make_trainer(unit=province)
+    cadres = [make_user(unit=province) for _ in range(5)]
+    programme = make_programme(trainer, title="Học tập Nghị quyết", required=1)
+    services.update_programme(programme, trainer, title=programme.title, validity_months=12)
+    services.assign(programme, province, None, trainer)
+    start = datetime(2026, 1, 10, 3, tzinfo=UTC)
+    for user in cadres:
+        for item in items_of(programme.courses[0].course):
+            complete_item(user, item, at=start)
+    edition = services.create_renewal(programme, trainer)
+    required = make_course(trainer, title="Nghị quyết năm 2027", lessons=1)
+    optional = make_course(trainer, title="Tư liệu tham khảo 2027", lessons=1)
+    services.add_course(edition, required, trainer)
+    services.add_course(edition, optional, trainer, required=False)
+    services.remove_course(edition, programme.courses[0].course_id, trainer)
+    # one cadre had been on the new course and was taken off it, with a lesson read
+    taken_off = enrolment.enroll(cadres[0], required)
+    for item in items_of(required):
+        complete_item(cadres[0], item)
+    db.session.commit()
+    enrolment.unenroll(course_services.get_enrollment(cadres[0], required, include_unenrolled=True), trainer)
+    db.session.commit()
+    assert taken_off.unenrolled_at is not None
+
+    assert services.renewal_pass(datetime(2026, 12, 21, 3, tzinfo=UTC)) == {"renewed": 5}
+    db.session.commit()
+    due = datetime(2027, 1, 10, 3, tzinfo=UTC)
+    rows = {(e.user_id, e.course_id): e for e in db.session.scalars(
+        select(Enrollment).where(Enrollment.course_id.in_([required.id, optional.id])))}
+    assert len(rows) == 10 and all(e.unenrolled_at is None for e in rows.values())
+    assert {rows[(u.id, required.id)].due_at for u in cadres[1:]} == {due}
+    assert {rows[(u.id, optional.id)].due_at for u in cadres} == {None}
+    # the work done before the unenrolment counts: that cadre has completed the renewal edition already
+    assert rows[(cadres[0].id, required.id)].completed_at is not None
+    assert _place(cadres[0], edition).completed_at is not None and _place(cadres[1], edition).completed_at is None

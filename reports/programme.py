@@ -1,0 +1,215 @@
+"""A programme's progress in the statistics (issue 20, item 1): per unit (cadres on it, of whom
+completed, overdue) and per cadre (courses done of those needed, completed on, due, overdue), for
+the dashboard and the two programme exports.
+
+A cadre's courses done count as the programme's rule does (``courses.programmes.queries``): every
+required course completed, and optional ones up to ``optional_needed``; a recorded completion is
+all of them. Figures are of the active cadres of the unit's subtree, within the asker's scope.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, select
+
+from courses.models import Enrollment
+from courses.programmes.models import Programme, ProgrammeCourse, ProgrammeEnrollment
+from elearn import db
+from elearn.accounts.models import User
+from elearn.db import utcnow
+from elearn.exports import Column
+from elearn.pagination import Page, paginate
+from elearn.units.models import OrgUnit, subtree_of
+from reports import queries
+from reports.filters import StatsFilter
+
+UNITS_PER_BATCH = 64
+
+
+@dataclass(slots=True)
+class ProgrammeCounts:
+    on: int = 0
+    completed: int = 0
+    overdue: int = 0
+
+    def add(self, other: ProgrammeCounts) -> None:
+        self.on += other.on
+        self.completed += other.completed
+        self.overdue += other.overdue
+
+    @property
+    def rate(self) -> float | None:
+        return 100.0 * self.completed / self.on if self.on else None
+
+
+@dataclass
+class UnitProgramme:
+    unit: queries.UnitRow
+    own: ProgrammeCounts = field(default_factory=ProgrammeCounts)
+    total: ProgrammeCounts = field(default_factory=ProgrammeCounts)
+
+
+@dataclass(slots=True)
+class CadreProgramme:
+    unit_id: int
+    username: str
+    full_name: str
+    position: str
+    done: int
+    needed: int
+    due_on: date | None
+    completed_on: date | None
+    overdue: bool
+
+
+def _scoped(stmt, f: StatsFilter):
+    return (stmt.join(User, User.id == ProgrammeEnrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
+            .where(ProgrammeEnrollment.programme_id == f.programme.id, User.active.is_(True),
+                   subtree_of(f.scope_path), subtree_of(f.unit.path)))
+
+
+def _overdue(now):
+    return and_(ProgrammeEnrollment.completed_at.is_(None), ProgrammeEnrollment.due_at < now)
+
+
+def counts_by_unit(f: StatsFilter) -> dict[int, ProgrammeCounts]:
+    """{cadre's own unit id: figures}: one grouped query."""
+    stmt = _scoped(select(User.unit_id, func.count(ProgrammeEnrollment.id), func.count(ProgrammeEnrollment.completed_at),
+                          func.sum(case((_overdue(utcnow()), 1), else_=0))).select_from(ProgrammeEnrollment), f)
+    return {unit_id: ProgrammeCounts(on, done, int(late or 0))
+            for unit_id, on, done, late in db.session.execute(stmt.group_by(User.unit_id))}
+
+
+def by_unit(f: StatsFilter) -> dict[int, UnitProgramme]:
+    """Every unit of the subtree (tree order) with its own cadres' and its whole subtree's figures."""
+    units = queries.subtree_units(f)
+    figures = {u.id: UnitProgramme(u) for u in units}
+    for unit_id, counts in counts_by_unit(f).items():
+        if unit_id in figures:
+            figures[unit_id].own = counts
+            figures[unit_id].total.add(counts)
+    for u in reversed(units):  # children before their parent
+        if u.parent_id in figures:
+            figures[u.parent_id].total.add(figures[u.id].total)
+    return figures
+
+
+def _cadre_select(f: StatsFilter):
+    """Rows of (unit id, username, full name, position, required done, optional done, due, completed)."""
+    pc, p = ProgrammeCourse, f.programme
+    done = (select(Enrollment.user_id, func.sum(case((pc.required.is_(True), 1), else_=0)).label("req"),
+                   func.sum(case((pc.required.is_(True), 0), else_=1)).label("opt"))
+            .join(pc, and_(pc.course_id == Enrollment.course_id, pc.programme_id == p.id))
+            .where(Enrollment.completed_at.is_not(None)).group_by(Enrollment.user_id).subquery())
+    return _scoped(select(User.unit_id, User.username, User.full_name, User.position, done.c.req, done.c.opt,
+                          queries.local_day(ProgrammeEnrollment.due_at), queries.local_day(ProgrammeEnrollment.completed_at))
+                   .select_from(ProgrammeEnrollment).outerjoin(done, done.c.user_id == ProgrammeEnrollment.user_id), f)
+
+
+def _needs(programme: Programme) -> tuple[int, int]:
+    required = db.session.scalar(select(func.count()).where(ProgrammeCourse.programme_id == programme.id,
+                                                            ProgrammeCourse.required.is_(True))) or 0
+    return required, programme.optional_needed
+
+
+def _shape(rows, needs: tuple[int, int], today: date) -> list[CadreProgramme]:
+    required, optional = needs
+    out = []
+    for unit_id, username, full_name, position, req, opt, due, completed in rows:
+        due_on = date.fromisoformat(due) if due else None
+        completed_on = date.fromisoformat(completed) if completed else None
+        done = required + optional if completed_on else min(int(req or 0), required) + min(int(opt or 0), optional)
+        out.append(CadreProgramme(unit_id, username, full_name, position or "", done, required + optional,
+                                  due_on, completed_on, completed_on is None and due_on is not None and due_on < today))
+    return out
+
+
+def cadres(f: StatsFilter, page: int = 1, per_page: int = 50) -> Page:
+    """One page of the programme's cadres directly in the unit, by Vietnamese name order."""
+    from reports.filters import today_local
+
+    stmt = _cadre_select(f).where(User.unit_id == f.unit.id).order_by(User.sort_name, User.id)
+    result = paginate(stmt, page, per_page, rows=True)
+    result.items = _shape(result.items, _needs(f.programme), today_local())
+    return result
+
+
+def cadre_rows(f: StatsFilter) -> Iterator[CadreProgramme]:
+    """Every cadre of the subtree on the programme, in tree then name order, a batch of units at a time."""
+    from reports.filters import today_local
+
+    units = queries.subtree_units(f)
+    needs, today = _needs(f.programme), today_local()
+    for start in range(0, len(units), UNITS_PER_BATCH):
+        batch = units[start:start + UNITS_PER_BATCH]
+        order = case({u.id: i for i, u in enumerate(batch)}, value=User.unit_id)
+        rows = db.session.execute(_cadre_select(f).where(User.unit_id.in_([u.id for u in batch]))
+                                  .order_by(order, User.sort_name, User.id)).all()
+        yield from _shape(rows, needs, today)
+
+
+def cadre_count(f: StatsFilter) -> int:
+    return db.session.scalar(_scoped(select(func.count(ProgrammeEnrollment.id)).select_from(ProgrammeEnrollment), f)) or 0
+
+
+# ---------------------------------------------------------------- exports
+
+def cadre_columns() -> list[Column]:
+    with force_locale("vi"):
+        return [Column(_("Unit path"), width=45), Column(_("Unit"), width=30), Column(_("Username"), width=18),
+                Column(_("Full name"), width=26), Column(_("Position"), width=30), Column(_("Programme"), width=40),
+                Column(_("Courses done"), "int"), Column(_("Courses needed"), "int"), Column(_("Due"), "date"),
+                Column(_("Completed on"), "date"), Column(_("Overdue"), width=10)]
+
+
+def cadre_table(f: StatsFilter) -> Iterator[tuple]:
+    units = {u.id: u for u in queries.subtree_units(f)}
+    names = {u.id: u.name for u in units.values()}
+    names.update(db.session.execute(select(OrgUnit.id, OrgUnit.name).where(
+        OrgUnit.id.in_({int(i) for i in f.unit.path.strip("/").split("/") if i}))).all())
+    paths: dict[int, str] = {}
+    with force_locale("vi"):
+        late = _("Overdue")
+    for r in cadre_rows(f):
+        path = paths.get(r.unit_id)
+        if path is None:
+            ids = [int(i) for i in units[r.unit_id].path.strip("/").split("/") if i]
+            path = paths[r.unit_id] = " / ".join(names[i] for i in ids if i in names)
+        yield (path, units[r.unit_id].name, r.username, r.full_name, r.position, f.programme.title, r.done, r.needed,
+               r.due_on, r.completed_on, late if r.overdue else "")
+
+
+def unit_columns() -> list[Column]:
+    with force_locale("vi"):
+        return [Column(_("No."), width=9), Column(_("Unit"), width=45), Column(_("Programme"), width=40),
+                Column(_("Cadres on the programme"), "int"), Column(_("Cadres who completed it"), "int"),
+                Column(_("Completion rate (%)"), "number"), Column(_("Overdue"), "int")]
+
+
+def unit_table(f: StatsFilter) -> list[tuple]:
+    """The subtree in tree order (names indented by level, numbered 1, 1.1 ...), each unit with its
+    whole subtree's figures, and a total."""
+    figures = by_unit(f)
+    rows: list[tuple] = []
+    numbers: dict[int, str] = {f.unit.id: ""}
+    children: dict[int, int] = {}
+    for fig in figures.values():
+        unit = fig.unit
+        if unit.id == f.unit.id:
+            continue
+        children[unit.parent_id] = children.get(unit.parent_id, 0) + 1
+        numbers[unit.id] = f"{numbers.get(unit.parent_id, '')}.{children[unit.parent_id]}".lstrip(".")
+        indent = "    " * max(unit.depth - f.unit.depth - 1, 0)
+        rows.append((numbers[unit.id], indent + unit.name, f.programme.title, *_figures(fig.total)))
+    with force_locale("vi"):
+        total = _("Total")
+    rows.append(("", f"{total}: {f.unit.name}", f.programme.title, *_figures(figures[f.unit.id].total)))
+    return rows
+
+
+def _figures(c: ProgrammeCounts) -> tuple:
+    return (c.on, c.completed, c.rate, c.overdue)
