@@ -19,7 +19,7 @@ from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
 from quizzes.bank.models import QuestionCategory
-from quizzes.contests import clusters, exports, services
+from quizzes.contests import clusters, exports, phone, services
 from quizzes.contests.forms import ActionForm, ContestForm, RoundForm, to_local_naive
 from quizzes.contests.models import Contest, ContestEntrant, ContestRound
 from quizzes.contests.ranking import rank_round, unit_participation
@@ -76,6 +76,9 @@ def _sizes_text(contest: Contest) -> str:
 def edit(contest_id: int | None = None):
     contest = _contest(contest_id) if contest_id else None
     form = ContestForm(obj=contest)
+    texting = phone.available()
+    if not texting:  # nothing could send the codes: the box cannot be ticked (the service refuses it too)
+        form.require_phone.render_kw = {"disabled": True}
     if request.method == "GET":
         if contest is None:
             form.allow_public.data, form.min_age.data, form.entries_per_round.data = True, 16, 1
@@ -100,7 +103,7 @@ def edit(contest_id: int | None = None):
         else:
             flash(_("The contest has been saved."), "success")
             return redirect(url_for(".contest", contest_id=contest.id))
-    return render_template("contests/manage/contest_form.html", form=form, contest=contest)
+    return render_template("contests/manage/contest_form.html", form=form, contest=contest, texting=texting)
 
 
 @bp.get("/<int:contest_id>")

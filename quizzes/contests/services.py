@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
 from elearn.html import sanitize_html
+from elearn.notifications import channels
 from elearn.permissions import Permission
 from elearn.units.models import OrgUnit, subtree_of
 from quizzes import tokens
@@ -63,7 +65,8 @@ def _rng() -> random.Random:
 
 CONTEST_FIELDS = ("title", "rules_html", "organiser_name", "starts_at", "ends_at", "status", "allow_public",
                   "min_age", "entries_per_round", "counted_entry", "prediction_kind", "ranking_order",
-                  "prizes_first", "prizes_second", "prizes_third", "prizes_consolation", "unit_depth")
+                  "prizes_first", "prizes_second", "prizes_third", "prizes_consolation", "unit_depth",
+                  "require_phone")
 ROUND_FIELDS = ("title", "opens_at", "closes_at", "question_count", "time_limit_minutes", "category_ids")
 DRAW_FIELDS = ("question_count", "time_limit_minutes", "category_ids")
 
@@ -102,15 +105,22 @@ CONTEST_DEFAULTS = {"organiser_name": "", "status": ContestStatus.DRAFT, "allow_
                     "entries_per_round": 1, "counted_entry": CountedEntry.BEST,
                     "prediction_kind": PredictionKind.ALL_CORRECT, "ranking_order": RANKING_ORDERS[0],
                     "prizes_first": 1, "prizes_second": 2, "prizes_third": 3, "prizes_consolation": 10,
-                    "unit_depth": 1}
+                    "unit_depth": 1, "require_phone": False}
+
+
+def _check_phone_channel(contest: Contest, changes: dict[str, list]) -> None:
+    """Phone verification needs a text-message channel: without one it cannot be turned on."""
+    if "require_phone" in changes and contest.require_phone and channels.configured(current_app.config) is None:
+        raise ContestError(_("No text-message channel is configured: phone verification cannot be required."))
 
 
 def create_contest(actor: User, values: dict[str, Any]) -> Contest:
     values = {**CONTEST_DEFAULTS, **values, "rules_html": sanitize_html(values.get("rules_html"))}
     contest = Contest(organiser_id=actor.id, title="", starts_at=values["starts_at"], ends_at=values["ends_at"])
-    _apply(contest, values, CONTEST_FIELDS)
+    changes = _apply(contest, values, CONTEST_FIELDS)
     contest.title = contest.title.strip()
     _check_contest(contest)
+    _check_phone_channel(contest, changes)
     db.session.add(contest)
     db.session.flush()
     audit.record("contest.create", target=f"contest:{contest.id}", actor=actor, title=contest.title)
@@ -126,6 +136,7 @@ def update_contest(contest: Contest, actor: User, values: dict[str, Any]) -> Non
         raise ContestError(_("Results have been published: the ranking rules can no longer change."))
     changes = _apply(contest, values, CONTEST_FIELDS)
     _check_contest(contest)
+    _check_phone_channel(contest, changes)
     if changes:
         audit.record("contest.update", target=f"contest:{contest.id}", actor=actor, changes=changes)
     db.session.flush()
@@ -269,6 +280,8 @@ def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None =
         raise ContestError(_("You are not registered in this contest."))
     if round_state(r, now) != "open":
         raise ContestError(_("This round is not open for entries."))
+    if r.contest.require_phone and entrant.phone_verified_at is None:
+        raise ContestError(_("Verify your phone number before entering."))
     limit = r.contest.entries_per_round
     questions = _draw(r)
     deadline = min(now + timedelta(minutes=r.time_limit_minutes), r.closes_at)

@@ -35,7 +35,7 @@ from elearn.menu import Entry
 from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
-from quizzes.contests import queries, registration, services
+from quizzes.contests import phone, queries, registration, services
 from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
 from quizzes.contests.services import ContestError
@@ -230,6 +230,9 @@ def start(contest_id: int, round_id: int):
             if entrant is None:
                 flash(_("Register (or come back with your personal code) before entering."), "info")
                 return redirect(url_for(".register" if contest.allow_public else ".show", contest_id=contest.id))
+        if phone.needs_verification(contest, entrant):
+            flash(_("Verify your phone number before entering."), "info")
+            return redirect(url_for(".verify_phone", contest_id=contest.id))
         entry = services.start_entry(r, entrant, client_addr=request.remote_addr)
     except ContestError as error:
         db.discard()
@@ -374,3 +377,6 @@ def mine(contest_id: int):
         return _come_back(contest)
     return render_template("contests/mine.html", contest=contest, entrant=entrant,
                            rounds=queries.my_rounds(entrant), state=services.round_state)
+
+
+from quizzes.contests import phone_views  # noqa: E402,F401  (its routes are on this blueprint)

@@ -1,0 +1,50 @@
+"""contest_phone_otp: phone verification by one-time code (contest.require_phone,
+contest_entrant.phone_verified_at, contest_phone_code)
+
+Revision ID: 0024_contest_phone_otp
+Revises: 0021_contest_ranking_file
+Create Date: 2026-12-04 10:40:00
+"""
+import sqlalchemy as sa
+from alembic import op
+
+import elearn.db
+
+revision = '0024_contest_phone_otp'
+down_revision = '0021_contest_ranking_file'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('contest') as batch:
+        batch.add_column(sa.Column('require_phone', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('contest_entrant') as batch:
+        batch.add_column(sa.Column('phone_verified_at', elearn.db.UTCDateTime(), nullable=True))
+    op.create_table(
+        'contest_phone_code',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('entrant_id', sa.Integer(), nullable=False),
+        sa.Column('phone', sa.String(length=16), nullable=False),
+        sa.Column('code_hash', sa.String(length=64), nullable=False),
+        sa.Column('created_at', elearn.db.UTCDateTime(), nullable=False),
+        sa.Column('expires_at', elearn.db.UTCDateTime(), nullable=False),
+        sa.Column('tries', sa.Integer(), nullable=False),
+        sa.Column('used_at', elearn.db.UTCDateTime(), nullable=True),
+        sa.Column('client_addr', sa.String(length=45), nullable=True),
+        sa.Column('device', sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(['entrant_id'], ['contest_entrant.id'],
+                                name=op.f('fk_contest_phone_code_entrant_id_contest_entrant'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_contest_phone_code')),
+    )
+    op.create_index('ix_contest_phone_code_phone', 'contest_phone_code', ['phone', 'created_at'], unique=False)
+    op.create_index('ix_contest_phone_code_entrant', 'contest_phone_code', ['entrant_id', 'created_at'], unique=False)
+    op.create_index(op.f('ix_contest_phone_code_device'), 'contest_phone_code', ['device'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_table('contest_phone_code')
+    with op.batch_alter_table('contest_entrant') as batch:
+        batch.drop_column('phone_verified_at')
+    with op.batch_alter_table('contest') as batch:
+        batch.drop_column('require_phone')
