@@ -1,5 +1,6 @@
 """contest_phone_otp: phone verification by one-time code (contest.require_phone,
-contest_entrant.phone_verified_at, contest_phone_code)
+contest_entrant.phone_verified_at, contest_phone_code);
+contest_certificate: the certificates of participation and prize of an entrant in a round
 
 Revision ID: 0024_contest_phone_otp
 Revises: 0021_contest_ranking_file
@@ -39,10 +40,25 @@ def upgrade() -> None:
     )
     op.create_index('ix_contest_phone_code_phone', 'contest_phone_code', ['phone', 'created_at'], unique=False)
     op.create_index('ix_contest_phone_code_entrant', 'contest_phone_code', ['entrant_id', 'created_at'], unique=False)
+    op.create_table(
+        'contest_certificate',
+        sa.Column('round_id', sa.Integer(), nullable=False),
+        sa.Column('entrant_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=16), nullable=False),
+        sa.Column('certificate_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['certificate_id'], ['certificate.id'],
+                                name=op.f('fk_contest_certificate_certificate_id_certificate'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['entrant_id'], ['contest_entrant.id'],
+                                name=op.f('fk_contest_certificate_entrant_id_contest_entrant'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['round_id'], ['contest_round.id'],
+                                name=op.f('fk_contest_certificate_round_id_contest_round'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('round_id', 'entrant_id', 'kind', name=op.f('pk_contest_certificate')),
+    )
     op.create_index(op.f('ix_contest_phone_code_device'), 'contest_phone_code', ['device'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('contest_certificate')
     op.drop_table('contest_phone_code')
     with op.batch_alter_table('contest_entrant') as batch:
         batch.drop_column('phone_verified_at')

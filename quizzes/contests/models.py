@@ -147,6 +147,18 @@ class ContestEntrant(Base):
         return self.unit.name if self.unit is not None else self.unit_text
 
 
+class ContestCertificate(Base):
+    """The certificate (``courses.certificates``) of an entrant's participation in a round, or of
+    their prize: issued on the first download, the same one afterwards."""
+
+    __tablename__ = "contest_certificate"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"), primary_key=True)
+    entrant_id: Mapped[int] = mapped_column(ForeignKey("contest_entrant.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "participation" or "prize"
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"))
+
+
 class ContestPhoneCode(Base):
     """A one-time code texted to a phone for an entrant (``quizzes.contests.phone``): kept as a keyed
     hash, valid 5 minutes, 5 tries. The rows sent to one phone, address or device in the last hour

@@ -492,8 +492,11 @@ def ranking_file(r: ContestRound) -> ContestRankingFile | None:
 
 
 def withdraw_results(r: ContestRound, actor: User) -> None:
+    from quizzes.contests.certificates import revoke_prizes
+
     if r.published_at is None:
         return
+    revoke_prizes(r, actor)
     audit.record("contest.results.withdraw", target=f"round:{r.id}", actor=actor,
                  prizes=[(p.rank, p.entry_id) for p in r.prizes])
     db.session.execute(delete(ContestRanked).where(ContestRanked.round_id == r.id))

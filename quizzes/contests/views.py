@@ -35,7 +35,7 @@ from elearn.menu import Entry
 from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
-from quizzes.contests import phone, queries, registration, services
+from quizzes.contests import certificates, phone, queries, registration, services
 from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
 from quizzes.contests.services import ContestError
@@ -375,8 +375,11 @@ def mine(contest_id: int):
     entrant = _session_entrant(contest)
     if entrant is None:
         return _come_back(contest)
-    return render_template("contests/mine.html", contest=contest, entrant=entrant,
-                           rounds=queries.my_rounds(entrant), state=services.round_state)
+    rounds = queries.my_rounds(entrant)
+    return render_template("contests/mine.html", contest=contest, entrant=entrant, rounds=rounds,
+                           state=services.round_state,
+                           certs={row.round.id: certificates.available(row.round, entrant) for row in rounds
+                                  if row.published and row.submitted})
 
 
-from quizzes.contests import phone_views  # noqa: E402,F401  (its routes are on this blueprint)
+from quizzes.contests import certificate_views, phone_views  # noqa: E402,F401  (their routes are on this blueprint)
