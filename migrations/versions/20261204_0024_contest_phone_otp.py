@@ -1,5 +1,6 @@
 """contest_phone_otp: phone verification by one-time code (contest.require_phone,
 contest_entrant.phone_verified_at, contest_phone_code);
+contest_ranking_file.signature: the file's detached JWS;
 contest_certificate: the certificates of participation and prize of an entrant in a round
 
 Revision ID: 0024_contest_phone_otp
@@ -20,6 +21,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('contest') as batch:
         batch.add_column(sa.Column('require_phone', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('contest_ranking_file') as batch:
+        batch.add_column(sa.Column('signature', sa.Text(), nullable=True))
     with op.batch_alter_table('contest_entrant') as batch:
         batch.add_column(sa.Column('phone_verified_at', elearn.db.UTCDateTime(), nullable=True))
     op.create_table(
@@ -60,6 +63,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('contest_certificate')
     op.drop_table('contest_phone_code')
+    with op.batch_alter_table('contest_ranking_file') as batch:
+        batch.drop_column('signature')
     with op.batch_alter_table('contest_entrant') as batch:
         batch.drop_column('phone_verified_at')
     with op.batch_alter_table('contest') as batch:

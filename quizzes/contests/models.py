@@ -245,6 +245,7 @@ class ContestRankingFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))       # of the file's bytes
     entries: Mapped[int]                                  # lines, one per counted entry
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # the CSV file, UTF-8
+    signature: Mapped[str | None] = mapped_column(Text)  # detached JWS (``contests.signature``); None before 0024
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

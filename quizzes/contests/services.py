@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from courses.certificates import services as certificate_services
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.db import utcnow
@@ -28,7 +29,7 @@ from elearn.units.models import OrgUnit, subtree_of
 from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
-from quizzes.contests import proof
+from quizzes.contests import proof, signature
 from quizzes.contests.models import (
     RANKING_ORDERS,
     Contest,
@@ -483,8 +484,11 @@ def write_ranking_file(r: ContestRound, ranking) -> ContestRankingFile:
     lines = [proof.entry_line(x.rank, proof.pseudonym(salt, r.id, x.entrant_id), x.correct, x.prediction,
                               x.distance, x.duration_ms, x.submitted_at) for x in ranking.rows]
     content, root = proof.build(meta, lines)
-    return ContestRankingFile(round_id=r.id, salt=salt, merkle_root=root, sha256=hashlib.sha256(content).hexdigest(),
-                              entries=len(lines), content=content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    signed = signature.sign(signature.statement(contest.id, r.id, len(lines), sha256, root),
+                            certificate_services.keyring())
+    return ContestRankingFile(round_id=r.id, salt=salt, merkle_root=root, sha256=sha256, entries=len(lines),
+                              content=content, signature=signed)
 
 
 def ranking_file(r: ContestRound) -> ContestRankingFile | None:

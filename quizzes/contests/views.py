@@ -332,6 +332,19 @@ def ranking_file(contest_id: int, round_id: int):
     return response
 
 
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/ranking-file.jws")
+@public
+def ranking_signature(contest_id: int, round_id: int):
+    """The ranking file's detached JWS (``contests.signature``), checked with /.well-known/jwks.json."""
+    _contest, r = _published_round(contest_id, round_id)
+    file = services.ranking_file(r)
+    if file is None or not file.signature:
+        abort(404)
+    name = f"contest-{r.contest_id}-round-{r.number}-ranking-{file.merkle_root[:12]}.jws"
+    return Response(file.signature + "\n", mimetype="application/jose", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "public, max-age=300"})
+
+
 def _limited_per_address(view):
     """Pages that rebuild a Merkle path (the whole file hashed) are limited per client address."""
     return limiter.limit(lambda: current_app.config.get("CONTEST_PROOF_LIMIT_PER_ADDRESS", "30 per hour"))(view)
