@@ -1,6 +1,7 @@
 """contest_phone_otp: phone verification by one-time code (contest.require_phone,
 contest_entrant.phone_verified_at, contest_phone_code);
 contest_ranking_file.signature: the file's detached JWS;
+contest_ranked by (round, rank) for the organiser's results page;
 contest_certificate: the certificates of participation and prize of an entrant in a round
 
 Revision ID: 0024_contest_phone_otp
@@ -21,6 +22,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('contest') as batch:
         batch.add_column(sa.Column('require_phone', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_index('ix_contest_ranked_round_rank', 'contest_ranked', ['round_id', 'rank'], unique=False)
     with op.batch_alter_table('contest_ranking_file') as batch:
         batch.add_column(sa.Column('signature', sa.Text(), nullable=True))
     with op.batch_alter_table('contest_entrant') as batch:
@@ -63,6 +65,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('contest_certificate')
     op.drop_table('contest_phone_code')
+    op.drop_index('ix_contest_ranked_round_rank', table_name='contest_ranked')
     with op.batch_alter_table('contest_ranking_file') as batch:
         batch.drop_column('signature')
     with op.batch_alter_table('contest_entrant') as batch:

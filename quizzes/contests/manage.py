@@ -19,10 +19,10 @@ from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
 from quizzes.bank.models import QuestionCategory
-from quizzes.contests import clusters, exports, phone, services
+from quizzes.contests import clusters, exports, phone, queries, services
 from quizzes.contests.forms import ActionForm, ContestForm, RoundForm, to_local_naive
 from quizzes.contests.models import Contest, ContestEntrant, ContestRound
-from quizzes.contests.ranking import rank_round, unit_participation
+from quizzes.contests.ranking import unit_participation
 from quizzes.contests.services import ContestError
 
 bp = Blueprint("contest_admin", __name__, url_prefix="/contests/manage", template_folder="templates")
@@ -161,14 +161,14 @@ def results(contest_id: int, round_id: int):
     except ContestError as error:
         flash(str(error), "error")
         return redirect(url_for(".contest", contest_id=contest_id))
-    ranking = rank_round(r)
     page = page_number()
-    shown = ranking.rows[(page - 1) * PAGE: page * PAGE]
+    ranking = queries.results_page(r, page, PAGE)  # published: the stored ranking; before: a cached preview
+    shown = ranking.rows
     people = {e.id: e for e in db.session.scalars(
         select(ContestEntrant).where(ContestEntrant.id.in_([row.entrant_id for row in shown] or [0])))}
     plan = services.prize_plan(r.contest)
     return render_template("contests/manage/results.html", contest=r.contest, round=r, ranking=ranking,
-                           shown=shown, people=people, page=page, pages=max(1, -(-len(ranking.rows) // PAGE)),
+                           shown=shown, people=people, page=page, pages=max(1, -(-ranking.entrants // PAGE)),
                            prize_of=lambda rank: plan[rank - 1] if rank <= len(plan) else None,
                            units=unit_participation(r), form=ActionForm())
 

@@ -255,6 +255,7 @@ class ContestRanked(Base):
     deleted with it."""
 
     __tablename__ = "contest_ranked"
+    __table_args__ = (Index("ix_contest_ranked_round_rank", "round_id", "rank"),)  # the results page, by rank
 
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"), primary_key=True)
     # No foreign keys on these two: the rows are copied from the ranking at publication and go with
