@@ -73,6 +73,9 @@ def load_config(instance_path: Path) -> dict:
         "EXPORT_JOB_THRESHOLD": int(os.environ.get("EXPORT_JOB_THRESHOLD", "20000")),
         "CERTIFICATE_ZIP_JOB_THRESHOLD": int(os.environ.get("CERTIFICATE_ZIP_JOB_THRESHOLD", "200")),
         "UPLOAD_DIR": os.environ.get("ELEARN_UPLOAD_DIR", str(instance_path / "uploads")),
+        # The certificates keyring (courses.certificates.keys): one folder shared by every app server,
+        # or each would sign certificates and ranking files with its own key.
+        "CERTIFICATE_KEY_DIR": os.environ.get("CERTIFICATE_KEY_DIR") or None,
         # E-mail (elearn.mail): without MAIL_SERVER, messages are kept as .eml files in MAIL_OUTBOX.
         "SMTP_URL": os.environ.get("SMTP_URL", ""),  # smtp://user:password@host:port (wins over MAIL_SERVER)
         # The managers' weekly digest lists a cadre to the nearest managers above them; overdue this
