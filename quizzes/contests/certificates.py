@@ -86,7 +86,8 @@ def certificate_for(r: ContestRound, entrant: ContestEntrant, kind: str) -> Cert
         with db.session.begin_nested():  # two first downloads at once: the link's key keeps one certificate
             cert = certificates.issue_snapshot(
                 full_name=entrant.full_name, unit_name=entrant.unit_label, title=title, completed_at=day,
-                template=_template(r, entrant, wording), action=f"contest.certificate.{kind}",
+                template=_template(r, entrant, wording),
+                action="contest.certificate.prize" if kind == "prize" else "contest.certificate.participation",
                 user_id=entrant.user_id, round_id=r.id, entrant=entrant.id)
             if link is None:
                 db.session.add(ContestCertificate(round_id=r.id, entrant_id=entrant.id, kind=kind,

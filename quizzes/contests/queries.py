@@ -128,7 +128,9 @@ def _published_page(r: ContestRound, offset: int, limit: int) -> Ranking:
                 select(ContestRanked.rank, ContestRanked.entry_id, ContestRanked.entrant_id, ContestEntry.correct,
                        ContestEntry.prediction, ContestEntry.duration_ms, ContestEntry.submitted_at)
                 .join(ContestEntry, ContestEntry.id == ContestRanked.entry_id)
-                .where(ContestRanked.round_id == r.id).order_by(ContestRanked.rank).limit(limit).offset(offset))]
+                # Ranks are 1..n without gaps: a page is a range of the (round, rank) index, no OFFSET scan.
+                .where(ContestRanked.round_id == r.id, ContestRanked.rank > offset,
+                       ContestRanked.rank <= offset + limit).order_by(ContestRanked.rank))]
     if r.contest.prediction_kind is PredictionKind.ALL_CORRECT:
         all_correct = actual  # the true value of the prediction is this count
     else:

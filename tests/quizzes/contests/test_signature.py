@@ -55,7 +55,7 @@ def test_pyjwt_checks_the_signature_with_the_published_key(app, client):
 def test_the_results_page_offers_the_signature(app, client):
     contest, r, _content, _token = _published(client)
     page = client.get(f"/contests/{contest.id}/rounds/{r.id}/results").get_data(as_text=True)
-    assert "ranking-file.jws" in page and "/.well-known/jwks.json" in page
+    assert "ranking-file.jws" in page and "href=\"/.well-known/jwks.json\"" in page
 
 
 def test_verify_ranking_checks_the_signature_with_a_keys_file(app, client, runner, tmp_path):
