@@ -92,10 +92,13 @@ def edit(contest_id: int | None = None):
     if form.validate_on_submit():
         try:
             sizes = parse_unit_sizes(form.unit_sizes.data)
+            values = form.values()
+            if not texting:  # a disabled box is not posted: what was stored stays as it was
+                values["require_phone"] = contest.require_phone if contest else False
             if contest is None:
-                contest = services.create_contest(current_user, form.values())
+                contest = services.create_contest(current_user, values)
             else:
-                services.update_contest(contest, current_user, form.values())
+                services.update_contest(contest, current_user, values)
             services.set_unit_sizes(contest, current_user, sizes)
         except ContestError as error:
             db.discard()

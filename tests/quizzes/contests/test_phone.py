@@ -192,3 +192,32 @@ def test_a_provider_down_says_so_and_the_code_is_counted(app, client, provider):
     response = client.post(f"/contests/{contest.id}/phone", data={"ask-send": "1"}, follow_redirects=True)
     assert "Không gửi được mã" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(ContestPhoneCode.id))) == 1
+
+
+def _form_of(contest) -> dict:
+    fmt = "%Y-%m-%dT%H:%M"
+    local = timedelta(hours=7)  # typed in Vietnam time
+    return {"title": contest.title, "organiser_name": "", "rules_html": "", "status": "published",
+            "starts_at": (contest.starts_at + local).strftime(fmt), "ends_at": (contest.ends_at + local).strftime(fmt),
+            "allow_public": "y", "min_age": "16", "entries_per_round": "1", "counted_entry": "best",
+            "prediction_kind": "all_correct", "ranking_order": "correct,prediction,time", "prizes_first": "1",
+            "prizes_second": "2", "prizes_third": "3", "prizes_consolation": "10", "unit_depth": "1", "unit_sizes": ""}
+
+
+def test_the_organiser_turns_it_on_only_with_a_channel(app, client, login, provider):
+    organiser = make_user(roles=[Role.TRAINER])
+    contest, _r = make_contest(organiser)
+    login(organiser)
+    edit = f"/contests/manage/{contest.id}/edit"
+    assert client.post(edit, data=_form_of(contest) | {"require_phone": "y"}).status_code == 302
+    db.session.expire_all()
+    assert contest.require_phone
+    app.config.update(SMS_GATEWAY_URL=None)  # the channel goes: saving the form keeps what was stored
+    assert client.post(edit, data=_form_of(contest)).status_code == 302
+    db.session.expire_all()
+    assert contest.require_phone
+    contest.require_phone = False
+    db.session.commit()
+    client.post(edit, data=_form_of(contest) | {"require_phone": "y"})  # a forged tick of the disabled box
+    db.session.expire_all()
+    assert not contest.require_phone
