@@ -225,6 +225,22 @@ def measure(contest_id: int) -> None:
     times.sort()
     print(f"(2) public results page after publishing: status {status}, median {1000 * times[10]:.0f} ms, "
           f"max {1000 * times[-1]:.0f} ms (20 requests, test client); target <= 100 ms", flush=True)
+    times = []
+    for page in (1, 2, 1, max(1, (r.entrant_total or 0) // 100)):
+        t0 = time.perf_counter()
+        queries.results_page(r, page, 100)
+        times.append(1000 * (time.perf_counter() - t0))
+    print("(4) organiser's results page after publishing, the stored ranking (pages 1, 2, 1, last): "
+          + ", ".join(f"{t:.0f} ms" for t in times) + " (no ranking; unit participation below is apart)", flush=True)
+    preview = rounds[1] if len(rounds) > 1 else None
+    if preview is not None and preview.published_at is None:
+        times = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            queries.results_page(preview, 1, 100)
+            times.append(time.perf_counter() - t0)
+        print(f"(4) organiser's preview of an unpublished week: first {times[0]:.2f} s (ranked in SQL, one page "
+              f"returned), again {1000 * times[1]:.0f} ms (cached until an entry or rule changes)", flush=True)
     t0 = time.perf_counter()
     units = unit_participation(r)
     print(f"(d) unit participation: {time.perf_counter() - t0:.2f} s ({len(units.rows)} units)", flush=True)

@@ -73,6 +73,9 @@ def load_config(instance_path: Path) -> dict:
         "EXPORT_JOB_THRESHOLD": int(os.environ.get("EXPORT_JOB_THRESHOLD", "20000")),
         "CERTIFICATE_ZIP_JOB_THRESHOLD": int(os.environ.get("CERTIFICATE_ZIP_JOB_THRESHOLD", "200")),
         "UPLOAD_DIR": os.environ.get("ELEARN_UPLOAD_DIR", str(instance_path / "uploads")),
+        # The certificates keyring (courses.certificates.keys): one folder shared by every app server,
+        # or each would sign certificates and ranking files with its own key.
+        "CERTIFICATE_KEY_DIR": os.environ.get("CERTIFICATE_KEY_DIR") or None,
         # E-mail (elearn.mail): without MAIL_SERVER, messages are kept as .eml files in MAIL_OUTBOX.
         "SMTP_URL": os.environ.get("SMTP_URL", ""),  # smtp://user:password@host:port (wins over MAIL_SERVER)
         # The managers' weekly digest lists a cadre to the nearest managers above them; overdue this
@@ -118,6 +121,14 @@ def load_config(instance_path: Path) -> dict:
         # Public contest registration (and return with phone + personal code), per client address and per phone.
         "CONTEST_REGISTER_LIMIT_PER_ADDRESS": os.environ.get("CONTEST_REGISTER_LIMIT_PER_ADDRESS", "20 per hour"),
         "CONTEST_REGISTER_LIMIT_PER_PHONE": os.environ.get("CONTEST_REGISTER_LIMIT_PER_PHONE", "5 per hour"),
+        # Contest phone verification codes (quizzes.contests.phone): counted from the stored codes...
+        "CONTEST_OTP_RESEND_SECONDS": int(os.environ.get("CONTEST_OTP_RESEND_SECONDS", "60")),
+        "CONTEST_OTP_PER_PHONE_PER_HOUR": int(os.environ.get("CONTEST_OTP_PER_PHONE_PER_HOUR", "3")),
+        "CONTEST_OTP_PER_ADDRESS_PER_HOUR": int(os.environ.get("CONTEST_OTP_PER_ADDRESS_PER_HOUR", "20")),
+        "CONTEST_OTP_PER_DEVICE_PER_HOUR": int(os.environ.get("CONTEST_OTP_PER_DEVICE_PER_HOUR", "5")),
+        # ... and requests of the page, per client address and per browser (Flask-Limiter).
+        "CONTEST_OTP_LIMIT_PER_ADDRESS": os.environ.get("CONTEST_OTP_LIMIT_PER_ADDRESS", "60 per hour"),
+        "CONTEST_OTP_LIMIT_PER_DEVICE": os.environ.get("CONTEST_OTP_LIMIT_PER_DEVICE", "20 per hour"),
         # The JSON API (elearn.api): requests per token.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300 per minute"),
         "API_REFUSED_LIMIT": os.environ.get("API_REFUSED_LIMIT", "30 per minute"),  # 401s per client address

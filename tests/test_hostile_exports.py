@@ -45,6 +45,7 @@ NOT_TABULAR = {
     "certificates.export_zip": "a ZIP of PDF certificates",
     "certificates.download": "a PDF certificate",
     "certificates.preview": "a PDF certificate",
+    "contests.certificate": "a PDF certificate of contest participation or prize",
     "formats.export": "GIFT text (its escaping: tests/quizzes/formats)",
     "formats.template_csv_file": "a fixed template, no stored data",
     "formats.template_xlsx_file": "a fixed template, no stored data",

@@ -88,7 +88,7 @@ def _header(pdf: Page, cert: Certificate, t: dict) -> None:
 def _body(pdf: Page, cert: Certificate, t: dict) -> None:
     x, w = 24.0, pdf.w - 48
     pdf.block(t.get("title") or "GIẤY CHỨNG NHẬN", x, 42, w, 17, style="B", size=34, min_size=18, color=RED)
-    pdf.block("Chứng nhận đồng chí", x, 60, w, 7, style="I", size=14)
+    pdf.block(t.get("addressee") or "Chứng nhận đồng chí", x, 60, w, 7, style="I", size=14)
     pdf.block(cert.full_name, x, 67, w, 20, style="B", size=28, min_size=12, max_lines=2, color=(10, 40, 110))
     pdf.block(f"Đơn vị: {cert.unit_name}" if cert.unit_name else "", x, 87.5, w, 8, size=14, min_size=9, max_lines=2)
     pdf.block(t.get("wording", ""), x, 96, w, 7.5, size=14, min_size=9, max_lines=2)

@@ -8,8 +8,9 @@ import enum
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -130,6 +131,20 @@ def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action:
     announce(certificates_changed, [course.id])
     audit.record(action, target=codes.grouped(cert.code), actor=actor, user=user.username, course_id=course.id)
     xapi.certificate_earned(user, cert)
+    return cert
+
+
+def issue_snapshot(*, full_name: str, unit_name: str, title: str, completed_at: datetime, template: dict[str, Any],
+                   action: str, user_id: int | None = None, theme: str = "", **facts: Any) -> Certificate:
+    """A certificate for something other than a course (a contest's participation or prize): the
+    same snapshot, code, PDF, QR and verify page, without a course (``course_id`` stays empty)."""
+    cert = Certificate(code=unused_code(), user_id=user_id, course_id=None,
+                       full_name=unicodedata.normalize("NFC", full_name), unit_name=unit_name or "",
+                       course_title=title[:255], theme=theme, completed_at=completed_at, score=None,
+                       template=template, issued_at=utcnow(), expires_on=None)
+    db.session.add(cert)
+    db.session.flush()
+    audit.record(action, target=codes.grouped(cert.code), **facts)
     return cert
 
 

@@ -130,10 +130,14 @@ def export(round_id, table, fmt, output):
 @click.option("--root", help="The Merkle root published on the results page.")
 @click.option("--proof", "proof_file", type=click.Path(exists=True, dir_okay=False),
               help="An entrant's proof (the JSON downloaded from 'Check my entry').")
-def verify_ranking(file, root, proof_file):
+@click.option("--signature", "signature_file", type=click.Path(exists=True, dir_okay=False),
+              help="The file's detached JWS (the .jws downloaded beside it).")
+@click.option("--keys", help="The platform's public keys: a JWKS file, or its address "
+                             "(https://…/.well-known/jwks.json). Required with --signature.")
+def verify_ranking(file, root, proof_file, signature_file, keys):
     """Check a published ranking file without the platform's database: ranks 1..n, each distance,
-    the true value, the order under the rules written in the file, the Merkle root, and an
-    entrant's line with its Merkle path. Exits non-zero on the first fault."""
+    the true value, the order under the rules written in the file, the Merkle root, the platform's
+    signature, and an entrant's line with its Merkle path. Exits non-zero on the first fault."""
     import json
 
     from quizzes.contests import proof
@@ -146,6 +150,8 @@ def verify_ranking(file, root, proof_file):
         raise click.ClickException(f"ranking file refused: {error}") from None
     click.echo(f"ok: {checked.entries} entries ranked by {checked.meta.order} "
                f"(true value {checked.meta.actual}); Merkle root {checked.root}; file SHA-256 {checked.sha256}")
+    if signature_file:
+        _check_signature(data, signature_file, keys)
     if proof_file:
         try:
             with open(proof_file, encoding="utf-8") as handle:
@@ -164,3 +170,34 @@ def verify_ranking(file, root, proof_file):
         if reached != checked.root:
             raise click.ClickException("the entrant's Merkle path does not lead to the file's root")
         click.echo(f"ok: the entrant's line is in the file and its path leads to the root: {line}")
+
+
+def _read_keys(where: str | None) -> dict:
+    """A JWKS from a file or an http(s) address."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    if not where:
+        raise click.ClickException("--signature needs --keys (a JWKS file or the /.well-known/jwks.json address)")
+    try:
+        if where.startswith(("https://", "http://")):
+            with urllib.request.urlopen(where, timeout=20) as response:  # noqa: S310 - an address the user gave
+                return json.loads(response.read(1_000_000))
+        with open(where, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError, urllib.error.URLError) as error:
+        raise click.ClickException(f"the keys could not be read: {error}") from None
+
+
+def _check_signature(data: bytes, signature_file: str, keys: str | None) -> None:
+    from quizzes.contests import proof, signature
+
+    jwks = _read_keys(keys)
+    with open(signature_file, encoding="ascii", errors="replace") as handle:
+        token = handle.read()
+    try:
+        _checked, kid = signature.verify(data, token, jwks)
+    except proof.VerifyError as error:
+        raise click.ClickException(f"signature refused: {error}") from None
+    click.echo(f"ok: signed by the platform's key {kid}")

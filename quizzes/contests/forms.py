@@ -42,6 +42,7 @@ class ContestForm(Form):
     status = SelectField(_l("Status"), choices=[SelectChoice(ContestStatus.DRAFT.value, _l("Draft (organisers only)")),
                                                SelectChoice(ContestStatus.PUBLISHED.value, _l("Published to entrants"))])
     allow_public = BooleanField(_l("Members of the public may register"))
+    require_phone = BooleanField(_l("Require phone verification (a code sent by text message)"))
     min_age = IntegerField(_l("Minimum age"), validators=[InputRequired(), NumberRange(0, 100)])
     entries_per_round = IntegerField(_l("Entries per round (0 = unlimited)"),
                                      validators=[InputRequired(), NumberRange(0, 10_000)])
@@ -65,7 +66,7 @@ class ContestForm(Form):
 
     def values(self) -> dict:
         data = {name: getattr(self, name).data for name in (
-            "title", "organiser_name", "rules_html", "allow_public", "min_age", "entries_per_round",
+            "title", "organiser_name", "rules_html", "allow_public", "require_phone", "min_age", "entries_per_round",
             "ranking_order", "prizes_first", "prizes_second", "prizes_third", "prizes_consolation", "unit_depth")}
         data["organiser_name"] = data["organiser_name"] or ""
         data["starts_at"], data["ends_at"] = to_utc(self.starts_at.data), to_utc(self.ends_at.data)
@@ -115,6 +116,18 @@ class IdentifyForm(Form):
 class RecoverForm(Form):
     phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=32)],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
+
+
+class PhoneCodeForm(Form):
+    """Ask for a code (``phone``: a cadre's number; members of the public verify their registered one)."""
+
+    phone = StringField(_l("Mobile number"), validators=[Optional(), Length(max=32)],
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
+
+
+class PhoneCheckForm(Form):
+    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=12)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
 
 
 class EntryForm(Form):

@@ -19,10 +19,10 @@ from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
 from quizzes.bank.models import QuestionCategory
-from quizzes.contests import clusters, exports, services
+from quizzes.contests import clusters, exports, phone, queries, services
 from quizzes.contests.forms import ActionForm, ContestForm, RoundForm, to_local_naive
 from quizzes.contests.models import Contest, ContestEntrant, ContestRound
-from quizzes.contests.ranking import rank_round, unit_participation
+from quizzes.contests.ranking import unit_participation
 from quizzes.contests.services import ContestError
 
 bp = Blueprint("contest_admin", __name__, url_prefix="/contests/manage", template_folder="templates")
@@ -76,6 +76,9 @@ def _sizes_text(contest: Contest) -> str:
 def edit(contest_id: int | None = None):
     contest = _contest(contest_id) if contest_id else None
     form = ContestForm(obj=contest)
+    texting = phone.available()
+    if not texting:  # nothing could send the codes: the box cannot be ticked (the service refuses it too)
+        form.require_phone.render_kw = {"disabled": True}
     if request.method == "GET":
         if contest is None:
             form.allow_public.data, form.min_age.data, form.entries_per_round.data = True, 16, 1
@@ -89,10 +92,13 @@ def edit(contest_id: int | None = None):
     if form.validate_on_submit():
         try:
             sizes = parse_unit_sizes(form.unit_sizes.data)
+            values = form.values()
+            if not texting:  # a disabled box is not posted: what was stored stays as it was
+                values["require_phone"] = contest.require_phone if contest else False
             if contest is None:
-                contest = services.create_contest(current_user, form.values())
+                contest = services.create_contest(current_user, values)
             else:
-                services.update_contest(contest, current_user, form.values())
+                services.update_contest(contest, current_user, values)
             services.set_unit_sizes(contest, current_user, sizes)
         except ContestError as error:
             db.discard()
@@ -100,7 +106,7 @@ def edit(contest_id: int | None = None):
         else:
             flash(_("The contest has been saved."), "success")
             return redirect(url_for(".contest", contest_id=contest.id))
-    return render_template("contests/manage/contest_form.html", form=form, contest=contest)
+    return render_template("contests/manage/contest_form.html", form=form, contest=contest, texting=texting)
 
 
 @bp.get("/<int:contest_id>")
@@ -158,14 +164,14 @@ def results(contest_id: int, round_id: int):
     except ContestError as error:
         flash(str(error), "error")
         return redirect(url_for(".contest", contest_id=contest_id))
-    ranking = rank_round(r)
     page = page_number()
-    shown = ranking.rows[(page - 1) * PAGE: page * PAGE]
+    ranking = queries.results_page(r, page, PAGE)  # published: the stored ranking; before: a cached preview
+    shown = ranking.rows
     people = {e.id: e for e in db.session.scalars(
         select(ContestEntrant).where(ContestEntrant.id.in_([row.entrant_id for row in shown] or [0])))}
     plan = services.prize_plan(r.contest)
     return render_template("contests/manage/results.html", contest=r.contest, round=r, ranking=ranking,
-                           shown=shown, people=people, page=page, pages=max(1, -(-len(ranking.rows) // PAGE)),
+                           shown=shown, people=people, page=page, pages=max(1, -(-ranking.entrants // PAGE)),
                            prize_of=lambda rank: plan[rank - 1] if rank <= len(plan) else None,
                            units=unit_participation(r), form=ActionForm())
 

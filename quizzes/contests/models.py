@@ -11,7 +11,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.accounts.models import User
@@ -61,6 +61,8 @@ class Contest(Base):
     prizes_third: Mapped[int] = mapped_column(default=3)
     prizes_consolation: Mapped[int] = mapped_column(default=10)
     unit_depth: Mapped[int] = mapped_column(default=1)  # collective ranking by units at this tree depth
+    # Only an entrant whose phone answered a one-time code may start an entry (``contests.phone``).
+    require_phone: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -135,6 +137,7 @@ class ContestEntrant(Base):
     unit_text: Mapped[str] = mapped_column(String(255), default="")  # typed organisation when not in the tree
     code_hash: Mapped[str | None] = mapped_column(String(255))  # personal code to come back (public entrants)
     challenge_nonce: Mapped[str | None] = mapped_column(String(32))  # the challenge it solved: used once
+    phone_verified_at: Mapped[datetime | None]  # ``phone`` answered a one-time code then
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[OrgUnit | None] = relationship()
@@ -142,6 +145,39 @@ class ContestEntrant(Base):
     @property
     def unit_label(self) -> str:
         return self.unit.name if self.unit is not None else self.unit_text
+
+
+class ContestCertificate(Base):
+    """The certificate (``courses.certificates``) of an entrant's participation in a round, or of
+    their prize: issued on the first download, the same one afterwards."""
+
+    __tablename__ = "contest_certificate"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"), primary_key=True)
+    entrant_id: Mapped[int] = mapped_column(ForeignKey("contest_entrant.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # "participation" or "prize"
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"))
+
+
+class ContestPhoneCode(Base):
+    """A one-time code texted to a phone for an entrant (``quizzes.contests.phone``): kept as a keyed
+    hash, valid 5 minutes, 5 tries. The rows sent to one phone, address or device in the last hour
+    are what the sending limits count."""
+
+    __tablename__ = "contest_phone_code"
+    __table_args__ = (Index("ix_contest_phone_code_phone", "phone", "created_at"),
+                      Index("ix_contest_phone_code_entrant", "entrant_id", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entrant_id: Mapped[int] = mapped_column(ForeignKey("contest_entrant.id", ondelete="CASCADE"))
+    phone: Mapped[str] = mapped_column(String(16))  # normalized 0xxxxxxxxx
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    tries: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]
+    client_addr: Mapped[str | None] = mapped_column(String(45))
+    device: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class ContestEntry(Base):
@@ -209,6 +245,7 @@ class ContestRankingFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))       # of the file's bytes
     entries: Mapped[int]                                  # lines, one per counted entry
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # the CSV file, UTF-8
+    signature: Mapped[str | None] = mapped_column(Text)  # detached JWS (``contests.signature``); None before 0024
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -218,6 +255,7 @@ class ContestRanked(Base):
     deleted with it."""
 
     __tablename__ = "contest_ranked"
+    __table_args__ = (Index("ix_contest_ranked_round_rank", "round_id", "rank"),)  # the results page, by rank
 
     round_id: Mapped[int] = mapped_column(ForeignKey("contest_round.id", ondelete="CASCADE"), primary_key=True)
     # No foreign keys on these two: the rows are copied from the ranking at publication and go with

@@ -8,11 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from elearn import db
+from elearn import cache, db
 from quizzes.contests import proof
-from quizzes.contests.models import ContestEntrant, ContestEntry, ContestRanked, ContestRankingFile, ContestRound
+from quizzes.contests.models import (
+    ContestEntrant,
+    ContestEntry,
+    ContestRanked,
+    ContestRankingFile,
+    ContestRound,
+    PredictionKind,
+)
+from quizzes.contests.ranking import Ranked, Ranking, rank_page
 
 
 @dataclass(frozen=True)
@@ -90,3 +98,49 @@ def entry_proof(r: ContestRound, entrant: ContestEntrant) -> EntryProof | None:
     leaves = [proof.leaf_hash(x) for x in lines]
     return EntryProof(lines[index], leaves[index].hex(), proof.merkle_proof(leaves, index), file.merkle_root,
                       file.entries, file.sha256, r.published_at)
+
+
+# --- the organiser's results page ---------------------------------------------------------------
+
+def results_page(r: ContestRound, page: int, per_page: int) -> Ranking:
+    """The totals and one page of a closed round's ranking, for the organiser.
+
+    Published: the stored ranking (``contest_ranked``, by its (round, rank) index), the result as it
+    was published, never ranked again. Before publication, a preview: ranked by the database one
+    page at a time and cached per round until a submitted entry or a ranking rule changes (ranking a
+    450,000-entry week takes seconds; the page is read again and again while the organiser checks)."""
+    offset = (max(1, page) - 1) * per_page
+    if r.published_at is not None:
+        return _published_page(r, offset, per_page)
+    submitted, last = db.session.execute(select(func.count(ContestEntry.id), func.max(ContestEntry.submitted_at)).where(
+        ContestEntry.round_id == r.id, ContestEntry.submitted_at.is_not(None))).one()
+    contest = r.contest
+    key = (f"preview:{submitted}:{last.isoformat() if last else '-'}:{contest.counted_entry.value}:"
+           f"{contest.prediction_kind.value}:{contest.ranking_order}:{r.question_count}:{offset}:{per_page}")
+    return cache.cached(f"contest-round:{r.id}", key, lambda: rank_page(r, offset, per_page))
+
+
+def _published_page(r: ContestRound, offset: int, limit: int) -> Ranking:
+    actual = r.actual_value or 0
+    rows = [Ranked(rank, entry_id, entrant_id, correct or 0, prediction or 0, abs((prediction or 0) - actual),
+                   duration_ms or 0, submitted_at)
+            for rank, entry_id, entrant_id, correct, prediction, duration_ms, submitted_at in db.session.execute(
+                select(ContestRanked.rank, ContestRanked.entry_id, ContestRanked.entrant_id, ContestEntry.correct,
+                       ContestEntry.prediction, ContestEntry.duration_ms, ContestEntry.submitted_at)
+                .join(ContestEntry, ContestEntry.id == ContestRanked.entry_id)
+                # Ranks are 1..n without gaps: a page is a range of the (round, rank) index, no OFFSET scan.
+                .where(ContestRanked.round_id == r.id, ContestRanked.rank > offset,
+                       ContestRanked.rank <= offset + limit).order_by(ContestRanked.rank))]
+    if r.contest.prediction_kind is PredictionKind.ALL_CORRECT:
+        all_correct = actual  # the true value of the prediction is this count
+    else:
+        all_correct = cache.cached(f"contest-round:{r.id}", f"all-correct:{r.published_at.isoformat()}",
+                                   lambda: _all_correct(r))
+    return Ranking(actual=actual, all_correct=all_correct, entries=r.entry_total or 0,
+                   entrants=r.entrant_total or 0, rows=rows)
+
+
+def _all_correct(r: ContestRound) -> int:
+    return db.session.scalar(select(func.count()).select_from(ContestRanked)
+                             .join(ContestEntry, ContestEntry.id == ContestRanked.entry_id)
+                             .where(ContestRanked.round_id == r.id, ContestEntry.correct >= r.question_count)) or 0

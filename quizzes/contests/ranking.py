@@ -105,18 +105,19 @@ WITH submitted AS (
     FROM submitted s CROSS JOIN totals t WHERE s.pick = 1
 )
 SELECT t.entries, t.entrants, t.all_correct, c.id, c.entrant_id, c.correct, c.prediction, c.distance,
-       c.duration_ms, c.submitted_at
+       c.duration_ms, c.submitted_at, c.rank
 FROM totals t LEFT JOIN (
     SELECT counted.*, ROW_NUMBER() OVER (ORDER BY {ranked}) AS rank FROM counted
 ) c ON TRUE
 ORDER BY c.rank
-"""
+{page}"""
 
 
 def rank_round(round_: ContestRound) -> Ranking:
     """``compute``'s ranking, done by the database (window functions): Python only reads the rows in order."""
     contest = round_.contest
-    sql = _RANK_SQL.format(counted=_COUNTED_ORDER[contest.counted_entry], ranked=_RANK_ORDER[contest.ranking_order])
+    sql = _RANK_SQL.format(counted=_COUNTED_ORDER[contest.counted_entry], ranked=_RANK_ORDER[contest.ranking_order],
+                           page="")
     by_entries = contest.prediction_kind is PredictionKind.ENTRIES
     result = db.session.execute(
         text(sql).columns(submitted_at=UTCDateTime()),
@@ -127,6 +128,23 @@ def rank_round(round_: ContestRound) -> Ranking:
     ranked = [Ranked(rank, r[3], r[4], r[5], r[6], r[7], r[8], r[9])
               for rank, r in enumerate((r for r in rows if r[3] is not None), start=1)]
     return Ranking(actual=actual, all_correct=all_correct, entries=entries, entrants=entrants, rows=ranked)
+
+
+def rank_page(round_: ContestRound, offset: int, limit: int) -> Ranking:
+    """One page of ``rank_round`` (the totals and ``limit`` rows from ``offset``): the database still
+    ranks every entry, but only the page comes back to Python."""
+    contest = round_.contest
+    sql = _RANK_SQL.format(counted=_COUNTED_ORDER[contest.counted_entry], ranked=_RANK_ORDER[contest.ranking_order],
+                           page="LIMIT :limit OFFSET :offset")
+    by_entries = contest.prediction_kind is PredictionKind.ENTRIES
+    params = {"round_id": round_.id, "questions": round_.question_count, "by_entries": by_entries}
+    query = text(sql).columns(submitted_at=UTCDateTime())
+    rows = db.session.execute(query, {**params, "limit": limit, "offset": offset}).all()
+    totals = rows[0] if rows else db.session.execute(query, {**params, "limit": 1, "offset": 0}).first()
+    entries, entrants, all_correct = (int(v or 0) for v in totals[:3]) if totals else (0, 0, 0)
+    return Ranking(actual=entries if by_entries else all_correct, all_correct=all_correct, entries=entries,
+                   entrants=entrants, rows=[Ranked(r[10], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
+                                            for r in rows if r[3] is not None])
 
 
 @dataclass

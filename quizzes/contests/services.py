@@ -12,21 +12,24 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from courses.certificates import services as certificate_services
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
 from elearn.html import sanitize_html
+from elearn.notifications import channels
 from elearn.permissions import Permission
 from elearn.units.models import OrgUnit, subtree_of
 from quizzes import tokens
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
-from quizzes.contests import proof
+from quizzes.contests import proof, signature
 from quizzes.contests.models import (
     RANKING_ORDERS,
     Contest,
@@ -63,7 +66,8 @@ def _rng() -> random.Random:
 
 CONTEST_FIELDS = ("title", "rules_html", "organiser_name", "starts_at", "ends_at", "status", "allow_public",
                   "min_age", "entries_per_round", "counted_entry", "prediction_kind", "ranking_order",
-                  "prizes_first", "prizes_second", "prizes_third", "prizes_consolation", "unit_depth")
+                  "prizes_first", "prizes_second", "prizes_third", "prizes_consolation", "unit_depth",
+                  "require_phone")
 ROUND_FIELDS = ("title", "opens_at", "closes_at", "question_count", "time_limit_minutes", "category_ids")
 DRAW_FIELDS = ("question_count", "time_limit_minutes", "category_ids")
 
@@ -102,15 +106,22 @@ CONTEST_DEFAULTS = {"organiser_name": "", "status": ContestStatus.DRAFT, "allow_
                     "entries_per_round": 1, "counted_entry": CountedEntry.BEST,
                     "prediction_kind": PredictionKind.ALL_CORRECT, "ranking_order": RANKING_ORDERS[0],
                     "prizes_first": 1, "prizes_second": 2, "prizes_third": 3, "prizes_consolation": 10,
-                    "unit_depth": 1}
+                    "unit_depth": 1, "require_phone": False}
+
+
+def _check_phone_channel(contest: Contest, changes: dict[str, list]) -> None:
+    """Phone verification needs a text-message channel: without one it cannot be turned on."""
+    if "require_phone" in changes and contest.require_phone and channels.configured(current_app.config) is None:
+        raise ContestError(_("No text-message channel is configured: phone verification cannot be required."))
 
 
 def create_contest(actor: User, values: dict[str, Any]) -> Contest:
     values = {**CONTEST_DEFAULTS, **values, "rules_html": sanitize_html(values.get("rules_html"))}
     contest = Contest(organiser_id=actor.id, title="", starts_at=values["starts_at"], ends_at=values["ends_at"])
-    _apply(contest, values, CONTEST_FIELDS)
+    changes = _apply(contest, values, CONTEST_FIELDS)
     contest.title = contest.title.strip()
     _check_contest(contest)
+    _check_phone_channel(contest, changes)
     db.session.add(contest)
     db.session.flush()
     audit.record("contest.create", target=f"contest:{contest.id}", actor=actor, title=contest.title)
@@ -126,6 +137,7 @@ def update_contest(contest: Contest, actor: User, values: dict[str, Any]) -> Non
         raise ContestError(_("Results have been published: the ranking rules can no longer change."))
     changes = _apply(contest, values, CONTEST_FIELDS)
     _check_contest(contest)
+    _check_phone_channel(contest, changes)
     if changes:
         audit.record("contest.update", target=f"contest:{contest.id}", actor=actor, changes=changes)
     db.session.flush()
@@ -269,6 +281,8 @@ def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None =
         raise ContestError(_("You are not registered in this contest."))
     if round_state(r, now) != "open":
         raise ContestError(_("This round is not open for entries."))
+    if r.contest.require_phone and entrant.phone_verified_at is None:
+        raise ContestError(_("Verify your phone number before entering."))
     limit = r.contest.entries_per_round
     questions = _draw(r)
     deadline = min(now + timedelta(minutes=r.time_limit_minutes), r.closes_at)
@@ -470,8 +484,11 @@ def write_ranking_file(r: ContestRound, ranking) -> ContestRankingFile:
     lines = [proof.entry_line(x.rank, proof.pseudonym(salt, r.id, x.entrant_id), x.correct, x.prediction,
                               x.distance, x.duration_ms, x.submitted_at) for x in ranking.rows]
     content, root = proof.build(meta, lines)
-    return ContestRankingFile(round_id=r.id, salt=salt, merkle_root=root, sha256=hashlib.sha256(content).hexdigest(),
-                              entries=len(lines), content=content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    signed = signature.sign(signature.statement(contest.id, r.id, len(lines), sha256, root),
+                            certificate_services.keyring())
+    return ContestRankingFile(round_id=r.id, salt=salt, merkle_root=root, sha256=sha256, entries=len(lines),
+                              content=content, signature=signed)
 
 
 def ranking_file(r: ContestRound) -> ContestRankingFile | None:
@@ -479,8 +496,11 @@ def ranking_file(r: ContestRound) -> ContestRankingFile | None:
 
 
 def withdraw_results(r: ContestRound, actor: User) -> None:
+    from quizzes.contests.certificates import revoke_prizes
+
     if r.published_at is None:
         return
+    revoke_prizes(r, actor)
     audit.record("contest.results.withdraw", target=f"round:{r.id}", actor=actor,
                  prizes=[(p.rank, p.entry_id) for p in r.prizes])
     db.session.execute(delete(ContestRanked).where(ContestRanked.round_id == r.id))

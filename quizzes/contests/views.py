@@ -35,7 +35,7 @@ from elearn.menu import Entry
 from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
-from quizzes.contests import queries, registration, services
+from quizzes.contests import certificates, phone, queries, registration, services
 from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
 from quizzes.contests.services import ContestError
@@ -230,6 +230,9 @@ def start(contest_id: int, round_id: int):
             if entrant is None:
                 flash(_("Register (or come back with your personal code) before entering."), "info")
                 return redirect(url_for(".register" if contest.allow_public else ".show", contest_id=contest.id))
+        if phone.needs_verification(contest, entrant):
+            flash(_("Verify your phone number before entering."), "info")
+            return redirect(url_for(".verify_phone", contest_id=contest.id))
         entry = services.start_entry(r, entrant, client_addr=request.remote_addr)
     except ContestError as error:
         db.discard()
@@ -329,6 +332,19 @@ def ranking_file(contest_id: int, round_id: int):
     return response
 
 
+@bp.get("/<int:contest_id>/rounds/<int:round_id>/ranking-file.jws")
+@public
+def ranking_signature(contest_id: int, round_id: int):
+    """The ranking file's detached JWS (``contests.signature``), checked with /.well-known/jwks.json."""
+    _contest, r = _published_round(contest_id, round_id)
+    file = services.ranking_file(r)
+    if file is None or not file.signature:
+        abort(404)
+    name = f"contest-{r.contest_id}-round-{r.number}-ranking-{file.merkle_root[:12]}.jws"
+    return Response(file.signature + "\n", mimetype="application/jose", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "public, max-age=300"})
+
+
 def _limited_per_address(view):
     """Pages that rebuild a Merkle path (the whole file hashed) are limited per client address."""
     return limiter.limit(lambda: current_app.config.get("CONTEST_PROOF_LIMIT_PER_ADDRESS", "30 per hour"))(view)
@@ -372,5 +388,11 @@ def mine(contest_id: int):
     entrant = _session_entrant(contest)
     if entrant is None:
         return _come_back(contest)
-    return render_template("contests/mine.html", contest=contest, entrant=entrant,
-                           rounds=queries.my_rounds(entrant), state=services.round_state)
+    rounds = queries.my_rounds(entrant)
+    return render_template("contests/mine.html", contest=contest, entrant=entrant, rounds=rounds,
+                           state=services.round_state,
+                           certs={row.round.id: certificates.available(row.round, entrant) for row in rounds
+                                  if row.published and row.submitted})
+
+
+from quizzes.contests import certificate_views, phone_views  # noqa: E402,F401  (their routes are on this blueprint)

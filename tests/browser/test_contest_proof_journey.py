@@ -5,11 +5,15 @@ and the downloaded file checks against the root without the platform."""
 from datetime import timedelta
 
 import pytest
+import requests
+from sqlalchemy import select
 
+from courses.certificates import services as certificate_services
+from courses.certificates.models import Certificate
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
-from quizzes.contests import proof, registration, services
+from quizzes.contests import proof, registration, services, signature
 from quizzes.contests.models import ContestEntrant, ContestRankingFile
 from tests.browser.conftest import assert_accessible
 from tests.factories import make_user
@@ -41,7 +45,7 @@ def _seed():
 def test_visitor_checks_their_entry_against_the_published_root(app, live_server, page, tmp_path):
     contest, r = _seed()
     root = db.session.get(ContestRankingFile, r.id).merkle_root
-    server = live_server()
+    server = live_server(CERTIFICATE_KEY_DIR=str(certificate_services.key_folder()))  # one keyring for all servers
     main = page.locator("main")
 
     page.goto(f"{server.url}/contests/{contest.id}")
@@ -55,6 +59,11 @@ def test_visitor_checks_their_entry_against_the_published_root(app, live_server,
     saved = tmp_path / "ranking.csv"
     download.value.save_as(saved)
     assert proof.verify_file(saved.read_bytes(), root).entries == 4
+    with page.expect_download() as download:
+        main.get_by_role("link", name="Tải chữ ký của tệp (JWS)").click()
+    token = (download.value.path().read_text()).strip()
+    jwks = requests.get(f"{server.url}/.well-known/jwks.json", timeout=10).json()
+    assert signature.verify(saved.read_bytes(), token, jwks)[0].root == root  # signed by the server's key
 
     with page.expect_navigation():
         main.get_by_role("link", name="Kiểm tra lượt thi của tôi").click()
@@ -67,6 +76,16 @@ def test_visitor_checks_their_entry_against_the_published_root(app, live_server,
     text = main.inner_text()
     assert "Các lượt thi của tôi" in text and "trên 4" in text and "Trần Thị Bình" in text
     assert_accessible(page)
+    with page.expect_download() as download:  # the certificate of participation, no account needed
+        main.get_by_role("link", name="Giấy chứng nhận tham gia (PDF)").click()
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf  # signed by the certificates engine
+    db.session.rollback()  # end this session's read snapshot: the server issued the certificate meanwhile
+    cert = db.session.scalars(select(Certificate)).one()
+    assert cert.full_name == "Trần Thị Bình" and cert.template["wording"] == "Đã tham gia cuộc thi"
+    page.goto(f"{server.url}/verify/{cert.code}")
+    assert "Trần Thị Bình" in main.inner_text()
+    page.go_back()
 
     with page.expect_navigation():
         main.get_by_role("link", name="Kiểm tra lượt thi của tôi").click()
