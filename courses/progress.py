@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.util import identity_key
 
-from courses import xapi
+from courses import lti, xapi
 from courses.models import Enrollment, Item, Progress
 from courses.signals import announce, enrolments_changed, progress_changed
 from elearn import db
@@ -124,6 +124,7 @@ def evaluate_completion(user: User, course_id: int, at: datetime | None = None) 
     db.session.flush()
     announce(enrolments_changed, [course_id])
     xapi.course_completed(user, course_id, enrollment.completed_at)
+    lti.course_completed(user.id, course_id, enrollment.completed_at)  # to a platform that launched it
     from courses.certificates.services import issue_certificate  # same transaction as the completion
     issue_certificate(enrollment)
     from courses.programmes.services import course_completed  # the programmes this course finishes

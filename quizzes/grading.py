@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, func, select
 from courses.progress import record_score
 from elearn import audit, db
 from elearn.accounts.models import User
+from quizzes import lti
 from quizzes.bank.models import Question, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.models import AttemptQuestion, AttemptState, GradingMethod, Quiz, QuizAttempt
@@ -147,6 +148,7 @@ def record_result(attempt: QuizAttempt) -> None:
     attempts = db.session.execute(_RESULTS, {"quiz_id": quiz.item_id, "user_id": attempt.user_id}).all()
     best = max((a.percent for a in attempts if a.percent is not None), default=None)
     record_score(attempt.user_id, quiz.item, best, attempt.finished_at if quiz_passed(quiz, attempts) else None)
+    lti.quiz_graded(attempt.user_id, quiz.item_id, final_grade(quiz, attempts), attempt.finished_at)
 
 
 def regrade_question(quiz: Quiz, question: Question, version: QuestionVersion, actor: User) -> list[dict]:
