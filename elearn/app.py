@@ -91,8 +91,8 @@ def load_job_kinds() -> None:
     import courses.programmes.services  # noqa: F401 - periodic: the renewal pass
     import courses.reminders  # noqa: F401 - periodic: reminders and the managers' digest
     import elearn.lti.grades  # noqa: F401 - periodic: grades a platform that was down left
-    import quizzes.lti  # noqa: F401 - an LTI launch target (courses.lti comes with courses.progress)
     import quizzes.jobs  # noqa: F401 - periodic: attempts whose time ran out
+    import quizzes.lti  # noqa: F401 - an LTI launch target (courses.lti comes with courses.progress)
     import reports.jobs  # noqa: F401
 
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from elearn import db
 from elearn.db import utcnow
-from elearn.lti import tool
 from elearn.jobs.scheduler import periodic
+from elearn.lti import tool
 from elearn.lti.models import LtiLink, LtiNonce, LtiScore
 
 log = logging.getLogger(__name__)
