@@ -6,8 +6,9 @@ import json
 import threading
 import time
 import uuid
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -27,6 +28,8 @@ class Platform:
         self.scores: list[dict] = []
         self.fail_scores = 0            # answer the next n score POSTs with a 503
         self.tool_jwk: dict | None = None  # the tool's public key, to check its token requests
+        self.tool_url = ""                 # for the course page that frames the tool (browser test)
+        self.custom: dict = {}             # the custom parameters of its one resource link
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.issuer = self.url
@@ -91,9 +94,34 @@ class Platform:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _page(self, title: str, body: str) -> None:
+                data = (f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title></head>'
+                        f'<body><main><h1>{title}</h1>{body}</main></body></html>').encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_GET(self):
-                if self.path == "/jwks":
+                path, query = urlsplit(self.path).path, dict(parse_qsl(urlsplit(self.path).query))
+                if path == "/jwks":
                     return self._answer(200, platform.jwks())
+                if path == "/course":  # the platform's page with the tool in a frame
+                    login = platform.tool_url + "/lti/login?" + urlencode({
+                        "iss": platform.issuer, "login_hint": "42", "client_id": CLIENT_ID,
+                        "target_link_uri": platform.tool_url + "/lti/launch", "lti_deployment_id": DEPLOYMENT})
+                    return self._page("Lớp bồi dưỡng trên Moodle", f'<iframe src="{escape(login)}" '
+                                      'title="Bài học từ elearn" width="1000" height="700"></iframe>')
+                if path == "/auth":  # the platform's authorization endpoint: the id_token back by form
+                    if query.get("client_id") != CLIENT_ID or query.get("response_mode") != "form_post":
+                        return self._answer(400)
+                    token = platform.id_token(query["nonce"], custom=platform.custom)
+                    return self._page("Đang mở bài học", (
+                        f'<form method="post" action="{escape(query["redirect_uri"])}">'
+                        f'<input type="hidden" name="id_token" value="{escape(token)}">'
+                        f'<input type="hidden" name="state" value="{escape(query["state"])}">'
+                        '<button type="submit">Tiếp tục</button></form>'))
                 return self._answer(404)
 
             def do_POST(self):
