@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
-from sqlalchemy import bindparam, delete, event, select, update
+from sqlalchemy import bindparam, delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from elearn import db
@@ -127,3 +127,9 @@ def _send_left():
 @periodic("lti.nonces", "day")
 def _prune_nonces():
     return db.session.execute(delete(LtiNonce).where(LtiNonce.created_at < utcnow() - timedelta(days=1))).rowcount
+
+
+def counts() -> dict[str, int]:
+    waiting = db.session.scalar(select(func.count(LtiScore.id)).where(LtiScore.sent_at.is_(None))) or 0
+    sent = db.session.scalar(select(func.count(LtiScore.id)).where(LtiScore.sent_at.is_not(None))) or 0
+    return {"waiting": waiting, "sent": sent}

@@ -229,3 +229,10 @@ def test_no_grade_is_owed_without_a_launch(app, quiet_worker):
     db.session.commit()
     _pass_quiz(quiz, user)
     assert db.session.scalar(select(func.count(LtiScore.id))) == 0
+
+
+def test_the_cli_lists_platforms_and_sends_what_is_due(runner, registered, platform, quiet_worker):
+    listed = runner.invoke(args=["lti", "platforms"])
+    assert listed.exit_code == 0 and registered.kid in listed.output and "active" in listed.output
+    sent = runner.invoke(args=["lti", "send"])
+    assert sent.exit_code == 0 and "sent=0" in sent.output and "waiting=0" in sent.output
