@@ -77,7 +77,7 @@ def launch():
         resource_launch = message.is_resource_launch()
     except (LtiException, OIDCException) as error:
         return _refused(error)
-    except Exception as error:  # noqa: BLE001 - PyJWT's and jwcrypto's own errors (a broken token)
+    except (AttributeError, TypeError, ValueError, KeyError) as error:  # claims of the wrong shape
         return _refused(f"jwt {type(error).__name__}")
     platform: LtiPlatform = conf.platform
     if not resource_launch:

@@ -236,3 +236,10 @@ def test_the_cli_lists_platforms_and_sends_what_is_due(runner, registered, platf
     assert listed.exit_code == 0 and registered.kid in listed.output and "active" in listed.output
     sent = runner.invoke(args=["lti", "send"])
     assert sent.exit_code == 0 and "sent=0" in sent.output and "waiting=0" in sent.output
+
+
+@pytest.mark.parametrize("token", ["", "a.b", "e30.W10.c2ln", "x" * 5000])
+def test_a_malformed_id_token_is_a_clear_400(client, registered, platform, token):
+    params = login_redirect(client, platform)
+    response = client.post(LAUNCH, data={"id_token": token, "state": params["state"]})
+    assert response.status_code == 400 and "nền tảng" in response.get_data(as_text=True)
