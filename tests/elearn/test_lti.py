@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -19,7 +20,7 @@ from elearn.lti.models import LtiIdentity, LtiLink, LtiScore
 from quizzes import attempts
 from tests.courses.factories import make_course
 from tests.elearn.lti_platform import CLIENT_ID, SCORE_SCOPE, Platform, login_redirect
-from tests.factories import make_unit, make_user
+from tests.factories import PASSWORD, make_unit, make_user
 from tests.quizzes.factories import make_quiz, right_answers
 
 LAUNCH = "/lti/launch"
@@ -243,3 +244,28 @@ def test_a_malformed_id_token_is_a_clear_400(client, registered, platform, token
     params = login_redirect(client, platform)
     response = client.post(LAUNCH, data={"id_token": token, "state": params["state"]})
     assert response.status_code == 400 and "nền tảng" in response.get_data(as_text=True)
+
+
+def test_under_https_the_launch_cookies_reach_a_frame_of_another_site(app, client, registered, platform):
+    """SameSite=None; Secure for the login's state cookie and for the session the launch begins
+    (a browser sends nothing else into a frame of another site); other sessions stay Lax."""
+    app.config["SESSION_COOKIE_SECURE"] = True  # as in production
+    course = make_course()
+    https = "https://localhost"
+    login = client.get("/lti/login", base_url=https, query_string={
+        "iss": platform.issuer, "login_hint": "42", "client_id": CLIENT_ID})
+    state_cookie = next(c for c in login.headers.getlist("Set-Cookie") if c.startswith("lti1p3-state-"))
+    assert "SameSite=None" in state_cookie and "Secure" in state_cookie
+    params = {k: v[0] for k, v in parse_qs(urlsplit(login.headers["Location"]).query).items()}
+    assert params["redirect_uri"] == https + LAUNCH
+    token = platform.id_token(params["nonce"], custom={"course": course.slug})
+    response = client.post(LAUNCH, base_url=https, data={"id_token": token, "state": params["state"]})
+    assert response.status_code == 303
+    session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "SameSite=None" in session_cookie and "Secure" in session_cookie and "HttpOnly" in session_cookie
+
+    signed_in = app.test_client().post("/login", base_url=https,
+                                       data={"username": make_user().username, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    plain = next(c for c in signed_in.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "SameSite=Lax" in plain and "Secure" in plain
