@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, func, select
 from courses.progress import record_score
 from elearn import audit, db
 from elearn.accounts.models import User
+from elearn.lti.grades import launched
 from quizzes import lti
 from quizzes.bank.models import Question, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
@@ -136,7 +137,9 @@ def quiz_passed(quiz: Quiz, attempts: list[QuizAttempt]) -> bool:
 
 
 # What the grade needs of each attempt (rows, not objects: each would join its quiz and item).
-_RESULTS = select(QuizAttempt.number, QuizAttempt.state, QuizAttempt.percent).where(
+# The last column: whether a platform awaits the grade (LTI), asked in the same statement.
+_RESULTS = select(QuizAttempt.number, QuizAttempt.state, QuizAttempt.percent,
+                  launched("quiz", bindparam("user_id"), bindparam("quiz_id")).label("lti")).where(
     QuizAttempt.quiz_id == bindparam("quiz_id"), QuizAttempt.user_id == bindparam("user_id"))
 
 
@@ -148,7 +151,8 @@ def record_result(attempt: QuizAttempt) -> None:
     attempts = db.session.execute(_RESULTS, {"quiz_id": quiz.item_id, "user_id": attempt.user_id}).all()
     best = max((a.percent for a in attempts if a.percent is not None), default=None)
     record_score(attempt.user_id, quiz.item, best, attempt.finished_at if quiz_passed(quiz, attempts) else None)
-    lti.quiz_graded(attempt.user_id, quiz.item_id, final_grade(quiz, attempts), attempt.finished_at)
+    if attempts and attempts[0].lti:
+        lti.quiz_graded(attempt.user_id, quiz.item_id, final_grade(quiz, attempts), attempt.finished_at)
 
 
 def regrade_question(quiz: Quiz, question: Question, version: QuestionVersion, actor: User) -> list[dict]:

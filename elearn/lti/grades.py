@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
-from sqlalchemy import bindparam, delete, event, func, select, update
+from sqlalchemy import bindparam, delete, event, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from elearn import db
@@ -34,10 +34,18 @@ _LINKS = select(LtiLink.id).where(LtiLink.user_id == bindparam("user_id"),
                                   LtiLink.target_id == bindparam("target_id"), LtiLink.ags.is_not(None))
 
 
+def launched(kind: str, user_id, target_id):
+    """A column for a statement the domain runs anyway (its quiz results, its completion check):
+    whether a platform awaits this user's grade for the target. One indexed EXISTS, no statement of
+    its own: most cadres never come through a platform, and a quiz submission counts its statements."""
+    return exists().where(LtiLink.user_id == user_id, LtiLink.target_kind == kind, LtiLink.target_id == target_id,
+                          LtiLink.ags.is_not(None))
+
+
 def owe(user_id: int, kind: str, target_id: int, given: float, maximum: float = 100.0,
         at: datetime | None = None, completed: bool = True) -> int:
-    """Keep the score for every line item that launched ``user_id`` into this target (one indexed
-    read when there is none: most cadres never come through a platform). Returns the rows kept."""
+    """Keep the score for every line item that launched ``user_id`` into this target (called when
+    ``launched`` said there is one). Returns the rows kept."""
     links = list(db.session.scalars(_LINKS, {"user_id": user_id, "kind": kind, "target_id": target_id}))
     for link_id in links:
         db.session.add(LtiScore(link_id=link_id, score_given=max(0.0, min(float(given), maximum)),

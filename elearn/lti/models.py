@@ -84,7 +84,7 @@ class LtiLink(Base):
     target_kind: Mapped[str] = mapped_column(String(16))   # "course" or "quiz"
     target_id: Mapped[int]
     # The AGS claim of the launch (its line item and scopes); None: the platform takes no grades.
-    ags: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ags: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # None: SQL NULL, not 'null'
     launched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     platform: Mapped[LtiPlatform] = relationship(lazy="joined")

@@ -269,3 +269,16 @@ def test_under_https_the_launch_cookies_reach_a_frame_of_another_site(app, clien
     assert signed_in.status_code == 302
     plain = next(c for c in signed_in.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "SameSite=Lax" in plain and "Secure" in plain
+
+
+def test_a_platform_without_ags_is_owed_nothing(client, registered, platform, quiet_worker):
+    quiz = make_quiz()
+    launch(client, platform, custom={"quiz": str(quiz.item_id)}, ags=False)
+    link = db.session.scalar(select(LtiLink))
+    assert link.ags is None
+    _pass_quiz(quiz, link_user(link))
+    assert db.session.scalar(select(func.count(LtiScore.id))) == 0
+
+
+def link_user(link: LtiLink) -> User:
+    return db.session.get(User, link.user_id)
