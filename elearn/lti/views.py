@@ -14,6 +14,7 @@ from pylti1p3.exception import LtiException, OIDCException
 from elearn import db
 from elearn.accounts.views import start_session
 from elearn.errors import DomainError
+from elearn.extensions import limiter
 from elearn.lti import services, tool
 from elearn.lti.models import LtiPlatform
 from elearn.permissions import public
@@ -56,6 +57,7 @@ def launch_url() -> str:
 
 @bp.route("/lti/login", methods=["GET", "POST"])
 @public
+@limiter.limit("60 per minute")  # each login keeps a nonce row: anyone may ask, not without end
 def login():
     """Third-party initiated login: back to the platform's authorization endpoint with a state
     (kept in a cookie of this browser) and a nonce (kept here, used once)."""
