@@ -104,7 +104,7 @@ class CookieService(FlaskCookieService):
                                 samesite="None" if secure else "Lax")
 
 
-def oidc_login(request) -> FlaskOIDCLogin:
+def oidc_login() -> FlaskOIDCLogin:
     adapter = FlaskRequest()
     return FlaskOIDCLogin(adapter, ToolConf(), session_service=NonceService(adapter),
                           cookie_service=CookieService(adapter))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from pylti1p3.exception import LtiException, OIDCException
 
@@ -16,6 +16,7 @@ from elearn.accounts.views import start_session
 from elearn.errors import DomainError
 from elearn.extensions import limiter
 from elearn.lti import services, tool
+from elearn.lti.cookies import FRAME_KEY
 from elearn.lti.models import LtiPlatform
 from elearn.permissions import public
 from elearn.site import base_url
@@ -62,7 +63,7 @@ def login():
     """Third-party initiated login: back to the platform's authorization endpoint with a state
     (kept in a cookie of this browser) and a nonce (kept here, used once)."""
     try:
-        response = tool.oidc_login(request).redirect(launch_url())
+        response = tool.oidc_login().redirect(launch_url())
     except (OIDCException, LtiException) as error:
         return _refused(error)
     g.frame_ancestors = "*"  # a redirect onward, nothing to click on
@@ -97,8 +98,7 @@ def launch():
         return _page(str(error))
     session.clear()  # a fresh session for whoever the platform launched: no fixation
     start_session(user)
-    session["lti_frame"] = services.frame_origin(platform)
-    db.session.flush()
+    session[FRAME_KEY] = services.frame_origin(platform)
     return redirect(url, 303)
 
 
