@@ -137,6 +137,19 @@ def _prune_nonces():
     return db.session.execute(delete(LtiNonce).where(LtiNonce.created_at < utcnow() - timedelta(days=1))).rowcount
 
 
+def outbox_of(platform_id: int) -> dict:
+    """For the platform's page: grades waiting, given up, and the last refusal."""
+    waiting = select(LtiScore).join(LtiLink, LtiLink.id == LtiScore.link_id).where(
+        LtiLink.platform_id == platform_id, LtiScore.sent_at.is_(None))
+    count = db.session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+    given_up = db.session.scalar(select(func.count()).select_from(
+        waiting.where(LtiScore.attempts >= GIVE_UP_AFTER).subquery())) or 0
+    last = db.session.scalar(waiting.where(LtiScore.last_error.is_not(None)).order_by(LtiScore.id.desc()).limit(1))
+    sent = db.session.scalar(select(func.count(LtiScore.id)).join(LtiLink, LtiLink.id == LtiScore.link_id).where(
+        LtiLink.platform_id == platform_id, LtiScore.sent_at.is_not(None))) or 0
+    return {"waiting": count, "given_up": given_up, "sent": sent, "last_error": last.last_error if last else None}
+
+
 def counts() -> dict[str, int]:
     waiting = db.session.scalar(select(func.count(LtiScore.id)).where(LtiScore.sent_at.is_(None))) or 0
     sent = db.session.scalar(select(func.count(LtiScore.id)).where(LtiScore.sent_at.is_not(None))) or 0

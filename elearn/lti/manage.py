@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from elearn import db
 from elearn.admin.units import unit_choices
-from elearn.lti import services
+from elearn.lti import grades, services
 from elearn.lti.forms import PlatformForm
 from elearn.lti.models import LtiPlatform
 from elearn.lti.views import launch_url
@@ -72,5 +72,6 @@ def platform(platform_id: int):
         else:
             flash(_("The platform %(name)s is saved.", name=platform.name), "success")
             return redirect(url_for("lti_admin.platform", platform_id=platform.id))
-    return render_template("lti/platform.html", form=form, platform=platform, tool=_tool_addresses()), \
+    return render_template("lti/platform.html", form=form, platform=platform, tool=_tool_addresses(),
+                           outbox=grades.outbox_of(platform.id)), \
         400 if form.errors else 200

@@ -215,11 +215,13 @@ def test_a_platform_that_is_down_gets_the_grade_later_once(client, registered, p
     row = db.session.scalar(select(LtiScore))
     assert "503" in row.last_error and row.next_attempt_at > utcnow()
     assert grades.send_due() == {"sent": 0, "failed": 0}  # not due yet
+    assert grades.outbox_of(registered.id) == {"waiting": 1, "given_up": 0, "sent": 0, "last_error": row.last_error}
     db.session.execute(update(LtiScore).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     assert grades.send_due() == {"sent": 1, "failed": 0}
     assert grades.send_due() == {"sent": 0, "failed": 0}
     assert len(platform.scores) == 1 and platform.scores[0]["body"]["scoreGiven"] == 100
+    assert grades.outbox_of(registered.id)["sent"] == 1
 
 
 def test_no_grade_is_owed_without_a_launch(app, quiet_worker):

@@ -46,7 +46,7 @@ def test_an_admin_registers_a_platform_and_its_key_is_published(app, login):
     assert platform.deployments == ["1", "2"] and platform.unit_id == unit.id
     assert "BEGIN PRIVATE KEY" in platform.private_key
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert platform.kid in shown and "PRIVATE" not in shown
+    assert platform.kid in shown and "PRIVATE" not in shown and "Đang chờ gửi: 0" in shown
     assert [k["kid"] for k in client.get("/lti/jwks.json").get_json()["keys"]] == [platform.kid]
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "lti.platform.create")) is not None
 
