@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "lti.platform.create": _l("LTI platform registered"),
     "lti.platform.update": _l("LTI platform changed"),
     "lti.account.create": _l("Account created by an LTI launch"),
+    "lti.grades.retry": _l("LTI grades sent again"),
 }
 
 # Names of detail keys, and of the fields an edit lists ('fields', 'changes').

@@ -17,7 +17,7 @@ from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import bindparam, delete, event, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from elearn import db
+from elearn import audit, db
 from elearn.db import utcnow
 from elearn.jobs.scheduler import periodic
 from elearn.lti import tool
@@ -26,7 +26,7 @@ from elearn.lti.models import LtiLink, LtiNonce, LtiScore
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 BACKOFF = (60, 300, 900, 3600, 6 * 3600)  # seconds before the next try, by tries made
-GIVE_UP_AFTER = 20                          # tries (about four days): then only an admin's resend
+GIVE_UP_AFTER = 20                          # tries (about four days): then an administrator's retry
 _SEND_TASK = "elearn.lti.grades:send_due"
 
 _LINKS = select(LtiLink.id).where(LtiLink.user_id == bindparam("user_id"),
@@ -148,6 +148,18 @@ def outbox_of(platform_id: int) -> dict:
     sent = db.session.scalar(select(func.count(LtiScore.id)).join(LtiLink, LtiLink.id == LtiScore.link_id).where(
         LtiLink.platform_id == platform_id, LtiScore.sent_at.is_not(None))) or 0
     return {"waiting": count, "given_up": given_up, "sent": sent, "last_error": last.last_error if last else None}
+
+
+def retry(platform_id: int, actor) -> int:
+    """Every grade still owed to the platform due now, its tries counted afresh (an administrator
+    fixed what the platform refused). Returns how many."""
+    links = select(LtiLink.id).where(LtiLink.platform_id == platform_id)
+    count = db.session.execute(update(LtiScore).where(LtiScore.sent_at.is_(None), LtiScore.link_id.in_(links))
+                               .values(attempts=0, next_attempt_at=utcnow())).rowcount
+    if count:
+        db.session.info["elearn.lti"] = True
+        audit.record("lti.grades.retry", target=str(platform_id), actor=actor, rows=count)
+    return count
 
 
 def counts() -> dict[str, int]:

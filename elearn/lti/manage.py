@@ -6,7 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn import db
+from elearn.admin.forms import ActionForm
 from elearn.admin.units import unit_choices
+from elearn.i18n import format_number
 from elearn.lti import grades, services
 from elearn.lti.forms import PlatformForm
 from elearn.lti.models import LtiPlatform
@@ -73,5 +75,16 @@ def platform(platform_id: int):
             flash(_("The platform %(name)s is saved.", name=platform.name), "success")
             return redirect(url_for("lti_admin.platform", platform_id=platform.id))
     return render_template("lti/platform.html", form=form, platform=platform, tool=_tool_addresses(),
-                           outbox=grades.outbox_of(platform.id)), \
+                           outbox=grades.outbox_of(platform.id), action=ActionForm()), \
         400 if form.errors else 200
+
+
+@bp.post("/admin/lti/<int:platform_id>/retry")
+@requires(Permission.MANAGE_USERS)
+def retry(platform_id: int):
+    platform = db.session.get(LtiPlatform, platform_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = grades.retry(platform.id, current_user)
+    flash(_("%(n)s grades will be sent again now.", n=format_number(count)), "success")
+    return redirect(url_for("lti_admin.platform", platform_id=platform.id))

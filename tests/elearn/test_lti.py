@@ -284,3 +284,21 @@ def test_a_platform_without_ags_is_owed_nothing(client, registered, platform, qu
 
 def link_user(link: LtiLink) -> User:
     return db.session.get(User, link.user_id)
+
+
+def test_an_administrator_sends_grades_again_after_the_platform_gave_up(app, login, registered, platform,
+                                                                       quiet_worker):
+    course = make_course(lessons=1, complete_on_open=True)
+    client = app.test_client()
+    launch(client, platform, custom={"course": course.slug})
+    client.get(f"/learn/{course.modules[0].items[0].id}")
+    db.session.execute(update(LtiScore).values(attempts=grades.GIVE_UP_AFTER, last_error="HTTP 401: invalid_client"))
+    db.session.commit()
+    assert grades.send_due() == {"sent": 0, "failed": 0}  # given up
+    admin = login(make_user(roles=("admin",)))
+    page = admin.get(f"/admin/lti/{registered.id}").get_data(as_text=True)
+    assert "HTTP 401: invalid_client" in page and "Không gửi lại nữa" in page
+    assert admin.post(f"/admin/lti/{registered.id}/retry").status_code == 302
+    assert grades.send_due() == {"sent": 1, "failed": 0}
+    cadre = login(make_user())
+    assert cadre.post(f"/admin/lti/{registered.id}/retry").status_code == 403
