@@ -11,12 +11,13 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm.util import identity_key
 
-from courses import xapi
+from courses import lti, xapi
 from courses.models import Enrollment, Item, Progress
 from courses.signals import announce, enrolments_changed, progress_changed
 from elearn import db
 from elearn.accounts.models import User
 from elearn.db import utcnow
+from elearn.lti.grades import launched
 
 
 def get_progress(user: User, item: Item, create: bool = True) -> Progress | None:
@@ -109,7 +110,8 @@ _MISSING = (select(func.count(Item.id))
             .outerjoin(Progress, (Progress.item_id == Item.id) & (Progress.user_id == bindparam("user_id")))
             .where(Item.course_id == bindparam("course_id"), Item.required.is_(True), Progress.completed_at.is_(None))
             .scalar_subquery())
-_COMPLETION = select(Enrollment.id, Enrollment.completed_at, Enrollment.renewing, _MISSING.label("missing")).where(
+_COMPLETION = select(Enrollment.id, Enrollment.completed_at, Enrollment.renewing, _MISSING.label("missing"),
+                     launched("course", bindparam("user_id"), bindparam("course_id")).label("lti")).where(
     Enrollment.user_id == bindparam("user_id"), Enrollment.course_id == bindparam("course_id"),
     Enrollment.unenrolled_at.is_(None))
 
@@ -126,6 +128,8 @@ def evaluate_completion(user: User, course_id: int, at: datetime | None = None) 
     db.session.flush()
     announce(enrolments_changed, [course_id])
     xapi.course_completed(user, course_id, enrollment.completed_at)
+    if row.lti:  # a platform that launched the course awaits its grade
+        lti.course_completed(user.id, course_id, enrollment.completed_at)
     from courses.certificates.services import issue_certificate  # same transaction as the completion
     issue_certificate(enrollment)
     from courses.programmes.services import course_completed  # the programmes this course finishes

@@ -40,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app, babel)
     security.init_app(app)
     _init_login(app)
+    from elearn.lti.cookies import FramedSessionInterface
+    app.session_interface = FramedSessionInterface()  # SameSite=None for a session an LTI launch began
     _register_blueprints(app)
     _register_errors(app)
 
@@ -59,6 +61,7 @@ def load_models() -> None:
     import elearn.api.models  # noqa: F401
     import elearn.audit  # noqa: F401
     import elearn.jobs.models  # noqa: F401
+    import elearn.lti.models  # noqa: F401
     import elearn.notifications.models  # noqa: F401
     import elearn.units.models  # noqa: F401
     import elearn.xapi.models  # noqa: F401
@@ -87,7 +90,9 @@ def load_job_kinds() -> None:
     import courses.certificates.jobs  # noqa: F401
     import courses.programmes.services  # noqa: F401 - periodic: the renewal pass
     import courses.reminders  # noqa: F401 - periodic: reminders and the managers' digest
+    import elearn.lti.grades  # noqa: F401 - periodic: grades a platform that was down left
     import quizzes.jobs  # noqa: F401 - periodic: attempts whose time ran out
+    import quizzes.lti  # noqa: F401 - an LTI launch target (courses.lti comes with courses.progress)
     import reports.jobs  # noqa: F401
 
 
@@ -187,6 +192,15 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
+
+    # LTI 1.3: the platform posts the login and the launch from its own site, with no CSRF token of
+    # ours (the state cookie and the signed id_token's nonce protect them); the admin pages keep it.
+    from elearn.lti import views as lti_views
+    from elearn.lti.manage import bp as lti_admin_bp
+    csrf.exempt(lti_views.login)
+    csrf.exempt(lti_views.launch)
+    app.register_blueprint(lti_views.bp)
+    app.register_blueprint(lti_admin_bp)
 
     # The main menu, in the order it shows (elearn.menu): each package names its own entries.
     from courses import manage as course_manage

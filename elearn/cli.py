@@ -134,5 +134,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(certificates_group)
     from elearn.xapi.cli import xapi_group
     app.cli.add_command(xapi_group)
+    from elearn.lti.cli import lti_group
+    app.cli.add_command(lti_group)
     from elearn.api.cli import api_group
     app.cli.add_command(api_group)

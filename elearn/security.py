@@ -1,6 +1,6 @@
 """Security headers on every response (no inline script anywhere: CSP forbids it), and no NUL
 character in a query or form field."""
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request, session
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -31,9 +31,16 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def set_headers(response):
         h = response.headers
+        # A session an LTI launch began is shown in its platform's frame (elearn.lti): that origin
+        # only. The session is read only when its cookie came (else every response varies by cookie).
+        frame = g.get("frame_ancestors") or (request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+                                             and session.get("lti_frame"))
+        if frame:
+            h.setdefault("Content-Security-Policy", CSP.replace("frame-ancestors 'none'", f"frame-ancestors {frame}"))
         h.setdefault("Content-Security-Policy", CSP)
         h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
+        if not frame:
+            h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if production:

@@ -22,6 +22,8 @@ from courses.models import Enrollment, Item
 from courses.progress import record_score
 from elearn import audit, db
 from elearn.accounts.models import User
+from elearn.lti.grades import launched
+from quizzes import lti
 from quizzes.bank.models import Question, QuestionVersion
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.models import AttemptQuestion, AttemptState, GradingMethod, Quiz, QuizAttempt
@@ -146,7 +148,9 @@ def in_current_round():
 
 
 # What the grade needs of each attempt (rows, not objects: each would join its quiz and item).
-_RESULTS = select(QuizAttempt.number, QuizAttempt.state, QuizAttempt.percent).where(
+# The last column: whether a platform awaits the grade (LTI), asked in the same statement.
+_RESULTS = select(QuizAttempt.number, QuizAttempt.state, QuizAttempt.percent,
+                  launched("quiz", bindparam("user_id"), bindparam("quiz_id")).label("lti")).where(
     QuizAttempt.quiz_id == bindparam("quiz_id"), QuizAttempt.user_id == bindparam("user_id"), in_current_round())
 
 
@@ -160,6 +164,8 @@ def record_result(attempt: QuizAttempt) -> None:
         return  # an attempt of an earlier round (regraded since): that round's progress is history
     best = max((a.percent for a in attempts if a.percent is not None), default=None)
     record_score(attempt.user_id, quiz.item, best, attempt.finished_at if quiz_passed(quiz, attempts) else None)
+    if attempts and attempts[0].lti:
+        lti.quiz_graded(attempt.user_id, quiz.item_id, final_grade(quiz, attempts), attempt.finished_at)
 
 
 def regrade_question(quiz: Quiz, question: Question, version: QuestionVersion, actor: User) -> list[dict]:

@@ -183,3 +183,20 @@ def test_account(app, client, editor):
                      email="canbo@example.vn")
     _unchanged(client, f"/admin/users/{user.id}", "full_name", db.session.get(User, user.id))
     assert {r.value for r in db.session.get(User, user.id).roles} == {"cadre", "trainer"}
+
+
+def test_lti_platform(app, client, editor):
+    from elearn.lti import services as lti
+    from elearn.lti.models import LtiPlatform
+    make_unit("Huyện ủy Đông Hưng")  # the platform's unit is not the first option
+    unit = make_unit("Huyện ủy Vũ Thư")
+    platform = lti.create_platform(editor, name="Moodle Trường Chính trị", issuer="https://moodle.example.vn",
+                                   client_id="abc", deployment_ids="1\n2", unit=unit,
+                                   auth_login_url="https://moodle.example.vn/auth",
+                                   auth_token_url="https://moodle.example.vn/token",
+                                   key_set_url="https://moodle.example.vn/certs")
+    lti.update_platform(platform, editor, active=False, **{k: getattr(platform, k) for k in (
+        "name", "issuer", "client_id", "deployment_ids", "auth_login_url", "auth_token_url", "key_set_url")},
+        unit=unit)
+    db.session.commit()
+    _unchanged(client, f"/admin/lti/{platform.id}", "client_id", db.session.get(LtiPlatform, platform.id))

@@ -58,14 +58,14 @@ def login():
             flash(_("Wrong username or password."), "error")
         else:
             session.clear()  # a fresh session on sign-in: no fixation
-            _start_session(user)
+            start_session(user)
             target = url_for("auth.change_password") if user.must_change_password else \
                 _safe_next(request.args.get("next"))
             return devices.remember(redirect(target), request, user.username)
     return render_template("accounts/login.html", form=form)
 
 
-def _start_session(user) -> None:
+def start_session(user) -> None:
     session.permanent = True  # PERMANENT_SESSION_LIFETIME: ends after hours without a request
     session.setdefault("since", int(time.time()))  # SESSION_MAX_DAYS counts from here
     session["seen"] = int(time.time())  # the idle time (PERMANENT_SESSION_LIFETIME) too
@@ -107,7 +107,7 @@ def change_password():
             db.discard()
             form.new.errors.append(str(error))
         else:
-            _start_session(current_user)  # this session goes on; the others ended with the change
+            start_session(current_user)  # this session goes on; the others ended with the change
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/change_password.html", form=form, others=EndSessionsForm())
@@ -142,7 +142,7 @@ def end_other_sessions():
     if not EndSessionsForm().validate_on_submit():
         abort(400)
     services.end_sessions(current_user)
-    _start_session(current_user)
+    start_session(current_user)
     flash(_("You have been signed out on every other device."), "success")
     return redirect(url_for("auth.change_password"))
 

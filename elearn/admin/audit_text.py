@@ -81,6 +81,10 @@ ACTION_LABELS = {
     "contest.export": _l("Contest results exported"),
     "api_token.create": _l("API token made"),
     "api_token.revoke": _l("API token revoked"),
+    "lti.platform.create": _l("LTI platform registered"),
+    "lti.platform.update": _l("LTI platform changed"),
+    "lti.account.create": _l("Account created by an LTI launch"),
+    "lti.grades.retry": _l("LTI grades sent again"),
 }
 
 # Names of detail keys, and of the fields an edit lists ('fields', 'changes').
@@ -118,6 +122,7 @@ DETAIL_LABELS = {
     "question_count": _l("questions"), "time_limit_minutes": _l("time limit (minutes)"),
     "category_ids": _l("question categories"),
     "days": _l("days"), "programme": _l("programme"), "phone": _l("phone number"), "scopes": _l("scopes"),
+    "issuer": _l("issuer"), "client_id": _l("client ID"), "platform": _l("LTI platform"),
 }
 
 # Stored values (enum values of the models, and a few of the services) in words.
