@@ -1,0 +1,38 @@
+"""The trainer's page: upload a package as a module's new item (its title and "required" are then
+edited as any other item's, ``teach.edit_item``)."""
+from __future__ import annotations
+
+from flask import flash, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from courses.manage import _back, _fail, _module, bp
+from courses.packages import checks, services
+from courses.packages.forms import PackageForm
+from courses.services import CourseError
+from elearn import db, uploads
+from elearn.permissions import Permission, requires
+
+
+@bp.route("/modules/<int:module_id>/packages/new", methods=["GET", "POST"])
+@requires(Permission.AUTHOR_COURSES)
+def new_package(module_id: int):
+    module = _module(module_id)
+    form = PackageForm()
+    if form.validate_on_submit():
+        folder = None
+        try:
+            # Read, check and unpack before the first write: SQLite's write lock is not held meanwhile.
+            data = checks.read_upload(form.package.data)
+            parsed = checks.check_package(data)
+            folder = services.unpack(parsed, data)
+            name = uploads.download_name(getattr(form.package.data, "filename", "") or "", "zip")
+            item = services.add_package(module, current_user, parsed, folder, title=form.title.data or "",
+                                        required=form.required.data, original_name=name, size=len(data))
+        except (CourseError, uploads.UploadError) as error:
+            services.remove_folder(folder)
+            _fail(error)
+        else:
+            flash(_("The package has been added."), "success")
+            return _back(module.course_id, f"#item-{item.id}")
+    return render_template("courses/teach/package_form.html", form=form, module=module, course=module.course)
