@@ -173,7 +173,7 @@ def _scorm(root) -> ParsedPackage:
     orgs = _children(organizations, "organization") if organizations is not None else []
     default = _attr(organizations, "default") if organizations is not None else None
     org = next((o for o in orgs if _attr(o, "identifier") == default), orgs[0] if orgs else None)
-    title = clean_title(next((t.text for t in _children(org, "title")), "")) if org is not None else ""
+    title = clean_title(next(("".join(t.itertext()) for t in _children(org, "title")), "")) if org is not None else ""
     for item in (org.iter() if org is not None else []):
         ref = _attr(item, "identifierref") if _local(item.tag) == "item" else None
         if ref not in resources or not _attr(resources[ref][0], "href"):

@@ -10,7 +10,7 @@ from courses.manage import _back, _fail, _module, bp
 from courses.packages import checks, services
 from courses.packages.forms import PackageForm
 from courses.services import CourseError
-from elearn import db, uploads
+from elearn import uploads
 from elearn.permissions import Permission, requires
 
 
