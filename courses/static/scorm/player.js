@@ -20,8 +20,12 @@
     };
     var api = d.standard === "scorm12" ? new window.Scorm12API(settings) : new window.Scorm2004API(settings);
     api.loadFromFlattenedJSON(JSON.parse(d.prime || "{}"), "");
-    api.on("CommitSuccess", function () { state.textContent = d.saved; box.setAttribute("data-saved-at", Date.now()); });
-    api.on("CommitError", function () { state.textContent = d.failed; });
+    // Synchronous commits (the default) report through the call's own error code, not an event.
+    var report = function () {
+      var code = String(d.standard === "scorm12" ? api.LMSGetLastError() : api.GetLastError());
+      if (d.commitUrl) { state.textContent = code === "0" ? d.saved : d.failed; }
+    };
+    ["LMSCommit", "LMSFinish", "Commit", "Terminate"].forEach(function (name) { api.on(name, report); });
     new window.CrossFrameLMS(api, "*");
   }
   frame.src = d.launch;

@@ -6,7 +6,7 @@ import io
 import stat
 import zipfile
 
-SCO_12 = """<!doctype html><html><head><meta charset="utf-8"><title>SCO</title></head><body>
+SCO_12 = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>SCO</title></head><body>
 <h1 id="sco-title">Bài học SCORM 1.2</h1><p id="sco-state">loading</p>
 <button id="finish" type="button">Hoàn thành</button>
 <script>
