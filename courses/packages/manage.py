@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from courses.manage import _back, _fail, _module, bp
 from courses.packages import checks, services
@@ -35,4 +36,5 @@ def new_package(module_id: int):
         else:
             flash(_("The package has been added."), "success")
             return _back(module.course_id, f"#item-{item.id}")
-    return render_template("courses/teach/package_form.html", form=form, module=module, course=module.course)
+    return render_template("courses/teach/package_form.html", form=form, module=module, course=module.course,
+                           code_name=lambda name: Markup("<code>%s</code>") % name)

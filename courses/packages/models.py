@@ -11,9 +11,10 @@ from elearn.db import Base, str_enum, utcnow
 
 
 class PackageStandard(str, enum.Enum):
-    SCORM12 = "scorm12"
-    SCORM2004 = "scorm2004"
-    CMI5 = "cmi5"
+    # Never shown: the page names them in words ("SCORM 1.2"), so a stored value is not a word of the page.
+    SCORM12 = "scorm_1_2"
+    SCORM2004 = "scorm_2004"
+    CMI5 = "cmi5_au"
 
 
 class Package(Base):

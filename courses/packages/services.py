@@ -85,8 +85,7 @@ def add_package(module: Module, actor: User, parsed: ParsedPackage, folder: str,
                            launch_query=parsed.launch_query, activity_id=parsed.activity_id, move_on=parsed.move_on,
                            mastery_score=parsed.mastery_score, original_name=original_name[:255],
                            size_bytes=size, files=len(parsed.entries)))
-    audit.record("course.package.add", target=str(item.course_id), actor=actor, title=item.title,
-                 standard=parsed.standard.value)
+    audit.record("course.package.add", target=str(item.course_id), actor=actor, title=item.title)
     db.session.flush()
     return item
 

@@ -10,7 +10,7 @@ What was chosen, and why:
   scorm-again's CrossFrameAPI (injected into each HTML page served) which answers the SCO at once from a
   cache primed with the cadre's stored data and relays every call to the page by postMessage. The page
   listens only to its own frame's window.
-- Commits go to ``/learn/<item>/package/commit`` from the course page: signed-in cadre plus the launch
+- Commits go to ``/learn/<item>/package/commit/<launch token>`` from the course page: signed-in cadre plus the launch
   token (CSRF-proof: scorm-again sends LMSFinish's commit with sendBeacon, which cannot add a header).
 """
 from __future__ import annotations
@@ -119,7 +119,7 @@ def play(item_id: int):
         content = launch_url(content, package, current_user, item, launched)
     elif package.launch_query:
         content += "?" + package.launch_query
-    commit = url_for("packages.commit", item_id=item.id, launch=launch.issue("commit", current_user.id, item.id,
+    commit = url_for("packages.commit", item_id=item.id, launch_token=launch.issue("commit", current_user.id, item.id,
                                                                                launched))
     modules = queries.structure(course.id)
     previous, following = queries.neighbours(modules, item.id)
@@ -131,10 +131,10 @@ def play(item_id: int):
     return response
 
 
-@bp.post("/learn/<int:item_id>/package/commit")
+@bp.post("/learn/<int:item_id>/package/commit/<launch_token>")
 @requires(Permission.STUDY)
-def commit(item_id: int):
-    token = launch.read("commit", request.args.get("launch"))
+def commit(item_id: int, launch_token: str):
+    token = launch.read("commit", launch_token)
     if token is None or token["u"] != current_user.id or token["i"] != item_id:
         return jsonify(result=False, errorCode=101, error=_("This page has expired: open the package again.")), 403
     item, course, package = _study(item_id)

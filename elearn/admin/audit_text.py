@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "course.unenroll": _l("Cadre removed from a course"),
     "course.lesson.save": _l("Lesson saved"),
     "course.item.delete": _l("Course item deleted"),
+    "course.package.add": _l("SCORM / cmi5 package added"),
     "course.module.delete": _l("Course part deleted"),
     "programme.create": _l("Programme created"),
     "programme.update": _l("Programme edited"),
@@ -148,7 +149,8 @@ TARGET_LABELS = {
     "question_category": _l("Question category no. %(id)s"), "programme": _l("Programme no. %(id)s"),
     "personal": _l("Personal API token no. %(id)s"), "service": _l("Service API token no. %(id)s"),
 }
-COURSE_ID_TARGETS = {"course.unenroll", "course.module.delete", "course.item.delete", "course.lesson.save"}
+COURSE_ID_TARGETS = {"course.unenroll", "course.module.delete", "course.item.delete", "course.lesson.save",
+                     "course.package.add"}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 

@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table(
         'course_package',
         sa.Column('item_id', sa.Integer(), nullable=False),
-        sa.Column('standard', sa.Enum('scorm12', 'scorm2004', 'cmi5', name='packagestandard', native_enum=False,
+        sa.Column('standard', sa.Enum('scorm_1_2', 'scorm_2004', 'cmi5_au', name='packagestandard', native_enum=False,
                                       length=16), nullable=False),
         sa.Column('folder', sa.String(length=32), nullable=False),
         sa.Column('launch', sa.String(length=500), nullable=False),
