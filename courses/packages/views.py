@@ -185,7 +185,9 @@ def content(token: str, path: str):
     h["Content-Security-Policy"] = content_csp(_origin())
     h["X-Frame-Options"] = "SAMEORIGIN"
     h["Referrer-Policy"] = "no-referrer"
-    h["Cache-Control"] = "private, no-store"
+    # A page carries the cadre's data (primed runtime): never kept. Media and scripts are kept an hour,
+    # for a slow line (the token in their path is the cadre's own).
+    h["Cache-Control"] = "private, no-store" if mime == "text/html" else "private, max-age=3600"
     h["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
 

@@ -285,3 +285,19 @@ def test_cmi5_launch_fetch_and_statements(world, login, client):
     other_token = client.post(other_fetch.replace("http://localhost", "")).json["auth-token"]
     assert other_token != token
     assert db.session.scalar(select(func.count(PackageAttempt.id))) == 1
+
+
+@pytest.mark.parametrize("app_config", [{"XAPI_LRS_URL": "http://127.0.0.1:9/xAPI"}])
+def test_a_completed_package_is_an_xapi_statement_with_its_score(world, login, client, app_config, monkeypatch):
+    from elearn.xapi.models import XapiOutbox
+
+    monkeypatch.setattr("elearn.jobs.services.run_later", lambda *args: None)  # nothing is sent here
+    item = add(world, login, builders.scorm12())
+    login(world["cadre"])
+    _content, url = launch_of(client, item.id)
+    commit(client, url, 1, **{"cmi.core.lesson_status": "passed", "cmi.core.score.raw": "85"})
+    db.session.expire_all()
+    statements = [row.statement for row in db.session.scalars(select(XapiOutbox))]
+    mine = [s for s in statements if s["object"]["id"].endswith(f"/courses/items/{item.id}")]
+    assert [s["verb"]["id"].rsplit("/", 1)[-1] for s in mine] == ["completed"]
+    assert mine[0]["result"]["score"]["raw"] == 85.0
