@@ -20,9 +20,10 @@ from flask_babel import gettext as _
 from courses.packages.models import PackageStandard
 from elearn.uploads import UploadError
 
-MAX_BYTES = 20 * 1024 * 1024          # the zip as uploaded
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_FILES = 2000
+# Defaults of ELEARN_PACKAGE_MAX_MB, ELEARN_PACKAGE_MAX_UNPACKED_MB, ELEARN_PACKAGE_MAX_FILES (elearn.config).
+MAX_BYTES = 100 * 1024 * 1024          # the zip as uploaded
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+MAX_FILES = 5000
 MAX_RATIO = 200                       # uncompressed / compressed, per entry: a bomb, not a course
 MAX_MANIFEST_BYTES = 1024 * 1024
 CMI5_NS = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"

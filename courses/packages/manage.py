@@ -2,7 +2,7 @@
 edited as any other item's, ``teach.edit_item``)."""
 from __future__ import annotations
 
-from flask import flash, render_template
+from flask import flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -13,6 +13,14 @@ from courses.packages.forms import PackageForm
 from courses.services import CourseError
 from elearn import uploads
 from elearn.permissions import Permission, requires
+
+
+@bp.url_value_preprocessor
+def _package_limit(endpoint, _values):
+    """A package may be larger than other uploads (ELEARN_MAX_UPLOAD_MB): the upload's own limit, set
+    before anything reads the body (the app's NUL check reads the form before any view runs)."""
+    if endpoint == "teach.new_package":
+        request.max_content_length = checks.limit("PACKAGE_MAX_BYTES", checks.MAX_BYTES) + 1024 * 1024
 
 
 @bp.route("/modules/<int:module_id>/packages/new", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 cadre, in order) and complete the item through ``courses.progress`` when the package says so."""
 from __future__ import annotations
 
+import io
 import json
 import re
 import secrets
@@ -15,7 +16,7 @@ from sqlalchemy import select, update
 from courses import services as course_services
 from courses.learning import can_study
 from courses.models import Course, Enrollment, Item, ItemKind, Module
-from courses.packages.checks import ParsedPackage, clean_title, limit
+from courses.packages.checks import MAX_UNPACKED_BYTES, ParsedPackage, clean_title, limit
 from courses.packages.models import Package, PackageAttempt, PackageStandard
 from courses.progress import complete_item, get_progress
 from elearn import audit, db, uploads
@@ -44,11 +45,10 @@ def unpack(parsed: ParsedPackage, data: bytes) -> str:
     is written (the sizes in a zip's directory can lie), and a refusal leaves no folder behind."""
     name = secrets.token_hex(16)
     base = uploads.upload_dir(SUBDIR) / name
-    budget = limit("PACKAGE_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+    budget = limit("PACKAGE_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES)
     try:
         base.mkdir(parents=True)
         root = base.resolve()
-        import io
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in parsed.entries:
                 target = (base / info.filename).resolve()
@@ -60,7 +60,7 @@ def unpack(parsed: ParsedPackage, data: bytes) -> str:
                     while chunk := source.read(65536):
                         budget -= len(chunk)
                         if budget < 0:
-                            raise uploads.UploadError(_("The package unpacks to more than %(mb)s MB.", mb=f"{limit('PACKAGE_MAX_UNPACKED_BYTES', 200 * 1024 * 1024) / 1048576:g}"))
+                            raise uploads.UploadError(_("The package unpacks to more than %(mb)s MB.", mb=f"{limit('PACKAGE_MAX_UNPACKED_BYTES', MAX_UNPACKED_BYTES) / 1048576:g}"))
                         out.write(chunk)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         shutil.rmtree(base, ignore_errors=True)

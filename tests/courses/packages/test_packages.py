@@ -301,3 +301,14 @@ def test_a_completed_package_is_an_xapi_statement_with_its_score(world, login, c
     mine = [s for s in statements if s["object"]["id"].endswith(f"/courses/items/{item.id}")]
     assert [s["verb"]["id"].rsplit("/", 1)[-1] for s in mine] == ["completed"]
     assert mine[0]["result"]["score"]["raw"] == 85.0
+
+
+@pytest.mark.parametrize("app_config", [{"MAX_CONTENT_LENGTH": 4000}])
+def test_a_package_may_be_larger_than_other_uploads(world, login, app_config):
+    data = builders.zip_of({"imsmanifest.xml": builders.manifest_12(), "index.html": "x", "media.bin": os.urandom(6000)})
+    assert len(data) > 4000
+    assert add(world, login, data) is not None
+    lesson = login(world["trainer"]).post(f"/teach/modules/{world['module'].id}/lessons/new",
+                                          content_type="multipart/form-data",
+                                          data={"title": "Bài", "attachment": (io.BytesIO(data), "a.pdf")})
+    assert lesson.status_code == 413  # everything else keeps the site's limit
