@@ -68,3 +68,32 @@ def test_cadre_plays_a_scorm12_package_and_completes_the_item(app, live_server, 
     page.reload()
     assert page.locator("#package-done").inner_text().startswith("Hoàn thành ngày")
     frame.locator("#sco-state").filter(has_text="started:hoc.vien").wait_for()
+
+
+def test_a_cmi5_au_fetches_its_token_and_its_statements_complete_the_item(app, live_server, page):
+    from courses.packages import checks, services
+    from courses.packages.models import PackageAttempt as Attempt
+
+    trainer = make_trainer()
+    course = make_course(trainer, title="Khóa học cmi5", lessons=1)
+    course.modules[0].items[0].required = False
+    cadre = make_user("hoc.vien5", full_name="Lê Thị Năm")
+    enrolment.self_enroll(cadre, course)
+    data = builders.cmi5_playable()
+    parsed = checks.check_package(data)
+    item = services.add_package(course.modules[0], trainer, parsed, services.unpack(parsed, data), title="",
+                                required=True, original_name="au.zip", size=len(data))
+    db.session.commit()
+    item_id = item.id
+    server = live_server()  # its ELEARN_UPLOAD_DIR is the app fixture's UPLOAD_DIR
+
+    sign_in(page, server.url, "hoc.vien5", PASSWORD)
+    page.goto(f"{server.url}/learn/{item_id}/package")
+    # In its sandboxed frame the AU reached the fetch URL, the state API and the statements (CORS, its
+    # token, no cookie): connect-src and the CORS answers work in a real browser.
+    page.frame_locator("#package-frame").locator("#au-state").filter(has_text="sent").wait_for()
+    db.session.expire_all()
+    attempt = db.session.scalar(select(Attempt).where(Attempt.user_id == cadre.id))
+    assert (attempt.completion_status, attempt.success_status, attempt.score) == ("completed", "passed", 90.0)
+    assert db.session.scalar(select(Progress.completed_at).where(Progress.user_id == cadre.id,
+                                                                 Progress.item_id == item_id)) is not None

@@ -83,3 +83,36 @@ def scorm2004() -> bytes:
 
 def cmi5() -> bytes:
     return zip_of({"cmi5.xml": CMI5_XML, "au/index.html": "<!doctype html><title>AU</title><p>AU</p>"})
+
+# A cmi5 AU as the spec has it talk: the fetch URL for its token, LMS.LaunchData, then its statements.
+AU_HTML = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>AU cmi5</title></head><body>
+<h1>Bài học cmi5</h1><p id="au-state">loading</p>
+<script>
+var q = new URLSearchParams(location.search);
+var say = function (text) { document.getElementById("au-state").textContent = text; };
+var statement = function (verb, scaled) {
+  var s = {actor: JSON.parse(q.get("actor")), verb: {id: "http://adlnet.gov/expapi/verbs/" + verb},
+           object: {id: q.get("activityId")}};
+  if (scaled !== undefined) { s.result = {score: {scaled: scaled}}; }
+  return s;
+};
+fetch(q.get("fetch"), {method: "POST"}).then(function (r) { return r.json(); }).then(function (body) {
+  var auth = {"Authorization": "Basic " + body["auth-token"], "X-Experience-API-Version": "1.0.3",
+              "Content-Type": "application/json"};
+  var endpoint = q.get("endpoint");
+  return fetch(endpoint + "activities/state?stateId=LMS.LaunchData&activityId=" +
+               encodeURIComponent(q.get("activityId")) + "&agent=" + encodeURIComponent(q.get("actor")) +
+               "&registration=" + q.get("registration"), {headers: auth})
+    .then(function (r) { return r.json(); })
+    .then(function (launch) {
+      say("launched:" + launch.moveOn);
+      return fetch(endpoint + "statements", {method: "POST", headers: auth,
+                   body: JSON.stringify([statement("completed"), statement("passed", 0.9)])});
+    })
+    .then(function (r) { say(r.ok ? "sent" : "error:" + r.status); });
+}).catch(function (e) { say("error:" + e); });
+</script></body></html>"""
+
+
+def cmi5_playable() -> bytes:
+    return zip_of({"cmi5.xml": CMI5_XML, "au/index.html": AU_HTML})
