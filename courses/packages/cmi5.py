@@ -21,6 +21,7 @@ from courses.packages.models import PackageStandard
 from courses.packages.services import (
     CMI5_VERBS,
     PackageError,
+    claim_fetch,
     cmi5_state,
     package_of,
     record_cmi5,
@@ -101,7 +102,10 @@ def cmi5_fetch(token: str):
         return early
     data = launch.read("fetch", token)
     if data is None:
-        return _cors(make_response(jsonify({"error-code": "1", "error-text": "expired or unknown launch"}), 200))
+        return _cors(make_response(jsonify({"error-code": "2", "error-text": "expired or unknown launch"}), 200))
+    if not claim_fetch(data["u"], data["i"], data["t"]):
+        # cmi5 9.2.2: the token is given once; the answer to a second call is this error (status 200).
+        return _cors(make_response(jsonify({"error-code": "1", "error-text": "already fetched"}), 200))
     return _cors(make_response(jsonify({"auth-token": launch.issue("auth", data["u"], data["i"], data["t"])})))
 
 

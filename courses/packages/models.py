@@ -56,4 +56,5 @@ class PackageAttempt(Base):
     location: Mapped[str] = mapped_column(String(1000), default="")
     suspend_data: Mapped[str] = mapped_column(Text, default="")
     total_seconds: Mapped[int] = mapped_column(default=0)
+    fetched_launch: Mapped[int | None] = mapped_column(BigInteger)  # cmi5: the launch whose token was handed out
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -280,3 +280,15 @@ def save_cmi5_state(user: User, item: Item, state_id: str, body: str) -> None:
     row.suspend_data = text
     row.updated_at = utcnow()
     db.session.flush()
+
+
+def claim_fetch(user_id: int, item_id: int, launched: int) -> bool:
+    """cmi5's fetch URL hands its token out once per launch: the first call wins (a conditional UPDATE,
+    so two calls at once cannot both), and a later launch may fetch again."""
+    row = attempt_of(user_id, item_id, create=True)
+    claimed = db.session.execute(
+        update(PackageAttempt).where(PackageAttempt.id == row.id, (PackageAttempt.fetched_launch.is_(None))
+                                     | (PackageAttempt.fetched_launch < launched))
+        .values(fetched_launch=launched).execution_options(synchronize_session=False)).rowcount
+    db.session.expire(row)
+    return bool(claimed)

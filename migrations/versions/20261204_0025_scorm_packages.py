@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column('location', sa.String(length=1000), nullable=False),
         sa.Column('suspend_data', sa.Text(), nullable=False),
         sa.Column('total_seconds', sa.Integer(), nullable=False),
+        sa.Column('fetched_launch', sa.BigInteger(), nullable=True),
         sa.Column('updated_at', elearn.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['item_id'], ['course_item.id'],
                                 name=op.f('fk_course_package_attempt_item_id_course_item'), ondelete='CASCADE'),

@@ -247,6 +247,9 @@ def test_cmi5_launch_fetch_and_statements(world, login, client):
     preflight = client.open(fetch, method="OPTIONS")
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     token = client.post(fetch).json["auth-token"]
+    assert client.post(fetch).json["error-code"] == "1"  # once per launch
+    launch_token = fetch.split("/")[2]
+    assert client.post(fetch.replace(launch_token, launch_token[:-3] + "abc")).json["error-code"] == "2"
     client.post("/logout")  # the AU has no cookie; its token is enough
     auth = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
     state = client.get("/cmi5/xapi/activities/state", headers=auth, query_string={
@@ -284,7 +287,9 @@ def test_cmi5_launch_fetch_and_statements(world, login, client):
     other_fetch = unquote(dict(re.findall(r"[?&]([a-zA-Z]+)=([^&]*)", other_content))["fetch"])
     other_token = client.post(other_fetch.replace("http://localhost", "")).json["auth-token"]
     assert other_token != token
-    assert db.session.scalar(select(func.count(PackageAttempt.id))) == 1
+    db.session.expire_all()
+    theirs = db.session.scalar(select(PackageAttempt).where(PackageAttempt.user_id == world["other"].id))
+    assert (theirs.completion_status, theirs.success_status) == ("not attempted", "unknown")
 
 
 @pytest.mark.parametrize("app_config", [{"XAPI_LRS_URL": "http://127.0.0.1:9/xAPI"}])
