@@ -177,8 +177,10 @@ def content(token: str, path: str):
         abort(404)
     mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if mime == "text/html" and package.standard != PackageStandard.CMI5:
-        response = make_response(_with_runtime(target.read_bytes(), prime(user, package, item.id)))
-        response.mimetype = "text/html"
+        page, declared = _with_runtime(target.read_bytes(), prime(user, package, item.id))
+        response = make_response(page)
+        # The page's own <meta charset> decides (kept in its first bytes); else UTF-8.
+        response.headers["Content-Type"] = "text/html" if declared else "text/html; charset=utf-8"
     else:
         response = send_file(target, mimetype=mime, max_age=0, conditional=True)
     h = response.headers
@@ -193,14 +195,18 @@ def content(token: str, path: str):
 
 
 _HEAD = re.compile(rb"<head\b[^>]*>", re.IGNORECASE)
+_CHARSET = re.compile(rb"<meta\b[^>]*charset[^>]*>", re.IGNORECASE)
 
 
-def _with_runtime(html: bytes, primed: dict) -> bytes:
-    """The page with scorm-again's CrossFrameAPI as its ``window.API`` / ``API_1484_11``, first in <head>."""
+def _with_runtime(html: bytes, primed: dict) -> tuple[bytes, bool]:
+    """The page with scorm-again's CrossFrameAPI as its ``window.API`` / ``API_1484_11``, early in <head>
+    (after its <meta charset>, which must stay in the first 1024 bytes); and whether it declares a charset.
+    The injected text is ASCII (JSON escapes), whatever the page's encoding."""
     from markupsafe import escape
 
     tags = (f'<script src="{url_for("courses.static", filename="scorm/cross-frame-api.min.js")}"></script>'
             f'<script src="{url_for("courses.static", filename="scorm/child.js")}" data-parent="{escape(_origin())}"'
-            f' data-prime="{escape(json.dumps(primed, ensure_ascii=False))}"></script>').encode()
-    match = _HEAD.search(html)
-    return html[:match.end()] + tags + html[match.end():] if match else tags + html
+            f' data-prime="{escape(json.dumps(primed, ensure_ascii=True))}"></script>').encode("ascii")
+    charset = _CHARSET.search(html, 0, 1024)
+    at = charset or _HEAD.search(html)
+    return (html[:at.end()] + tags + html[at.end():] if at else tags + html), charset is not None

@@ -148,6 +148,9 @@ def test_content_is_sandboxed_and_for_the_enrolled_cadre_only(world, login, clie
     assert "frame-ancestors 'self'" in csp and page.headers["Referrer-Policy"] == "no-referrer"
     body = page.get_data(as_text=True)
     assert body.index("cross-frame-api.min.js") < body.index("Bài học SCORM 1.2")
+    # After the page's own <meta charset> (which must stay in its first 1024 bytes), and it decides.
+    assert body.index('<meta charset="utf-8">') < body.index("cross-frame-api.min.js")
+    assert page.headers["Content-Type"] == "text/html"
     assert "Set-Cookie" not in page.headers
     assert client.get(content.replace("index.html", "img/a.txt")).get_data(as_text=True) == "ảnh"
     for escape in ("../../../../etc/passwd", "%2e%2e/%2e%2e/secret_key", "img/../../x"):
