@@ -72,6 +72,8 @@ def test_scorm12_upload_stores_the_package_unpacked(world, login):
     assert (uploads.upload_dir("packages") / package.folder / "img" / "a.txt").read_text() == "ảnh"
     page = login(world["trainer"]).get(f"/teach/{world['course'].id}")
     assert "Thêm gói SCORM / cmi5" in page.get_data(as_text=True)
+    outline = login(world["cadre"]).get(f"/courses/{world['course'].slug}").get_data(as_text=True)
+    assert f'href="/learn/{item.id}/package"' in outline
 
 
 def test_scorm2004_and_cmi5_are_recognised(world, login):
