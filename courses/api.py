@@ -31,7 +31,7 @@ class CourseSchema(Schema):
 class ItemSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
-    kind = fields.String(required=True, metadata={"enum": ["lesson", "quiz"]})
+    kind = fields.String(required=True, metadata={"enum": ["lesson", "quiz", "package"]})
     required = fields.Boolean(required=True)
 
 

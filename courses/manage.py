@@ -277,12 +277,15 @@ def delete_item(item_id: int):
     item = _item(item_id)
     course_id = item.course_id
     old = item.lesson.attachment_path if item.lesson else None
+    from courses.packages.services import package_of, remove_folder
+    package = package_of(item)
+    folder = package.folder if package else None
     try:
         services.delete_item(item, current_user)
     except services.CourseError as error:
         _fail(error)
     else:
-        db.after_commit(lambda: uploads.delete(old))
+        db.after_commit(lambda: (uploads.delete(old), remove_folder(folder)))
         flash(_("The item has been deleted."), "success")
     return _back(course_id)
 

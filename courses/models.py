@@ -26,6 +26,7 @@ class CourseStatus(str, enum.Enum):
 class ItemKind(str, enum.Enum):
     LESSON = "lesson"
     QUIZ = "quiz"
+    PACKAGE = "package"  # SCORM or cmi5: courses.packages
 
 
 class EnrollmentSource(str, enum.Enum):

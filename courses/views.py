@@ -34,9 +34,11 @@ MENU = [Entry("courses.my_courses", _l("My courses"), (Permission.STUDY,)),
 
 
 def item_url(item) -> str | None:
-    """Where a cadre opens an item: lessons here, quizzes in the quizzes package (once it is there)."""
+    """Where a cadre opens an item: lessons here, packages in courses.packages, quizzes in the quizzes package (once it is there)."""
     if item.kind.value == "lesson":
         return url_for("courses.lesson", item_id=item.id)
+    if item.kind.value == "package":
+        return url_for("packages.play", item_id=item.id)
     if "quizzes.item" in current_app.view_functions:
         return url_for("quizzes.item", item_id=item.id)
     return None

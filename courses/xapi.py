@@ -31,9 +31,9 @@ def item_completed(user, item: Item, at: datetime, score: float | None = None) -
     if item.kind == ItemKind.QUIZ:
         xapi.add(xapi.statement(user, "passed", item_activity(item), at=at, parent=course_activity(item.course_id),
                                 result=xapi.score(score, passed=True)))
-    else:
+    else:  # a lesson; or a SCORM / cmi5 package, with the score it reported
         xapi.add(xapi.statement(user, "completed", item_activity(item), at=at, parent=course_activity(item.course_id),
-                                result=xapi.score(None)))
+                                result=xapi.score(score if item.kind == ItemKind.PACKAGE else None)))
 
 
 def course_completed(user, course_id: int, at: datetime) -> None:

@@ -55,6 +55,7 @@ def load_models() -> None:
     """Import every model module, so metadata (and Alembic) sees every table."""
     import courses.certificates.models  # noqa: F401
     import courses.models  # noqa: F401
+    import courses.packages.models  # noqa: F401
     import courses.programmes.models  # noqa: F401
     import courses.programmes.services  # noqa: F401 - listens to accounts_placed: programmes of a new unit
     import elearn.accounts.models  # noqa: F401
@@ -168,10 +169,14 @@ def _register_blueprints(app: Flask) -> None:
     from quizzes.formats.views import bp as formats_bp
     app.register_blueprint(formats_bp)
 
+    import courses.packages.cmi5  # noqa: F401 - the cmi5 AU's resources join the packages blueprint
+    import courses.packages.manage  # noqa: F401 - the package upload joins the trainer's blueprint
     from courses.manage import bp as teach_bp
+    from courses.packages.views import bp as packages_bp
     from courses.views import bp as courses_bp
     app.register_blueprint(courses_bp)
     app.register_blueprint(teach_bp)
+    app.register_blueprint(packages_bp)
     from courses.certificates.views import bp as certificates_bp
     app.register_blueprint(certificates_bp)
     from courses.programmes.manage import bp as teach_programmes_bp

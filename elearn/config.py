@@ -98,6 +98,10 @@ def load_config(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("ELEARN_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "IMPORT_MAX_ROWS": int(os.environ.get("ELEARN_IMPORT_MAX_ROWS", "200000")),
         "IMPORT_MAX_MB": int(os.environ.get("ELEARN_IMPORT_MAX_MB", "20")),
+        # SCORM / cmi5 packages (courses.packages.checks): the zip, what it unpacks to, its file count.
+        "PACKAGE_MAX_BYTES": int(os.environ.get("ELEARN_PACKAGE_MAX_MB", "100")) * 1024 * 1024,
+        "PACKAGE_MAX_UNPACKED_BYTES": int(os.environ.get("ELEARN_PACKAGE_MAX_UNPACKED_MB", "500")) * 1024 * 1024,
+        "PACKAGE_MAX_FILES": int(os.environ.get("ELEARN_PACKAGE_MAX_FILES", "5000")),
         "HANDOUT_HOURS": int(os.environ.get("ELEARN_HANDOUT_HOURS", "72")),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

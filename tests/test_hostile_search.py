@@ -49,6 +49,7 @@ SEARCHES: dict[str, tuple[tuple[str, ...], set[int]]] = {
     "certificates.expired": (("course", "unit", "page"), set()),
     "teach_programmes.learners": (("page",), set()),
     "notifications.index": (("page",), set()),
+    "packages.cmi5_state_document": (("stateId", "activityId"), {401}),  # the AU's token, then its parameters
 }
 TABLES = {t.name for t in Base.metadata.sorted_tables}
 

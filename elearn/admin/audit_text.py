@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "course.unenroll": _l("Cadre removed from a course"),
     "course.lesson.save": _l("Lesson saved"),
     "course.item.delete": _l("Course item deleted"),
+    "course.package.add": _l("SCORM / cmi5 package added"),
     "course.module.delete": _l("Course part deleted"),
     "programme.create": _l("Programme created"),
     "programme.update": _l("Programme edited"),
@@ -59,6 +60,9 @@ ACTION_LABELS = {
     "questions.export": _l("Questions exported"),
     "certificate.issue": _l("Certificate issued"),
     "certificate.reissue": _l("Certificate issued again"),
+    "certificate.renew": _l("Renewed certificate issued"),
+    "certificate.renewal_start": _l("Course begun again to renew a certificate"),
+    "certificate.issue_programme": _l("Programme certificate issued"),
     "certificate.backfill": _l("Certificate issued for an earlier completion"),
     "certificate.template": _l("Certificate settings changed"),
     "certificate.revoke": _l("Certificate revocation"),
@@ -123,6 +127,7 @@ DETAIL_LABELS = {
     "category_ids": _l("question categories"),
     "days": _l("days"), "programme": _l("programme"), "phone": _l("phone number"), "scopes": _l("scopes"),
     "issuer": _l("issuer"), "client_id": _l("client ID"), "platform": _l("LTI platform"),
+    "programme_id": _l("programme"), "round": _l("round of study"),
 }
 
 # Stored values (enum values of the models, and a few of the services) in words.
@@ -161,7 +166,8 @@ TARGET_LABELS = {
     "question_category": _l("Question category no. %(id)s"), "programme": _l("Programme no. %(id)s"),
     "personal": _l("Personal API token no. %(id)s"), "service": _l("Service API token no. %(id)s"),
 }
-COURSE_ID_TARGETS = {"course.unenroll", "course.module.delete", "course.item.delete", "course.lesson.save"}
+COURSE_ID_TARGETS = {"course.unenroll", "course.module.delete", "course.item.delete", "course.lesson.save",
+                     "course.package.add"}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
