@@ -4,6 +4,7 @@
     DATABASE_URL=sqlite:////tmp/stats.sqlite .venv/bin/python bench/bench_stats.py
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/elearn_stats_bench .venv/bin/python bench/bench_stats.py
     ... bench_stats.py --only dashboard,summary      # skip the long exports
+    ... bench_stats.py --only programme              # a programme of every course: dashboard, its two exports
 
 Targets (100,000 cadres × 10 courses = 1,000,000 detail rows): detail CSV < 15 s and XLSX
 < 90 s, each with peak memory < 200 MB; whole-province dashboard < 300 ms of server time;
@@ -156,13 +157,71 @@ def bench_summary(app, repeat: int) -> None:
     print(f"{'summary-by-unit export (CSV), warm':<34} median {statistics.median(times):7.2f} s    (n={repeat})")
 
 
+def bench_programme(app, admin_id: int, repeat: int) -> None:
+    """A programme of every seeded course assigned to the province (made once): the dashboard with it
+    chosen (by unit, and the cadres of the province's own unit) and its two exports, by cadre and by unit."""
+    from sqlalchemy import select
+
+    from courses.models import Course
+    from courses.programmes import services as programmes
+    from courses.programmes.models import Programme
+    from elearn import db
+    from elearn.accounts.models import User
+    from reports import export, filters
+
+    with app.app_context():
+        programme_id = db.session.scalar(select(Programme.id).where(Programme.title == "Chương trình bench"))
+        if programme_id is None:
+            admin = db.session.get(User, admin_id)
+            programme = programmes.create_programme(admin, "Chương trình bench")
+            for course in db.session.scalars(select(Course).order_by(Course.id)).all():
+                programmes.add_course(programme, course, admin)
+            programme_id = programme.id
+            t = time.perf_counter()
+            programmes.assign(programme, filters.root_unit(), None, admin)
+            db.session.commit()
+            print(f"{'programme assigned to the province':<34} {time.perf_counter() - t:7.1f} s")
+    client = app.test_client()
+    with app.app_context():
+        session_id = db.session.get(User, admin_id).get_id()
+    with client.session_transaction() as session:
+        session.update({"_user_id": session_id, "_fresh": True, "since": int(time.time())})
+
+    def page():
+        assert client.get(f"/stats/?programme={programme_id}").status_code == 200
+
+    def table(kind):
+        def run():
+            with app.app_context():
+                f = filters.resolve(db.session.get(User, admin_id), programme_id=programme_id)
+                columns, rows, _n = export.table(f, kind, "csv")
+                write_csv(os.devnull, columns, rows)
+        return run
+
+    from elearn.exports import write_csv
+
+    page()
+    for label, fn, unit in (("dashboard GET, programme chosen", page, "ms"),
+                            ("programme by cadre export (CSV)", table("programme"), "s"),
+                            ("programme by unit export (CSV)", table("programme_units"), "s")):
+        times = timed(fn, repeat)
+        value = statistics.median(times) * (1000 if unit == "ms" else 1)
+        print(f"{label:<34} median {value:7.{0 if unit == 'ms' else 2}f} {unit}   (n={repeat})")
+
+
+def _cli() -> list[str]:
+    """The ``elearn`` command of this checkout's environment, or this interpreter running the CLI."""
+    script = ROOT / ".venv/bin/elearn"
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from elearn.cli import main; main()"]
+
+
 def bench_export(url: str, fmt: str) -> None:
     out = Path(tempfile.mkdtemp(prefix="elearn-bench-")) / f"detail.{fmt}"
-    env = dict(os.environ, DATABASE_URL=url)
+    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(ROOT))
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     t = time.perf_counter()
-    result = subprocess.run([str(ROOT / ".venv/bin/elearn"), "stats", "export", "--format", fmt, "-o", str(out)],
+    result = subprocess.run([*_cli(), "stats", "export", "--format", fmt, "-o", str(out)],
                             env=env, capture_output=True, text=True, cwd=out.parent)
     elapsed = time.perf_counter() - t
     if result.returncode:
@@ -177,7 +236,7 @@ def bench_export(url: str, fmt: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="dashboard,summary,csv,xlsx")
+    parser.add_argument("--only", default="dashboard,summary,programme,csv,xlsx")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or "sqlite:////tmp/elearn-stats-bench.sqlite"
@@ -190,6 +249,8 @@ def main() -> None:
         bench_dashboard(app, admin_id, args.repeat)
     if "summary" in only:
         bench_summary(app, args.repeat)
+    if "programme" in only:
+        bench_programme(app, admin_id, args.repeat)
     app.extensions["elearn.engine"].dispose()
     for fmt in ("csv", "xlsx"):
         if fmt in only:

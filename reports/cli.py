@@ -25,12 +25,18 @@ def stats_group():
 @click.option("--from", "date_from", help="Enrolled on or after (dd/mm/yyyy or yyyy-mm-dd).")
 @click.option("--to", "date_to", help="Enrolled on or before.")
 @click.option("--summary", is_flag=True, help="Summary by unit instead of one row per cadre and course.")
+@click.option("--programme", "programme_id", help="Programme id: its courses only.")
+@click.option("--programme-progress", type=click.Choice(["cadre", "unit"]),
+              help="The chosen programme's progress by cadre or by unit, instead of its courses' rows.")
 @click.option("--as", "username", help="Export as this manager: only their subtree.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
-def export_command(fmt, unit_code, course_slug, date_from, date_to, summary, username, output):
-    """Write the detail (or --summary) export; nothing is left behind on error."""
-    written, f, kind = _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, output)
+def export_command(fmt, unit_code, course_slug, date_from, date_to, summary, programme_id, programme_progress,
+                   username, output):
+    """Write the detail (or --summary, or --programme-progress) export; nothing is left behind on error."""
+    kind = {"cadre": "programme", "unit": "programme_units"}.get(programme_progress) or (
+        "summary" if summary else "detail")
+    written, f = _export(fmt, unit_code, course_slug, date_from, date_to, programme_id, kind, username, output)
     db.session.rollback()  # end the (long) read; only the audit entry takes the write lock
     db.set_write_intent(True)
     export.record(f, kind, fmt, written)
@@ -38,7 +44,7 @@ def export_command(fmt, unit_code, course_slug, date_from, date_to, summary, use
     click.echo(_("%(rows)s rows written to %(file)s", rows=written, file=output))
 
 
-def _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, output):
+def _export(fmt, unit_code, course_slug, date_from, date_to, programme_id, kind, username, output):
     from elearn.accounts.services import find_user
 
     actor = None
@@ -47,11 +53,10 @@ def _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, 
         if actor is None:
             raise click.ClickException(_("No account %(username)s.", username=username))
     try:
-        f = filters.resolve(actor, unit_code, course_slug, date_from, date_to)
+        f = filters.resolve(actor, unit_code, course_slug, date_from, date_to, programme_id)
+        columns, rows, _count = export.table(f, kind, fmt, count=False)
     except filters.ReportError as error:
         raise click.ClickException(str(error)) from None
-    kind = "summary" if summary else "detail"
-    columns, rows, _count = export.table(f, kind, fmt, count=False)
     partial = output.with_name(output.name + ".part")
     try:
         writer = write_csv if fmt == "csv" else write_xlsx
@@ -59,7 +64,7 @@ def _export(fmt, unit_code, course_slug, date_from, date_to, summary, username, 
         os.replace(partial, output)
     finally:
         partial.unlink(missing_ok=True)
-    return written, f, kind
+    return written, f
 
 
 @stats_group.command("warm")

@@ -78,3 +78,17 @@ def test_the_programme_exports_follow_the_dashboard(client, login):
     assert refused.status_code == 400 and "Hãy chọn một chương trình" in refused.get_data(as_text=True)
     assert client.get(f"/stats/export?kind=programme&format=csv&programme={programme.id}"
                       f"&unit={province.code}").status_code == 403
+
+
+def test_the_command_line_writes_the_programme_progress(app, tmp_path):
+    _province, vu_thu, _kien_xuong, programme = _world()
+    runner = app.test_cli_runner()
+    out = tmp_path / "chuong-trinh.csv"
+    result = runner.invoke(args=["stats", "export", "--programme", str(programme.id), "--programme-progress", "cadre",
+                                 "--unit", vu_thu.code, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert sorted((r[2], r[6], r[7]) for r in rows[1:]) == [("luong.tran", "3", "3"), ("tuan.vu", "2", "3")]
+    refused = runner.invoke(args=["stats", "export", "--programme-progress", "unit", "-o", str(tmp_path / "x.csv")])
+    assert refused.exit_code != 0 and "Hãy chọn một chương trình" in refused.output
+    assert not (tmp_path / "x.csv").exists()
