@@ -25,7 +25,8 @@ SHEET_NAME = "Thong ke"
 def start(f: filters.StatsFilter, kind: str, fmt: str, rows: int) -> Job:
     """Queue the export for ``f.actor`` (flushed, not committed) and record it in the audit log;
     or the same export of theirs still under way."""
-    params = {"kind": kind, "format": fmt, "locale": str(get_locale() or "vi"), **f.describe()}
+    params = {"kind": kind, "format": fmt, "locale": str(get_locale() or "vi"), **f.describe(),
+              "programme_id": f.programme.id if f.programme else None}  # describe() names it, for the log
     job = jobs.pending(KIND, params, f.actor)
     if job is None:
         job = jobs.enqueue(KIND, params, f.actor)
@@ -35,18 +36,20 @@ def start(f: filters.StatsFilter, kind: str, fmt: str, rows: int) -> Job:
 
 def _again(params: dict) -> str:
     asked = {key: params.get(key) for key in ("unit", "course", "from", "to")}
+    asked["programme"] = params.get("programme_id")
     return url_for("stats.export_file", kind=params["kind"], format=params["format"],
                    **{key: value for key, value in asked.items() if value})
 
 
 @jobs.job_kind(KIND, again=_again)
 def run_export(ctx: jobs.JobContext, kind: str, format: str, unit: str | None = None,
-               course: str | None = None, locale: str = "vi", **period) -> tuple[str, str]:
+               course: str | None = None, locale: str = "vi", programme_id: int | None = None,
+               **period) -> tuple[str, str]:
     if kind not in export.KINDS or format not in export.FORMATS:
         raise jobs.JobRefused(f"unknown export {kind}/{format}")
     actor = ctx.owner(Permission.EXPORT_STATS)
     try:
-        f = filters.resolve(actor, unit, course, period.get("from"), period.get("to"))
+        f = filters.resolve(actor, unit, course, period.get("from"), period.get("to"), programme_id)
     except filters.ReportError as error:  # the unit left the owner's scope, or is gone
         raise jobs.JobRefused(str(error)) from None
     decimal = decimal_mark(locale if locale in LOCALES else "vi")
