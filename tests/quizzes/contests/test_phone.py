@@ -221,3 +221,18 @@ def test_the_organiser_turns_it_on_only_with_a_channel(app, client, login, provi
     client.post(edit, data=_form_of(contest) | {"require_phone": "y"})  # a forged tick of the disabled box
     db.session.expire_all()
     assert not contest.require_phone
+
+
+def test_two_cadres_racing_for_one_phone_one_wins(app, provider):
+    from quizzes.contests import registration
+
+    contest, _r = make_contest(require_phone=True)
+    a, b = (registration.cadre_entrant(contest, make_user(roles=[Role.CADRE])) for _ in range(2))
+    _row, code_a = phone.request_code(contest, a, "0912345678")
+    _row, code_b = phone.request_code(contest, b, "0912345678")  # neither has verified yet
+    assert phone.check_code(contest, a, code_a).verified
+    db.session.commit()
+    with pytest.raises(ContestError, match="đã được một người dự thi khác"):
+        phone.check_code(contest, b, code_b)
+    db.session.rollback()
+    assert b.phone is None and b.phone_verified_at is None
