@@ -7,7 +7,7 @@
 Seeded with ``bench/seed_stats.py`` (3 courses); the old programme (course 1, valid 12 months) is
 completed by every cadre 11.5 months before "now", and its renewal edition holds courses 2 (required)
 and 3 (optional), whose seeded enrolments are removed first: the pass puts every cadre on the edition
-and enrols them in both courses (``courses.programmes.services.renewal_pass``: one SELECT, one batched
+and enrols them in both courses (``courses.programmes.renewal.renewal_pass``: one SELECT, one batched
 INSERT of places, one INSERT .. SELECT of enrolments per edition). Printed: seconds, cadres renewed,
 then the same pass again (nothing left to do). Before it was set-based it enrolled cadre by cadre.
 """
@@ -47,7 +47,7 @@ def main() -> None:
 
     from courses.models import Enrollment
     from courses.programmes.models import Programme, ProgrammeCourse, ProgrammeEnrollment
-    from courses.programmes.services import renewal_pass
+    from courses.programmes.renewal import renewal_pass
     from elearn import db
     from elearn.accounts.models import User
     from elearn.app import create_app

@@ -89,7 +89,7 @@ def demo_loaders() -> list:
 def load_job_kinds() -> None:
     """Import every module that registers a background job kind (``@job_kind``)."""
     import courses.certificates.jobs  # noqa: F401
-    import courses.programmes.services  # noqa: F401 - periodic: the renewal pass
+    import courses.programmes.renewal  # noqa: F401 - periodic: the renewal pass
     import courses.reminders  # noqa: F401 - periodic: reminders and the managers' digest
     import elearn.lti.grades  # noqa: F401 - periodic: grades a platform that was down left
     import quizzes.jobs  # noqa: F401 - periodic: attempts whose time ran out

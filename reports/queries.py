@@ -344,7 +344,7 @@ def due_for_renewal(f: StatsFilter, page: int = 1, per_page: int = 100):
     from sqlalchemy.orm import aliased
 
     from courses.programmes.models import Programme, ProgrammeEnrollment
-    from courses.programmes.services import add_months
+    from courses.programmes.renewal import add_months
     from elearn.pagination import paginate
 
     horizon = add_months(utcnow() + timedelta(days=RENEWAL_WINDOW_DAYS), -f.programme.validity_months)

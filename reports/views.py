@@ -100,7 +100,7 @@ def renewals():
         f = _filter()
     except filters.ReportError as error:
         return _invalid(error)
-    from courses.programmes.services import valid_until
+    from courses.programmes.renewal import valid_until
     return render_template("reports/renewals.html", f=f, page=queries.due_for_renewal(f, page_number()),
                            programmes=[p for p in filters.programmes_in_reach(f.unit) if p.validity_months],
                            valid_until=valid_until, now=utcnow(), query_args=_query_args)

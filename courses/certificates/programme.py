@@ -14,7 +14,7 @@ from courses.certificates import codes
 from courses.certificates.models import Certificate, CertificateTemplate
 from courses.certificates.services import CertificateError, unused_code
 from courses.programmes.models import Programme, ProgrammeEnrollment
-from courses.programmes.services import valid_until
+from courses.programmes.renewal import valid_until
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.db import utcnow

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from courses.forms import local_day_end
 from courses.models import Course, CourseStatus
 from courses.programmes import queries, services
+from courses.programmes import renewal as renewals
 from courses.programmes.forms import AddCourseForm, ProgrammeAssignForm, ProgrammeForm
 from courses.programmes.models import Programme, ProgrammeAssignment
 from elearn import db
@@ -99,7 +100,7 @@ def edit(programme_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def renewal(programme_id: int):
     programme = _programme(programme_id)
-    edition = services.create_renewal(programme, current_user)  # a refusal is flashed
+    edition = renewals.create_renewal(programme, current_user)  # a refusal is flashed
     flash(_("The renewal edition has been created: put the new courses in it."), "success")
     return _back(edition.id)
 
@@ -191,6 +192,6 @@ def unassign(programme_id: int, assignment_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def learners(programme_id: int):
     programme = _programme(programme_id)
-    return render_template("programmes/teach/learners.html", programme=programme, valid_until=services.valid_until,
+    return render_template("programmes/teach/learners.html", programme=programme, valid_until=renewals.valid_until,
                            page=queries.learners(programme, page=page_number(), per_page=100),
                            stats=queries.programme_stats([programme.id])[programme.id])

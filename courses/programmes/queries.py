@@ -69,7 +69,7 @@ class ProgrammeCard:
 
     @property
     def valid_until(self) -> datetime | None:
-        from courses.programmes.services import valid_until
+        from courses.programmes.renewal import valid_until
         return valid_until(self.programme, self.enrollment.completed_at)
 
     @property

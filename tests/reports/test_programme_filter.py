@@ -43,7 +43,8 @@ def test_a_manager_sees_the_programme_of_their_subtree(client, login):
 def test_a_manager_sees_who_is_due_for_renewal_in_their_subtree(client, login):
     from datetime import timedelta
 
-    from courses.programmes.services import add_months, create_renewal, renewal_pass, update_programme
+    from courses.programmes.renewal import add_months, create_renewal, renewal_pass
+    from courses.programmes.services import update_programme
     from elearn.db import utcnow
 
     province = make_unit("Tỉnh ủy")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from courses import services as course_services
-from courses.programmes import services
+from courses.programmes import renewal, services
 from courses.programmes.models import ProgrammeEnrollment
 from courses.progress import complete_item
 from elearn import db
@@ -26,9 +26,9 @@ def _place(user, programme):
 
 def test_add_months_keeps_the_day_or_takes_the_months_last():
     at = datetime(2026, 1, 31, 10, tzinfo=UTC)
-    assert services.add_months(at, 1) == datetime(2026, 2, 28, 10, tzinfo=UTC)
-    assert services.add_months(at, 12) == datetime(2027, 1, 31, 10, tzinfo=UTC)
-    assert services.add_months(datetime(2026, 11, 15, tzinfo=UTC), 3) == datetime(2027, 2, 15, tzinfo=UTC)
+    assert renewal.add_months(at, 1) == datetime(2026, 2, 28, 10, tzinfo=UTC)
+    assert renewal.add_months(at, 12) == datetime(2027, 1, 31, 10, tzinfo=UTC)
+    assert renewal.add_months(datetime(2026, 11, 15, tzinfo=UTC), 3) == datetime(2027, 2, 15, tzinfo=UTC)
 
 
 def test_cadres_whose_completion_ends_soon_are_put_on_the_renewal_edition():
@@ -47,8 +47,8 @@ def test_cadres_whose_completion_ends_soon_are_put_on_the_renewal_edition():
     db.session.commit()
     assert _place(soon, programme).completed_at == start
     with pytest.raises(services.ProgrammeError):
-        services.create_renewal(make_programme(trainer, title="Không thời hạn", required=1), trainer)
-    edition = services.create_renewal(programme, trainer)
+        renewal.create_renewal(make_programme(trainer, title="Không thời hạn", required=1), trainer)
+    edition = renewal.create_renewal(programme, trainer)
     new_course = make_course(trainer, title="Nghị quyết năm 2027", lessons=1)
     services.add_course(edition, new_course, trainer)
     services.remove_course(edition, course.id, trainer)
@@ -57,8 +57,8 @@ def test_cadres_whose_completion_ends_soon_are_put_on_the_renewal_edition():
 
     # 20 days before the first completion ends (10/01/2027): only that cadre is due for renewal.
     now = datetime(2026, 12, 21, 3, tzinfo=UTC)
-    assert services.renewal_pass(now) == {"renewed": 1}
-    assert services.renewal_pass(now) == {"renewed": 0}  # again: nothing twice
+    assert renewal.renewal_pass(now) == {"renewed": 1}
+    assert renewal.renewal_pass(now) == {"renewed": 0}  # again: nothing twice
     db.session.commit()
     place = _place(soon, edition)
     assert place is not None and place.due_at == datetime(2027, 1, 10, 3, tzinfo=UTC) and place.completed_at is None
@@ -107,7 +107,7 @@ def test_the_renewal_pass_enrols_many_at_once_and_takes_back_the_unenrolled():
     for user in cadres:
         for item in items_of(programme.courses[0].course):
             complete_item(user, item, at=start)
-    edition = services.create_renewal(programme, trainer)
+    edition = renewal.create_renewal(programme, trainer)
     required = make_course(trainer, title="Nghị quyết năm 2027", lessons=1)
     optional = make_course(trainer, title="Tư liệu tham khảo 2027", lessons=1)
     services.add_course(edition, required, trainer)
@@ -122,7 +122,7 @@ def test_the_renewal_pass_enrols_many_at_once_and_takes_back_the_unenrolled():
     db.session.commit()
     assert taken_off.unenrolled_at is not None
 
-    assert services.renewal_pass(datetime(2026, 12, 21, 3, tzinfo=UTC)) == {"renewed": 5}
+    assert renewal.renewal_pass(datetime(2026, 12, 21, 3, tzinfo=UTC)) == {"renewed": 5}
     db.session.commit()
     due = datetime(2027, 1, 10, 3, tzinfo=UTC)
     rows = {(e.user_id, e.course_id): e for e in db.session.scalars(
