@@ -174,7 +174,7 @@ def measure(contest_id: int) -> None:
 
     from elearn import db
     from elearn.exports import write_csv
-    from quizzes.contests import clusters, queries, services
+    from quizzes.contests import clusters, queries, results, services
     from quizzes.contests.exports import ranking_table, units_table
     from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound
     from quizzes.contests.ranking import rank_round, unit_participation
@@ -198,15 +198,15 @@ def measure(contest_id: int) -> None:
     print(f"(b) rank every week: {all_s:.2f} s for {total:,} entries; target <= 60 s for 4.5 million", flush=True)
 
     if r.published_at is not None:  # --reuse after a run that published
-        services.withdraw_results(r, contest.organiser)
+        results.withdraw_results(r, contest.organiser)
         db.session.commit()
     t0 = time.perf_counter()
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     publish_s = time.perf_counter() - t0
     print(f"(c) publish one week (rank, prizes, ranking file, Merkle root, commit): {publish_s:.2f} s", flush=True)
     try:
-        services.publish_results(r, contest.organiser)
+        results.publish_results(r, contest.organiser)
         print("(c) publishing again: NOT refused")
     except services.ContestError:
         db.session.rollback()
@@ -265,7 +265,7 @@ def measure(contest_id: int) -> None:
           f"{len(found.path)} steps", flush=True)
     t0 = time.perf_counter()
     from quizzes.contests import proof
-    file = services.ranking_file(db.session.get(ContestRound, r.id))
+    file = results.ranking_file(db.session.get(ContestRound, r.id))
     checked = proof.verify_file(file.content, file.merkle_root)
     print(f"(3) verify-ranking of the file ({len(file.content) / 1e6:.1f} MB, {checked.entries:,} lines): "
           f"{time.perf_counter() - t0:.2f} s", flush=True)

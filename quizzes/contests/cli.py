@@ -55,7 +55,8 @@ def results(round_id, top, as_json):
     """Ranking of a closed round (refused while it is open)."""
     from elearn.cli import echo_json
     from quizzes.contests.ranking import rank_round
-    from quizzes.contests.services import ContestError, require_closed
+    from quizzes.contests.results import require_closed
+    from quizzes.contests.services import ContestError
 
     r = _round(round_id)
     try:
@@ -84,7 +85,8 @@ def results(round_id, top, as_json):
 def publish(round_id, username):
     """Publish a closed round's results and prize list."""
     from elearn.accounts.services import find_user
-    from quizzes.contests.services import ContestError, can_manage, publish_results
+    from quizzes.contests.results import publish_results
+    from quizzes.contests.services import ContestError, can_manage
 
     db.set_write_intent(True)
     r = _round(round_id)

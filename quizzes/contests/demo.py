@@ -18,7 +18,7 @@ from elearn.text import name_sort_key
 from elearn.units.models import OrgUnit
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionCategory, QuestionKind
-from quizzes.contests import registration, services
+from quizzes.contests import registration, results, services
 from quizzes.contests.models import Contest, ContestEntrant, ContestStatus, PredictionKind
 
 TITLE = ("Cuộc thi trực tuyến tìm hiểu “Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh” "
@@ -151,4 +151,4 @@ def load() -> None:
         right = 10 if i % 3 == 0 else rng.randrange(6, 10)
         services.submit_entry(entry, _answers(entry, right), rng.randrange(1, 8),
                               now=started + timedelta(seconds=rng.randrange(150, 540)))
-    services.publish_results(closed, organiser)
+    results.publish_results(closed, organiser)

@@ -15,7 +15,7 @@ from elearn.exports import Column
 from elearn.units.models import OrgUnit
 from quizzes.contests.models import ContestEntrant, ContestRound
 from quizzes.contests.ranking import rank_round, unit_participation
-from quizzes.contests.services import require_closed
+from quizzes.contests.results import require_closed
 
 CHUNK = 5000
 

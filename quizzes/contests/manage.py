@@ -20,6 +20,7 @@ from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
 from quizzes.bank.models import QuestionCategory
 from quizzes.contests import clusters, exports, phone, queries, services
+from quizzes.contests import results as round_results
 from quizzes.contests.forms import ActionForm, ContestForm, RoundForm, to_local_naive
 from quizzes.contests.models import Contest, ContestEntrant, ContestRound
 from quizzes.contests.ranking import unit_participation
@@ -160,7 +161,7 @@ def edit_round(contest_id: int, round_id: int | None = None):
 def results(contest_id: int, round_id: int):
     r = _round(contest_id, round_id)
     try:
-        services.require_closed(r)
+        round_results.require_closed(r)
     except ContestError as error:
         flash(str(error), "error")
         return redirect(url_for(".contest", contest_id=contest_id))
@@ -169,7 +170,7 @@ def results(contest_id: int, round_id: int):
     shown = ranking.rows
     people = {e.id: e for e in db.session.scalars(
         select(ContestEntrant).where(ContestEntrant.id.in_([row.entrant_id for row in shown] or [0])))}
-    plan = services.prize_plan(r.contest)
+    plan = round_results.prize_plan(r.contest)
     return render_template("contests/manage/results.html", contest=r.contest, round=r, ranking=ranking,
                            shown=shown, people=people, page=page, pages=max(1, -(-ranking.entrants // PAGE)),
                            prize_of=lambda rank: plan[rank - 1] if rank <= len(plan) else None,
@@ -184,9 +185,9 @@ def publish(contest_id: int, round_id: int):
         abort(400)
     try:
         if request.form.get("withdraw"):
-            services.withdraw_results(r, current_user)
+            round_results.withdraw_results(r, current_user)
         else:
-            services.publish_results(r, current_user)
+            round_results.publish_results(r, current_user)
     except ContestError as error:
         db.discard()
         flash(str(error), "error")

@@ -36,6 +36,7 @@ from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
 from quizzes.contests import certificates, phone, queries, registration, services
+from quizzes.contests import results as round_results
 from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
 from quizzes.contests.services import ContestError
@@ -302,7 +303,7 @@ def results(contest_id: int, round_id: int):
     if r.published_at is None or services.round_state(r) != "closed":
         abort(404)  # nothing is public before the organiser publishes, after the round closed
     return render_template("contests/results_public.html", contest=contest, round=r,
-                           file=services.ranking_file(r))
+                           file=round_results.ranking_file(r))
 
 
 def _published_round(contest_id: int, round_id: int) -> tuple[Contest, ContestRound]:
@@ -318,7 +319,7 @@ def _published_round(contest_id: int, round_id: int) -> tuple[Contest, ContestRo
 def ranking_file(contest_id: int, round_id: int):
     """The published ranking file: pseudonyms and figures only, the lines the Merkle root covers."""
     _contest, r = _published_round(contest_id, round_id)
-    file = services.ranking_file(r)
+    file = round_results.ranking_file(r)
     if file is None:
         abort(404)
     name = f"contest-{r.contest_id}-round-{r.number}-ranking-{file.merkle_root[:12]}.csv"
@@ -337,7 +338,7 @@ def ranking_file(contest_id: int, round_id: int):
 def ranking_signature(contest_id: int, round_id: int):
     """The ranking file's detached JWS (``contests.signature``), checked with /.well-known/jwks.json."""
     _contest, r = _published_round(contest_id, round_id)
-    file = services.ranking_file(r)
+    file = round_results.ranking_file(r)
     if file is None or not file.signature:
         abort(404)
     name = f"contest-{r.contest_id}-round-{r.number}-ranking-{file.merkle_root[:12]}.jws"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from elearn import db
-from quizzes.contests import registration, services
+from quizzes.contests import registration, results, services
 from tests.api.factories import bearer, make_token
 from tests.factories import make_unit, make_user
 from tests.quizzes.contests.factories import make_contest, right_answers
@@ -27,7 +27,7 @@ def test_published_round_results(app, client):
     r.closes_at = services.utcnow() - timedelta(minutes=2)  # past the minute late entries may still arrive
     db.session.commit()
     assert client.get(url, headers=headers).status_code == 404  # closed, not yet published
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     body = client.get(url, headers=headers).get_json()
     assert (body["entries"], body["entrants"]) == (3, 3)

@@ -13,7 +13,7 @@ from courses.certificates.models import Certificate
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
-from quizzes.contests import proof, registration, services, signature
+from quizzes.contests import proof, registration, results, services, signature
 from quizzes.contests.models import ContestEntrant, ContestRankingFile
 from tests.browser.conftest import assert_accessible
 from tests.factories import make_user
@@ -37,7 +37,7 @@ def _seed():
         entry = services.start_entry(r, entrant)
         services.submit_entry(entry, right_answers(entry, wrong=wrong), guess)
     r.closes_at = utcnow() - timedelta(minutes=2)
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     return contest, r
 

@@ -13,7 +13,7 @@ from courses.certificates.models import Certificate
 from courses.certificates.services import Verdict
 from elearn import db
 from elearn.db import utcnow
-from quizzes.contests import services
+from quizzes.contests import results, services
 from quizzes.contests.models import ContestEntrant
 from tests.quizzes.contests.factories import make_contest, right_answers
 
@@ -43,7 +43,7 @@ def _as(client, contest, entrant):
 
 def _publish(r, contest):
     r.closes_at = utcnow() - timedelta(minutes=2)
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
 
 
@@ -96,6 +96,6 @@ def test_withdrawn_results_revoke_the_prize_certificates_only(app, client):
     base = f"/contests/{contest.id}/rounds/{r.id}/certificate-"
     taking_part = certificate_services.check_pdf(client.get(base + "participation.pdf").data).cert.code
     prize = certificate_services.check_pdf(client.get(base + "prize.pdf").data).cert.code
-    services.withdraw_results(r, contest.organiser)
+    results.withdraw_results(r, contest.organiser)
     db.session.commit()
     assert certificate_services.verify(prize).revoked and not certificate_services.verify(taking_part).revoked

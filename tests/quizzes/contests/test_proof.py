@@ -11,7 +11,7 @@ from elearn import db
 from elearn.db import utcnow
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question
-from quizzes.contests import proof, queries, registration, services
+from quizzes.contests import proof, queries, registration, results, services
 from quizzes.contests.models import ContestEntry, ContestRanked, ContestRankingFile, ContestRound
 from quizzes.contests.services import ContestError
 from tests.factories import make_user
@@ -88,7 +88,7 @@ def _closed(**values):
 
 def test_publication_writes_a_ranking_file_that_checks_and_names_nobody(app):
     contest, r, users, entrants = _closed()
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     file = db.session.get(ContestRankingFile, r.id)
     root, lines = independent_check(file.content)
@@ -114,7 +114,7 @@ def test_publication_writes_a_ranking_file_that_checks_and_names_nobody(app):
 
 def test_a_changed_line_a_wrong_order_or_a_wrong_root_is_caught(app):
     contest, r, _users, _entrants = _closed()
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     file = db.session.get(ContestRankingFile, r.id)
     meta, lines = proof.lines_of(file.content)
     swapped = lines[:]
@@ -133,16 +133,16 @@ def test_a_changed_line_a_wrong_order_or_a_wrong_root_is_caught(app):
 
 def test_publishing_twice_or_from_two_servers_gives_one_result(app):
     contest, r, _users, _entrants = _closed()
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     root = db.session.get(ContestRankingFile, r.id).merkle_root
     with pytest.raises(ContestError, match="đã được công bố"):
-        services.publish_results(r, contest.organiser)
+        results.publish_results(r, contest.organiser)
     db.session.rollback()
     # A second server read the round before the first committed: its stale copy still says unpublished.
-    services.withdraw_results(r, contest.organiser)
+    results.withdraw_results(r, contest.organiser)
     db.session.commit()
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     second_root = db.session.get(ContestRankingFile, r.id).merkle_root
     assert second_root != root  # a new publication has a new key for its pseudonyms
@@ -150,7 +150,7 @@ def test_publishing_twice_or_from_two_servers_gives_one_result(app):
     r.published_at = None  # what the other server saw
     db.session.execute(update(ContestRound).where(ContestRound.id == r.id).values(published_at=utcnow()))
     with pytest.raises(ContestError, match="đã được công bố"):
-        services.publish_results(r, contest.organiser)
+        results.publish_results(r, contest.organiser)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(ContestRankingFile)) == 1
     assert db.session.get(ContestRankingFile, r.id).merkle_root == second_root
@@ -159,7 +159,7 @@ def test_publishing_twice_or_from_two_servers_gives_one_result(app):
 
 def test_a_question_changed_after_publication_changes_neither_the_round_nor_the_file(app):
     contest, r, _users, _entrants = _closed()
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     file = db.session.get(ContestRankingFile, r.id)
     with pytest.raises(ContestError, match="đã được công bố"):
@@ -176,7 +176,7 @@ def test_a_question_changed_after_publication_changes_neither_the_round_nor_the_
 
 def test_verify_ranking_command_checks_the_file_and_an_entrants_proof(app, runner, tmp_path):
     contest, r, _users, entrants = _closed(ranking_order="correct,time,prediction")
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     file = db.session.get(ContestRankingFile, r.id)
     path = tmp_path / "ranking.csv"
@@ -206,12 +206,12 @@ def test_two_servers_publishing_at_once_give_one_result(app):
         from elearn.accounts.models import User
 
         mine = db.session.get(ContestRound, round_id)
-        services.publish_results(mine, db.session.get(User, organiser_id))
+        results.publish_results(mine, db.session.get(User, organiser_id))
         return db.session.get(ContestRankingFile, round_id).merkle_root
 
-    results = _in_threads(app, publish)
-    assert sum(isinstance(x, ContestError) for x in results) == 1, results
-    root = next(x for x in results if isinstance(x, str))
+    outcomes = _in_threads(app, publish)
+    assert sum(isinstance(x, ContestError) for x in outcomes) == 1, outcomes
+    root = next(x for x in outcomes if isinstance(x, str))
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(ContestRankingFile)) == 1
     assert db.session.get(ContestRankingFile, round_id).merkle_root == root
@@ -230,7 +230,7 @@ def test_results_wait_until_no_late_submission_can_arrive(app):
     services.submit_entry(entry, right_answers(entry), "1", now=closes + timedelta(seconds=15))  # within GRACE
     db.session.commit()
     with pytest.raises(ContestError, match="một phút"):
-        services.publish_results(r, contest.organiser, now=closes + timedelta(seconds=16))
+        results.publish_results(r, contest.organiser, now=closes + timedelta(seconds=16))
     db.session.rollback()
-    services.publish_results(r, contest.organiser, now=closes + services.SETTLE)
+    results.publish_results(r, contest.organiser, now=closes + results.SETTLE)
     assert r.entry_total == 1 and db.session.get(ContestRankingFile, r.id).entries == 1

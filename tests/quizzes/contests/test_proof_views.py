@@ -8,7 +8,7 @@ from sqlalchemy import select
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
-from quizzes.contests import proof, registration, services
+from quizzes.contests import proof, registration, results
 from quizzes.contests.models import ContestEntry, ContestRankingFile
 from tests.factories import PASSWORD, make_user
 from tests.quizzes.contests.factories import make_contest
@@ -43,7 +43,7 @@ def _signed_in(app, user):
 
 
 def _publish(contest, r):
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.audit import AuditLog
-from quizzes.contests import registration, services
+from quizzes.contests import registration, results, services
 from quizzes.contests.models import ContestPrize, CountedEntry, PredictionKind, PrizeKind
 from quizzes.contests.ranking import compute, rank_round, unit_participation
 from quizzes.contests.services import ContestError
@@ -86,9 +86,9 @@ def test_results_wait_for_the_round_to_close(app):
     contest, r = make_contest()
     _play(r, [make_user()], [0], [1])
     with pytest.raises(ContestError, match="sau khi đợt thi kết thúc"):
-        services.publish_results(r, contest.organiser)
+        results.publish_results(r, contest.organiser)
     with pytest.raises(ContestError):
-        services.require_closed(r)
+        results.require_closed(r)
 
 
 def test_publish_fixes_the_prize_list_and_is_audited(app):
@@ -96,7 +96,7 @@ def test_publish_fixes_the_prize_list_and_is_audited(app):
     users = [make_user(full_name=f"Người thi {i}") for i in range(6)]
     _play(r, users, [0, 0, 1, 2, 3, 0], [3, 1, 3, 3, 3, 9])
     _close(r)
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     assert (r.actual_value, r.entry_total, r.entrant_total) == (3, 6, 6)
     prizes = db.session.scalars(select(ContestPrize).order_by(ContestPrize.rank)).all()
@@ -106,7 +106,7 @@ def test_publish_fixes_the_prize_list_and_is_audited(app):
     users[0].set_full_name("Tên khác")
     db.session.commit()
     assert db.session.get(ContestPrize, prizes[0].id).full_name == "Người thi 0"
-    services.withdraw_results(r, contest.organiser)
+    results.withdraw_results(r, contest.organiser)
     db.session.commit()
     actions = db.session.scalars(select(AuditLog.action)).all()
     assert "contest.results.publish" in actions and "contest.results.withdraw" in actions
@@ -117,7 +117,7 @@ def test_ranking_rules_are_frozen_once_results_are_published(app):
     contest, r = make_contest()
     _play(r, [make_user()], [0], [1])
     _close(r)
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     with pytest.raises(ContestError, match="không thể thay đổi cách xếp hạng"):
         services.update_contest(contest, contest.organiser, {"ranking_order": "correct,time,prediction"})
 

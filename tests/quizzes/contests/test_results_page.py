@@ -9,7 +9,7 @@ import pytest
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
-from quizzes.contests import queries, ranking, registration, services
+from quizzes.contests import queries, ranking, registration, results, services
 from quizzes.contests.models import ContestEntry, PredictionKind
 from tests.factories import make_user
 from tests.quizzes.contests.factories import make_contest, right_answers
@@ -60,7 +60,7 @@ def test_the_preview_is_ranked_once_until_an_entry_changes(app, client, login):
 def test_after_publication_the_stored_ranking_is_read_not_ranked(app, client, login, kind):
     contest, r = _round_with(7, prizes_first=1, prizes_second=1, prizes_third=1, prizes_consolation=0,
                              prediction_kind=kind)
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     full = ranking.rank_round(r)
     login(contest.organiser)

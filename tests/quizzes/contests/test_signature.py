@@ -8,14 +8,14 @@ import json
 import jwt
 
 from elearn import db
-from quizzes.contests import services
+from quizzes.contests import results
 from quizzes.contests.models import ContestRankingFile
 from tests.quizzes.contests.test_proof import _closed, independent_root
 
 
 def _published(client):
     contest, r, _users, _entrants = _closed()
-    services.publish_results(r, contest.organiser)
+    results.publish_results(r, contest.organiser)
     db.session.commit()
     base = f"/contests/{contest.id}/rounds/{r.id}"
     content = client.get(base + "/ranking-file.csv").data
