@@ -17,7 +17,7 @@ from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import bindparam, delete, event, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from elearn import audit, db
+from elearn import audit, db, outbox
 from elearn.db import utcnow
 from elearn.jobs.scheduler import periodic
 from elearn.lti import tool
@@ -25,7 +25,6 @@ from elearn.lti.models import LtiLink, LtiNonce, LtiScore
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
-BACKOFF = (60, 300, 900, 3600, 6 * 3600)  # seconds before the next try, by tries made
 GIVE_UP_AFTER = 20                          # tries (about four days): then an administrator's retry
 _SEND_TASK = "elearn.lti.grades:send_due"
 
@@ -113,15 +112,10 @@ def send_due(limit: int = 200) -> dict[str, int]:
     connectors: dict[int, ServiceConnector] = {}
     for row_id in _claim(now, limit):
         row = db.session.get(LtiScore, row_id)
-        problem = _post(row, connectors)
-        if problem is None:
-            row.sent_at, row.last_error = utcnow(), None
+        if outbox.settle(row, _post(row, connectors), log, f"LTI score {row.id}"):
             sent += 1
         else:
-            pause = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
-            row.next_attempt_at, row.last_error = utcnow() + timedelta(seconds=pause), problem
             failed += 1
-            log.warning("LTI score %s not sent (try %d): %s", row.id, row.attempts, problem)
         db.session.commit()
     return {"sent": sent, "failed": failed}
 

@@ -18,7 +18,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
-from elearn import db
+from elearn import db, outbox
 from elearn.db import utcnow
 from elearn.xapi.models import XapiOutbox
 
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 VERSION = "2.0.0"
 LANGUAGE = "vi-VN"
 LEASE = timedelta(minutes=5)            # a claimed row is someone's for this long
-BACKOFF = (60, 300, 900, 3600, 6 * 3600)  # seconds before the next try, by attempts made
 VERBS = {
     "experienced": ("http://adlnet.gov/expapi/verbs/experienced", "đã xem"),
     "completed": ("http://adlnet.gov/expapi/verbs/completed", "đã hoàn thành"),
@@ -154,15 +153,10 @@ def send_due(limit: int = 500) -> dict[str, int]:
     with requests.Session() as http:
         for row_id in _claim(now, limit):
             row = db.session.get(XapiOutbox, row_id)
-            problem = _put(row, http)
-            if problem is None:
-                row.sent_at, row.last_error = utcnow(), None
+            if outbox.settle(row, _put(row, http), log, f"xAPI statement {row.statement_id}"):
                 sent += 1
             else:
-                pause = BACKOFF[min(row.attempts, len(BACKOFF)) - 1]
-                row.next_attempt_at, row.last_error = utcnow() + timedelta(seconds=pause), problem
                 failed += 1
-                log.warning("xAPI statement %s not sent (try %d): %s", row.statement_id, row.attempts, problem)
             db.session.commit()
     purge()
     return {"sent": sent, "failed": failed}
