@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
-from sqlalchemy import bindparam, delete, event, exists, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, exists, func, select, update
 
 from elearn import audit, db, outbox
 from elearn.db import utcnow
@@ -24,7 +23,6 @@ from elearn.lti import tool
 from elearn.lti.models import LtiLink, LtiNonce, LtiScore
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
 GIVE_UP_AFTER = 20                          # tries (about four days): then an administrator's retry
 _SEND_TASK = "elearn.lti.grades:send_due"
 
@@ -54,30 +52,11 @@ def owe(user_id: int, kind: str, target_id: int, given: float, maximum: float = 
     return len(links)
 
 
-@event.listens_for(Session, "after_commit")
-def _send_committed(session: Session) -> None:
-    if session.info.pop("elearn.lti", False):
-        try:
-            from elearn.jobs.services import run_later
-            run_later(_SEND_TASK)
-        except Exception:  # noqa: BLE001 - committed: the next send (scheduler) takes them
-            log.exception("LTI grades could not be queued; they wait in the outbox")
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop("elearn.lti", None)
+outbox.send_after_commit("elearn.lti", _SEND_TASK, log)
 
 
 def _claim(now: datetime, limit: int) -> list[int]:
-    ids = list(db.session.scalars(select(LtiScore.id).where(
-        LtiScore.sent_at.is_(None), LtiScore.next_attempt_at <= now, LtiScore.attempts < GIVE_UP_AFTER)
-        .order_by(LtiScore.id).limit(limit)))
-    claimed = [row_id for row_id in ids if db.session.execute(update(LtiScore).where(
-        LtiScore.id == row_id, LtiScore.sent_at.is_(None), LtiScore.next_attempt_at <= now)
-        .values(next_attempt_at=now + LEASE, attempts=LtiScore.attempts + 1)).rowcount]
-    db.session.commit()
-    return claimed
+    return outbox.claim(LtiScore, now, limit, LtiScore.attempts < GIVE_UP_AFTER)
 
 
 def _grade(row: LtiScore) -> Grade:

@@ -15,8 +15,7 @@ from datetime import datetime, timedelta
 
 import requests
 from flask import current_app, has_app_context
-from sqlalchemy import delete, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
 
 from elearn import db, outbox
 from elearn.db import utcnow
@@ -25,7 +24,6 @@ from elearn.xapi.models import XapiOutbox
 log = logging.getLogger(__name__)
 VERSION = "2.0.0"
 LANGUAGE = "vi-VN"
-LEASE = timedelta(minutes=5)            # a claimed row is someone's for this long
 VERBS = {
     "experienced": ("http://adlnet.gov/expapi/verbs/experienced", "đã xem"),
     "completed": ("http://adlnet.gov/expapi/verbs/completed", "đã hoàn thành"),
@@ -98,34 +96,11 @@ def add(built: dict) -> None:
     db.session.info["elearn.xapi"] = True
 
 
-@event.listens_for(Session, "after_commit")
-def _send_committed(session: Session) -> None:
-    if session.info.pop("elearn.xapi", False):
-        try:
-            from elearn.jobs.services import run_later
-            run_later(_SEND_TASK)
-        except Exception:  # noqa: BLE001 - the rows are committed: the next send or cron takes them
-            log.exception("xAPI send could not be started; statements wait in the outbox")
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop("elearn.xapi", None)
+outbox.send_after_commit("elearn.xapi", _SEND_TASK, log)
 
 
 def _claim(now: datetime, limit: int) -> list[int]:
-    """Ids of due rows this worker now holds (for LEASE), committed so others see the claim."""
-    ids = list(db.session.scalars(select(XapiOutbox.id).where(
-        XapiOutbox.sent_at.is_(None), XapiOutbox.next_attempt_at <= now).order_by(XapiOutbox.id).limit(limit)))
-    claimed = []
-    for row_id in ids:
-        done = db.session.execute(update(XapiOutbox).where(
-            XapiOutbox.id == row_id, XapiOutbox.sent_at.is_(None), XapiOutbox.next_attempt_at <= now)
-            .values(next_attempt_at=now + LEASE, attempts=XapiOutbox.attempts + 1)).rowcount
-        if done:
-            claimed.append(row_id)
-    db.session.commit()
-    return claimed
+    return outbox.claim(XapiOutbox, now, limit)
 
 
 def _put(row: XapiOutbox, http: requests.Session) -> str | None:
