@@ -23,9 +23,10 @@ def free_port() -> int:
 
 def redis_url(db: int = 0) -> str:
     """A Redis database of this test process's own: under ``pytest -n`` (xdist) each worker takes four
-    of Redis's sixteen, so one worker's RQ test never takes another's job."""
+    of Redis's sixteen, so one worker's RQ test never takes another's job. ``TEST_REDIS_OFFSET`` moves a
+    second checkout's test run (another worktree on the same machine) to databases of its own."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    number = 4 * int(worker or 0) + db
+    number = int(os.environ.get("TEST_REDIS_OFFSET", "0")) + 4 * int(worker or 0) + db
     assert db < 4 and number < 16, "Redis has 16 databases: at most 4 test workers"
     return f"redis://127.0.0.1:6379/{number}"
 
