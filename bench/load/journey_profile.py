@@ -44,6 +44,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     parser.add_argument("--gc", default="default", help="default | freeze | freeze-warm | freeze-warm-threshold")
     parser.add_argument("--step", help="profile only this step (a name from journey.STEPS)")
+    parser.add_argument("--callers", help="print who calls the functions matching this pattern")
+    parser.add_argument("--dump", help="write the profile to this file (pstats)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", "-writelock"):
@@ -117,8 +119,12 @@ def main() -> None:
     print(f"  {'journey (mean sum)':<24}{'':>11}{total:>8.1f}")
     print(f"  garbage collection: {gc_time[0] * 1000 / args.runs:.1f} ms a journey (--gc {args.gc})")
     if profiler:
+        if args.dump:
+            profiler.dump_stats(args.dump)
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+        if args.callers:
+            pstats.Stats(profiler).sort_stats("tottime").print_callers(args.callers)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from unittest import mock
 
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
@@ -93,7 +94,7 @@ def test_unknown_and_inactive_accounts_cost_a_real_hash(app, client):
 
 
 def test_new_hashes_are_argon2id_and_old_ones_upgrade_at_sign_in(app, client):
-    assert services.hash_password("x" * 10).startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert services.hash_password("x" * 10).startswith("$argon2id$v=19$m=7168,t=5,p=1$")
     user = make_user()
     user.password_hash = generate_password_hash(PASSWORD, method="scrypt")
     db.session.commit()
@@ -101,6 +102,13 @@ def test_new_hashes_are_argon2id_and_old_ones_upgrade_at_sign_in(app, client):
     db.session.expire_all()
     upgraded = db.session.get(User, user.id).password_hash
     assert upgraded.startswith("$argon2id$") and passwords.verify(upgraded, PASSWORD)
+    # A hash made with the 19 MiB settings used before: still accepted, then moved to the current ones.
+    user.password_hash = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1).hash(PASSWORD)
+    db.session.commit()
+    client.post("/logout")
+    assert client.post("/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
     temporary = services.hash_temporary_password("Abc123xyz789")
     assert not passwords.needs_upgrade(temporary) and passwords.verify(temporary, "Abc123xyz789")
 
