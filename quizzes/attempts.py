@@ -23,9 +23,11 @@ from typing import Any, NamedTuple
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courses import services as courses
+from courses.models import Item
 from courses.progress import record_open
 from elearn import db
 from elearn.accounts.models import User
@@ -63,7 +65,9 @@ def get_attempt(attempt_id: int, user: User) -> QuizAttempt:
 
 def get_attempt_for_review(attempt_id: int, user: User) -> QuizAttempt:
     """The user's own attempt, or any attempt of a quiz whose course the user may edit."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    # With its course in the same statement: the review asks whether the course is still open.
+    attempt = db.session.get(QuizAttempt, attempt_id, options=[
+        joinedload(QuizAttempt.quiz).joinedload(Quiz.item).joinedload(Item.course)])
     if attempt is None or (attempt.user_id != user.id and not can_edit(user, attempt.quiz)):
         raise QuizNotFound()
     return attempt

@@ -9,10 +9,11 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from courses import services as courses
-from courses.models import Course, ItemKind, Module
+from courses.models import Course, Item, ItemKind, Module
 from elearn import db
 from elearn.accounts.models import User
 from elearn.errors import DomainError
@@ -45,7 +46,8 @@ SETTINGS = ("intro_html", "shuffle_questions", "shuffle_choices", "time_limit_mi
 
 
 def get_quiz(item_id: int) -> Quiz:
-    quiz = db.session.get(Quiz, item_id)
+    # Its course comes in the same statement: every quiz page and start asks whether it is open.
+    quiz = db.session.get(Quiz, item_id, options=[joinedload(Quiz.item).joinedload(Item.course)])
     if quiz is None:
         raise QuizNotFound()
     return quiz
