@@ -23,7 +23,7 @@ def main() -> None:
 
     from elearn import db
     from elearn.accounts.models import User
-    from quizzes import attempts, grading, services
+    from quizzes import answering, attempts, grading, services
     from quizzes.demo import right_response
 
     score_only, submit, submit_cpu = [], [], []
@@ -37,7 +37,7 @@ def main() -> None:
             answers = {row.position: right_response(row.version) for row in attempt.questions}
             if run % 2:  # half the attempts with some wrong and missing answers
                 answers = {k: v for k, v in answers.items() if k % 3}
-            attempts.save_answers(attempt, cadre, answers)
+            answering.save_answers(attempt, cadre, answers)
             db.session.commit()
             attempt_id, rows = attempt.id, attempt.questions
             started = time.perf_counter()

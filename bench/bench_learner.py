@@ -149,14 +149,14 @@ def sign_in(app, username: str, password: str):
 def answer_all(attempt_ids: list[int], app) -> None:
     """Save the right answer (the first choice: prepare.py's questions) to every question."""
     from elearn import db
-    from quizzes import attempts
+    from quizzes import answering
     from quizzes.models import QuizAttempt
 
     with app.app_context():
         db.set_write_intent(True)
         for attempt_id in attempt_ids:
             attempt = db.session.get(QuizAttempt, attempt_id)
-            attempts.save_answers(attempt, attempt.user, {
+            answering.save_answers(attempt, attempt.user, {
                 q.position: {"choice": q.version.data["choices"][0]["id"]} for q in attempt.questions})
         db.session.commit()
         db.set_write_intent(False)

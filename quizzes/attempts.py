@@ -1,4 +1,4 @@
-"""The attempt lifecycle: start, save each answer, submit exactly once, time out.
+"""The attempt lifecycle: start, submit exactly once, time out (saving answers: ``quizzes.answering``).
 
 Exactly-once rests on the database, not on the browser:
 
@@ -7,7 +7,8 @@ Exactly-once rests on the database, not on the browser:
 - submitting is a conditional ``UPDATE ... WHERE state = 'in_progress'``: of two
   concurrent submissions (a double click, two tabs, a replay) exactly one changes a row
   and grades; the other writes nothing and shows the result already there;
-- saving an answer locks the attempt row first, so it cannot slip in after a submission.
+- saving an answer locks the attempt row first, so it cannot slip in after a submission
+  (``quizzes.answering``).
 
 The server owns the clock: an answer that arrives after the deadline (plus ``GRACE`` for
 the trip over a slow line) is refused, and an attempt past its deadline is graded with
@@ -18,10 +19,9 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -32,10 +32,9 @@ from courses.progress import record_open
 from elearn import db
 from elearn.accounts.models import User
 from elearn.db import utcnow
-from quizzes import grading, tokens, xapi
-from quizzes.answers import FormAnswer
+from quizzes import grading, xapi
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion
-from quizzes.bank.types import InvalidResponse, get_type
+from quizzes.bank.types import get_type
 from quizzes.grading import in_current_round
 from quizzes.models import AttemptQuestion, AttemptState, Quiz, QuizAttempt, ReviewShows, ReviewWhen
 from quizzes.services import QuizError, QuizNotFound, can_edit, candidates_query, course_of, is_open
@@ -43,14 +42,6 @@ from quizzes.services import QuizError, QuizNotFound, can_edit, candidates_query
 GRACE = timedelta(seconds=2)
 SWEEP_BATCH = 500
 _rng = random.SystemRandom()
-
-
-class TimeUp(QuizError):
-    """The deadline has passed: the answer was not saved."""
-
-
-class AttemptClosed(QuizError):
-    """The attempt was already submitted."""
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -226,119 +217,6 @@ def has_overdue(attempts: list[QuizAttempt], now: datetime) -> bool:
 
 # --- answering ------------------------------------------------------------------------------
 
-def save_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any], now: datetime | None = None) -> int:
-    """Store responses by question number (a response in its kind's shape, a posted ``FormAnswer``,
-    or None to clear); all or nothing. Returns how many."""
-    return store_answers(attempt, read_answers(attempt, user, answers, now), now)
-
-
-def read_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any],
-                 now: datetime | None = None) -> dict[AttemptQuestion, dict | None]:
-    """Reads only: the attempt's questions with their cleaned responses, checked before the write
-    lock is taken (``store_answers`` checks the attempt again under it)."""
-    now = now or utcnow()
-    if attempt.user_id != user.id:
-        raise QuizNotFound()
-    _check_open(attempt.state, attempt, now)
-    if not answers:
-        return {}
-    rows = {aq.position: aq for aq in db.session.scalars(select(AttemptQuestion).where(
-        AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position.in_(list(answers))))}
-    cleaned: dict[AttemptQuestion, dict | None] = {}
-    for position, raw in answers.items():
-        row = rows.get(position)
-        if row is None:
-            raise QuizError(_("Question %(n)s is not part of this attempt.", n=position))
-        if isinstance(raw, FormAnswer):
-            raw = raw.to_response(row.version.kind, row_tokens(row))
-        if raw is None:
-            cleaned[row] = None
-            continue
-        try:
-            cleaned[row] = get_type(row.version.kind).clean_response(row.version.data, raw)
-        except InvalidResponse as error:
-            raise QuizError(_("Question %(n)d: %(error)s", n=position, error=str(error))) from None
-    return cleaned
-
-
-def store_answers(attempt: QuizAttempt, cleaned: dict[AttemptQuestion, dict | None],
-                  now: datetime | None = None) -> int:
-    """Write what ``read_answers`` checked, if the attempt is still open: a submission or the
-    deadline may have come in between."""
-    now = now or utcnow()
-    # Lock the attempt row (PostgreSQL; SQLite holds the write lock already): no save after a submission.
-    state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
-    _check_open(state, attempt, now)
-    if cleaned:
-        # One executemany, not the ORM's flush: a page of 20 answers is written under the write
-        # lock, where bench/load/journey.py measured the flush's bookkeeping (quizzes.save_page).
-        db.session.execute(_SAVE, [{"row_id": row.id, "answer": response, "at": now}
-                                   for row, response in cleaned.items()])
-        for row, response in cleaned.items():
-            set_committed_value(row, "response", response)
-            set_committed_value(row, "answered_at", now)
-    return len(cleaned)
-
-
-_rows = AttemptQuestion.__table__
-_SAVE = _rows.update().where(_rows.c.id == bindparam("row_id")).values(
-    response=bindparam("answer", type_=_rows.c.response.type), answered_at=bindparam("at", type_=_rows.c.answered_at.type))
-# The same, only if the answer is newer than the one stored: a resend (same number) or an older
-# answer arriving late (smaller number) changes no row.
-_SAVE_NEWER = _rows.update().where(
-    _rows.c.id == bindparam("row_id"),
-    or_(_rows.c.answer_seq.is_(None), _rows.c.answer_seq < bindparam("seq"))).values(
-    response=bindparam("answer", type_=_rows.c.response.type), answered_at=bindparam("at", type_=_rows.c.answered_at.type),
-    answer_seq=bindparam("seq"))
-MAX_SEQ = 2**53  # what a browser's numbers hold exactly
-
-
-class Saved(NamedTuple):
-    written: list[int]         # the questions this save wrote
-    overtaken: dict[int, int]  # question -> the number stored, for those holding another answer under a higher number
-
-
-def store_answers_once(attempt: QuizAttempt, cleaned: dict[AttemptQuestion, dict | None], seq: int,
-                       now: datetime | None = None) -> Saved:
-    """Write what ``read_answers`` checked, as ``store_answers`` does, but each answer only if
-    ``seq`` (the page's number for it) is above the one stored with the question: the idempotent
-    save of answers kept on the cadre's device and sent again when the line returns.
-
-    Not written: a resend (the same answer is stored: nothing to say), or an answer overtaken by a
-    different one stored under a higher number (``overtaken``: another device, or a phone whose
-    clock went back; the page decides whether its answer is still the cadre's latest)."""
-    if not (isinstance(seq, int) and 0 < seq < MAX_SEQ):
-        raise QuizError(_("The answer could not be read. Reload the page."))
-    now = now or utcnow()
-    state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
-    _check_open(state, attempt, now)
-    conn = db.session.connection()
-    written, kept = [], {}
-    for row, response in sorted(cleaned.items(), key=lambda item: item[0].position):
-        if conn.execute(_SAVE_NEWER, {"row_id": row.id, "answer": response, "at": now, "seq": seq}).rowcount:
-            written.append(row.position)
-            set_committed_value(row, "response", response)
-            set_committed_value(row, "answered_at", now)
-            set_committed_value(row, "answer_seq", seq)
-        else:
-            kept[row.id] = (row.position, response)
-    overtaken = {}
-    if kept:
-        for row_id, stored, stored_seq in conn.execute(
-                select(_rows.c.id, _rows.c.response, _rows.c.answer_seq).where(_rows.c.id.in_(list(kept)))):
-            position, response = kept[row_id]
-            if stored != response:
-                overtaken[position] = stored_seq
-    return Saved(written, overtaken)
-
-
-def _check_open(state: AttemptState, attempt: QuizAttempt, now: datetime) -> None:
-    if state != AttemptState.IN_PROGRESS:
-        raise AttemptClosed(_("This attempt has already been submitted; the answer was not saved."))
-    if is_overdue(attempt, now):
-        raise TimeUp(_("Time is up: the answer was not saved."))
-
-
 # --- finishing ------------------------------------------------------------------------------
 
 # The UPDATE that ends an attempt with its totals, built once: it runs under the write lock, and a
@@ -447,14 +325,3 @@ def sweep(now: datetime | None = None, limit: int = SWEEP_BATCH) -> int:
     now = now or utcnow()
     attempts = db.session.scalars(_overdue_query(now).order_by(QuizAttempt.deadline).limit(limit)).all()
     return sum(finish_if_overdue(a, now) for a in attempts)
-
-
-def row_tokens(row: AttemptQuestion) -> tokens.Tokens:
-    """The tokens the attempt page shows for this question (``quizzes.tokens``)."""
-    return tokens.for_question(tokens.attempt_scope(row.attempt_id, row.position), row.version, row.order)[0]
-
-
-def shown(row: AttemptQuestion) -> dict:
-    """What the attempt page shows of a question: its public view and saved answer, in tokens."""
-    scope = tokens.attempt_scope(row.attempt_id, row.position)
-    return tokens.for_question(scope, row.version, row.order, row.response)[1]

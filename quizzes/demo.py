@@ -17,7 +17,7 @@ from courses.models import Course, Item, Module
 from elearn import db
 from elearn.db import utcnow
 from elearn.demo import demo_user
-from quizzes import attempts, services
+from quizzes import answering, attempts, services
 from quizzes.bank import demo as bank_demo
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionKind, QuestionVersion
@@ -95,7 +95,7 @@ def _finished_attempt(quiz: Quiz, username: str, share: float, rng: random.Rando
     attempt = attempts.start_attempt(quiz, user, now=start, rng=rng)
     right = round(share * len(attempt.questions))
     answers = {row.position: right_response(row.version) for row in attempt.questions[:right]}
-    attempts.save_answers(attempt, user, {k: v for k, v in answers.items() if v is not None},
+    answering.save_answers(attempt, user, {k: v for k, v in answers.items() if v is not None},
                           now=start + timedelta(minutes=8))
     attempts.submit_attempt(attempt, user, key=f"demo-{attempt.id}", now=start + timedelta(minutes=12))
 

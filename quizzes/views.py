@@ -19,7 +19,7 @@ from elearn.db import utcnow
 from elearn.offline import keep_offline
 from elearn.pagination import query_int
 from elearn.permissions import Permission, requires
-from quizzes import attempts, services
+from quizzes import answering, attempts, services
 from quizzes.answers import answers_from_form
 from quizzes.bank.types import get_type
 from quizzes.blueprint import bp
@@ -96,7 +96,7 @@ def attempt(attempt_id: int):
     page = min(max(page, 1), len(pages))
     if len(pages) > 1 and where.get(str(attempt.id)) != page:
         session["attempt_page"] = {str(attempt.id): page}  # one attempt at a time is enough
-    shown = [(row, attempts.shown(row)) for row in pages[page - 1]]
+    shown = [(row, answering.shown(row)) for row in pages[page - 1]]
     # Kept on the phone by the service worker: a reload with no connection shows it again, and
     # attempt.js puts back the answers kept on the device (elearn.offline).
     return keep_offline(make_response(render_template(
@@ -118,16 +118,16 @@ def save_page(attempt_id: int):
     if _timed_out(attempt):
         return redirect(url_for(".review", attempt_id=attempt.id))
     page = request.form.get("page", 1, type=query_int)
-    cleaned = attempts.read_answers(attempt, current_user, answers_from_form(request.form))
+    cleaned = answering.read_answers(attempt, current_user, answers_from_form(request.form))
     go = request.form.get("go", "")
     if go == "finish":
-        db.write_now(lambda: attempts.store_answers(attempt, cleaned))
+        db.write_now(lambda: answering.store_answers(attempt, cleaned))
         scores = attempts.grade_before_submit(attempt, current_user)  # outside the write lock
         if scores is not None:
             db.write_now(lambda: attempts.submit_attempt(attempt, current_user, request.form.get("submit_key"),
                                                    scores=scores))
         return redirect(url_for(".review", attempt_id=attempt.id))
-    attempts.store_answers(attempt, cleaned)
+    answering.store_answers(attempt, cleaned)
     if go == "summary":
         return redirect(url_for(".summary", attempt_id=attempt.id))
     target = int(go) if go.isascii() and go.isdigit() and len(go) <= 6 else page
@@ -151,17 +151,17 @@ def save_answer(attempt_id: int):
     try:
         if raw_seq is not None and seq is None:
             raise services.QuizError(_("The answer could not be read. Reload the page."))
-        cleaned = attempts.read_answers(attempt, current_user, answers)
+        cleaned = answering.read_answers(attempt, current_user, answers)
         overtaken = {}
         if seq is None:
-            saved = attempts.store_answers(attempt, cleaned)
+            saved = answering.store_answers(attempt, cleaned)
             written = sorted(row.position for row in cleaned)
         else:
-            written, overtaken = attempts.store_answers_once(attempt, cleaned, seq)
+            written, overtaken = answering.store_answers_once(attempt, cleaned, seq)
             saved = len(written)
     except services.QuizError as error:
         db.discard()
-        finished = isinstance(error, (attempts.TimeUp, attempts.AttemptClosed))
+        finished = isinstance(error, (answering.TimeUp, answering.AttemptClosed))
         return jsonify(ok=False, error=str(error), finished=finished,
                        review=url_for(".review", attempt_id=attempt.id) if finished else None), 409 if finished else 400
     # Which answers are now stored: the page (and the load benchmark) can tell exactly what was kept;

@@ -21,7 +21,7 @@ from courses.certificates.models import Certificate
 from elearn import db
 from elearn.accounts.models import User
 from elearn.db import Base
-from quizzes import attempts
+from quizzes import answering
 from quizzes.bank.models import Question
 from quizzes.models import AttemptState, QuizAttempt
 from tests.conftest import TEST_DATABASE_URL
@@ -143,7 +143,7 @@ def test_quiz_submit_grading_and_certificate(app, client, world, mode, after):
     written and only the certificate remained: the attempt is still open, no certificate."""
     attempt_id = start_attempt(client, world)
     attempt = db.session.get(QuizAttempt, attempt_id)
-    attempts.save_answers(attempt, world.admin, right_answers(attempt))
+    answering.save_answers(attempt, world.admin, right_answers(attempt))
     db.session.commit()
 
     def do():

@@ -17,7 +17,7 @@ from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.lti import grades, services
 from elearn.lti.models import LtiIdentity, LtiLink, LtiScore
-from quizzes import attempts
+from quizzes import answering, attempts
 from tests.courses.factories import make_course
 from tests.elearn.lti_platform import CLIENT_ID, SCORE_SCOPE, Platform, login_redirect
 from tests.factories import PASSWORD, make_unit, make_user
@@ -173,7 +173,7 @@ def test_the_tools_jwks_publishes_each_platforms_key(client, registered):
 def _pass_quiz(quiz, user):
     attempt = attempts.start_attempt(quiz, user)
     db.session.commit()
-    attempts.save_answers(attempt, user, right_answers(attempt))
+    answering.save_answers(attempt, user, right_answers(attempt))
     attempts.submit_attempt(attempt, user, "k1")
     db.session.commit()
 

@@ -221,7 +221,7 @@ def test_the_cli_sends_and_counts(app, runner, lrs, no_worker):
 
 
 def test_each_quiz_attempt_is_a_statement_passed_or_failed(app, lrs, no_worker):
-    from quizzes import attempts
+    from quizzes import answering, attempts
     from tests.quizzes.factories import enrolled_cadre, make_quiz, right_answers
 
     quiz = make_quiz(2, pass_percent=60.0)
@@ -230,7 +230,7 @@ def test_each_quiz_attempt_is_a_statement_passed_or_failed(app, lrs, no_worker):
     attempts.submit_attempt(first, cadre)  # nothing answered: 0 %
     db.session.commit()
     second = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(second, cadre, right_answers(second))
+    answering.save_answers(second, cadre, right_answers(second))
     attempts.submit_attempt(second, cadre)
     db.session.commit()
     assert xapi.send_due()["sent"] == 10

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from courses.models import Enrollment, Progress
 from elearn import db
 from elearn.db import utcnow
-from quizzes import attempts, services
+from quizzes import answering, attempts, services
 from quizzes.bank import services as bank
 from quizzes.models import AttemptState, QuizAttempt
 from tests import sql
@@ -39,7 +39,7 @@ def test_right_answers_pass_complete_the_course_and_record_the_best_score(app):
     attempt = attempts.start_attempt(quiz, cadre)
     answers = right_answers(attempt)
     answers[4] = {"choice": "b"}  # one wrong
-    attempts.save_answers(attempt, cadre, answers)
+    answering.save_answers(attempt, cadre, answers)
     attempt, counted = attempts.submit_attempt(attempt, cadre, "k1")
     db.session.commit()
     assert counted and attempt.state == AttemptState.FINISHED
@@ -54,7 +54,7 @@ def test_a_failed_attempt_records_its_score_without_completing(app):
     quiz = make_quiz(2, pass_percent=80)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "c"}})
+    answering.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "c"}})
     attempts.submit_attempt(attempt, cadre)
     db.session.commit()
     progress = db.session.scalar(select(Progress).where(Progress.user_id == cadre.id))
@@ -68,7 +68,7 @@ def test_passing_again_keeps_the_first_completion_and_a_lower_score_keeps_the_be
     done = []
     for answers in ({1: {"choice": "a"}, 2: {"choice": "a"}}, {1: {"choice": "a"}}):
         attempt = attempts.start_attempt(quiz, cadre)
-        attempts.save_answers(attempt, cadre, answers)
+        answering.save_answers(attempt, cadre, answers)
         done.append(attempts.submit_attempt(attempt, cadre)[0])
         db.session.commit()
     progress = db.session.scalar(select(Progress).where(Progress.user_id == cadre.id))
@@ -84,7 +84,7 @@ def test_a_result_is_recorded_even_without_a_progress_row(app):
     attempt = attempts.start_attempt(quiz, cadre)
     db.session.commit()
     db.session.execute(delete(Progress).where(Progress.user_id == cadre.id))
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}})
+    answering.save_answers(attempt, cadre, {1: {"choice": "a"}})
     attempts.submit_attempt(attempt, cadre)
     db.session.commit()
     progress = db.session.scalar(select(Progress).where(Progress.user_id == cadre.id))
@@ -99,7 +99,7 @@ def test_a_result_that_changes_no_progress_writes_none(app):
     cadre = enrolled_cadre(quiz)
     for _ in range(2):
         attempt = attempts.start_attempt(quiz, cadre)
-        attempts.save_answers(attempt, cadre, {1: {"choice": "a"}})
+        answering.save_answers(attempt, cadre, {1: {"choice": "a"}})
         db.session.commit()
         with sql.statements(app) as seen:
             attempts.submit_attempt(attempt, cadre)
@@ -113,14 +113,14 @@ def test_submit_twice_grades_once_and_a_replay_changes_nothing(app):
     quiz = make_quiz(2)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}})
+    answering.save_answers(attempt, cadre, {1: {"choice": "a"}})
     attempts.submit_attempt(attempt, cadre, "key")
     db.session.commit()
     finished_at, percent = attempt.finished_at, attempt.percent
     again, counted = attempts.submit_attempt(attempt, cadre, "key")
     assert not counted and again.finished_at == finished_at and again.percent == percent
-    with pytest.raises(attempts.AttemptClosed):
-        attempts.save_answers(attempt, cadre, {2: {"choice": "a"}})
+    with pytest.raises(answering.AttemptClosed):
+        answering.save_answers(attempt, cadre, {2: {"choice": "a"}})
     db.session.rollback()
     assert attempt.questions[1].response is None
 
@@ -131,11 +131,11 @@ def test_an_answer_checked_before_a_submission_is_not_stored_after_it(app):
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
     db.session.commit()
-    cleaned = attempts.read_answers(attempt, cadre, {2: {"choice": "a"}})
+    cleaned = answering.read_answers(attempt, cadre, {2: {"choice": "a"}})
     db.session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt.id)
                        .values(state=AttemptState.FINISHED, finished_at=utcnow()))  # another tab submits
-    with pytest.raises(attempts.AttemptClosed):
-        attempts.store_answers(attempt, cleaned)
+    with pytest.raises(answering.AttemptClosed):
+        answering.store_answers(attempt, cleaned)
     db.session.rollback()
     db.session.expire_all()
     assert attempt.questions[1].response is None
@@ -149,17 +149,17 @@ def test_bad_answers_are_refused_and_nothing_is_written(app):
     attempt = attempts.start_attempt(quiz, cadre)
     db.session.commit()
     with pytest.raises(services.QuizError, match="3"):  # not in the attempt
-        attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 3: {"choice": "a"}})
+        answering.save_answers(attempt, cadre, {1: {"choice": "a"}, 3: {"choice": "a"}})
     db.session.rollback()
     assert other.current_version.data["choices"][5]["id"] == "f"
     with pytest.raises(services.QuizError):  # a choice id of another question
-        attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "f"}})
+        answering.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "f"}})
     db.session.rollback()
     db.session.expire_all()
     assert [r.response for r in attempt.questions] == [None, None]
     intruder = enrolled_cadre(quiz)
     with pytest.raises(services.QuizNotFound):
-        attempts.save_answers(attempt, intruder, {1: {"choice": "a"}})
+        answering.save_answers(attempt, intruder, {1: {"choice": "a"}})
     with pytest.raises(services.QuizNotFound):
         attempts.get_attempt(attempt.id, intruder)
 
@@ -194,11 +194,11 @@ def test_late_answer_refused_and_overdue_attempt_graded_with_what_was_saved(app)
     cadre = enrolled_cadre(quiz)
     start = utcnow() - timedelta(minutes=20)
     attempt = attempts.start_attempt(quiz, cadre, now=start)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}}, now=start + timedelta(minutes=5))
+    answering.save_answers(attempt, cadre, {1: {"choice": "a"}}, now=start + timedelta(minutes=5))
     db.session.commit()
     assert attempt.deadline == start + timedelta(minutes=10)
-    with pytest.raises(attempts.TimeUp):
-        attempts.save_answers(attempt, cadre, {2: {"choice": "a"}})
+    with pytest.raises(answering.TimeUp):
+        answering.save_answers(attempt, cadre, {2: {"choice": "a"}})
     db.session.rollback()
     # The periodic sweep grades it at its deadline, with the one answer saved in time.
     assert attempts.sweep() == 1
@@ -246,7 +246,7 @@ def test_grading_methods(app, method, expected, completed):
     cadre = enrolled_cadre(quiz)
     for answers in ({}, {1: {"choice": "a"}, 2: {"choice": "a"}}, {1: {"choice": "a"}}):
         attempt = attempts.start_attempt(quiz, cadre)
-        attempts.save_answers(attempt, cadre, answers)
+        answering.save_answers(attempt, cadre, answers)
         attempts.submit_attempt(attempt, cadre)
         db.session.commit()
     done = attempts.attempts_of(quiz, cadre)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from elearn import db
 from elearn.accounts.models import User
-from quizzes import attempts, services
+from quizzes import answering, attempts, services
 from quizzes.models import AttemptState, QuizAttempt
 from tests.quizzes.factories import enrolled_cadre, make_quiz
 
@@ -41,7 +41,7 @@ def _attempt_with_two_right_answers() -> tuple[int, int]:
     quiz = make_quiz(3)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "a"}})
+    answering.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "a"}})
     db.session.commit()
     return attempt.id, cadre.id
 
@@ -90,7 +90,7 @@ def test_a_save_racing_a_submit_never_changes_the_grade(app):
         mine = attempts.get_attempt(attempt_id, user)
         if i == 0:
             return attempts.submit_attempt(mine, user, key="k")[1]
-        return attempts.save_answers(mine, user, {1: {"choice": "a"}})
+        return answering.save_answers(mine, user, {1: {"choice": "a"}})
 
     results = _in_threads(app, work)
     db.session.expire_all()
@@ -99,7 +99,7 @@ def test_a_save_racing_a_submit_never_changes_the_grade(app):
     # Either the save came first and was graded, or it came after and was refused: never lost silently.
     assert done.score == (1 if saved else 0)
     if not saved:
-        assert isinstance(results[1], attempts.AttemptClosed)
+        assert isinstance(results[1], answering.AttemptClosed)
 
 
 def test_submissions_graded_before_the_write_lock_still_count_once(app):
@@ -141,14 +141,14 @@ def test_an_answer_saved_after_grading_but_before_the_write_is_graded(app):
     quiz = make_quiz(2)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "b"}})  # wrong, for now
+    answering.save_answers(attempt, cadre, {1: {"choice": "b"}})  # wrong, for now
     db.session.commit()
     scores = attempts.grade_before_submit(attempt, cadre)
     assert [r["score"] for r in scores.rows] == [0.0, 0.0]
     with app.app_context():  # another tab saves the right answers in between, and commits
         db.set_write_intent(True)
         user = db.session.get(User, cadre.id)
-        attempts.save_answers(attempts.get_attempt(attempt.id, user), user, {1: {"choice": "a"}, 2: {"choice": "a"}})
+        answering.save_answers(attempts.get_attempt(attempt.id, user), user, {1: {"choice": "a"}, 2: {"choice": "a"}})
         db.session.commit()
         db.set_write_intent(False)
     db.begin_write()

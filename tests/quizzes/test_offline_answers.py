@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.db import utcnow
-from quizzes import attempts
+from quizzes import answering, attempts
 from quizzes.models import AttemptState, QuizAttempt
 from quizzes.services import QuizError
 from tests.quizzes.factories import enrolled_cadre, make_quiz, option
@@ -21,8 +21,8 @@ def _attempt_of(cadre) -> QuizAttempt:
 
 
 def _save(attempt, cadre, answers, seq, now=None):
-    cleaned = attempts.read_answers(attempt, cadre, answers, now)
-    return attempts.store_answers_once(attempt, cleaned, seq, now).written
+    cleaned = answering.read_answers(attempt, cadre, answers, now)
+    return answering.store_answers_once(attempt, cleaned, seq, now).written
 
 
 def test_a_resend_writes_nothing_and_an_older_answer_never_overwrites_a_newer_one(app):
@@ -45,8 +45,8 @@ def test_an_answer_overtaken_by_a_different_one_is_named_with_the_number_stored(
     quiz = make_quiz(2)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
-    store = lambda answers, seq: attempts.store_answers_once(  # noqa: E731
-        attempt, attempts.read_answers(attempt, cadre, answers), seq)
+    store = lambda answers, seq: answering.store_answers_once(  # noqa: E731
+        attempt, answering.read_answers(attempt, cadre, answers), seq)
     assert store({1: {"choice": "a"}, 2: {"choice": "a"}}, 500) == ([1, 2], {})
     assert store({1: {"choice": "a"}, 2: {"choice": "c"}}, 400) == ([], {2: 500})  # 1: a resend; 2: overtaken
     assert store({2: {"choice": "c"}}, 501) == ([2], {})
@@ -67,7 +67,7 @@ def test_answers_sent_after_the_deadline_and_grace_are_refused(app):
     start = utcnow() - timedelta(minutes=4)
     attempt = attempts.start_attempt(quiz, cadre, now=start)
     assert _save(attempt, cadre, {1: {"choice": "a"}}, seq=1, now=start + timedelta(minutes=5, seconds=1)) == [1]
-    with pytest.raises(attempts.TimeUp):
+    with pytest.raises(answering.TimeUp):
         _save(attempt, cadre, {2: {"choice": "a"}}, seq=2, now=start + timedelta(minutes=5, seconds=3))
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.audit import AuditLog
-from quizzes import attempts, services
+from quizzes import answering, attempts, services
 from quizzes.bank import services as bank
 from quizzes.models import Quiz, QuizSlot
 from quizzes.statistics import _sample_stats, question_statistics
@@ -98,7 +98,7 @@ def test_discrimination_index_is_the_correlation_with_the_rest_of_the_test():
 
 def _take(quiz, cadre, answers):
     attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, answers)
+    answering.save_answers(attempt, cadre, answers)
     attempts.submit_attempt(attempt, cadre)
     db.session.commit()
     return attempt

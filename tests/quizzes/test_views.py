@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.db import utcnow
-from quizzes import attempts
+from quizzes import answering, attempts
 from quizzes.models import AttemptState, QuizAttempt
 from tests import sql
 from tests.factories import make_user
@@ -81,7 +81,7 @@ def test_a_submission_reads_first_and_holds_the_write_lock_for_few_statements(ap
     quiz = make_quiz(3)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "b"}})
+    answering.save_answers(attempt, cadre, {1: {"choice": "a"}, 2: {"choice": "b"}})
     db.session.commit()
     url = f"/quizzes/attempt/{attempt.id}"
     login(cadre)
@@ -144,7 +144,7 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_graded(app, cli
     quiz = make_quiz(2, time_limit_minutes=5)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre, now=utcnow() - timedelta(minutes=4))
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}})
+    answering.save_answers(attempt, cadre, {1: {"choice": "a"}})
     attempt.deadline = utcnow() - timedelta(seconds=30)
     db.session.commit()
     login(cadre)
@@ -173,7 +173,7 @@ def test_score_only_review_shows_no_answers(app, client, login):
     quiz = make_quiz(1, review_shows="score")
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "b"}})
+    answering.save_answers(attempt, cadre, {1: {"choice": "b"}})
     attempts.submit_attempt(attempt, cadre)
     db.session.commit()
     login(cadre)
@@ -242,7 +242,7 @@ def test_review_sends_back_to_an_open_attempt_and_grades_one_whose_time_ran_out(
     quiz = make_quiz(1, time_limit_minutes=5)
     cadre = enrolled_cadre(quiz)
     attempt = attempts.start_attempt(quiz, cadre)
-    attempts.save_answers(attempt, cadre, {1: {"choice": "a"}})
+    answering.save_answers(attempt, cadre, {1: {"choice": "a"}})
     db.session.commit()
     login(cadre)
     response = client.get(f"/quizzes/attempt/{attempt.id}/review")

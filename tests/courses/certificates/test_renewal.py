@@ -12,7 +12,7 @@ from courses.models import Enrollment, EnrollmentRound, Progress, ProgressHistor
 from courses.progress import complete_item
 from elearn import db
 from elearn.db import utcnow
-from quizzes import attempts
+from quizzes import answering, attempts
 from tests.courses.certificates.factories import complete, make_quiz_course
 from tests.courses.factories import items_of
 from tests.factories import make_user
@@ -114,7 +114,7 @@ def test_quiz_attempts_count_per_round(app):
                                                     "enabled": True, "validity": "6m"})
     cadre = enrolled_cadre(quiz)
     first = attempts.start_attempt(quiz, cadre, now=utcnow() - timedelta(days=400))
-    attempts.save_answers(first, cadre, right_answers(first), now=first.started_at)
+    answering.save_answers(first, cadre, right_answers(first), now=first.started_at)
     attempts.submit_attempt(first, cadre, now=first.started_at + timedelta(minutes=5))
     db.session.commit()
     old = db.session.scalar(select(Certificate).where(Certificate.user_id == cadre.id))
@@ -127,7 +127,7 @@ def test_quiz_attempts_count_per_round(app):
     assert attempts.attempts_of(quiz, cadre) == []  # the first round's attempt is history
     second = attempts.start_attempt(quiz, cadre)
     assert second.number == 2
-    attempts.save_answers(second, cadre, right_answers(second))
+    answering.save_answers(second, cadre, right_answers(second))
     attempts.submit_attempt(second, cadre)
     db.session.commit()
     new = db.session.scalar(select(Certificate).where(Certificate.user_id == cadre.id, Certificate.live))
