@@ -114,6 +114,7 @@ class QuizAttempt(Base):
     user: Mapped[User] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")
+    drawn = None  # not a column: the questions an attempt planned but not stored yet (quizzes.attempts)
 
 
 class AttemptQuestion(Base):
