@@ -88,7 +88,7 @@ def content_changed(course_id: int, catalog: bool = False) -> None:
         cache.invalidate(CATALOG_NS)
 
 
-# ---------------------------------------------------------------- authoring
+# ---------------------------------------------------------------- the course: settings, status, editors
 
 def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:100] or "khoa-hoc"
