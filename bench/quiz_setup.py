@@ -56,7 +56,7 @@ def make_app(extra: dict | None = None):
 
 def make_quiz(questions: int = 30):
     """(quiz id, cadre id); call inside an app context. Commits."""
-    from courses import enrolment
+    from courses import enrolment, structure
     from courses import services as courses
     from courses.models import CourseStatus
     from elearn import db
@@ -77,7 +77,7 @@ def make_quiz(questions: int = 30):
                                              data=data_for(kind, n), user=trainer,
                                              general_feedback_html="<p>Giải thích</p>"))
     course = courses.create_course(trainer, "Khóa học benchmark")
-    module = courses.create_module(course, "Chuyên đề")
+    module = structure.create_module(course, "Chuyên đề")
     quiz = services.create_quiz_item(module, trainer, "Bài kiểm tra 30 câu", per_page=1, time_limit_minutes=600)
     services.add_fixed_questions(quiz, made[:questions])
     courses.set_status(course, CourseStatus.PUBLISHED, trainer)

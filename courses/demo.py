@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from courses import enrolment, services
+from courses import enrolment, services, structure
 from courses.demo_content import COURSES
 from courses.forms import local_day_end
 from courses.models import Assignment, Course, CourseStatus, Enrollment, Item, ItemKind, Module
@@ -53,9 +53,9 @@ def load_courses() -> dict[str, Course]:
             course = services.create_course(owner, title, slug=slug, theme=theme, year=year, summary=summary,
                                             self_enroll=self_enroll)
             for module_title, lessons in modules:
-                module = services.create_module(course, module_title)
+                module = structure.create_module(course, module_title)
                 for lesson_title, minutes, html in lessons:
-                    services.add_item(module, ItemKind.LESSON, lesson_title, body_html=html, minutes=minutes)
+                    structure.add_item(module, ItemKind.LESSON, lesson_title, body_html=html, minutes=minutes)
             services.set_status(course, CourseStatus.PUBLISHED, owner)
             _backdate_course(course, utcnow() - timedelta(days=WRITTEN_DAYS_AGO))
         by_slug[slug] = course

@@ -1,8 +1,10 @@
-"""Course rules: lookups and access, authoring, structure, lessons, the trainer's lists.
+"""Course rules: lookups and access, the course's own settings and status, its editors, the trainer's lists.
 
-Services flush, never commit: the caller (a view or a CLI command) owns the transaction.
-Enrolment and assignments live in ``courses.enrolment``, progress and completion in
-``courses.progress``.
+The room every other course module leans on: ``CourseError``/``CourseNotFound``, who may see or edit a
+course, whether it is open, and ``content_changed`` (the cache of outlines and lesson texts). Services
+flush, never commit: the caller (a view or a CLI command) owns the transaction. Modules and items live
+in ``courses.structure``, a lesson's content in ``courses.lessons``, enrolment and assignments in
+``courses.enrolment``, progress and completion in ``courses.progress``.
 """
 from __future__ import annotations
 
@@ -13,9 +15,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 
-from courses.models import Assignment, Course, CourseEditor, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module
+from courses.models import Assignment, Course, CourseEditor, CourseStatus, Enrollment, Item
 from courses.queries import CATALOG_NS, course_ns
-from courses.signals import announce, items_changed
 from elearn import audit, cache, db
 from elearn.accounts.models import User
 from elearn.db import utcnow
@@ -87,7 +88,7 @@ def content_changed(course_id: int, catalog: bool = False) -> None:
         cache.invalidate(CATALOG_NS)
 
 
-# ---------------------------------------------------------------- authoring
+# ---------------------------------------------------------------- the course: settings, status, editors
 
 def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")[:100] or "khoa-hoc"
@@ -180,234 +181,6 @@ def grant_editor(course: Course, user: User, actor: User) -> None:
         db.session.add(CourseEditor(course_id=course.id, user_id=user.id))
         audit.record("course.editor", target=course.slug, actor=actor, editor=user.username)
         db.session.flush()
-
-
-def create_module(course: Course, title: str) -> Module:
-    title = normalize_spaces(title or "")
-    if not title:
-        raise CourseError(_("The title is required."))
-    last = db.session.scalar(select(func.max(Module.position)).where(Module.course_id == course.id))
-    module = Module(course_id=course.id, title=title, position=0 if last is None else last + 1)
-    db.session.add(module)
-    db.session.flush()
-    content_changed(course.id)
-    return module
-
-
-def add_item(module: Module, kind: ItemKind, title: str, *, required: bool = True, **lesson_fields) -> Item:
-    """Append an item to ``module``. A lesson gets its ``Lesson`` row here (``lesson_fields``);
-    other kinds (a quiz) create their content keyed by the returned item's id."""
-    title = normalize_spaces(title or "")
-    if not title:
-        raise CourseError(_("The title is required."))
-    kind = ItemKind(kind)
-    last = db.session.scalar(select(func.max(Item.position)).where(Item.module_id == module.id))
-    item = Item(course_id=module.course_id, module_id=module.id, kind=kind, title=title, required=required,
-                position=0 if last is None else last + 1)
-    db.session.add(item)
-    db.session.flush()
-    content_changed(item.course_id)
-    announce(items_changed, [item.course_id])
-    if kind == ItemKind.LESSON:
-        from elearn.html import sanitize_html
-
-        fields = dict(lesson_fields)
-        fields["body_html"] = sanitize_html(fields.get("body_html"))
-        db.session.add(Lesson(item_id=item.id, **fields))
-        db.session.flush()
-    return item
-
-
-# ---------------------------------------------------------------- modules and items
-
-def rename_module(module: Module, title: str) -> None:
-    title = normalize_spaces(title or "")
-    if not title:
-        raise CourseError(_("The title is required."))
-    module.title = title
-    content_changed(module.course_id)
-    db.session.flush()
-
-
-def _has_completions(item_ids) -> bool:
-    from courses.models import Progress
-
-    return db.session.scalar(select(func.count(Progress.id)).where(
-        Progress.item_id.in_(item_ids), Progress.completed_at.is_not(None))) > 0
-
-
-def delete_module(module: Module, actor: User) -> None:
-    item_ids = [i.id for i in module.items]
-    if item_ids and _has_completions(item_ids):
-        raise CourseError(_("Cadres have completed items of this module: make them optional instead."))
-    course_id = module.course_id
-    content_changed(course_id)
-    audit.record("course.module.delete", target=str(course_id), actor=actor, title=module.title)
-    db.session.delete(module)
-    db.session.flush()
-    announce(items_changed, [course_id])
-    _renumber(select(Module).where(Module.course_id == course_id).order_by(Module.position, Module.id))
-
-
-def delete_item(item: Item, actor: User) -> None:
-    if _has_completions([item.id]):
-        raise CourseError(_("Cadres have completed this item: make it optional instead of deleting it."))
-    module_id, course_id = item.module_id, item.course_id
-    content_changed(course_id)
-    audit.record("course.item.delete", target=str(item.course_id), actor=actor, title=item.title,
-                 kind=item.kind.value)
-    db.session.delete(item)
-    db.session.flush()
-    announce(items_changed, [course_id])
-    _renumber(_items_of(module_id))
-
-
-def _items_of(module_id: int):
-    return select(Item).where(Item.module_id == module_id).order_by(Item.position, Item.id)
-
-
-def _renumber(stmt) -> list:
-    """Dense positions 0..n-1 in the current order: whatever happened before, order stays whole."""
-    rows = list(db.session.scalars(stmt))
-    for position, row in enumerate(rows):
-        if row.position != position:
-            row.position = position
-    db.session.flush()
-    return rows
-
-
-def _lock_module(module_id: int) -> Module:
-    # Serializes reorders of one module on PostgreSQL (SQLite already holds the write lock).
-    return db.session.scalar(select(Module).where(Module.id == module_id).with_for_update())
-
-
-def move_item(item: Item, *, expected_position: int, direction: int = 0, to_module: Module | None = None) -> None:
-    """Move ``item`` one step up (-1) or down (+1) in its module, or to the end of ``to_module``.
-
-    ``expected_position`` is where the page showed the item: if it has moved since (the same
-    form sent twice, or another editor), nothing changes and ``CourseError`` says so."""
-    _lock_module(item.module_id)
-    db.session.refresh(item)
-    content_changed(item.course_id)
-    if item.position != expected_position:
-        raise CourseError(_("The order changed since this page was loaded. Check it and try again."))
-    if to_module is not None and to_module.id != item.module_id:
-        if to_module.course_id != item.course_id:
-            raise CourseNotFound()
-        _lock_module(to_module.id)
-        old_module_id = item.module_id
-        last = db.session.scalar(select(func.max(Item.position)).where(Item.module_id == to_module.id))
-        item.module_id, item.position = to_module.id, (-1 if last is None else last) + 1
-        db.session.flush()
-        _renumber(_items_of(old_module_id))
-        _renumber(_items_of(to_module.id))
-        return
-    rows = _renumber(_items_of(item.module_id))
-    index = rows.index(item)
-    target = index + (1 if direction > 0 else -1 if direction < 0 else 0)
-    if target == index or not 0 <= target < len(rows):
-        return
-    rows[index], rows[target] = rows[target], rows[index]
-    for position, row in enumerate(rows):
-        row.position = position
-    db.session.flush()
-
-
-def move_module(module: Module, *, expected_position: int, direction: int) -> None:
-    db.session.scalar(select(Course).where(Course.id == module.course_id).with_for_update())
-    db.session.refresh(module)
-    content_changed(module.course_id)
-    if module.position != expected_position:
-        raise CourseError(_("The order changed since this page was loaded. Check it and try again."))
-    rows = _renumber(select(Module).where(Module.course_id == module.course_id).order_by(Module.position, Module.id))
-    index = rows.index(module)
-    target = index + (1 if direction > 0 else -1)
-    if 0 <= target < len(rows):
-        rows[index], rows[target] = rows[target], rows[index]
-        for position, row in enumerate(rows):
-            row.position = position
-        db.session.flush()
-
-
-def update_item(item: Item, *, title: str, required: bool) -> None:
-    """Rename an item and set whether it counts for completion (a lesson: ``update_lesson``)."""
-    title = normalize_spaces(title or "")
-    if not title:
-        raise CourseError(_("The title is required."))
-    set_required(item, required)
-    item.title = title[:255]
-    content_changed(item.course_id)
-    db.session.flush()
-
-
-def set_required(item: Item, required: bool) -> None:
-    """Whether the item counts for completion: the course's figures change with it."""
-    if item.required != required:
-        item.required = required
-        announce(items_changed, [item.course_id])
-
-
-# ---------------------------------------------------------------- lessons
-
-_YOUTUBE = re.compile(
-    r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|live/)|youtu\.be/)"
-    r"([A-Za-z0-9_-]{11})(?:[?&#].*)?$")
-_MP4 = re.compile(r"^https://[^\s\"'<>]+\.mp4(?:\?[^\s\"'<>]*)?$", re.IGNORECASE)
-
-
-def video_embed(url: str | None) -> tuple[str, str] | None:
-    """('youtube', embed URL) or ('mp4', URL) for an accepted video link, else None."""
-    url = (url or "").strip()
-    if not url:
-        return None
-    match = _YOUTUBE.match(url)
-    if match:
-        return "youtube", f"https://www.youtube-nocookie.com/embed/{match.group(1)}"
-    if _MP4.match(url):
-        return "mp4", url
-    return None
-
-
-def check_video_url(url: str | None) -> str | None:
-    url = (url or "").strip()
-    if not url:
-        return None
-    if video_embed(url) is None:
-        raise CourseError(_("The video link must be a YouTube address or a direct https link to an MP4 file."))
-    return url
-
-
-def update_lesson(item: Item, actor: User, *, title: str, body_html: str, video_url: str | None,
-                  minutes: int, required: bool, complete_on_open: bool, attachment=None,
-                  remove_attachment: bool = False) -> str | None:
-    """Save a lesson. ``attachment`` is an ``elearn.uploads.CheckedUpload`` (already checked).
-    Returns the stored name of a replaced file, for the caller to delete after commit."""
-    from elearn import uploads
-    from elearn.html import sanitize_html
-
-    title = normalize_spaces(title or "")
-    if not title:
-        raise CourseError(_("The title is required."))
-    if not 0 < (minutes or 0) <= 600:
-        raise CourseError(_("Estimated minutes must be between 1 and 600."))
-    lesson = item.lesson
-    item.title = title
-    set_required(item, required)
-    content_changed(item.course_id)
-    lesson.body_html = sanitize_html(body_html)
-    lesson.video_url = check_video_url(video_url)
-    lesson.minutes, lesson.complete_on_open = minutes, complete_on_open
-    old_file = None
-    if remove_attachment or attachment is not None:
-        old_file = lesson.attachment_path
-        lesson.attachment_path = lesson.attachment_name = lesson.attachment_type = lesson.attachment_size = None
-    if attachment is not None:
-        lesson.attachment_path = uploads.store(attachment)
-        lesson.attachment_name, lesson.attachment_type = attachment.original_name, attachment.mime
-        lesson.attachment_size = attachment.size
-    audit.record("course.lesson.save", target=str(item.course_id), actor=actor, item=item.id)
-    db.session.flush()
-    return old_file
 
 
 # ---------------------------------------------------------------- trainer's lists

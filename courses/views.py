@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from courses import enrolment, learning, offline, queries, services
+from courses import enrolment, learning, lessons, offline, queries, services
 from courses.certificates import renewal
 from elearn import db, uploads
 from elearn.menu import Entry
@@ -46,7 +46,7 @@ def item_url(item) -> str | None:
 
 @bp.app_context_processor
 def inject_helpers():
-    return {"item_url": item_url, "video_embed": services.video_embed}
+    return {"item_url": item_url, "video_embed": lessons.video_embed}
 
 
 @bp.get("/my-courses")

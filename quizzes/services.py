@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from courses import services as courses
+from courses import structure
 from courses.models import Course, Item, ItemKind, Module
 from elearn import db
 from elearn.accounts.models import User
@@ -96,7 +97,7 @@ def create_quiz_item(module: Module, user: User, title: str, *, required: bool =
     assert not unknown, unknown
     settings = _check_settings(dict(settings))
     try:
-        item = courses.add_item(module, ItemKind.QUIZ, title, required=required)
+        item = structure.add_item(module, ItemKind.QUIZ, title, required=required)
     except courses.CourseError as error:
         raise QuizError(str(error)) from error
     quiz = Quiz(item_id=item.id, **settings)
@@ -117,7 +118,7 @@ def update_quiz(quiz: Quiz, *, title: str | None = None, required: bool | None =
             raise QuizError(_("The title is required."))
         quiz.item.title = title[:255]
     if required is not None:
-        courses.set_required(quiz.item, required)
+        structure.set_required(quiz.item, required)
     if title is not None or required is not None:
         courses.content_changed(quiz.item.course_id)
     db.session.flush()

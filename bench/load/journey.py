@@ -54,7 +54,7 @@ def prepare(database_url: str, learners: int) -> dict:
                       "INSTANCE_PATH": str(OUT / "prepare")})
     with app.app_context():
         upgrade()
-        from courses import enrolment
+        from courses import enrolment, structure
         from courses import services as courses
         from courses.models import CourseStatus
         from elearn import db
@@ -69,7 +69,7 @@ def prepare(database_url: str, learners: int) -> dict:
         trainer, _ = accounts.create_user("journey.trainer", "Giảng viên Thử", unit=None, roles=[Role.TRAINER],
                                           password=PASSWORD, must_change_password=False)
         course = courses.create_course(trainer, "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh")
-        module = courses.create_module(course, "Chuyên đề 2023")
+        module = structure.create_module(course, "Chuyên đề 2023")
         category = bank.create_category("Câu hỏi hành trình", owner=trainer)
         questions = [bank.create_question(
             category, QuestionKind.SINGLE, f"<p>Câu hỏi số {i + 1}: chọn đáp án đúng.</p>", user=trainer,

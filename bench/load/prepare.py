@@ -23,7 +23,7 @@ LESSON = "".join(
 
 
 def build(app, users: int, save_attempts: int, submit_quizzes: int, questions_per_submit_quiz: int = 10) -> dict:
-    from courses import enrolment
+    from courses import enrolment, structure
     from courses import services as courses
     from courses.models import ItemKind
     from elearn import db
@@ -55,8 +55,8 @@ def build(app, users: int, save_attempts: int, submit_quizzes: int, questions_pe
     db.session.flush()
 
     course = courses.create_course(trainer, "Khóa học tải thử", theme="Tải thử", year=2023)
-    module = courses.create_module(course, "Chương 1")
-    lesson = courses.add_item(module, ItemKind.LESSON, "Bài đọc", body_html=LESSON, minutes=10)
+    module = structure.create_module(course, "Chương 1")
+    lesson = structure.add_item(module, ItemKind.LESSON, "Bài đọc", body_html=LESSON, minutes=10)
     category = bank.create_category("Tải thử", owner=trainer)
     questions = [bank.create_question(
         category, QuestionKind.SINGLE, f"<p>Câu hỏi số {i}: chọn đáp án đúng.</p>", user=trainer,

@@ -4,7 +4,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from courses.certificates import codes, keys, pdf, services
+from courses.certificates import codes, keys, pdf, queries, services
 from elearn import db, site
 
 
@@ -21,7 +21,7 @@ def list_certificates(as_json):
 
     rows = [{"code": codes.grouped(c.code), "username": username, "full_name": c.full_name,
              "course": c.course_title, "issued_at": c.issued_at.isoformat(), "revoked": c.revoked}
-            for c, username in services.all_certificates()]
+            for c, username in queries.all_certificates()]
     if as_json:
         echo_json(rows)
         return
@@ -36,7 +36,7 @@ def list_certificates(as_json):
               help="File to write.")
 @with_appcontext
 def pdf_command(code, output):
-    cert = services.verify(code)
+    cert = queries.verify(code)
     if cert is None:
         raise click.ClickException(f"no certificate has the code {code}")
     if cert.revoked:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from courses.certificates import pdf, services
+from courses.certificates import export, pdf, services
 from courses.models import Course
 from elearn import db, site
 from elearn.accounts.models import User
@@ -27,7 +27,7 @@ def start_zip(unit: OrgUnit, course: Course, user: User, count: int) -> Job:
     job = jobs.pending(KIND, params, user)
     if job is None:
         job = jobs.enqueue(KIND, params, user)
-        services.record_zip_export(unit, course, count, job=job.id)
+        export.record_zip_export(unit, course, count, job=job.id)
     return job
 
 
@@ -39,11 +39,11 @@ def _again(params: dict) -> str:
 def run_zip(ctx: jobs.JobContext, unit_id: int, course_id: int, base_url: str | None = None) -> tuple[str, str]:
     owner = ctx.owner(Permission.VIEW_STATS)
     unit = db.session.get(OrgUnit, unit_id)
-    if unit is None or db.session.get(Course, course_id) is None or not services.may_export(owner, unit):
+    if unit is None or db.session.get(Course, course_id) is None or not export.may_export(owner, unit):
         raise jobs.JobRefused("the unit or course is gone, or outside the owner's scope")
-    total = services.count_live_in_subtree(unit, course_id)
-    certs = ctx.track(services.live_in_subtree(unit, course_id), total)
+    total = export.count_live_in_subtree(unit, course_id)
+    certs = ctx.track(export.live_in_subtree(unit, course_id), total)
     with open(ctx.path, "wb") as out:
         for chunk in pdf.stream_zip(certs, base_url or site.base_url(), services.keyring()):
             out.write(chunk)
-    return services.zip_name(unit, course_id), "application/zip"
+    return export.zip_name(unit, course_id), "application/zip"

@@ -1,33 +1,33 @@
-"""Certificate rules: issue at completion, backfill, look up, scope, revoke, re-issue, settings.
+"""Certificate rules: a course's certificate settings, issue at completion (and backfill), revoke and
+re-issue, and the platform's signing keyring.
 
-Services flush and never commit; the view or CLI command commits once.
+The room that writes certificates: everything that creates, replaces or revokes one is here, so the
+rules on codes, snapshots and the one live certificate per cadre and course are read together. What is
+read for pages lives in ``courses.certificates.queries``, the ZIP export in ``export``, what a verifier
+is given and brings back in ``verification``, renewal and programme certificates in ``renewal`` and
+``programme``. Services flush and never commit; the view or CLI command commits once.
 """
 from __future__ import annotations
 
-import enum
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select, true, update
+from sqlalchemy import and_, exists, or_, select, update
 
 from courses import xapi
-from courses.certificates import badges, codes, did, keys, signing, tokens
+from courses.certificates import codes, keys
 from courses.certificates.models import Certificate, CertificateTemplate, Layout, Motto, Validity, expiry_for
-from courses.models import Course, CourseEditor, Enrollment, Item, ItemKind, Module, Progress
+from courses.models import Course, Enrollment, Item, ItemKind, Module, Progress
 from courses.signals import announce, certificates_changed
-from elearn import audit, db, permissions
+from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.errors import DomainError
 from elearn.i18n import format_date, to_local
-from elearn.permissions import Permission, scope_of
-from elearn.units.models import OrgUnit, subtree_of
 
 
 class CertificateError(DomainError):
@@ -183,99 +183,6 @@ def backfill() -> list[Certificate]:
     return [_issue(e, db.session.get(CertificateTemplate, e.course_id), "certificate.backfill") for e in enrollments]
 
 
-# --- look up and scope --------------------------------------------------------
-
-def verify(raw_code: str) -> Certificate | None:
-    """Public lookup: always exactly one indexed query, whatever was typed, so a forged
-    code costs the same as a real one."""
-    return db.session.scalar(select(Certificate).where(Certificate.code == codes.normalize(raw_code)))
-
-
-def scope_clause(user: User):
-    """Certificates ``user`` may download: their own, and those of the units where they hold
-    ``VIEW_CERTIFICATES`` (a manager's subtree; every unit for an administrator)."""
-    scope = scope_of(user, Permission.VIEW_CERTIFICATES)
-    if scope == "/":
-        return true()
-    clauses = [Certificate.user_id == user.id]
-    if scope is not None:
-        clauses.append(Certificate.user_id.in_(
-            select(User.id).join(OrgUnit, User.unit_id == OrgUnit.id).where(subtree_of(scope))))
-    return or_(*clauses)
-
-
-def get_for(user: User, raw_code: str) -> Certificate | None:
-    """A certificate in ``user``'s scope, else None (the caller answers 404 either way)."""
-    return db.session.scalar(select(Certificate).where(
-        Certificate.code == codes.normalize(raw_code), scope_clause(user)))
-
-
-def mine(user: User) -> list[Certificate]:
-    return list(db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
-                                   .order_by(Certificate.issued_at.desc(), Certificate.id.desc())))
-
-
-def in_scope(user: User, course_id: int | None = None, unit: OrgUnit | None = None):
-    """The SELECT of the certificates ``user`` may see (newest first), for ``paginate``."""
-    query = select(Certificate).where(scope_clause(user))
-    if course_id:
-        query = query.where(Certificate.course_id == course_id)
-    if unit is not None:
-        query = query.join(User, User.id == Certificate.user_id).join(OrgUnit, OrgUnit.id == User.unit_id) \
-            .where(subtree_of(unit.path))
-    return query.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-
-
-def units_for_zip(user: User) -> list[OrgUnit]:
-    """Units whose certificates ``user`` may export (``VIEW_CERTIFICATES``)."""
-    scope = scope_of(user, Permission.VIEW_CERTIFICATES)
-    if scope is None:
-        return []
-    return list(db.session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True), subtree_of(scope))
-                                   .order_by(OrgUnit.path)))
-
-
-def may_export(user: User, unit: OrgUnit) -> bool:
-    return permissions.in_scope(user, Permission.VIEW_CERTIFICATES, unit)
-
-
-def _live_in_subtree(unit: OrgUnit, course_id: int, *columns):
-    return (select(*columns).select_from(Certificate).join(User, User.id == Certificate.user_id)
-            .join(OrgUnit, OrgUnit.id == User.unit_id)
-            .where(subtree_of(unit.path), Certificate.course_id == course_id, Certificate.live))
-
-
-def live_in_subtree(unit: OrgUnit, course_id: int, batch: int = 200) -> Iterator[Certificate]:
-    """Live certificates of a course for cadres now in ``unit``'s subtree, in name order,
-    fetched in batches so that a large export never loads every row at once."""
-    query = (_live_in_subtree(unit, course_id, Certificate)
-             .order_by(User.sort_name, Certificate.id).execution_options(yield_per=batch))
-    result = db.session.scalars(query)
-    try:
-        yield from result
-    finally:  # a consumer that stops early (a dropped download) must not leave a server cursor open
-        result.close()
-
-
-def count_live_in_subtree(unit: OrgUnit, course_id: int) -> int:
-    return db.session.scalar(_live_in_subtree(unit, course_id, func.count(Certificate.id))) or 0
-
-
-def record_zip_export(unit: OrgUnit, course: Course, count: int, **extra) -> None:
-    audit.record("certificate.export_zip", target=f"unit:{unit.code}", course_id=course.id, certificates=count,
-                 **extra)
-
-
-def zip_name(unit: OrgUnit, course_id: int) -> str:
-    return f"chung-nhan_{unit.code}_{course_id}_{utcnow():%Y%m%d}.zip"
-
-
-def all_certificates() -> list[tuple[Certificate, str | None]]:
-    rows = db.session.execute(select(Certificate, User.username).outerjoin(User, User.id == Certificate.user_id)
-                              .order_by(Certificate.issued_at, Certificate.id))
-    return [(cert, username) for cert, username in rows]
-
-
 # --- revoke and re-issue -------------------------------------------------------
 
 def revoke(cert: Certificate, actor: User, reason: str) -> Certificate:
@@ -321,24 +228,7 @@ def reissue(cert: Certificate, actor: User) -> Certificate:
     return _issue(enrollment, None, "certificate.reissue", actor=actor)
 
 
-def courses_with_certificates() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Course.id, Course.title).where(
-        exists().where(Certificate.course_id == Course.id)).order_by(Course.title))
-    return [(cid, title) for cid, title in rows]
-
-
-def editable_courses(user: User) -> list[Course]:
-    query = select(Course).order_by(Course.title)
-    if not user.can(Permission.EDIT_ANY_COURSE):
-        if not user.can(Permission.AUTHOR_COURSES):
-            return []
-        editors = select(CourseEditor.course_id).where(CourseEditor.user_id == user.id)
-        query = query.where(or_(Course.owner_id == user.id, Course.id.in_(editors)))
-    return list(db.session.scalars(query))
-
-
-
-# --- signatures: the keyring, the QR payload, checking what a visitor brings ----------------
+# --- the signing keyring, and the day validity is judged by ------------------------------------
 
 def key_folder() -> Path:
     """``CERTIFICATE_KEY_DIR``, else ``certificate-keys`` in the instance folder (never committed)."""
@@ -365,108 +255,5 @@ KEY_WARNING = ("Certificates are signed with a self-signed key this server made 
 
 
 def today() -> date:
+    """Today in Vietnam: the day a certificate's validity is judged by."""
     return to_local(utcnow()).date()
-
-
-def token_for(cert: Certificate) -> str:
-    return tokens.for_certificate(cert, keyring())
-
-
-class Verdict(str, enum.Enum):
-    VALID = "valid"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    REPLACED = "replaced"      # renewed: a newer certificate of the same course replaced it
-    FORGED = "forged"          # a payload or credential whose signature is not the platform's
-    TAMPERED = "tampered"      # a PDF changed after signing
-    FOREIGN = "foreign"        # a PDF signed, but by another key
-    UNSIGNED = "unsigned"
-    UNREADABLE = "unreadable"
-    NOT_FOUND = "not_found"    # a well-signed document whose certificate is not on record
-
-
-@dataclass(frozen=True)
-class Check:
-    verdict: Verdict
-    cert: Certificate | None = None
-    claims: dict | None = None   # what the payload itself says (offline part)
-    signer: str | None = None
-
-
-def _on_record(code: str | None, signed: Verdict, claims: dict | None = None, signer: str | None = None) -> Check:
-    """A correctly signed document's certificate as the records have it: revoked beats expired."""
-    cert = verify(code) if code else None
-    if cert is None:
-        return Check(Verdict.NOT_FOUND if signed is Verdict.VALID else signed, None, claims, signer)
-    if cert.revoked:
-        return Check(Verdict.REVOKED, cert, claims, signer)
-    if cert.replaced_at is not None:
-        return Check(Verdict.REPLACED, cert, claims, signer)
-    if signed is Verdict.EXPIRED or cert.expired_on(today()):
-        return Check(Verdict.EXPIRED, cert, claims, signer)
-    return Check(Verdict.VALID, cert, claims, signer)
-
-
-def check_payload(text: str) -> Check:
-    """A pasted or scanned QR payload: forged unless signed by a key of the keyring."""
-    token = tokens.find(text)
-    if token is None:
-        return Check(Verdict.UNREADABLE)
-    result = tokens.check(token, keyring(), today())
-    if result.status is tokens.TokenStatus.FORGED:
-        return Check(Verdict.FORGED)
-    signed = Verdict.EXPIRED if result.status is tokens.TokenStatus.EXPIRED else Verdict.VALID
-    return _on_record(result.code, signed, result.claims)
-
-
-def check_pdf(data: bytes) -> Check:
-    """An uploaded certificate PDF: valid only when the platform signed exactly these bytes."""
-    result = signing.check(data, keyring())
-    if result.status is not signing.PdfStatus.VALID:
-        return Check(Verdict(result.status.value), signer=result.signer)
-    return _on_record(result.code, Verdict.VALID, signer=result.signer)
-
-
-def credential_jwt(cert: Certificate, base_url: str) -> str:
-    """The certificate as a signed Open Badges 3.0 credential (VC-JWT)."""
-    return badges.sign(badges.credential_for(cert, base_url, issuer_did()), keyring())
-
-
-def issuer_did() -> str | None:
-    """The installation's ``did:web``, when it has a configured public address (``ELEARN_BASE_URL``):
-    an address taken from a request could be anyone's Host header."""
-    return did.did_for(current_app.config.get("BASE_URL"))
-
-
-def check_credential(data: bytes) -> Check:
-    """An uploaded credential file: forged unless a platform key signed exactly this credential."""
-    result = badges.check(data, keyring(), utcnow())
-    if result.status is badges.BadgeStatus.FORGED:
-        return Check(Verdict.FORGED)
-    signed = Verdict.EXPIRED if result.status is badges.BadgeStatus.EXPIRED else Verdict.VALID
-    return _on_record(result.code, signed, result.credential)
-
-
-def status_list_jwt(number: int, base_url: str) -> str | None:
-    """The signed revocation list ``number`` (Bitstring Status List); None past the last one."""
-    size = badges.STATUS_LIST_SIZE
-    last = db.session.scalar(select(func.max(Certificate.id))) or 0
-    if number < 0 or number > last // size:
-        return None
-    revoked = db.session.scalars(select(Certificate.id).where(
-        Certificate.revoked_at.is_not(None), Certificate.id >= number * size, Certificate.id < (number + 1) * size))
-    credential = badges.status_list_credential(base_url, number, (i - number * size for i in revoked), utcnow(),
-                                               issuer_did())
-    return badges.sign(credential, keyring())
-
-
-def expired_in_scope(user: User, unit: OrgUnit | None = None, course_id: int | None = None):
-    """Live certificates past their last valid day that ``user`` may see, by unit then name."""
-    query = (select(Certificate, OrgUnit.name).join(User, User.id == Certificate.user_id)
-             .join(OrgUnit, OrgUnit.id == User.unit_id)
-             .where(scope_clause(user), Certificate.live, Certificate.expires_on < today()))
-    if unit is not None:
-        query = query.where(subtree_of(unit.path))
-    if course_id:
-        query = query.where(Certificate.course_id == course_id)
-    return query.order_by(OrgUnit.path, User.sort_name, Certificate.id)

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from courses import services as course_services
+from courses import structure
 from courses.learning import can_study
 from courses.models import Course, Enrollment, Item, ItemKind, Module
 from courses.packages.checks import MAX_UNPACKED_BYTES, ParsedPackage, clean_title, limit, megabytes
@@ -80,7 +80,7 @@ def remove_folder(folder: str | None) -> None:
 def add_package(module: Module, actor: User, parsed: ParsedPackage, folder: str, *, title: str,
                 required: bool, original_name: str, size: int) -> Item:
     """The package (already unpacked into ``folder``) as the module's new item."""
-    item = course_services.add_item(module, ItemKind.PACKAGE, clean_title(title) or parsed.title or original_name,
+    item = structure.add_item(module, ItemKind.PACKAGE, clean_title(title) or parsed.title or original_name,
                                     required=required)
     db.session.add(Package(item_id=item.id, standard=parsed.standard, folder=folder, launch=parsed.launch,
                            launch_query=parsed.launch_query, activity_id=parsed.activity_id, move_on=parsed.move_on,

@@ -1,4 +1,5 @@
-"""``elearn contests``: list contests, see and publish a closed round's results, export them."""
+"""``elearn contests``: list contests, see and publish a closed round's results, export them, sign the
+ranking files published before they were signed."""
 from __future__ import annotations
 
 import click
@@ -100,6 +101,30 @@ def publish(round_id, username):
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"published: {len(r.prizes)} prizes, actual value {r.actual_value}")
+
+
+@contests_group.command("sign-rankings")
+@with_appcontext
+def sign_rankings():
+    """Sign the ranking files of rounds published before files were signed (migration 0024), so that
+    their results pages offer the signature too. A signed file is left as it is: running it again
+    signs nothing. A file that no longer checks signs nothing at all (withdraw and publish that round)."""
+    from quizzes.contests import proof
+    from quizzes.contests.results import sign_ranking_file, unsigned_ranking_files
+
+    db.set_write_intent(True)
+    signed = 0
+    for round_id in unsigned_ranking_files():
+        try:
+            if sign_ranking_file(round_id):
+                signed += 1
+                click.echo(f"round {round_id}: ranking file signed")
+        except proof.VerifyError as error:
+            db.session.rollback()
+            raise click.ClickException(f"round {round_id}: the ranking file does not check ({error}); "
+                                       "nothing was signed") from None
+    db.session.commit()
+    click.echo(f"{signed} ranking files signed")
 
 
 @contests_group.command("export")

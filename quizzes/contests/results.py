@@ -136,3 +136,31 @@ def withdraw_results(r: ContestRound, actor: User) -> None:
     r.prizes.clear()
     r.published_at = None
     db.session.flush()
+
+
+def unsigned_ranking_files() -> list[int]:
+    """The rounds whose published ranking file has no signature: published before migration 0024."""
+    return list(db.session.scalars(select(ContestRankingFile.round_id)
+                                   .where(ContestRankingFile.signature.is_(None))
+                                   .order_by(ContestRankingFile.round_id)))
+
+
+def sign_ranking_file(round_id: int) -> bool:
+    """Sign the ranking file of a round published before files were signed (``elearn contests
+    sign-rankings``). The bytes stay as published; they must still match the figures published with
+    them (the root on the results page), else ``proof.VerifyError``. One conditional UPDATE: a file
+    signed meanwhile (by another run) is left as it is, and False says so."""
+    file = db.session.get(ContestRankingFile, round_id)
+    if file is None or file.signature:
+        return False
+    r = db.session.get(ContestRound, round_id)
+    checked, token = signature.sign_file(file.content, certificate_services.keyring())
+    published = (r.contest_id, file.round_id, file.entries, file.sha256, file.merkle_root)
+    if (checked.meta.contest_id, checked.meta.round_id, checked.entries, checked.sha256, checked.root) != published:
+        raise proof.VerifyError("the stored file does not match the figures published with it")
+    done = db.session.execute(
+        update(ContestRankingFile).where(ContestRankingFile.round_id == round_id,
+                                         ContestRankingFile.signature.is_(None))
+        .values(signature=token).execution_options(synchronize_session=False)).rowcount
+    db.session.expunge(file)  # its content (the whole file) is not kept while the next one is signed
+    return done == 1

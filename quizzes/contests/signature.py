@@ -48,6 +48,14 @@ def sign(payload: bytes, keyring) -> str:
     return f"{header}..{signature}"
 
 
+def sign_file(content: bytes, keyring) -> tuple[proof.Verified, str]:
+    """The detached JWS of a ranking file published before files were signed (migration 0024): the
+    file is checked (``proof.verify_file``) and its statement rebuilt from its bytes, as ``verify``
+    rebuilds it; the check comes back too, for the caller to compare with what was published."""
+    checked = proof.verify_file(content)
+    return checked, sign(_statement_of(checked), keyring)
+
+
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 

@@ -1,7 +1,7 @@
 """Course test data: ``make_course`` builds a published course with modules and lessons."""
 from __future__ import annotations
 
-from courses import services
+from courses import services, structure
 from courses.models import Course, CourseStatus, ItemKind
 from elearn import db
 from elearn.accounts.models import User
@@ -18,9 +18,9 @@ def make_course(owner: User | None = None, *, title: str = "Khóa học thử", 
     owner = owner or make_trainer()
     course = services.create_course(owner, title, **fields)
     for m in range(modules):
-        module = services.create_module(course, f"Chuyên đề {m + 1}")
+        module = structure.create_module(course, f"Chuyên đề {m + 1}")
         for n in range(lessons):
-            services.add_item(module, ItemKind.LESSON, f"Bài {m + 1}.{n + 1}",
+            structure.add_item(module, ItemKind.LESSON, f"Bài {m + 1}.{n + 1}",
                               body_html=f"<p>Nội dung bài {m + 1}.{n + 1}</p>", complete_on_open=complete_on_open)
     if status != CourseStatus.DRAFT:
         services.set_status(course, CourseStatus.PUBLISHED, owner)

@@ -3,7 +3,7 @@ number of SQL statements; what is cached (course structure, lesson texts, catalo
 everyone, invalidated by every trainer change, and never carries one cadre's progress to another."""
 import pytest
 
-from courses import enrolment, services
+from courses import enrolment, lessons, services, structure
 from courses.models import CourseStatus, ItemKind
 from courses.progress import complete_item
 from elearn import db
@@ -89,11 +89,11 @@ def test_a_trainers_change_is_visible_on_the_next_request(client, login):
     assert "Nội dung bài 1.2" in _page(client, f"/learn/{second.id}")
     assert "Khóa học gốc" in _page(client, "/catalog")
 
-    services.rename_module(course.modules[0], "Chuyên đề đổi tên")
-    services.update_item(first, title="Bài đổi tên", required=False)
-    services.update_lesson(second, trainer, title="Bài hai mới", body_html="<p>Nội dung sửa lại</p>",
+    structure.rename_module(course.modules[0], "Chuyên đề đổi tên")
+    structure.update_item(first, title="Bài đổi tên", required=False)
+    lessons.update_lesson(second, trainer, title="Bài hai mới", body_html="<p>Nội dung sửa lại</p>",
                            video_url=None, minutes=7, required=True, complete_on_open=False)
-    services.add_item(course.modules[0], ItemKind.LESSON, "Bài thêm vào", body_html="<p>Mới</p>")
+    structure.add_item(course.modules[0], ItemKind.LESSON, "Bài thêm vào", body_html="<p>Mới</p>")
     services.update_course(course, trainer, title="Khóa học đổi tên", theme="Chủ đề B")
     db.session.commit()
 
@@ -105,7 +105,7 @@ def test_a_trainers_change_is_visible_on_the_next_request(client, login):
     catalog = _page(client, "/catalog")
     assert "Khóa học đổi tên" in catalog and "Chủ đề B" in catalog and "Chủ đề A" not in catalog
 
-    services.delete_item(first, trainer)
+    structure.delete_item(first, trainer)
     services.set_status(course, CourseStatus.ARCHIVED, trainer)
     db.session.commit()
     assert "Bài đổi tên" not in _page(client, f"/courses/{course.slug}")

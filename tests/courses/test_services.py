@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from courses import enrolment, services
+from courses import enrolment, services, structure
 from courses.models import CourseStatus, Enrollment, EnrollmentSource, ItemKind
 from courses.progress import complete_item
 from elearn import db
@@ -117,10 +117,10 @@ def test_apply_assignments_respects_unenrolment(app):
 
 def test_add_item_sanitizes_lesson_body(app):
     course = make_course(modules=0, status=CourseStatus.DRAFT)
-    module = services.create_module(course, "Chuyên đề")
-    item = services.add_item(module, ItemKind.LESSON, "Bài", body_html='<p onclick="x()">a</p><script>alert(1)</script>')
+    module = structure.create_module(course, "Chuyên đề")
+    item = structure.add_item(module, ItemKind.LESSON, "Bài", body_html='<p onclick="x()">a</p><script>alert(1)</script>')
     assert item.lesson.body_html == "<p>a</p>"
-    quiz = services.add_item(module, ItemKind.QUIZ, "Kiểm tra")
+    quiz = structure.add_item(module, ItemKind.QUIZ, "Kiểm tra")
     assert quiz.lesson is None and quiz.position == 1
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.http import parse_options_header
 
-from courses import enrolment, services
+from courses import enrolment, services, structure
 from courses.models import Course, CourseStatus, Item, ItemKind, Lesson
 from elearn import db
 from elearn.permissions import Role
@@ -238,7 +238,7 @@ def test_learners_page_and_unenrol_keeps_history(client, login):
 def test_quiz_items_link_to_quizzes_only_when_that_endpoint_exists(app, client, login):
     trainer = make_trainer()
     course = make_course(trainer, lessons=1)
-    quiz = services.add_item(course.modules[0], ItemKind.QUIZ, "Kiểm tra cuối khóa")
+    quiz = structure.add_item(course.modules[0], ItemKind.QUIZ, "Kiểm tra cuối khóa")
     cadre = make_user()
     enrolment.enroll(cadre, course)
     db.session.commit()

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from courses import enrolment, services
+from courses import enrolment, services, structure
 from courses.models import CourseStatus, Progress
 from courses.progress import complete_item
 from elearn import db
@@ -112,7 +112,7 @@ def test_completion_stays_when_a_trainer_adds_an_item(client, login):
     complete_item(cadre, items_of(course)[0])
     db.session.commit()
     completed_at = services.get_enrollment(cadre, course).completed_at
-    services.add_item(course.modules[0], "lesson", "Bài mới thêm")
+    structure.add_item(course.modules[0], "lesson", "Bài mới thêm")
     db.session.commit()
     login(cadre)
     page = client.get("/my-courses").get_data(as_text=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from courses import enrolment
+from courses import enrolment, structure
 from courses import services as courses
 from courses.models import CourseStatus, Enrollment, ItemKind
 from courses.progress import complete_item
@@ -19,8 +19,8 @@ def _demo_courses():
     for slug in demo.DRAWS:
         if courses.get_course(slug) is None:
             course = courses.create_course(trainer, slug.replace("-", " "), slug=slug)
-            module = courses.create_module(course, "Chuyên đề 1")
-            courses.add_item(module, ItemKind.LESSON, "Bài 1", body_html="<p>Nội dung</p>")
+            module = structure.create_module(course, "Chuyên đề 1")
+            structure.add_item(module, ItemKind.LESSON, "Bài 1", body_html="<p>Nội dung</p>")
             courses.set_status(course, CourseStatus.PUBLISHED, trainer)
     for username, slug, _share in demo.ATTEMPTS:
         course, user = courses.get_course(slug), demo_user(username)

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from courses import enrolment, learning, progress
+from courses import enrolment, learning, progress, structure
 from courses import services as courses
 from courses.certificates import renewal
 from courses.certificates import services as certificates
@@ -78,8 +78,8 @@ def test_every_public_service_keeps_the_figures_fresh(app, app_config):
     check(tree, "the course completed again: the certificate replaced by a new one")
 
     second = courses.create_course(tree.admin, "Khóa hai")
-    module = courses.create_module(second, "Chương 1")
-    reading = courses.add_item(module, ItemKind.LESSON, "Bài 1", body_html="<p>Nội dung</p>", minutes=5)
+    module = structure.create_module(second, "Chương 1")
+    reading = structure.add_item(module, ItemKind.LESSON, "Bài 1", body_html="<p>Nội dung</p>", minutes=5)
     courses.set_status(second, CourseStatus.PUBLISHED, tree.admin)
     visitor = make_user("xem", unit=tree.cell_a)
     enrolment.enroll(visitor, second)
@@ -114,11 +114,11 @@ def test_every_public_service_keeps_the_figures_fresh(app, app_config):
     units.move_unit(tree.commune_a, tree.district_b)
     check(tree, "a commune moved to another district")
 
-    extra = courses.add_item(tree.course.modules[0], ItemKind.LESSON, "Bài thêm", body_html="", minutes=5)
+    extra = structure.add_item(tree.course.modules[0], ItemKind.LESSON, "Bài thêm", body_html="", minutes=5)
     check(tree, "a required item added")
-    courses.update_item(extra, title="Bài thêm", required=False)
+    structure.update_item(extra, title="Bài thêm", required=False)
     check(tree, "an item made optional")
-    courses.delete_item(extra, tree.admin)
+    structure.delete_item(extra, tree.admin)
     check(tree, "an item deleted")
     final = quizzes.create_quiz_item(module, tree.admin, "Kiểm tra cuối")
     check(tree, "a quiz added")

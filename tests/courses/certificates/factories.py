@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from courses import enrolment
-from courses import services as courses
+from courses import enrolment, structure
 from courses.certificates.models import Certificate
 from courses.models import Course, ItemKind
 from courses.progress import complete_item
@@ -19,7 +18,7 @@ COMPLETED = datetime(2023, 3, 15, 3, 0, tzinfo=UTC)  # 10:00 in Thái Bình
 def make_quiz_course(title: str = "Học tập và làm theo tư tưởng Hồ Chí Minh", **fields) -> Course:
     fields.setdefault("theme", "Phát huy sức mạnh giá trị văn hóa, con người Thái Bình")
     course = make_course(title=title, lessons=1, **fields)
-    courses.add_item(course.modules[0], ItemKind.QUIZ, "Bài kiểm tra cuối khóa")
+    structure.add_item(course.modules[0], ItemKind.QUIZ, "Bài kiểm tra cuối khóa")
     db.session.commit()
     return course
 

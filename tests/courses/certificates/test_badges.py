@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 import jwt
 import pytest
 
-from courses.certificates import badges, codes, keys, services
+from courses.certificates import badges, codes, keys, services, verification
 from courses.certificates.models import CertificateTemplate
 from elearn import db
 from elearn.permissions import Role
@@ -116,8 +116,8 @@ def test_expired_certificate_credential_says_expired(app, tmp_path):
     db.session.commit()
     cert = complete(make_user(full_name="Trần Đức Lưỡng"), course)  # completed 15/03/2023, valid to 15/03/2024
     assert cert.expires_on == date(2024, 3, 15)
-    check = services.check_credential(services.credential_jwt(cert, BASE).encode())
-    assert check.verdict is services.Verdict.EXPIRED and check.cert.id == cert.id
+    check = verification.check_credential(verification.credential_jwt(cert, BASE).encode())
+    assert check.verdict is verification.Verdict.EXPIRED and check.cert.id == cert.id
 
 
 def test_revocation_is_published_as_a_signed_bitstring_status_list(app, client):

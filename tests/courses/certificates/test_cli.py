@@ -3,7 +3,7 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from courses.certificates import codes, services
+from courses.certificates import codes, queries, services
 from courses.certificates.models import CertificateTemplate
 from elearn import db
 from tests.courses.certificates.factories import complete, make_quiz_course
@@ -42,7 +42,7 @@ def test_list_json_pdf_and_backfill(app, runner, tmp_path):
     assert "Nguyễn Thị Thu Hằng" in PdfReader(out).pages[0].extract_text()
     assert runner.invoke(args=["certificates", "pdf", "AAAA-BBBB", "-o", str(out)]).exit_code != 0
 
-    cert = services.verify(rows[0]["code"])
+    cert = queries.verify(rows[0]["code"])
     services.revoke(cert, cadre, "Cấp nhầm người")
     db.session.commit()
     assert runner.invoke(args=["certificates", "pdf", codes.grouped(cert.code), "-o", str(out)]).exit_code != 0

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from courses.certificates import did, keys, services
+from courses.certificates import did, keys, services, verification
 from tests.courses.certificates.factories import complete, make_quiz_course
 from tests.factories import make_user
 
@@ -39,7 +39,7 @@ def _resolve(client, identifier: str) -> dict:
 
 def test_the_credential_issued_by_the_did_verifies_with_the_key_of_the_did_document(app, app_config, client):
     cert = complete(make_user(), make_quiz_course())
-    token = services.credential_jwt(cert, PUBLIC)
+    token = verification.credential_jwt(cert, PUBLIC)
     header, unverified = jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
     issuer = unverified["iss"]
     assert issuer == "did:web:elearn.example" == unverified["issuer"]["id"]
@@ -66,13 +66,13 @@ def test_the_credential_issued_by_the_did_verifies_with_the_key_of_the_did_docum
         cert.full_name.encode(), "Người Khác".encode())).decode()
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(f"{head}.{changed}.{signature}", key, algorithms=["EdDSA"], issuer=issuer)
-    assert services.check_credential(token.encode()).verdict is services.Verdict.VALID
-    assert services.check_credential(f"{head}.{changed}.{signature}".encode()).verdict is services.Verdict.FORGED
+    assert verification.check_credential(token.encode()).verdict is verification.Verdict.VALID
+    assert verification.check_credential(f"{head}.{changed}.{signature}".encode()).verdict is verification.Verdict.FORGED
 
 
 def test_a_rotated_key_stays_in_the_did_document(app, app_config, client):
     cert = complete(make_user(), make_quiz_course())
-    before = services.credential_jwt(cert, PUBLIC)
+    before = verification.credential_jwt(cert, PUBLIC)
     keys.rotate(services.key_folder())
     document = _resolve(client, "did:web:elearn.example")
     old_kid = jwt.get_unverified_header(before)["kid"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from courses.certificates import renewal, services
+from courses.certificates import queries, renewal, services, verification
 from courses.certificates.models import Certificate
 from courses.models import Enrollment, EnrollmentRound, Progress, ProgressHistory
 from courses.progress import complete_item
@@ -70,10 +70,10 @@ def test_an_expired_certificate_is_renewed_by_completing_again(app):
     assert new.id != old.id and new.code != old.code
     assert new.expires_on > services.today() and not new.expired_on(services.today())
     assert old.replaced_at is not None and old.replaced_by_id == new.id and not old.revoked
-    assert services.verify(old.code).replaced_by.code == new.code
+    assert queries.verify(old.code).replaced_by.code == new.code
     # The old one is never revoked: its QR payload verifies as replaced, the new one as valid.
-    assert services.check_payload(services.token_for(old)).verdict is services.Verdict.REPLACED
-    assert services.check_payload(services.token_for(new)).verdict is services.Verdict.VALID
+    assert verification.check_payload(verification.token_for(old)).verdict is verification.Verdict.REPLACED
+    assert verification.check_payload(verification.token_for(new)).verdict is verification.Verdict.VALID
     # Renewed: the renewal round is done, and a replay of the old form starts nothing.
     assert renewal.start(cadre, old.code)[1] is False and _enrollment(cadre, course).round == 2
 

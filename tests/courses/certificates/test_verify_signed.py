@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from courses.certificates import codes, keys, services, signing, tokens
+from courses.certificates import codes, keys, services, signing, tokens, verification
 from courses.certificates.models import Certificate, CertificateTemplate
 from elearn import db
 from elearn.permissions import Role
@@ -85,17 +85,17 @@ def test_pasted_qr_text_is_valid_expired_revoked_or_forged(world, client, tmp_pa
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
-    page = verdict(f"http://localhost/verify/{codes.grouped(hang.code)}#{services.token_for(hang)}")
+    page = verdict(f"http://localhost/verify/{codes.grouped(hang.code)}#{verification.token_for(hang)}")
     assert "Đã hết hạn" in page and "15/03/2024" in page  # signed genuinely, but past its last day
 
     _fresh(hang)
-    page = verdict(services.token_for(hang))
+    page = verdict(verification.token_for(hang))
     assert "Hợp lệ" in page and "Nguyễn Thị Thu Hằng" in page
 
     services.revoke(other, make_user(roles=(Role.ADMIN,)), "Cấp nhầm người")
     db.session.commit()
     _fresh(other)
-    assert "Đã thu hồi" in verdict(services.token_for(other))
+    assert "Đã thu hồi" in verdict(verification.token_for(other))
 
     foreign = tokens.for_certificate(hang, keys.load(tmp_path / "someone-else"))
     page = verdict(foreign)
@@ -107,7 +107,7 @@ def test_pasted_qr_text_is_valid_expired_revoked_or_forged(world, client, tmp_pa
 
 def test_payload_from_before_a_key_rotation_still_verifies(world, client, runner):
     hang = _fresh(world["certs"][world["hang"].username])
-    before = services.token_for(hang)
+    before = verification.token_for(hang)
     result = runner.invoke(args=["certificates", "keys", "rotate"])
     assert result.exit_code == 0 and "ACTIVE" in result.output
     listing = runner.invoke(args=["certificates", "keys", "list"]).output.splitlines()

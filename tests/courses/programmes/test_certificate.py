@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from courses.certificates import codes, services
+from courses.certificates import codes, services, verification
 from courses.certificates import programme as programme_certificates
 from courses.certificates.models import Certificate
 from courses.programmes import services as programmes
@@ -60,9 +60,9 @@ def test_a_completed_programme_gets_one_certificate_with_its_validity(world):
     assert db.session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.programme_id == programme.id)) == 1
     # The same engine: a signed QR payload, an Open Badges credential naming the programme.
-    assert services.check_payload(services.token_for(cert)).verdict is services.Verdict.VALID
-    credential = services.check_credential(services.credential_jwt(cert, "https://elearn.example").encode())
-    assert credential.verdict is services.Verdict.VALID
+    assert verification.check_payload(verification.token_for(cert)).verdict is verification.Verdict.VALID
+    credential = verification.check_credential(verification.credential_jwt(cert, "https://elearn.example").encode())
+    assert credential.verdict is verification.Verdict.VALID
     achievement = credential.claims["credentialSubject"]["achievement"]
     assert achievement["id"].endswith(f"/certificates/programme/{programme.id}/achievement")
 
@@ -79,7 +79,7 @@ def test_the_cadre_downloads_it_from_my_programmes_and_my_certificates(world, lo
     assert grouped in client.get("/certificates/").get_data(as_text=True)
     pdf = client.get(f"/certificates/{grouped}.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    assert services.check_pdf(pdf.data).verdict is services.Verdict.VALID
+    assert verification.check_pdf(pdf.data).verdict is verification.Verdict.VALID
     verify = client.get(f"/verify/{grouped}").get_data(as_text=True)
     assert "Học tập Nghị quyết Đại hội XIII" in verify and "Hợp lệ" in verify
     assert login(other).get(f"/certificates/{grouped}.pdf").status_code == 404

@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from courses.certificates import services as certificate_services
+from courses.certificates import queries as certificate_queries
+from courses.certificates import verification as certificate_verification
 from courses.certificates.models import Certificate
-from courses.certificates.services import Verdict
+from courses.certificates.verification import Verdict
 from elearn import db
 from elearn.db import utcnow
 from quizzes.contests import results, services
@@ -60,12 +61,12 @@ def test_participation_and_prize_certificates_are_signed_and_verifiable(app, cli
     assert "Giấy chứng nhận tham gia (PDF)" in page and "Giấy chứng nhận đạt giải (PDF)" in page
     first = client.get(url)
     assert first.status_code == 200 and first.mimetype == "application/pdf"
-    check = certificate_services.check_pdf(first.data)
+    check = certificate_verification.check_pdf(first.data)
     assert check.verdict is Verdict.VALID and check.cert.full_name == "Trần Thị Bình"
     assert contest.title in check.cert.course_title and check.cert.template["wording"] == "Đã tham gia cuộc thi"
-    again = certificate_services.check_pdf(client.get(url).data)
+    again = certificate_verification.check_pdf(client.get(url).data)
     assert again.cert.code == check.cert.code  # the same certificate, not a new one per download
-    prize = certificate_services.check_pdf(client.get(url.replace("participation", "prize")).data)
+    prize = certificate_verification.check_pdf(client.get(url.replace("participation", "prize")).data)
     assert prize.verdict is Verdict.VALID and prize.cert.template["wording"].startswith("Đạt giải Nhất")
     assert db.session.scalar(select(func.count(Certificate.id))) == 2
     verify = client.get(f"/verify/{check.cert.code}").get_data(as_text=True)
@@ -94,8 +95,8 @@ def test_withdrawn_results_revoke_the_prize_certificates_only(app, client):
     _publish(r, contest)
     _as(client, contest, binh)
     base = f"/contests/{contest.id}/rounds/{r.id}/certificate-"
-    taking_part = certificate_services.check_pdf(client.get(base + "participation.pdf").data).cert.code
-    prize = certificate_services.check_pdf(client.get(base + "prize.pdf").data).cert.code
+    taking_part = certificate_verification.check_pdf(client.get(base + "participation.pdf").data).cert.code
+    prize = certificate_verification.check_pdf(client.get(base + "prize.pdf").data).cert.code
     results.withdraw_results(r, contest.organiser)
     db.session.commit()
-    assert certificate_services.verify(prize).revoked and not certificate_services.verify(taking_part).revoked
+    assert certificate_queries.verify(prize).revoked and not certificate_queries.verify(taking_part).revoked
