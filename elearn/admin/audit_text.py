@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "contest.code.renewed": _l("Contest personal code renewed"),
     "contest.results.publish": _l("Contest results published"),
     "contest.results.withdraw": _l("Contest results withdrawn"),
+    "contest.ranking.signed": _l("Contest ranking file signed afterwards"),
     "contest.phone.code": _l("Contest phone code sent"),
     "contest.phone.verified": _l("Contest phone verified"),
     "contest.certificate.participation": _l("Contest certificate of participation issued"),

@@ -163,4 +163,6 @@ def sign_ranking_file(round_id: int) -> bool:
                                          ContestRankingFile.signature.is_(None))
         .values(signature=token).execution_options(synchronize_session=False)).rowcount
     db.session.expunge(file)  # its content (the whole file) is not kept while the next one is signed
+    if done:
+        audit.record("contest.ranking.signed", target=f"round:{round_id}", sha256=checked.sha256)
     return done == 1

@@ -1,9 +1,10 @@
 """``elearn contests sign-rankings``: the ranking files of rounds published before files were signed
 (migration 0024 added the column empty) are signed from their stored bytes, which do not change; a
 second run signs nothing, and a file that no longer checks signs nothing at all."""
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from elearn import db
+from elearn.audit import AuditLog
 from quizzes.contests import results, signature
 from quizzes.contests.models import ContestRankingFile
 from tests.quizzes.contests.test_proof import _closed
@@ -44,6 +45,8 @@ def test_an_unsigned_file_is_signed_once_and_checks_with_the_published_keys(app,
     again = runner.invoke(args=["contests", "sign-rankings"])
     assert again.exit_code == 0 and "0 ranking files signed" in again.output, again.output
     assert _file(r.id).signature == token
+    signed = db.session.scalars(select(AuditLog).where(AuditLog.action == "contest.ranking.signed")).all()
+    assert [(e.target, e.details["sha256"]) for e in signed] == [(f"round:{r.id}", sha256)]  # once
 
 
 def test_a_file_signed_at_publication_is_left_as_it_is(app, runner):
