@@ -20,9 +20,13 @@ threads = int(os.environ.get("GUNICORN_THREADS", 2))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))  # large exports stream for longer: see keepalive
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so a slow leak can never grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
-max_requests_jitter = 500
+# Recycle workers now and then so a slow leak can never grow without bound; not every 5,000 requests
+# as before: at the learner journey's ~200 requests/s a worker restarted about once a minute, and a
+# new worker costs ~2.2 s of CPU to import and serve its first page (measured with /usr/bin/time), about
+# 2 % of the box, which bench/load/journey.py (run without recycling) never saw. 50,000 is a restart
+# every few minutes at peak, and rarely otherwise.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50000))
+max_requests_jitter = 5000
 # No preload: each worker opens its own database connections after the fork.
 preload_app = False
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None

@@ -78,13 +78,15 @@ class RssSampler(threading.Thread):
 
 
 def group_cpu_seconds(pgid: int) -> tuple[float, float]:
-    """User and system CPU time of a process group (gunicorn master + workers) so far."""
+    """User and system CPU time of a process group (gunicorn master + workers) so far, workers that
+    ended included: the master has reaped them (``max_requests``), so their time is in its
+    cutime/cstime, where it would otherwise vanish from the sum."""
     user = system = 0
     for status in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = status.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == pgid:
-                user, system = user + int(fields[11]), system + int(fields[12])  # fields 14, 15: utime, stime
+            if int(fields[2]) == pgid:  # fields 14-17: utime, stime, cutime, cstime
+                user, system = user + int(fields[11]) + int(fields[13]), system + int(fields[12]) + int(fields[14])
         except (OSError, IndexError, ValueError):
             continue
     tick = os.sysconf("SC_CLK_TCK")
