@@ -25,13 +25,19 @@ from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
 
 
-@bp.get("/certificates/manage")
-@requires(Permission.VIEW_STATS)
-def manage():
+def _filters() -> tuple[int | None, OrgUnit | None]:
+    """The course and unit asked for; a unit outside the manager's scope is as if none was asked."""
     course_id = request.args.get("course", type=query_int)
     unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
     if unit is not None and not export.may_export(current_user, unit):
         unit = None
+    return course_id, unit
+
+
+@bp.get("/certificates/manage")
+@requires(Permission.VIEW_STATS)
+def manage():
+    course_id, unit = _filters()
     page = paginate(queries.in_scope(current_user, course_id, unit), page_number(), 100, count=False)
     return render_template("certificates/manage.html", page=page,
                            courses=queries.courses_with_certificates(), units=export.units_for_zip(current_user),
@@ -43,10 +49,7 @@ def manage():
 @requires(Permission.VIEW_STATS)
 def expired():
     """Live certificates past their last valid day, unit by unit, in the manager's scope."""
-    course_id = request.args.get("course", type=query_int)
-    unit = db.session.get(OrgUnit, request.args.get("unit", type=query_int) or 0)
-    if unit is not None and not export.may_export(current_user, unit):
-        unit = None
+    course_id, unit = _filters()
     page = paginate(queries.expired_in_scope(current_user, unit, course_id), page_number(), 100, rows=True)
     return render_template("certificates/expired.html", page=page,
                            courses=queries.courses_with_certificates(), units=export.units_for_zip(current_user),
