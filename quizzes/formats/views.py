@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from elearn import db, uploads
 from elearn.pagination import query_int
 from elearn.permissions import Permission, public, requires
+from quizzes.bank import category_paths
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionCategory
 from quizzes.formats import services
@@ -64,7 +65,7 @@ def import_page():
             if fmt == "auto":
                 fmt = services.guess_format(upload.filename or "", content)
             if form.new_category.data and form.new_category.data.strip():
-                target = bank.get_or_create_category_path(form.new_category.data, current_user)
+                target = category_paths.get_or_create_category_path(form.new_category.data, current_user)
             elif form.category.data:
                 target = _editable_category_or_404(form.category.data)
             else:
