@@ -17,7 +17,7 @@ from quizzes.bank.models import QuestionCategory
 from quizzes.formats import services
 from quizzes.formats.common import MAX_IMPORT_BYTES, MEDIA_DIR, FormatError, LineError, check_size
 from quizzes.formats.forms import ExportForm, ImportForm
-from quizzes.formats.moodlexml import MEDIA_TYPES
+from quizzes.formats.moodlexml_question import MEDIA_TYPES
 from quizzes.formats.spreadsheet import template_csv, template_xlsx
 
 bp = Blueprint("formats", __name__, url_prefix="/questions", template_folder="templates")
