@@ -164,6 +164,7 @@ def bench_programme(app, admin_id: int, repeat: int) -> None:
 
     from courses.models import Course
     from courses.programmes import services as programmes
+    from courses.programmes import structure as programme_structure
     from courses.programmes.models import Programme
     from elearn import db
     from elearn.accounts.models import User
@@ -175,7 +176,7 @@ def bench_programme(app, admin_id: int, repeat: int) -> None:
             admin = db.session.get(User, admin_id)
             programme = programmes.create_programme(admin, "Chương trình bench")
             for course in db.session.scalars(select(Course).order_by(Course.id)).all():
-                programmes.add_course(programme, course, admin)
+                programme_structure.add_course(programme, course, admin)
             programme_id = programme.id
             t = time.perf_counter()
             programmes.assign(programme, filters.root_unit(), None, admin)

@@ -132,6 +132,6 @@ def evaluate_completion(user: User, course_id: int, at: datetime | None = None) 
         lti.course_completed(user.id, course_id, enrollment.completed_at)
     from courses.certificates.services import issue_certificate  # same transaction as the completion
     issue_certificate(enrollment)
-    from courses.programmes.services import course_completed  # the programmes this course finishes
+    from courses.programmes.completion import course_completed  # the programmes this course finishes
     course_completed(user.id, course_id, enrollment.completed_at)
     return enrollment

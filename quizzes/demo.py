@@ -18,8 +18,8 @@ from elearn import db
 from elearn.db import utcnow
 from elearn.demo import demo_user
 from quizzes import answering, attempts, services
+from quizzes.bank import category_paths
 from quizzes.bank import demo as bank_demo
-from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionKind, QuestionVersion
 from quizzes.models import Quiz
 
@@ -69,7 +69,7 @@ def _add_quiz(course: Course, trainer) -> Quiz | None:
     module = db.session.scalar(select(Module).where(Module.course_id == course.id)
                                .order_by(Module.position.desc()).limit(1))
     draws = DRAWS.get(course.slug, [(bank_demo.HCM, 5)])
-    categories = [(bank.find_category_path(name, trainer), n) for name, n in draws]
+    categories = [(category_paths.find_category_path(name, trainer), n) for name, n in draws]
     if module is None or any(c is None for c, _n in categories):
         return None
     quiz = services.create_quiz_item(

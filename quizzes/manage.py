@@ -16,6 +16,7 @@ from elearn.pagination import query_int, query_ints
 from elearn.permissions import Permission, requires
 from elearn.units.models import OrgUnit
 from quizzes import attempts, grading, services, statistics
+from quizzes.bank import queries as bank_queries
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionCategory, QuestionVersion
 from quizzes.blueprint import bp
@@ -110,7 +111,7 @@ def choose_questions(item_id: int):
             return redirect(url_for(".edit", item_id=item_id))
     category_id = request.args.get("category", type=query_int)
     category = db.session.get(QuestionCategory, category_id) if category_id in allowed else None
-    questions = bank.list_questions(category, kind=None) if category else []
+    questions = bank_queries.list_questions(category, kind=None) if category else []
     questions = [q for q in questions if q.current_version.kind in services.GRADED_KINDS]
     return render_template("quizzes/choose.html", quiz=quiz, categories=categories, category=category,
                            questions=questions)
@@ -142,7 +143,7 @@ def results(item_id: int):
 def question_statistics(item_id: int):
     quiz = services.get_quiz_for_edit(item_id, current_user)
     stats = statistics.question_statistics(quiz)
-    versions = {s.question_id: bank.versions(db.session.get(Question, s.question_id)) for s in stats}
+    versions = {s.question_id: bank_queries.versions(db.session.get(Question, s.question_id)) for s in stats}
     return render_template("quizzes/statistics.html", quiz=quiz, course=services.course_of(quiz), stats=stats,
                            versions=versions)
 

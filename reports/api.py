@@ -21,7 +21,7 @@ from elearn.exports import csv_response
 from elearn.pagination import INT_MAX
 from elearn.permissions import Permission
 from elearn.units.models import OrgUnit
-from reports import export, queries, rollup, rules
+from reports import detail, export, queries, rollup, rules
 from reports.filters import ReportForbidden, resolve
 
 
@@ -119,7 +119,7 @@ class CadresQuery(SummaryQuery, Page):
 def unit_cadres(token, code: str, query):
     unit, f = _filter(token, code, query)
     page, per_page = query["page"], query["per_page"]
-    rows = queries.unit_detail(f, f.unit, rules.course_items(f.course_ids), behind=query["behind"],
+    rows = detail.unit_detail(f, f.unit, rules.course_items(f.course_ids), behind=query["behind"],
                                limit=per_page + 1, offset=(page - 1) * per_page) if f.course_ids else []
     slugs = dict(db.session.execute(select(Course.id, Course.slug).where(Course.id.in_({r.course_id for r in rows}))
                                     ).all()) if rows else {}
@@ -158,7 +158,7 @@ def unit_detail_export(token, code: str, query):
         raise ApiError(403, _("The token's user may not export statistics."))
     _unit, f = _filter(token, code, query)
     fmt = query["format"]
-    count = queries.count_detail_rows(f)
+    count = detail.count_detail_rows(f)
     export.record(f, "detail", fmt, count, via="api")
     db.write_now()  # recorded before the first byte leaves; the stream holds no write lock
     if fmt == "csv":
@@ -168,7 +168,7 @@ def unit_detail_export(token, code: str, query):
         if f.course_ids else {}
 
     def lines():
-        for r in queries.detail_rows(f):
+        for r in detail.detail_rows(f):
             record = {"unit_code": r.unit.code, "unit_name": r.unit.name, "username": r.username,
                       "full_name": r.full_name, "position": r.position or "", "course": slugs.get(r.course_id, ""),
                       "enrolled_on": r.enrolled_on, "due_on": r.due_on, "completed_on": r.completed_on,

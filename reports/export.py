@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from courses.certificates.codes import grouped
 from elearn import audit
 from elearn.exports import Column, CsvBlocks
-from reports import detail_csv, programme, queries
+from reports import detail, detail_csv, programme, queries
 from reports.filters import ReportError, StatsFilter
 
 KINDS = ("detail", "summary", "programme", "programme_units")
@@ -53,7 +53,7 @@ def detail_table(f: StatsFilter) -> Iterator[tuple]:
     passed_text = _passed_text()
     path_cache: dict[int, str] = {}
 
-    def shape(batch: list[queries.DetailRow]) -> list[tuple]:
+    def shape(batch: list[detail.DetailRow]) -> list[tuple]:
         out = []
         for r in batch:
             path = path_cache.get(r.unit.id)
@@ -64,7 +64,7 @@ def detail_table(f: StatsFilter) -> Iterator[tuple]:
                         grouped(r.certificate_code) if r.certificate_code else None))
         return out
 
-    return queries.detail_rows(f, shape)
+    return detail.detail_rows(f, shape)
 
 
 def _figures(c: queries.Counts) -> tuple:
@@ -117,7 +117,7 @@ def table(f: StatsFilter, kind: str, fmt: str = "xlsx", count: bool = True, deci
         return summary_columns(), rows, len(rows)
     columns = detail_columns()
     rows = CsvBlocks(detail_csv.blocks(f, columns, _passed_text(), decimal)) if fmt == "csv" else detail_table(f)
-    return columns, rows, queries.count_detail_rows(f) if count else None
+    return columns, rows, detail.count_detail_rows(f) if count else None
 
 
 def record(f: StatsFilter, kind: str, fmt: str, rows: int, **extra) -> None:

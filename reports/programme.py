@@ -1,6 +1,6 @@
 """A programme's progress in the statistics (issue 20, item 1): per unit (cadres on it, of whom
 completed, overdue) and per cadre (courses done of those needed, completed on, due, overdue), for
-the dashboard and the two programme exports.
+the dashboard and the two programme exports; and who is due for renewal (the renewals page).
 
 A cadre's courses done count as the programme's rule does (``courses.programmes.queries``): every
 required course completed, and optional ones up to ``optional_needed``; a recorded completion is
@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import aliased
 
 from courses.models import Enrollment
 from courses.programmes.models import Programme, ProgrammeCourse, ProgrammeEnrollment
+from courses.programmes.renewal import add_months
 from elearn import db
 from elearn.accounts.models import User
 from elearn.db import utcnow
@@ -96,6 +98,40 @@ def by_unit(f: StatsFilter) -> dict[int, UnitProgramme]:
         if u.parent_id in figures:
             figures[u.parent_id].total.add(figures[u.id].total)
     return figures
+
+
+def programme_completion(f: StatsFilter) -> tuple[int, int] | None:
+    """(cadres on the chosen programme, of whom completed) among the active cadres of the unit's
+    subtree (within the asker's scope); None when no programme is chosen. One query."""
+    if f.programme is None:
+        return None
+    on, done = db.session.execute(
+        select(func.count(ProgrammeEnrollment.id), func.count(ProgrammeEnrollment.completed_at))
+        .join(User, User.id == ProgrammeEnrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
+        .where(ProgrammeEnrollment.programme_id == f.programme.id, User.active.is_(True),
+               subtree_of(f.scope_path), subtree_of(f.unit.path))).one()
+    return on, done
+
+
+RENEWAL_WINDOW_DAYS = 30
+
+
+def due_for_renewal(f: StatsFilter, page: int = 1, per_page: int = 100):
+    """One page of the cadres of the unit's subtree whose completion of the chosen programme has
+    ended or ends within RENEWAL_WINDOW_DAYS, earliest first: rows of (full name, unit name,
+    completed at, on a renewal edition?). None when no programme with a validity is chosen."""
+    if f.programme is None or not f.programme.validity_months:
+        return None
+    horizon = add_months(utcnow() + timedelta(days=RENEWAL_WINDOW_DAYS), -f.programme.validity_months)
+    editions = select(Programme.id).where(Programme.renews_id == f.programme.id)
+    renewed = aliased(ProgrammeEnrollment)
+    on_edition = exists().where(renewed.user_id == ProgrammeEnrollment.user_id, renewed.programme_id.in_(editions))
+    stmt = (select(User.full_name, OrgUnit.name, ProgrammeEnrollment.completed_at, on_edition)
+            .join(User, User.id == ProgrammeEnrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
+            .where(ProgrammeEnrollment.programme_id == f.programme.id, ProgrammeEnrollment.completed_at <= horizon,
+                   User.active.is_(True), subtree_of(f.scope_path), subtree_of(f.unit.path))
+            .order_by(ProgrammeEnrollment.completed_at, User.sort_name))
+    return paginate(stmt, page, per_page, rows=True)
 
 
 def _cadre_select(f: StatsFilter):

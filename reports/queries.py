@@ -1,27 +1,25 @@
-"""The statistics queries. Every one is narrowed, in SQL, to the asker's subtree
+"""The statistics' figures. Every query is narrowed, in SQL, to the asker's subtree
 (``StatsFilter.scope_path``) and the chosen unit, courses and enrolment period.
 
 Aggregates are grouped by the cadre's own unit and rolled up the tree in Python (the
-tree of a province is a few thousand units; the enrolments are millions). Per-cadre rows
-are read one unit at a time, in tree order, so memory follows the largest unit, not the
-province.
+tree of a province is a few thousand units; the enrolments are millions). The per-cadre rows
+of the detail are in ``reports.detail``; a programme's figures in ``reports.programme``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, or_, select
 
 from courses.certificates.models import Certificate
-from courses.models import Course, Enrollment, Item, ItemKind, Progress
+from courses.models import Enrollment, Item, ItemKind, Progress
 from elearn import db
 from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.units.models import OrgUnit, subtree_of
 from elearn.units.services import sort_tree
-from reports import readers, rollup, rules
+from reports import rollup
 from reports.filters import StatsFilter
 from reports.models import StatsDaily, StatsRollup
 
@@ -222,138 +220,9 @@ def completions_by_course_day(f: StatsFilter, path: str, direct_only: bool) -> l
     return [(c, d, n) for c, d, n in db.session.execute(stmt.group_by(Enrollment.course_id, day))]
 
 
-@dataclass(slots=True)
-class DetailRow:
-    unit: UnitRow | OrgUnit
-    user_id: int
-    username: str
-    full_name: str
-    position: str
-    course_id: int
-    course_title: str
-    enrolled_on: str             # local (Vietnam) days as yyyy-mm-dd: what reports show
-    due_on: str | None
-    completed_on: str | None
-    progress: float | None = None      # percent of required items done
-    best_score: float | None = None    # best quiz score of the course, percent
-    passed: bool | None = None         # every quiz of the course passed; None if it has none
-    certificate_code: str | None = None
-
-
 def local_day(column):
     """SQL: the Vietnam-time calendar day of a UTC timestamp column as 'yyyy-mm-dd'. Reading
     days as text spares a million rows their datetime parsing and time-zone arithmetic."""
     if db.engine().dialect.name == "sqlite":
         return func.date(column, "+7 hours")
     return func.to_char(column + func.make_interval(0, 0, 0, 0, 7), "YYYY-MM-DD")
-
-
-def _detail_select(f: StatsFilter):
-    return (scoped_enrollments(f, User.unit_id, Enrollment.user_id, User.username, User.full_name, User.position, Enrollment.course_id,
-                               Course.title, local_day(Enrollment.enrolled_at), local_day(Enrollment.due_at),
-                               local_day(Enrollment.completed_at), User.sort_name)
-            .join(Course, Course.id == Enrollment.course_id))
-
-
-def _complete(f: StatsFilter, rows: list[DetailRow], unit_ids: list[int], items: rules.CourseItems) -> list[DetailRow]:
-    """Fill progress, best score, passed and certificate code (``reports.rules``): one query for the units."""
-    if not rows:
-        return rows
-    figures = rules.row_figures(unit_ids, f.course_ids, items)
-    for r in rows:
-        r.progress, r.best_score, r.passed, r.certificate_code = figures.get((r.user_id, r.course_id),
-                                                                             (0.0, None, None, None))
-    return rows
-
-
-def _rows(units: dict[int, OrgUnit], result) -> list[DetailRow]:
-    return [DetailRow(units[unit_id], uid, username, name, position, cid, title, enrolled, due, completed)
-            for unit_id, uid, username, name, position, cid, title, enrolled, due, completed, _ in result]
-
-
-def unit_detail(f: StatsFilter, unit: OrgUnit, items: rules.CourseItems, *,
-                behind: bool = False, limit: int | None = None, offset: int = 0) -> list[DetailRow]:
-    """Rows of the cadres directly in ``unit``, by Vietnamese name order then course."""
-    stmt = _detail_select(f).where(User.unit_id == unit.id).order_by(User.sort_name, User.id, Course.title, Course.id)
-    if behind:
-        stmt = stmt.where(Enrollment.completed_at.is_(None))
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
-    return _complete(f, _rows({unit.id: unit}, db.session.execute(stmt)), [unit.id], items)
-
-
-UNITS_PER_BATCH = 64
-
-
-def detail_rows(f: StatsFilter, shape: Callable[[list[DetailRow]], list] | None = None) -> Iterator:
-    """Every (cadre, course) row of the filter in tree order, then Vietnamese name order.
-
-    Read a few dozen units at a time (three queries per batch), sorted here by the units'
-    tree position: memory follows the batch, the query count stays small. The batches are read
-    ahead in a thread (``readers.read_ahead``) while the caller writes the previous one; ``shape``
-    (DetailRow batch -> rows) runs there too."""
-    items = rules.course_items(f.course_ids)
-    units = subtree_units(f)
-    batches = [units[start:start + UNITS_PER_BATCH] for start in range(0, len(units), UNITS_PER_BATCH)]
-    def read(batch: list[UnitRow]) -> list:
-        rows = _batch_rows(f, batch, items)
-        return shape(rows) if shape else rows
-
-    for rows in readers.read_ahead(read, batches):
-        yield from rows
-
-
-def _batch_rows(f: StatsFilter, batch: list[UnitRow], items: rules.CourseItems) -> list[DetailRow]:
-    by_id = {u.id: u for u in batch}
-    tree_order = case({u.id: i for i, u in enumerate(batch)}, value=User.unit_id)  # sorted by the database, in C
-    result = db.session.connection().execute(_detail_select(f).where(User.unit_id.in_(list(by_id)))
-                                .order_by(tree_order, User.sort_name, User.id, Course.title, Course.id))
-    return _complete(f, _rows(by_id, result), list(by_id), items)
-
-
-def count_detail_rows(f: StatsFilter) -> int:
-    return db.session.scalar(scoped_enrollments(f, func.count(Enrollment.id))) or 0
-
-
-def programme_completion(f: StatsFilter) -> tuple[int, int] | None:
-    """(cadres on the chosen programme, of whom completed) among the active cadres of the unit's
-    subtree (within the asker's scope); None when no programme is chosen. One query."""
-    if f.programme is None:
-        return None
-    from courses.programmes.models import ProgrammeEnrollment
-
-    on, done = db.session.execute(
-        select(func.count(ProgrammeEnrollment.id), func.count(ProgrammeEnrollment.completed_at))
-        .join(User, User.id == ProgrammeEnrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
-        .where(ProgrammeEnrollment.programme_id == f.programme.id, User.active.is_(True),
-               subtree_of(f.scope_path), subtree_of(f.unit.path))).one()
-    return on, done
-
-
-RENEWAL_WINDOW_DAYS = 30
-
-
-def due_for_renewal(f: StatsFilter, page: int = 1, per_page: int = 100):
-    """One page of the cadres of the unit's subtree whose completion of the chosen programme has
-    ended or ends within RENEWAL_WINDOW_DAYS, earliest first: rows of (full name, unit name,
-    completed at, on a renewal edition?). None when no programme with a validity is chosen."""
-    if f.programme is None or not f.programme.validity_months:
-        return None
-    from datetime import timedelta
-
-    from sqlalchemy.orm import aliased
-
-    from courses.programmes.models import Programme, ProgrammeEnrollment
-    from courses.programmes.renewal import add_months
-    from elearn.pagination import paginate
-
-    horizon = add_months(utcnow() + timedelta(days=RENEWAL_WINDOW_DAYS), -f.programme.validity_months)
-    editions = select(Programme.id).where(Programme.renews_id == f.programme.id)
-    renewed = aliased(ProgrammeEnrollment)
-    on_edition = exists().where(renewed.user_id == ProgrammeEnrollment.user_id, renewed.programme_id.in_(editions))
-    stmt = (select(User.full_name, OrgUnit.name, ProgrammeEnrollment.completed_at, on_edition)
-            .join(User, User.id == ProgrammeEnrollment.user_id).join(OrgUnit, OrgUnit.id == User.unit_id)
-            .where(ProgrammeEnrollment.programme_id == f.programme.id, ProgrammeEnrollment.completed_at <= horizon,
-                   User.active.is_(True), subtree_of(f.scope_path), subtree_of(f.unit.path))
-            .order_by(ProgrammeEnrollment.completed_at, User.sort_name))
-    return paginate(stmt, page, per_page, rows=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from elearn import db
 from elearn.pagination import Page
 from elearn.units.models import OrgUnit
-from reports import charts, queries, rollup, rules
+from reports import charts, detail, queries, rollup, rules
 from reports.filters import StatsFilter
 
 CADRES_PER_PAGE = 50
@@ -49,7 +49,7 @@ def breadcrumb(f: StatsFilter) -> list[tuple[str, str]]:
 def cadres(f: StatsFilter, behind: bool = False, page: int = 1) -> Page:
     """One page (uncounted) of the cadres directly in the unit."""
     page = max(page, 1)
-    result = Page.of_rows(queries.unit_detail(f, f.unit, rules.course_items(f.course_ids), behind=behind,
+    result = Page.of_rows(detail.unit_detail(f, f.unit, rules.course_items(f.course_ids), behind=behind,
                                               limit=CADRES_PER_PAGE + 1, offset=(page - 1) * CADRES_PER_PAGE),
                           page, CADRES_PER_PAGE)
     for r in result.items:  # days for the page's |date filter

@@ -12,7 +12,7 @@ from elearn.exports import csv_response, xlsx_response
 from elearn.menu import Entry
 from elearn.pagination import page_number
 from elearn.permissions import Permission, requires
-from reports import export, filters, jobs, programme, queries, services
+from reports import export, filters, jobs, programme, services
 
 bp = Blueprint("stats", __name__, url_prefix="/stats", template_folder="templates")
 MENU = [Entry("stats.dashboard", _l("Statistics"), (Permission.VIEW_STATS,))]
@@ -62,7 +62,7 @@ def dashboard():
     return render_template("reports/dashboard.html", board=board, f=f, page=services.cadres(f, behind=behind, page=page),
                            behind=behind, courses=filters.assigned_courses(f.unit),
                            programmes=filters.programmes_in_reach(f.unit),
-                           programme_figures=queries.programme_completion(f),
+                           programme_figures=programme.programme_completion(f),
                            programme_units=programme.by_unit(f) if f.programme else None,
                            programme_cadres=programme.cadres(f, page) if f.programme else None,
                            query_args=_query_args, today=filters.today_local())
@@ -101,6 +101,6 @@ def renewals():
     except filters.ReportError as error:
         return _invalid(error)
     from courses.programmes.renewal import valid_until
-    return render_template("reports/renewals.html", f=f, page=queries.due_for_renewal(f, page_number()),
+    return render_template("reports/renewals.html", f=f, page=programme.due_for_renewal(f, page_number()),
                            programmes=[p for p in filters.programmes_in_reach(f.unit) if p.validity_months],
                            valid_until=valid_until, now=utcnow(), query_args=_query_args)

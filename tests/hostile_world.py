@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from courses import enrolment
 from courses.programmes import services as programmes
+from courses.programmes import structure as programme_structure
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.db import utcnow
@@ -46,7 +47,7 @@ def make_world() -> World:
     contest, round_ = make_contest(admin)
     audit.record("user.update", target="hang", actor=admin, position="Bí thư")
     programme = programmes.create_programme(admin, "Học tập và làm theo tư tưởng Hồ Chí Minh 2023", validity_months=12)
-    programmes.add_course(programme, course, admin)
+    programme_structure.add_course(programme, course, admin)
     db.session.commit()
     ids = {"item_id": quiz.item_id, "course_id": course.id, "category_id": category.id, "unit_id": district.id,
            "contest_id": contest.id, "round_id": round_.id, "user_id": cadre.id, "module_id": course.modules[0].id,

@@ -149,11 +149,12 @@ def test_statistics_detail_and_summary(client, hostile, fmt):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_statistics_programme_by_cadre_and_by_unit(client, hostile, fmt):
     from courses.programmes import services as programmes
+    from courses.programmes import structure
 
     world, unit, cadres = hostile
     course = db.session.scalar(select(Course).where(Course.slug == "hoc-tap-hostile"))
     programme = programmes.create_programme(world.admin, '=1+2 "Chương trình", mới')
-    programmes.add_course(programme, course, world.admin)
+    structure.add_course(programme, course, world.admin)
     programmes.assign(programme, unit, None, world.admin)
     db.session.commit()
     stored = _stored(cadres, unit)

@@ -23,7 +23,7 @@ from elearn.i18n import to_local
 
 def issue_programme_certificates(rows: list[tuple[int, int, datetime]]) -> list[Certificate]:
     """The certificates of programme completions just recorded: (user id, programme id, when), in the
-    caller's transaction (``courses.programmes.services.record_completions``). Once per cadre and
+    caller's transaction (``courses.programmes.completion.record_completions``). Once per cadre and
     programme: a live one is kept. The programme's validity gives the last valid day."""
     issued = []
     template = CertificateTemplate(**{c.key: c.default.arg for c in CertificateTemplate.__table__.columns

@@ -11,7 +11,7 @@ from courses import services as course_services
 from courses.demo import ASSIGNED_DAYS_AGO, ASSIGNMENTS, _backdate
 from courses.forms import local_day_end
 from courses.models import Assignment, Course
-from courses.programmes import services
+from courses.programmes import services, structure
 from courses.programmes.models import Programme, ProgrammeEnrollment
 from elearn import db
 from elearn.db import utcnow
@@ -31,7 +31,7 @@ def load() -> None:
     programme = services.create_programme(
         owner, TITLE, "Hai chuyên đề trọng tâm của năm: học tập và làm theo Bác, bảo vệ nền tảng tư tưởng của Đảng.")
     for slug, required in COURSES:
-        services.add_course(programme, course_services.get_course(slug), owner, required=required)
+        structure.add_course(programme, course_services.get_course(slug), owner, required=required)
     days = next(d for slug, code, d in ASSIGNMENTS if code == UNIT)
     due = local_day_end(utcnow().astimezone(LOCAL_TZ).date() + timedelta(days=days))
     unit = units.get_by_code(UNIT)

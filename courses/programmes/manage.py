@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from courses.forms import local_day_end
 from courses.models import Course, CourseStatus
-from courses.programmes import queries, services
+from courses.programmes import queries, services, structure
 from courses.programmes import renewal as renewals
 from courses.programmes.forms import AddCourseForm, ProgrammeAssignForm, ProgrammeForm
 from courses.programmes.models import Programme, ProgrammeAssignment
@@ -115,7 +115,7 @@ def add_course(programme_id: int):
         flash(_("Choose a published course that is not in the programme yet."), "error")
         return _back(programme.id)
     course = db.session.get(Course, form.course.data)
-    services.add_course(programme, course, current_user, required=form.required.data)  # a refusal is flashed
+    structure.add_course(programme, course, current_user, required=form.required.data)  # a refusal is flashed
     flash(_("The course has been added."), "success")
     return _back(programme.id)
 
@@ -124,7 +124,7 @@ def add_course(programme_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def remove_course(programme_id: int, course_id: int):
     programme = _programme(programme_id)
-    services.remove_course(programme, course_id, current_user)
+    structure.remove_course(programme, course_id, current_user)
     flash(_("The course has been taken out of the programme."), "success")
     return _back(programme.id)
 
@@ -133,7 +133,7 @@ def remove_course(programme_id: int, course_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def move_course(programme_id: int, course_id: int):
     programme = _programme(programme_id)
-    services.move_course(programme, course_id, -1 if request.form.get("direction") == "up" else 1)
+    structure.move_course(programme, course_id, -1 if request.form.get("direction") == "up" else 1)
     return _back(programme.id)
 
 
@@ -141,7 +141,7 @@ def move_course(programme_id: int, course_id: int):
 @requires(Permission.AUTHOR_COURSES)
 def set_required(programme_id: int, course_id: int):
     programme = _programme(programme_id)
-    services.set_required(programme, course_id, request.form.get("required") == "1")
+    structure.set_required(programme, course_id, request.form.get("required") == "1")
     return _back(programme.id)
 
 

@@ -69,7 +69,7 @@ class ProgrammeAssignment(Base):
 
 
 class ProgrammeEnrollment(Base):
-    """A cadre on a programme. ``completed_at`` is set once, by ``services.record_completions``;
+    """A cadre on a programme. ``completed_at`` is set once, by ``completion.record_completions``;
     a cadre moved to another unit keeps the row (and the completion)."""
 
     __tablename__ = "programme_enrollment"

@@ -10,8 +10,9 @@ from sqlalchemy import and_, bindparam, case, exists, insert, literal, select, u
 from sqlalchemy.orm import aliased
 
 from courses.models import Course, CourseStatus, Enrollment, EnrollmentSource
+from courses.programmes.completion import record_completions
 from courses.programmes.models import Programme, ProgrammeCourse, ProgrammeEnrollment
-from courses.programmes.services import ProgrammeError, create_programme, record_completions
+from courses.programmes.services import ProgrammeError, create_programme
 from courses.progress import evaluate_completion
 from courses.signals import announce, enrolments_changed
 from elearn import audit, db

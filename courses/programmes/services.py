@@ -1,24 +1,25 @@
-"""Programme rules: authoring, assignment to a unit subtree, and completion.
+"""Programme rules: the programme itself (access, title and rule, validity, delete) and its
+assignment to a unit subtree.
 
 Services flush, never commit: the caller owns the transaction. Assigning a programme assigns its
 courses to the same unit (``courses.enrolment.assign``: every cadre there is enrolled in them, now
-and when they join later), and puts every cadre of the subtree on the programme. A programme is
-complete for a cadre when every required course and ``optional_needed`` optional ones are; this is
-recorded once, when the last course needed is completed (``course_completed``, called by
-``courses.progress.evaluate_completion``) or when the cadre joins a programme whose courses they
-had already completed.
+and when they join later), and puts every cadre of the subtree on the programme; cadres placed in a
+unit later are put on it by the ``accounts_placed`` listener here (``elearn.app.load_models`` imports
+this module for it). Beside it: its list of courses in ``courses.programmes.structure``, completion
+in ``completion``, editions and their renewal in ``renewal``.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, case, delete, exists, func, insert, literal, select, update
+from sqlalchemy import delete, exists, func, insert, literal, select, update
 from werkzeug.exceptions import NotFound
 
-from courses import enrolment, xapi
-from courses.models import Assignment, Course, CourseStatus, Enrollment
-from courses.programmes.models import Programme, ProgrammeAssignment, ProgrammeCourse, ProgrammeEnrollment
+from courses import enrolment
+from courses.models import Assignment, Course, CourseStatus
+from courses.programmes.completion import record_completions
+from courses.programmes.models import Programme, ProgrammeAssignment, ProgrammeEnrollment
 from elearn import audit, db
 from elearn.accounts.models import User
 from elearn.accounts.services import accounts_placed
@@ -29,8 +30,6 @@ from elearn.pagination import is_id
 from elearn.permissions import Permission
 from elearn.text import normalize_spaces
 from elearn.units.models import OrgUnit
-
-MAX_COURSES = 50  # a programme is a year's plan of study, not a catalog
 
 
 class ProgrammeError(DomainError):
@@ -79,7 +78,7 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _optional_count(programme: Programme, *, without: int | None = None, flip: int | None = None) -> int:
+def optional_count(programme: Programme, *, without: int | None = None, flip: int | None = None) -> int:
     """How many optional courses the programme has (less ``without``; with ``flip`` changed over)."""
     count = 0
     for pc in programme.courses:
@@ -90,7 +89,7 @@ def _optional_count(programme: Programme, *, without: int | None = None, flip: i
     return count
 
 
-def _check_needed(needed: int, optional: int) -> None:
+def check_needed(needed: int, optional: int) -> None:
     if needed < 0:
         raise ProgrammeError(_("The number of optional courses to complete cannot be negative."))
     if needed > optional:
@@ -108,7 +107,7 @@ def create_programme(owner: User, title: str, summary: str = "", optional_needed
                      validity_months: int | None = None) -> Programme:
     if not owner.can(Permission.AUTHOR_COURSES):
         raise ProgrammeError(_("You may not write programmes."))
-    _check_needed(optional_needed, 0)
+    check_needed(optional_needed, 0)
     programme = Programme(title=_clean_title(title), summary=(summary or "").strip()[:5000],
                           optional_needed=optional_needed, owner_id=owner.id,
                           validity_months=_check_validity(validity_months))
@@ -120,7 +119,7 @@ def create_programme(owner: User, title: str, summary: str = "", optional_needed
 
 def update_programme(programme: Programme, actor: User, *, title: str, summary: str = "",
                      optional_needed: int = 0, validity_months: int | None = None) -> None:
-    _check_needed(optional_needed, _optional_count(programme))
+    check_needed(optional_needed, optional_count(programme))
     programme.validity_months = _check_validity(validity_months)
     programme.title = _clean_title(title)
     programme.summary = (summary or "").strip()[:5000]
@@ -129,66 +128,14 @@ def update_programme(programme: Programme, actor: User, *, title: str, summary: 
     audit.record("programme.update", target=f"programme:{programme.id}", actor=actor)
 
 
-def _line(programme: Programme, course_id: int) -> ProgrammeCourse:
-    for pc in programme.courses:
-        if pc.course_id == course_id:
-            return pc
-    raise ProgrammeError(_("This course is not in the programme."))
-
-
-def add_course(programme: Programme, course: Course, actor: User, *, required: bool = True) -> ProgrammeCourse:
-    """Add ``course`` at the end. Where the programme is already assigned, the course is assigned to
-    the same units (with the programme's due date if required), so its cadres are enrolled in it."""
-    if course.status != CourseStatus.PUBLISHED:
-        raise ProgrammeError(_("Only a published course can be added to a programme."))
-    if any(pc.course_id == course.id for pc in programme.courses):
-        raise ProgrammeError(_("This course is already in the programme."))
-    if len(programme.courses) >= MAX_COURSES:
-        raise ProgrammeError(_("A programme holds at most %(n)d courses.", n=MAX_COURSES))
-    line = ProgrammeCourse(course_id=course.id, required=required,
-                           position=max((pc.position for pc in programme.courses), default=0) + 1)
-    programme.courses.append(line)
-    db.session.flush()
-    for assignment in assignments_of(programme):
-        _assign_course(course, required, assignment.unit, assignment.due_at, actor)
-    audit.record("programme.add_course", target=f"programme:{programme.id}", actor=actor, course=course.slug)
-    return line
-
-
-def remove_course(programme: Programme, course_id: int, actor: User) -> None:
-    """Take a course out (its course assignments and every completion stay)."""
-    line = _line(programme, course_id)
-    _check_needed(programme.optional_needed, _optional_count(programme, without=course_id))
-    programme.courses.remove(line)
-    db.session.flush()
-    _renumber(programme)
-    audit.record("programme.remove_course", target=f"programme:{programme.id}", actor=actor, course_id=course_id)
-
-
-def set_required(programme: Programme, course_id: int, required: bool) -> None:
-    line = _line(programme, course_id)
-    if line.required != required:
-        _check_needed(programme.optional_needed, _optional_count(programme, flip=course_id))
-        line.required = required
-        db.session.flush()
-
-
-def move_course(programme: Programme, course_id: int, direction: int) -> None:
-    """One place up (``direction`` -1) or down (+1); at an end, nothing moves."""
-    lines = list(programme.courses)
-    index = lines.index(_line(programme, course_id))
-    other = index + (1 if direction > 0 else -1)
-    if 0 <= other < len(lines):
-        lines[index], lines[other] = lines[other], lines[index]
-        for position, pc in enumerate(lines, start=1):
-            pc.position = position
-        db.session.flush()
-        db.session.expire(programme, ["courses"])
-
-
-def _renumber(programme: Programme) -> None:
-    for position, pc in enumerate(programme.courses, start=1):
-        pc.position = position
+def delete_programme(programme: Programme, actor: User) -> None:
+    """Only a programme nobody is on may be deleted (its history is someone's record)."""
+    if db.session.scalar(select(ProgrammeEnrollment.id).where(ProgrammeEnrollment.programme_id == programme.id)
+                         .limit(1)) is not None:
+        raise ProgrammeError(_("Cadres are on this programme: it cannot be deleted."))
+    audit.record("programme.delete", target=f"programme:{programme.id}", actor=actor, title=programme.title)
+    db.session.execute(delete(ProgrammeAssignment).where(ProgrammeAssignment.programme_id == programme.id))
+    db.session.delete(programme)
     db.session.flush()
 
 
@@ -199,7 +146,7 @@ def assignments_of(programme: Programme) -> list[ProgrammeAssignment]:
                                    .order_by(ProgrammeAssignment.created_at, ProgrammeAssignment.id)))
 
 
-def _assign_course(course: Course, required: bool, unit: OrgUnit, due_at: datetime | None, actor: User) -> int:
+def assign_programme_course(course: Course, required: bool, unit: OrgUnit, due_at: datetime | None, actor: User) -> int:
     """Assign one course of a programme to ``unit``: a required course with the programme's due date;
     an optional one without a due date, and only where the unit has no assignment of it already
     (that one's due date is the trainer's choice and stays)."""
@@ -237,7 +184,7 @@ def assign(programme: Programme, unit: OrgUnit, due_at: datetime | None, actor: 
     db.session.flush()
     assignment_id, programme_id = assignment.id, programme.id
     for pc in lines:
-        _assign_course(pc.course, pc.required, unit, due_at, actor)  # expires the session's objects
+        assign_programme_course(pc.course, pc.required, unit, due_at, actor)  # expires the session's objects
     added = _enrol_cadres(assignment_id, programme_id, due_at, enrolment.cadres_in(unit.path))
     db.session.execute(update(ProgrammeEnrollment).where(ProgrammeEnrollment.assignment_id == assignment_id)
                        .values(due_at=due_at).execution_options(synchronize_session=False))
@@ -325,74 +272,3 @@ def apply_assignments(user: User) -> int:
         ~exists().where(ProgrammeEnrollment.programme_id == ProgrammeAssignment.programme_id,
                         ProgrammeEnrollment.user_id == user.id)))
     return enrol_placed_accounts(user_ids=[user.id]) if pending else 0
-
-
-# ---------------------------------------------------------------- completion
-
-_RECORD = (update(ProgrammeEnrollment.__table__)
-           .where(ProgrammeEnrollment.__table__.c.id == bindparam("e_id"),
-                  ProgrammeEnrollment.__table__.c.completed_at.is_(None))
-           .values(completed_at=bindparam("e_at")))
-
-
-def record_completions(*, programme_ids: list[int] | None = None, user_ids: list[int] | None = None,
-                       at: datetime | None = None) -> int:
-    """Record, once, the completion of every unfinished programme enrolment (of these programmes or
-    users) whose rule is met: all required courses completed and ``optional_needed`` optional ones.
-    The time is ``at``, or when the last of the completed courses was. One grouped query; returns how
-    many were recorded. A course completed before an unenrolment still counts."""
-    required_done = func.sum(case((ProgrammeCourse.required.is_(True), 1), else_=0))
-    optional_done = func.sum(case((ProgrammeCourse.required.is_(True), 0), else_=1))
-    required_total = (select(func.count()).where(ProgrammeCourse.programme_id == Programme.id,
-                                                 ProgrammeCourse.required.is_(True))
-                      .correlate(Programme).scalar_subquery())
-    stmt = (select(ProgrammeEnrollment.id, func.max(Enrollment.completed_at), ProgrammeEnrollment.user_id,
-                   ProgrammeEnrollment.programme_id)
-            .join(Programme, Programme.id == ProgrammeEnrollment.programme_id)
-            .join(ProgrammeCourse, ProgrammeCourse.programme_id == ProgrammeEnrollment.programme_id)
-            .join(Enrollment, and_(Enrollment.user_id == ProgrammeEnrollment.user_id,
-                                   Enrollment.course_id == ProgrammeCourse.course_id,
-                                   Enrollment.completed_at.is_not(None)))
-            .where(ProgrammeEnrollment.completed_at.is_(None))
-            .group_by(ProgrammeEnrollment.id, ProgrammeEnrollment.user_id, ProgrammeEnrollment.programme_id, Programme.id,
-                      Programme.optional_needed)
-            .having(required_done >= required_total, optional_done >= Programme.optional_needed,
-                    required_total + Programme.optional_needed > 0))
-    if programme_ids is not None:
-        stmt = stmt.where(ProgrammeEnrollment.programme_id.in_(programme_ids))
-    if user_ids is not None:
-        stmt = stmt.where(ProgrammeEnrollment.user_id.in_(user_ids))
-    rows = db.session.execute(stmt).all()
-    if not rows:
-        return 0
-    db.session.connection().execute(_RECORD, [{"e_id": row[0], "e_at": at or row[1]} for row in rows])
-    db.session.expire_all()
-    completed = [(row[2], row[3], at or row[1]) for row in rows]
-    xapi.programmes_completed(completed)
-    from courses.certificates.programme import issue_programme_certificates  # with the completion, or neither
-    issue_programme_certificates(completed)
-    return len(rows)
-
-
-def course_completed(user_id: int, course_id: int, at: datetime | None = None) -> int:
-    """A cadre just completed a course: complete the programmes of theirs it finishes. One query
-    when it finishes none (most courses belong to no programme)."""
-    programme_ids = db.session.scalars(
-        select(ProgrammeEnrollment.programme_id)
-        .join(ProgrammeCourse, ProgrammeCourse.programme_id == ProgrammeEnrollment.programme_id)
-        .where(ProgrammeEnrollment.user_id == user_id, ProgrammeCourse.course_id == course_id,
-               ProgrammeEnrollment.completed_at.is_(None))).all()
-    if not programme_ids:
-        return 0
-    return record_completions(programme_ids=list(programme_ids), user_ids=[user_id], at=at)
-
-
-def delete_programme(programme: Programme, actor: User) -> None:
-    """Only a programme nobody is on may be deleted (its history is someone's record)."""
-    if db.session.scalar(select(ProgrammeEnrollment.id).where(ProgrammeEnrollment.programme_id == programme.id)
-                         .limit(1)) is not None:
-        raise ProgrammeError(_("Cadres are on this programme: it cannot be deleted."))
-    audit.record("programme.delete", target=f"programme:{programme.id}", actor=actor, title=programme.title)
-    db.session.execute(delete(ProgrammeAssignment).where(ProgrammeAssignment.programme_id == programme.id))
-    db.session.delete(programme)
-    db.session.flush()

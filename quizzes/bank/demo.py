@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.demo import demo_user
-from quizzes.bank import services
+from quizzes.bank import category_paths, services
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion
 
 K = QuestionKind
@@ -217,7 +217,7 @@ def load() -> int:
     trainer = demo_user("giangvien")
     added = 0
     for category_name, questions in QUESTIONS.items():
-        category = services.get_or_create_category_path(category_name, trainer)
+        category = category_paths.get_or_create_category_path(category_name, trainer)
         existing = set(db.session.scalars(
             select(QuestionVersion.name).join(Question, Question.current_version_id == QuestionVersion.id)
             .where(Question.category_id == category.id)))
@@ -236,7 +236,7 @@ def load() -> int:
 
 def _second_version(trainer) -> None:
     """One question with a second version, so the version history has something to show."""
-    category = services.find_category_path(HCM, trainer)
+    category = category_paths.find_category_path(HCM, trainer)
     question = db.session.scalar(
         select(Question).join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
         .where(Question.category_id == category.id, QuestionVersion.name == "HCM-12"))

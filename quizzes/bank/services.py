@@ -8,6 +8,9 @@ is for those admins only.
 A question's content lives in immutable ``QuestionVersion`` rows: ``update_question``
 always adds a version and moves ``current_version``; a version is never changed, so an
 attempt that points at one is graded and reviewed against exactly what the cadre saw.
+
+Beside it: the bank's reads for pages (questions listed and searched, versions, counts) in
+``quizzes.bank.queries``, and category paths as question files write them in ``category_paths``.
 """
 from __future__ import annotations
 
@@ -53,7 +56,8 @@ def visible_categories_query(user: User | None) -> Select:
 
 # --- categories ----------------------------------------------------------------------------
 
-def _subtree(path: str):
+def category_subtree(path: str):
+    """SQL: the category at ``path`` and every category below it (one indexed range on the path)."""
     return and_(QuestionCategory.path >= path, QuestionCategory.path < path[:-1] + chr(ord("/") + 1))
 
 
@@ -132,7 +136,7 @@ def move_category(category: QuestionCategory, new_parent: QuestionCategory | Non
     db.session.flush()
     # One statement rewrites every path in the subtree (old prefix -> new prefix).
     moved = db.session.execute(
-        update(QuestionCategory).where(_subtree(old_prefix))
+        update(QuestionCategory).where(category_subtree(old_prefix))
         .values(path=new_prefix + func.substr(QuestionCategory.path, len(old_prefix) + 1), owner_id=owner_id)
         .execution_options(synchronize_session=False)).rowcount
     db.session.expire_all()
@@ -141,7 +145,7 @@ def move_category(category: QuestionCategory, new_parent: QuestionCategory | Non
 
 def category_depth_below(category: QuestionCategory) -> int:
     """How many levels the subtree adds below the category itself (0 for a leaf)."""
-    paths = db.session.scalars(select(QuestionCategory.path).where(_subtree(category.path))).all()
+    paths = db.session.scalars(select(QuestionCategory.path).where(category_subtree(category.path))).all()
     return max(p.count("/") for p in paths) - category.path.count("/")
 
 
@@ -154,69 +158,6 @@ def delete_category(category: QuestionCategory) -> None:
     db.session.flush()
 
 
-def split_category_path(path: str) -> list[str]:
-    """'Cha/Con' -> ['Cha', 'Con']; '//' is a slash inside a name, as in Moodle's $CATEGORY."""
-    parts = (path or "").replace("//", "\0").split("/")
-    return [normalize_spaces(p.replace("\0", "/")) for p in parts if normalize_spaces(p.replace("\0", "/"))]
-
-
-def find_category_path(path: str, owner: User | None) -> QuestionCategory | None:
-    """The category at a slash path among ``owner``'s top-level trees, or None."""
-    parent = None
-    for name in split_category_path(path):
-        query = select(QuestionCategory).where(QuestionCategory.name == name)
-        if parent is None:
-            query = query.where(QuestionCategory.parent_id.is_(None),
-                                QuestionCategory.owner_id.is_(None) if owner is None
-                                else QuestionCategory.owner_id == owner.id)
-        else:
-            query = query.where(QuestionCategory.parent_id == parent.id)
-        parent = db.session.scalar(query)
-        if parent is None:
-            return None
-    return parent
-
-
-def get_or_create_category_path(path: str, owner: User | None) -> QuestionCategory:
-    """The category at 'Cha/Con' (GIFT $CATEGORY), creating what is missing."""
-    names = split_category_path(path)
-    if not names:
-        raise BankError(_("The category name is required."))
-    parent = None
-    for depth in range(1, len(names) + 1):
-        found = find_category_path("/".join(n.replace("/", "//") for n in names[:depth]), owner)
-        parent = found or create_category(names[depth - 1].replace("/", "-"), parent, owner)
-    return parent
-
-
-def category_path_name(category: QuestionCategory) -> str:
-    """'Cha/Con' for a category (names with '/' doubled, as $CATEGORY writes them)."""
-    ids = [int(i) for i in category.path.strip("/").split("/") if i]
-    names = dict(db.session.execute(select(QuestionCategory.id, QuestionCategory.name)
-                                    .where(QuestionCategory.id.in_(ids))).all())
-    return "/".join(names[i].replace("/", "//") for i in ids if i in names)
-
-
-def subtree_counts(tree: list, direct: dict[int, int]) -> dict[int, int]:
-    """Questions in each category and all its subcategories, from a (category, depth) tree in
-    depth-first order and the direct counts (a parent with none of its own is not "0 questions")."""
-    totals = dict.fromkeys((c.id for c, _depth in tree), 0)
-    parents = {c.id: c.parent_id for c, _depth in tree}
-    for category_id in totals:
-        node = category_id
-        while node in totals:  # up to the top of what the user sees
-            totals[node] += direct.get(category_id, 0)
-            node = parents.get(node)
-    return totals
-
-
-def question_counts(category_ids: Iterable[int] | None = None) -> dict[int, int]:
-    """Live (not archived) questions directly in each category."""
-    query = (select(Question.category_id, func.count()).where(Question.archived.is_(False))
-             .group_by(Question.category_id))
-    if category_ids is not None:
-        query = query.where(Question.category_id.in_(list(category_ids)))
-    return dict(db.session.execute(query).all())
 
 
 # --- questions -----------------------------------------------------------------------------
@@ -343,34 +284,3 @@ def archive_question(question: Question, archived: bool = True) -> None:
     """Hide a question from new quizzes (or bring it back); its versions stay for history."""
     question.archived = archived
     db.session.flush()
-
-
-def versions(question: Question) -> list[QuestionVersion]:
-    return list(db.session.scalars(select(QuestionVersion).where(QuestionVersion.question_id == question.id)
-                                   .order_by(QuestionVersion.number.desc())))
-
-
-def question_query(category: QuestionCategory, include_subcategories: bool = False, search: str = "",
-                   kind: QuestionKind | str | None = None, include_archived: bool = False) -> Select:
-    query = select(Question).join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
-    if include_subcategories:
-        query = query.join(QuestionCategory, Question.category_id == QuestionCategory.id) \
-            .where(_subtree(category.path))
-    else:
-        query = query.where(Question.category_id == category.id)
-    if not include_archived:
-        query = query.where(Question.archived.is_(False))
-    if kind:
-        query = query.where(QuestionVersion.kind == QuestionKind(kind))
-    for word in fold(search or "").split(" "):
-        if word:  # every word, accents and case ignored; LIKE wildcards in the input are literal
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(Question.search_text.like(f"%{escaped}%", escape="\\"))
-    return query.order_by(Question.id)
-
-
-def list_questions(category: QuestionCategory, include_subcategories: bool = False, search: str = "",
-                   kind: QuestionKind | str | None = None, include_archived: bool = False) -> list[Question]:
-    return list(db.session.scalars(question_query(category, include_subcategories, search, kind,
-                                                  include_archived)))
-

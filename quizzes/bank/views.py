@@ -16,7 +16,7 @@ from elearn.menu import Entry
 from elearn.pagination import page_number, paginate
 from elearn.permissions import Permission, requires
 from elearn.text import fold
-from quizzes.bank import services
+from quizzes.bank import category_paths, queries, services
 from quizzes.bank.forms import CategoryForm, FormDataError, QuestionForm, form_to_fields, version_to_formdata
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.services import BankError
@@ -79,10 +79,10 @@ def _parent_choices(exclude: QuestionCategory | None = None) -> list[SelectChoic
 @requires(Permission.AUTHOR_COURSES)
 def index():
     tree = _visible_tree()
-    counts = services.question_counts([c.id for c, _depth in tree])
+    counts = queries.question_counts([c.id for c, _depth in tree])
     form = CategoryForm()
     form.parent.choices = _parent_choices()
-    return render_template("bank/index.html", tree=tree, counts=counts, totals=services.subtree_counts(tree, counts),
+    return render_template("bank/index.html", tree=tree, counts=counts, totals=queries.subtree_counts(tree, counts),
                            form=form)
 
 
@@ -154,14 +154,14 @@ def category(category_id: int):
         kind = None
     sub = request.args.get("sub") == "1"
     archived = request.args.get("archived") == "1"
-    page = paginate(services.question_query(category, sub, search, kind, archived), page_number(), PAGE_SIZE)
+    page = paginate(queries.question_query(category, sub, search, kind, archived), page_number(), PAGE_SIZE)
     tree = _visible_tree()
     children = [c for c, _depth in tree if c.parent_id == category.id]
-    child_counts = services.subtree_counts(tree, services.question_counts([c.id for c, _depth in tree]))
+    child_counts = queries.subtree_counts(tree, queries.question_counts([c.id for c, _depth in tree]))
     return render_template("bank/category.html", category=category, page=page,
                            children=children, child_counts=child_counts,
                            search=search, kind=kind, sub=sub,
-                           archived=archived, types=TYPES, path_name=services.category_path_name(category))
+                           archived=archived, types=TYPES, path_name=category_paths.category_path_name(category))
 
 
 def _kind_arg() -> QuestionKind:
@@ -228,7 +228,7 @@ def question(question_id: int, number: int | None = None):
     version = _version_or_404(question, number)
     qtype = get_type(version.kind)
     return render_template("bank/question.html", question=question, version=version, qtype=qtype,
-                           public=qtype.public(version.data), versions=services.versions(question), types=TYPES)
+                           public=qtype.public(version.data), versions=queries.versions(question), types=TYPES)
 
 
 @bp.post("/questions/<int:question_id>/archive")

@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from elearn import db
+from quizzes.bank import category_paths
 from quizzes.bank import services as bank
 from quizzes.formats import services
 from quizzes.formats.common import FormatError, LineError, check_size
@@ -44,7 +45,7 @@ def import_command(file: Path, fmt: str | None, category: str, owner: str | None
         check_size(file.stat().st_size)  # before reading it into memory
         content = file.read_bytes()
         fmt = fmt or services.guess_format(file.name, content)
-        target = bank.get_or_create_category_path(category, user)
+        target = category_paths.get_or_create_category_path(category, user)
         result = services.import_file(target, fmt, content, None)
     except (FormatError, bank.BankError) as error:
         db.session.rollback()
@@ -77,7 +78,7 @@ def import_command(file: Path, fmt: str | None, category: str, owner: str | None
 def export_command(fmt: str, category: str, owner: str | None, output: Path | None):
     """Export a category (with its subcategories) as GIFT or Moodle XML."""
     db.set_write_intent(True)  # the audit entry
-    found = bank.find_category_path(category, _owner(owner))
+    found = category_paths.find_category_path(category, _owner(owner))
     if found is None:
         raise click.ClickException(f"No category {category!r}.")
     text = services.export_file(found, fmt, None)

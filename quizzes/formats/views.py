@@ -11,12 +11,13 @@ from wtforms.fields.choices import SelectChoice
 from elearn import db, uploads
 from elearn.pagination import query_int
 from elearn.permissions import Permission, public, requires
+from quizzes.bank import category_paths
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionCategory
 from quizzes.formats import services
 from quizzes.formats.common import MAX_IMPORT_BYTES, MEDIA_DIR, FormatError, LineError, check_size
 from quizzes.formats.forms import ExportForm, ImportForm
-from quizzes.formats.moodlexml import MEDIA_TYPES
+from quizzes.formats.moodlexml_question import MEDIA_TYPES
 from quizzes.formats.spreadsheet import template_csv, template_xlsx
 
 bp = Blueprint("formats", __name__, url_prefix="/questions", template_folder="templates")
@@ -64,7 +65,7 @@ def import_page():
             if fmt == "auto":
                 fmt = services.guess_format(upload.filename or "", content)
             if form.new_category.data and form.new_category.data.strip():
-                target = bank.get_or_create_category_path(form.new_category.data, current_user)
+                target = category_paths.get_or_create_category_path(form.new_category.data, current_user)
             elif form.category.data:
                 target = _editable_category_or_404(form.category.data)
             else:

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from elearn import db
 from elearn.audit import AuditLog
 from reports import charts, filters, services
-from reports.queries import counts_by_unit, detail_rows
+from reports.detail import detail_rows
+from reports.queries import counts_by_unit
 from tests.factories import make_user
 from tests.reports.factories import Province
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from courses.certificates import codes, services, verification
 from courses.certificates import programme as programme_certificates
 from courses.certificates.models import Certificate
+from courses.programmes import completion
 from courses.programmes import services as programmes
 from courses.programmes.renewal import valid_until
 from courses.progress import complete_item
@@ -55,7 +56,7 @@ def test_a_completed_programme_gets_one_certificate_with_its_validity(world):
     assert cert.completed_at == place.completed_at
     assert cert.expires_on == to_local(valid_until(programme, place.completed_at)).date()
     # Recorded once: evaluating again issues nothing new.
-    assert programmes.record_completions(programme_ids=[programme.id]) == 0
+    assert completion.record_completions(programme_ids=[programme.id]) == 0
     assert programme_certificates.issue_programme_certificates([(cadre.id, programme.id, place.completed_at)]) == []
     assert db.session.scalar(select(func.count()).select_from(Certificate).where(
         Certificate.programme_id == programme.id)) == 1

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from courses import services as course_services
-from courses.programmes import renewal, services
+from courses.programmes import renewal, services, structure
 from courses.programmes.models import ProgrammeEnrollment
 from courses.progress import complete_item
 from elearn import db
@@ -50,8 +50,8 @@ def test_cadres_whose_completion_ends_soon_are_put_on_the_renewal_edition():
         renewal.create_renewal(make_programme(trainer, title="Không thời hạn", required=1), trainer)
     edition = renewal.create_renewal(programme, trainer)
     new_course = make_course(trainer, title="Nghị quyết năm 2027", lessons=1)
-    services.add_course(edition, new_course, trainer)
-    services.remove_course(edition, course.id, trainer)
+    structure.add_course(edition, new_course, trainer)
+    structure.remove_course(edition, course.id, trainer)
     db.session.commit()
     assert edition.renews_id == programme.id and edition.validity_months == 12
 
@@ -110,9 +110,9 @@ def test_the_renewal_pass_enrols_many_at_once_and_takes_back_the_unenrolled():
     edition = renewal.create_renewal(programme, trainer)
     required = make_course(trainer, title="Nghị quyết năm 2027", lessons=1)
     optional = make_course(trainer, title="Tư liệu tham khảo 2027", lessons=1)
-    services.add_course(edition, required, trainer)
-    services.add_course(edition, optional, trainer, required=False)
-    services.remove_course(edition, programme.courses[0].course_id, trainer)
+    structure.add_course(edition, required, trainer)
+    structure.add_course(edition, optional, trainer, required=False)
+    structure.remove_course(edition, programme.courses[0].course_id, trainer)
     # one cadre had been on the new course and was taken off it, with a lesson read
     taken_off = enrolment.enroll(cadres[0], required)
     for item in items_of(required):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from courses import enrolment
 from courses import services as course_services
 from courses.models import Assignment, CourseStatus, Enrollment
-from courses.programmes import queries, services
+from courses.programmes import queries, services, structure
 from courses.programmes.models import ProgrammeEnrollment
 from courses.progress import complete_item
 from elearn import db
@@ -119,11 +119,11 @@ def test_the_optional_rule_must_be_possible():
     services.update_programme(programme, trainer, title="X", optional_needed=1)
     optional = next(pc for pc in programme.courses if not pc.required)
     with pytest.raises(services.ProgrammeError):
-        services.remove_course(programme, optional.course_id, trainer)
+        structure.remove_course(programme, optional.course_id, trainer)
     required = next(pc for pc in programme.courses if pc.required)
     with pytest.raises(services.ProgrammeError):
-        services.set_required(programme, optional.course_id, True)
-    services.set_required(programme, required.course_id, False)  # now two optional, one needed
+        structure.set_required(programme, optional.course_id, True)
+    structure.set_required(programme, required.course_id, False)  # now two optional, one needed
     assert sum(not pc.required for pc in programme.courses) == 2
 
 
@@ -132,9 +132,9 @@ def test_only_published_courses_once_each_and_assignment_only_in_scope():
     programme = make_programme(trainer, required=1)
     draft = make_course(trainer, title="Bản nháp", status=CourseStatus.DRAFT)
     with pytest.raises(services.ProgrammeError):
-        services.add_course(programme, draft, trainer)
+        structure.add_course(programme, draft, trainer)
     with pytest.raises(services.ProgrammeError):
-        services.add_course(programme, programme.courses[0].course, trainer)
+        structure.add_course(programme, programme.courses[0].course, trainer)
     closed = make_unit("Đơn vị đã giải thể", parent=province)
     closed.active = False
     with pytest.raises(services.ProgrammeError):
@@ -156,7 +156,7 @@ def test_a_course_added_to_an_assigned_programme_reaches_its_cadres():
     services.assign(programme, province, due, trainer)
     db.session.commit()
     course = make_course(trainer, title="Khóa bổ sung", lessons=1)
-    services.add_course(programme, course, trainer)
+    structure.add_course(programme, course, trainer)
     db.session.commit()
     assert course_services.get_enrollment(cadre, course).due_at == due
 
@@ -165,9 +165,9 @@ def test_moving_and_deleting():
     province, trainer = _province_trainer()
     programme = make_programme(trainer, required=3)
     ids = [pc.course_id for pc in programme.courses]
-    services.move_course(programme, ids[2], -1)
+    structure.move_course(programme, ids[2], -1)
     assert [pc.course_id for pc in programme.courses] == [ids[0], ids[2], ids[1]]
-    services.move_course(programme, ids[0], -1)  # already first: nothing moves
+    structure.move_course(programme, ids[0], -1)  # already first: nothing moves
     assert [pc.course_id for pc in programme.courses] == [ids[0], ids[2], ids[1]]
     make_user(unit=province)
     services.assign(programme, province, None, trainer)

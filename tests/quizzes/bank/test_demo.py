@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from elearn import db
 from elearn.demo import demo_user, load_demo
-from quizzes.bank import demo, services
+from quizzes.bank import category_paths, demo, queries
 from quizzes.bank.models import Question, QuestionKind, QuestionVersion
 from quizzes.bank.types import get_type
 
@@ -25,8 +25,8 @@ def test_demo_bank_is_loaded_once_with_many_kinds(app):
         assert kinds[kind] >= 2, kind
     trainer = demo_user("giangvien")
     for name in demo.CATEGORIES:
-        category = services.find_category_path(name, trainer)
-        assert category is not None and services.list_questions(category)
+        category = category_paths.find_category_path(name, trainer)
+        assert category is not None and queries.list_questions(category)
     # The key of every question is what its right answer earns.
     for q in db.session.scalars(select(Question)):
         v = q.current_version

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.permissions import Role
-from quizzes.bank import services
+from quizzes.bank import category_paths, queries, services
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.services import BankError
 from tests.factories import make_user
@@ -36,7 +36,7 @@ def test_update_adds_a_version_and_never_changes_the_old_one(trainer):
     v1 = db.session.get(QuestionVersion, v1_id)
     assert (v1.text_html, v1.data) == v1_before and v1.number == 1 and v1.points == 1.0
     assert v2.number == 2 and q.current_version_id == v2.id and len(v2.data["choices"]) == 3
-    assert [v.number for v in services.versions(q)] == [2, 1]
+    assert [v.number for v in queries.versions(q)] == [2, 1]
     v3 = services.update_question(q, name="Giữ nguyên nội dung", user=trainer)  # omitted fields are kept
     assert v3.number == 3 and v3.text_html == "<p>Câu hỏi mới?</p>" and v3.points == 3
 
@@ -103,7 +103,7 @@ def test_category_tree_paths_and_names(trainer):
         services.create_category("A/B", root)
     with pytest.raises(BankError):
         services.create_category("   ", root)
-    assert services.category_path_name(child) == "Tư tưởng Hồ Chí Minh/Đạo đức"
+    assert category_paths.category_path_name(child) == "Tư tưởng Hồ Chí Minh/Đạo đức"
     other = make_user(roles=[Role.TRAINER])
     services.create_category("Tư tưởng Hồ Chí Minh", owner=other)  # top level is unique per owner only
     with pytest.raises(BankError):
@@ -111,18 +111,18 @@ def test_category_tree_paths_and_names(trainer):
 
 
 def test_get_or_create_category_path_is_idempotent(trainer):
-    a = services.get_or_create_category_path("Cha/Con/Cháu", trainer)
-    b = services.get_or_create_category_path(" Cha / Con /Cháu/", trainer)
+    a = category_paths.get_or_create_category_path("Cha/Con/Cháu", trainer)
+    b = category_paths.get_or_create_category_path(" Cha / Con /Cháu/", trainer)
     assert a.id == b.id
-    assert services.category_path_name(a) == "Cha/Con/Cháu"
+    assert category_paths.category_path_name(a) == "Cha/Con/Cháu"
     assert db.session.scalar(select(QuestionCategory).where(QuestionCategory.name == "Cha")).owner_id == trainer.id
-    slash = services.get_or_create_category_path("Năm 2023//2024", trainer)
+    slash = category_paths.get_or_create_category_path("Năm 2023//2024", trainer)
     assert slash.name == "Năm 2023-2024"
-    assert services.find_category_path("Cha/Không có", trainer) is None
+    assert category_paths.find_category_path("Cha/Không có", trainer) is None
     other = make_user(roles=[Role.TRAINER])
-    assert services.get_or_create_category_path("Cha/Con/Cháu", other).id != a.id
+    assert category_paths.get_or_create_category_path("Cha/Con/Cháu", other).id != a.id
     with pytest.raises(BankError):
-        services.get_or_create_category_path(" / ", trainer)
+        category_paths.get_or_create_category_path(" / ", trainer)
 
 
 def test_move_category_rewrites_the_subtree(trainer):
@@ -164,19 +164,19 @@ def test_list_questions_search_kind_subcategories_archived(trainer):
     q2 = make_question(sub, "truefalse", text="<p>Cần, kiệm, liêm, chính</p>", data={"answer": True}, user=trainer,
                        tags="đạo đức")
     q3 = make_question(root, text="<p>100% đúng_không</p>", user=trainer)
-    assert [q.id for q in services.list_questions(root)] == [q1.id, q3.id]
-    assert [q.id for q in services.list_questions(root, include_subcategories=True)] == [q1.id, q2.id, q3.id]
-    assert [q.id for q in services.list_questions(root, True, "ho chi MINH")] == [q1.id]
-    assert [q.id for q in services.list_questions(root, True, "DAO DUC")] == [q2.id]  # tags are searched
-    assert [q.id for q in services.list_questions(root, True, "%")] == [q3.id]  # LIKE wildcards are literal
-    assert [q.id for q in services.list_questions(root, True, "d_n")] == []
-    assert [q.id for q in services.list_questions(root, True, kind="truefalse")] == [q2.id]
+    assert [q.id for q in queries.list_questions(root)] == [q1.id, q3.id]
+    assert [q.id for q in queries.list_questions(root, include_subcategories=True)] == [q1.id, q2.id, q3.id]
+    assert [q.id for q in queries.list_questions(root, True, "ho chi MINH")] == [q1.id]
+    assert [q.id for q in queries.list_questions(root, True, "DAO DUC")] == [q2.id]  # tags are searched
+    assert [q.id for q in queries.list_questions(root, True, "%")] == [q3.id]  # LIKE wildcards are literal
+    assert [q.id for q in queries.list_questions(root, True, "d_n")] == []
+    assert [q.id for q in queries.list_questions(root, True, kind="truefalse")] == [q2.id]
     services.archive_question(q1)
-    assert q1.id not in [q.id for q in services.list_questions(root)]
-    assert q1.id in [q.id for q in services.list_questions(root, include_archived=True)]
-    assert services.question_counts([root.id, sub.id]) == {root.id: 1, sub.id: 1}
+    assert q1.id not in [q.id for q in queries.list_questions(root)]
+    assert q1.id in [q.id for q in queries.list_questions(root, include_archived=True)]
+    assert queries.question_counts([root.id, sub.id]) == {root.id: 1, sub.id: 1}
     services.update_question(q3, text_html="<p>Nội dung khác</p>", user=trainer)
-    assert services.list_questions(root, search="100%") == []  # search follows the current version
+    assert queries.list_questions(root, search="100%") == []  # search follows the current version
 
 
 def test_visibility_rule(trainer):

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn import db
+from quizzes.bank import category_paths
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionKind
 from quizzes.bank.types import get_type
@@ -358,7 +359,7 @@ def test_fixture_questions_in_category(target):
     result = services.import_file(target, "gift", fixture_bytes("questions_in_category.gift.txt"), None)
     db.session.commit()
     assert result.imported == 4 and result.categories == 1
-    sub = bank.find_category_path("Moodle/Default for New Features", None)  # "$course$/" dropped
+    sub = category_paths.find_category_path("Moodle/Default for New Features", None)  # "$course$/" dropped
     assert _imported({sub.id}) == [(K.MATCHING, "Moodle activities"), (K.SINGLE, "Greeting"),
                                    (K.SHORTANSWER, "Moodle user"), (K.TRUEFALSE, "Moodle acronym")]
     greeting = db.session.scalar(select(Question).where(Question.search_text.contains("greeting"))).current_version

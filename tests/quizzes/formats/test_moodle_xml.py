@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 
 from elearn import db, uploads
 from elearn.permissions import Role
+from quizzes.bank import category_paths
+from quizzes.bank import queries as bank_queries
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind
 from quizzes.bank.types import get_type
@@ -701,7 +703,7 @@ def target(app):
 def _by_category():
     rows = db.session.execute(select(Question, QuestionCategory).join(QuestionCategory)
                               .order_by(Question.id)).all()
-    return {q.current_version.name: bank.category_path_name(c) for q, c in rows}
+    return {q.current_version.name: category_paths.category_path_name(c) for q, c in rows}
 
 
 def test_import_nested_categories_with_questions(target):
@@ -979,7 +981,7 @@ def test_hostile_html_is_sanitized_in_every_stored_field(target):
         blocks.append(f'<question type="truefalse">{head}<answer fraction="100"><text>true</text>{feedback}'
                       f'</answer><answer fraction="0"><text>false</text>{feedback}</answer></question>')
     services.import_file(target, "moodlexml", quiz(*blocks).encode(), None)
-    versions = [q.current_version for q in bank.list_questions(target)]
+    versions = [q.current_version for q in bank_queries.list_questions(target)]
     assert len(versions) == 4 * len(XSS)
     for v in versions:
         data = v.data

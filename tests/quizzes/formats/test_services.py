@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from elearn import db
 from elearn.audit import AuditLog
 from elearn.permissions import Role
+from quizzes.bank import category_paths
+from quizzes.bank import queries as bank_queries
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind
 from quizzes.formats import services
@@ -57,9 +59,9 @@ def test_import_every_kind_into_subcategories(target):
     assert result.imported == 8 and result.categories == 2
     assert result.by_type == {"single": 1, "multiple": 1, "truefalse": 1, "shortanswer": 1, "numerical": 1,
                               "matching": 1, "essay": 1, "description": 1}
-    sub = bank.find_category_path("Nhập/Chương 1/Bài 2", None)
-    assert sub is not None and len(bank.list_questions(sub)) == 5
-    first = bank.list_questions(target)[0].current_version
+    sub = category_paths.find_category_path("Nhập/Chương 1/Bài 2", None)
+    assert sub is not None and len(bank_queries.list_questions(sub)) == 5
+    first = bank_queries.list_questions(target)[0].current_version
     assert first.name == "Thủ đô" and first.general_feedback_html == "Từ 1010"
     assert first.data["choices"][0]["feedback"] == "Đúng"
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "questions.import")).details["imported"] == 8
@@ -103,7 +105,7 @@ def test_other_formats(target, fmt, content):
 
 def test_formula_cell_is_stored_as_text_and_exported_escaped(target):
     services.import_file(target, "csv", "Câu hỏi,A,B,Đáp án\n=HYPERLINK(\"x\"),=1,+2,A\n".encode(), None)
-    version = bank.list_questions(target)[0].current_version
+    version = bank_queries.list_questions(target)[0].current_version
     assert version.text_html == '=HYPERLINK("x")' and version.data["choices"][0]["html"] == "=1"
     assert '[html]\\=HYPERLINK("x")' in services.export_gift(target, None)
 
@@ -143,7 +145,7 @@ def test_cli_owner_tree(runner, tmp_path):
     result = runner.invoke(args=["questions", "import", str(good), "--category", "Riêng", "--owner",
                                  trainer.username])
     assert result.exit_code == 0, result.output
-    assert bank.find_category_path("Riêng", trainer) is not None and bank.find_category_path("Riêng", None) is None
+    assert category_paths.find_category_path("Riêng", trainer) is not None and category_paths.find_category_path("Riêng", None) is None
     result = runner.invoke(args=["questions", "export", "--category", "Riêng", "--owner", trainer.username])
     assert result.exit_code == 0 and "Thủ đô" in result.output
     assert runner.invoke(args=["questions", "export", "--category", "Riêng"]).exit_code == 1
@@ -210,7 +212,7 @@ def test_hostile_html_is_sanitized_in_every_stored_field(target):
         blocks.append(f"::T{n}::[html]Câu {p}{{=đúng {p}#{p} ~sai {p} ####{p}}}")
         blocks.append(f"::M{n}::[html]Ghép {p}{{=a {p} -> b {p} =c -> d}}")
     services.import_file(target, "gift", "\n\n".join(blocks).encode(), None)
-    versions = [q.current_version for q in bank.list_questions(target)]
+    versions = [q.current_version for q in bank_queries.list_questions(target)]
     assert len(versions) == 2 * len(XSS)
     for v in versions:
         stored = [v.text_html, v.general_feedback_html] + [
@@ -226,7 +228,7 @@ def test_formula_cells_stay_text(target):
     rows = ["Câu hỏi,Loại,A,B,Đáp án"] + [
         '"{}",một đáp án,"{}",x,A'.format(f.replace('"', '""'), f.replace('"', '""')) for f in FORMULAS]
     services.import_file(target, "csv", "\n".join(rows).encode(), None)
-    texts = [q.current_version.data["choices"][0]["html"] for q in bank.list_questions(target)]
+    texts = [q.current_version.data["choices"][0]["html"] for q in bank_queries.list_questions(target)]
     assert texts == [html.escape(f.strip(), quote=False) for f in FORMULAS]
     exported = services.export_gift(target, None)
     assert all(not line.startswith(("=", "+", "-", "@")) for line in exported.splitlines())
@@ -262,7 +264,7 @@ def test_page_imports_the_excel_template_automatically(client, login, trainer):
     response = client.post("/questions/import", data={
         "format": "auto", "new_category": "Mẫu/Excel", "file": (io.BytesIO(template_xlsx()), "mau.xlsx")})
     assert response.status_code == 200 and count() == 6
-    category = bank.find_category_path("Mẫu/Excel", trainer)
+    category = category_paths.find_category_path("Mẫu/Excel", trainer)
     assert category is not None and category.owner_id == trainer.id
 
 
