@@ -41,7 +41,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +124,21 @@ def cpu_seconds(master: int) -> float:
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def postgres_seconds() -> float:
+    """User + system CPU of every process named postgres on this machine (other databases' too)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" in text:
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
 
@@ -225,12 +239,13 @@ class Run:
                 await asyncio.sleep(self.args.think / 20 * 50 / self.args.concurrency)
         await asyncio.sleep(max(0.0, self.stop_at - self.args.seconds - time.perf_counter()))
         self.measuring = True
-        cpu0, own0, t0 = cpu_seconds(master), time.process_time(), time.perf_counter()
+        cpu0, pg0, own0, t0 = cpu_seconds(master), postgres_seconds(), time.process_time(), time.perf_counter()
         await asyncio.sleep(max(0.0, self.stop_at - time.perf_counter()))
-        cpu1, own1, t1 = cpu_seconds(master), time.process_time(), time.perf_counter()
+        cpu1, pg1, own1, t1 = cpu_seconds(master), postgres_seconds(), time.process_time(), time.perf_counter()
         self.measuring = False
         await asyncio.gather(*tasks)  # entries under way finish (not counted in the rate)
-        return {"server_cpu": cpu1 - cpu0, "own_cpu": own1 - own0, "elapsed": t1 - t0}
+        return {"server_cpu": cpu1 - cpu0, "pg_cpu": pg1 - pg0, "own_cpu": own1 - own0, "elapsed": t1 - t0,
+                "load": os.getloadavg()[0]}
 
 
 def main() -> None:
@@ -290,6 +305,10 @@ def main() -> None:
           f"{figures['server_cpu'] * 1000 / max(1, entries):.1f} ms an entry; "
           f"generator CPU {figures['own_cpu'] * 1000 / max(1, entries):.1f} ms an entry "
           f"({figures['own_cpu'] / elapsed:.2f} cores)")
+    if url.startswith("postgresql"):
+        print(f"PostgreSQL CPU (every postgres process on the machine): {figures['pg_cpu'] * 1000 / max(1, entries):.1f} "
+              f"ms an entry ({figures['pg_cpu'] / elapsed:.2f} cores); load average at the window's end "
+              f"{figures['load']:.1f}")
     for name in STEPS:
         times = sorted(run.latencies[name])
         if len(times) < 2:
