@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn import audit, db
@@ -241,9 +243,45 @@ def question_pool(category_ids: list[int]) -> list[tuple[int, int]]:
     return list(db.session.execute(stmt))
 
 
+POOL_SECONDS = 5.0
+
+
+def round_pool(r: ContestRound) -> list[tuple[int, int]]:
+    """``question_pool`` of a round's categories, kept by the app (each process) for at most
+    CONTEST_POOL_SECONDS (5): a round's peak starts thousands of entries a minute from one pool.
+    A change of the round's categories is a new key; a question, version or category written in
+    this process empties the cache at once (``_bank_written``); another process's edit shows here
+    within the seconds."""
+    cache: dict[tuple, tuple[float, list]] = current_app.extensions.setdefault("contests.pools", {})
+    key = (r.id, tuple(r.category_ids or ()))
+    now = time.monotonic()
+    held = cache.get(key)
+    if held is None or now - held[0] > current_app.config.get("CONTEST_POOL_SECONDS", POOL_SECONDS):
+        held = cache[key] = (now, question_pool(r.category_ids))
+    return held[1]
+
+
+@event.listens_for(Session, "after_flush")
+def _bank_written(session: Session, _context) -> None:
+    if not has_app_context() or "contests.pools" not in current_app.extensions:
+        return
+    bank = (Question, QuestionVersion, QuestionCategory)
+    if any(isinstance(obj, bank) for group in (session.new, session.dirty, session.deleted) for obj in group):
+        current_app.extensions["contests.pools"].clear()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bank_bulk_written(state) -> None:
+    """An UPDATE or DELETE statement on the bank's tables (a category moved) empties the cache too."""
+    if (state.is_update or state.is_delete) and has_app_context() and "contests.pools" in current_app.extensions:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in ("question", "question_version", "question_category"):
+            current_app.extensions["contests.pools"].clear()
+
+
 def _draw(r: ContestRound) -> list[dict[str, Any]]:
     rng = _rng()
-    pool = question_pool(r.category_ids)
+    pool = round_pool(r)
     if len(pool) < r.question_count:
         raise ContestError(_("This round has too few questions; please tell the organiser."))
     version_ids = [v for _q, v in rng.sample(pool, r.question_count)]
