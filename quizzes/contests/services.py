@@ -285,7 +285,7 @@ def _draw(r: ContestRound) -> list[dict[str, Any]]:
     if len(pool) < r.question_count:
         raise ContestError(_("This round has too few questions; please tell the organiser."))
     version_ids = [v for _q, v in rng.sample(pool, r.question_count)]
-    versions = drawn_versions(version_ids)
+    versions = drawn_versions(version_ids, also=[v for _q, v in pool[:VERSIONS_MAX // 10]])
     return [{"v": vid, "o": get_type(versions[vid].kind).new_order(versions[vid].data, rng)} for vid in version_ids]
 
 
@@ -302,12 +302,13 @@ class Version:
 VERSIONS_MAX = 20_000  # a few rounds' pools; then the cache starts again (a dict, not an LRU: rounds are few)
 
 
-def drawn_versions(ids: list[int]) -> dict[int, Version]:
+def drawn_versions(ids: list[int], also: list[int] = ()) -> dict[int, Version]:
     """The versions of ``ids``: from the app's cache (one per process and app, so one per database),
-    the missing ones in one SELECT."""
+    the missing ones in one SELECT, with those of ``also`` (a draw reads its whole pool at once)."""
     cache: dict[int, Version] = current_app.extensions.setdefault("contests.versions", {})
     missing = [i for i in ids if i not in cache]
     if missing:
+        missing = list(dict.fromkeys(missing + [i for i in also if i not in cache]))
         if len(cache) + len(missing) > VERSIONS_MAX:
             cache.clear()
         rows = db.session.execute(select(QuestionVersion.id, QuestionVersion.kind, QuestionVersion.text_html,
