@@ -157,6 +157,7 @@ class Run:
         self.args, self.base, self.contest_id, self.round_id = args, base, contest_id, round_id
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
+        self.retried: dict[str, int] = defaultdict(int)
         self.acknowledged: list[int] = []
         self.done_at: list[float] = []
         self.next_entrant = 0
@@ -170,10 +171,22 @@ class Run:
 
     async def step(self, session, name: str, method: str, path: str, data=None) -> tuple[str, str]:
         """One step: the request and the page its redirect leads to, timed together."""
+        import aiohttp
+
         t0 = time.perf_counter()
-        async with session.request(method, self.base + path, data=data, allow_redirects=True) as response:
-            text = await response.text()
-            status, final = response.status, response.url.path
+        for attempt in (1, 2):
+            try:
+                async with session.request(method, self.base + path, data=data, allow_redirects=True) as response:
+                    text = await response.text()
+                    status, final = response.status, response.url.path
+                break
+            except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError):
+                # The server closed the kept-alive connection as the request left (gunicorn's keepalive,
+                # 5 s, against a person's pause): a browser sends it again once on a new connection,
+                # POSTs included; a replayed start or submit is answered, not doubled.
+                if attempt == 2:
+                    raise
+                self.retried[name] += 1
         if self.measuring:
             self.latencies[name].append(time.perf_counter() - t0)
         if status >= 400:
@@ -316,7 +329,8 @@ def main() -> None:
         q = statistics.quantiles(times, n=100)
         print(f"  {name:<28} n={len(times):<7} p50 {q[49] * 1000:6.0f} ms   p95 {q[94] * 1000:6.0f} ms   "
               f"p99 {q[98] * 1000:6.0f} ms")
-    print(f"errors: {sum(run.errors.values())} {dict(run.errors) if run.errors else ''}")
+    print(f"errors: {sum(run.errors.values())} {dict(run.errors) if run.errors else ''}; sent again once on a new "
+          f"connection (the kept-alive one closed by the server): {sum(run.retried.values())} {dict(run.retried)}")
     lost = found["lost (acknowledged, not ranked)"] + found["submitted, not acknowledged"]
     doubled = found["acknowledged twice"] + found["ranked twice"]
     print("check: " + ", ".join(f"{k} {v}" for k, v in found.items())
