@@ -2,7 +2,7 @@
 
 The hot path of a round's peak hour (``bench/bench_contest_sustained.py``): each request reads what
 it needs in as few statements as it can (the entry with its entrant, round and contest in one; the
-drawn question versions from the app's cache, ``services.drawn_versions``).
+drawn question versions from the app's cache, ``paper.drawn_versions``).
 """
 from __future__ import annotations
 

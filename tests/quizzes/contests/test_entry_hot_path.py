@@ -14,7 +14,7 @@ from elearn.db import utcnow
 from elearn.permissions import Role
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionVersion
-from quizzes.contests import registration, services
+from quizzes.contests import paper, registration, services
 from quizzes.contests.models import ContestEntry, ContestRound
 from quizzes.contests.services import GRACE, ContestError
 from tests.factories import make_user
@@ -24,13 +24,13 @@ from tests.sql import statements
 
 
 def _pool_versions(r) -> set[int]:
-    return {v for _q, v in services.round_pool(r)}
+    return {v for _q, v in paper.round_pool(r)}
 
 
 def test_the_cached_pool_follows_edits_archiving_and_the_rounds_categories(app):
     contest, r = make_contest(singles=11, multiples=0)
     before = _pool_versions(r)
-    assert len(before) == 11 and services.round_pool(r) is services.round_pool(r)  # kept
+    assert len(before) == 11 and paper.round_pool(r) is paper.round_pool(r)  # kept
     question = db.session.scalars(select(Question).order_by(Question.id)).first()
     old_version = question.current_version_id
     bank.update_question(question, text_html="<p>Đã sửa</p>", user=contest.organiser)
@@ -142,7 +142,7 @@ def test_each_entry_step_runs_few_statements(app, client):
 def test_start_entry_still_refuses_a_round_with_too_few_questions(app):
     contest, r = make_contest(singles=10, multiples=0)
     question = db.session.scalars(select(Question)).first()
-    services.round_pool(r)
+    paper.round_pool(r)
     bank.archive_question(question)
     db.session.commit()
     entrant = registration.cadre_entrant(contest, make_user(roles=[Role.CADRE]))
