@@ -88,7 +88,8 @@ def drawn_versions(ids: list[int], also: list[int] = ()) -> dict[int, Version]:
     """The versions of ``ids``: from the app's cache (one per process and app, so one per database),
     the missing ones in one SELECT, with those of ``also`` (a draw reads its whole pool at once)."""
     cache: dict[int, Version] = current_app.extensions.setdefault("contests.versions", {})
-    missing = [i for i in ids if i not in cache]
+    found = {i: v for i in ids if (v := cache.get(i)) is not None}  # another thread may empty the cache
+    missing = [i for i in ids if i not in found]
     if missing:
         missing = list(dict.fromkeys(missing + [i for i in also if i not in cache]))
         if len(cache) + len(missing) > VERSIONS_MAX:
@@ -96,5 +97,5 @@ def drawn_versions(ids: list[int], also: list[int] = ()) -> dict[int, Version]:
         rows = db.session.execute(select(QuestionVersion.id, QuestionVersion.kind, QuestionVersion.text_html,
                                          QuestionVersion.data).where(QuestionVersion.id.in_(missing)))
         for row in rows:
-            cache[row.id] = Version(row.id, QuestionKind(row.kind), row.text_html, row.data)
-    return {i: cache[i] for i in ids}
+            found[row.id] = cache[row.id] = Version(row.id, QuestionKind(row.kind), row.text_html, row.data)
+    return {i: found[i] for i in ids}
