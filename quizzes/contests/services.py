@@ -12,8 +12,9 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn import audit, db
 from elearn.accounts.models import User
@@ -22,9 +23,9 @@ from elearn.errors import DomainError
 from elearn.html import sanitize_html
 from elearn.notifications import channels
 from elearn.permissions import Permission
-from elearn.units.models import OrgUnit, subtree_of
+from elearn.units.models import OrgUnit
 from quizzes import tokens
-from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
+from quizzes.bank.models import QuestionKind
 from quizzes.bank.types import InvalidResponse, get_type
 from quizzes.contests.models import (
     RANKING_ORDERS,
@@ -37,11 +38,18 @@ from quizzes.contests.models import (
     CountedEntry,
     PredictionKind,
 )
+from quizzes.contests.paper import (  # noqa: F401  (question_pool, round_pool: services names them too)
+    CONTEST_KINDS,
+    VERSIONS_MAX,
+    Version,
+    drawn_versions,
+    question_pool,
+    round_pool,
+)
 
 MIN_QUESTIONS, MAX_QUESTIONS = 10, 35
 MAX_PREDICTION = 10_000_000
 GRACE = timedelta(seconds=20)  # network delay allowed after the deadline, never more
-CONTEST_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
 class ContestError(DomainError):
@@ -225,27 +233,13 @@ def can_manage(contest: Contest, user: User) -> bool:
 
 # --- entries ---------------------------------------------------------------------------------
 
-def question_pool(category_ids: list[int]) -> list[tuple[int, int]]:
-    """(question id, current version id) of live single/multiple choice questions in the categories."""
-    paths = list(db.session.scalars(select(QuestionCategory.path).where(QuestionCategory.id.in_(category_ids or [0]))))
-    if not paths:
-        return []
-    where = [subtree_of(p, QuestionCategory.path) for p in paths]
-    stmt = (select(Question.id, Question.current_version_id)
-            .join(QuestionCategory, QuestionCategory.id == Question.category_id)
-            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-            .where(or_(*where), Question.archived.is_(False), QuestionVersion.kind.in_(CONTEST_KINDS))
-            .order_by(Question.id))
-    return list(db.session.execute(stmt))
-
-
 def _draw(r: ContestRound) -> list[dict[str, Any]]:
     rng = _rng()
-    pool = question_pool(r.category_ids)
+    pool = round_pool(r)
     if len(pool) < r.question_count:
         raise ContestError(_("This round has too few questions; please tell the organiser."))
     version_ids = [v for _q, v in rng.sample(pool, r.question_count)]
-    versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
+    versions = drawn_versions(version_ids, also=[v for _q, v in pool[:VERSIONS_MAX // 10]])
     return [{"v": vid, "o": get_type(versions[vid].kind).new_order(versions[vid].data, rng)} for vid in version_ids]
 
 
@@ -255,6 +249,22 @@ def open_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None = 
     entries = db.session.scalars(select(ContestEntry).where(
         ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id, ContestEntry.submitted_at.is_(None)))
     return next((e for e in entries if now <= e.deadline + GRACE), None)
+
+
+def entrant_rounds(contest: Contest, entrant: ContestEntrant, now: datetime | None = None
+                   ) -> tuple[dict[int, int], dict[int, ContestEntry | None]]:
+    """For the contest page, in one statement: per round, the entries the entrant has used and
+    the one still running (``entries_used`` and ``open_entry`` for every round)."""
+    now = now or utcnow()
+    used: dict[int, int] = {r.id: 0 for r in contest.rounds}
+    running: dict[int, ContestEntry | None] = {r.id: None for r in contest.rounds}
+    for e in db.session.scalars(select(ContestEntry).where(ContestEntry.entrant_id == entrant.id)
+                                .order_by(ContestEntry.id)):
+        if e.round_id in used:
+            used[e.round_id] += 1
+            if e.submitted_at is None and now <= e.deadline + GRACE and running[e.round_id] is None:
+                running[e.round_id] = e
+    return used, running
 
 
 def entries_used(r: ContestRound, entrant: ContestEntrant) -> int:
@@ -277,11 +287,14 @@ def start_entry(r: ContestRound, entrant: ContestEntrant, now: datetime | None =
     questions = _draw(r)
     deadline = min(now + timedelta(minutes=r.time_limit_minutes), r.closes_at)
     for _attempt in range(5):
-        running = open_entry(r, entrant, now)
+        # The entrant's entries in the round, in one statement: the one still running, or the next seq.
+        mine = list(db.session.scalars(select(ContestEntry).where(
+            ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id)
+            .order_by(ContestEntry.seq).execution_options(populate_existing=True)))
+        running = next((e for e in mine if e.submitted_at is None and now <= e.deadline + GRACE), None)
         if running is not None:
             return running
-        seq = (db.session.scalar(select(func.max(ContestEntry.seq)).where(
-            ContestEntry.round_id == r.id, ContestEntry.entrant_id == entrant.id)) or 0) + 1
+        seq = max((e.seq for e in mine), default=0) + 1
         if limit and seq > limit:
             raise ContestError(_("You have used all %(n)d entries allowed in this round.", n=limit))
         entry = ContestEntry(round_id=r.id, entrant_id=entrant.id, seq=seq, started_at=now, deadline=deadline,
@@ -324,8 +337,7 @@ def submit_entry(entry: ContestEntry, answers: dict[str, list[str]], prediction:
     drawn = {str(q["v"]) for q in entry.questions}
     if any(key not in drawn for key in answers):
         raise ContestError(_("The answers do not match the questions of this entry."))
-    versions = {str(v.id): v for v in db.session.scalars(
-        select(QuestionVersion).where(QuestionVersion.id.in_([q["v"] for q in entry.questions])))}
+    versions = {str(i): v for i, v in drawn_versions([q["v"] for q in entry.questions]).items()}
     cleaned, correct = {}, 0
     for key in drawn:
         chosen = answers.get(key)
@@ -350,11 +362,14 @@ def submit_entry(entry: ContestEntry, answers: dict[str, list[str]], prediction:
         .execution_options(synchronize_session=False)).rowcount
     if done != 1:
         raise ContestError(_("This entry has already been submitted."))
-    db.session.refresh(entry)
+    # What the UPDATE wrote, set on the object without reading the row back.
+    for name, value in (("submitted_at", now), ("answers", cleaned), ("correct", correct), ("prediction", guess),
+                        ("duration_ms", duration)):
+        set_committed_value(entry, name, value)
     return entry
 
 
-def _fully_correct(version: QuestionVersion, fraction: float, response: dict[str, Any]) -> bool:
+def _fully_correct(version: Version, fraction: float, response: dict[str, Any]) -> bool:
     """A contest counts a question right only when answered exactly (no partial credit): full marks
     for one correct choice; for several, exactly the choices that earn points."""
     if version.kind == QuestionKind.MULTIPLE:
@@ -363,15 +378,14 @@ def _fully_correct(version: QuestionVersion, fraction: float, response: dict[str
     return fraction >= 1.0 - 1e-6
 
 
-def entry_questions(entry: ContestEntry) -> list[tuple[QuestionVersion, dict[str, Any]]]:
+def entry_questions(entry: ContestEntry) -> list[tuple[Version, dict[str, Any]]]:
     """The drawn versions with what the browser may see, in the order drawn: choices as the
     entry's own tokens (``quizzes.tokens``), never their bank ids."""
     return [(version, shown) for version, _tokens, shown in _drawn(entry)]
 
 
-def _drawn(entry: ContestEntry) -> list[tuple[QuestionVersion, tokens.Tokens, dict[str, Any]]]:
-    ids = [q["v"] for q in entry.questions]
-    versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))}
+def _drawn(entry: ContestEntry) -> list[tuple[Version, tokens.Tokens, dict[str, Any]]]:
+    versions = drawn_versions([q["v"] for q in entry.questions])
     return [(versions[q["v"]], *tokens.for_question(tokens.entry_scope(entry.id, number), versions[q["v"]], q.get("o")))
             for number, q in enumerate(entry.questions, 1)]
 

@@ -35,10 +35,10 @@ from elearn.menu import Entry
 from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
-from quizzes.contests import certificates, phone, queries, registration, services
+from quizzes.contests import certificates, queries, registration, services
 from quizzes.contests import results as round_results
-from quizzes.contests.forms import ActionForm, EntryForm, IdentifyForm, RecoverForm, RegistrationForm
-from quizzes.contests.models import Contest, ContestEntrant, ContestEntry, ContestRound, ContestStatus
+from quizzes.contests.forms import ActionForm, IdentifyForm, RecoverForm, RegistrationForm
+from quizzes.contests.models import Contest, ContestEntrant, ContestRound, ContestStatus
 from quizzes.contests.services import ContestError
 
 bp = Blueprint("contests", __name__, url_prefix="/contests", template_folder="templates",
@@ -79,21 +79,6 @@ def _remember(entrant: ContestEntrant) -> None:
     session[SESSION_KEY] = known
 
 
-def _own_entry(entry_id: int) -> ContestEntry:
-    entry = db.session.get(ContestEntry, entry_id)
-    if entry is None:
-        abort(404)
-    entrant = entry.entrant
-    if entrant.user_id is not None:
-        mine = current_user.is_authenticated and current_user.id == entrant.user_id
-    else:
-        mine = not current_user.is_authenticated and session.get(SESSION_KEY, {}).get(
-            str(entrant.contest_id)) == entrant.id
-    if not mine:
-        abort(404)  # another person's entry: do not confirm it exists
-    return entry
-
-
 @bp.get("/")
 @public
 def index():
@@ -106,9 +91,8 @@ def index():
 def show(contest_id: int):
     contest = _published_contest(contest_id)
     entrant = _session_entrant(contest)
-    used = {r.id: services.entries_used(r, entrant) for r in contest.rounds} if entrant else {}
     # An entry left half-way (a closed tab, another device after identifying) is taken up again here.
-    running = {r.id: services.open_entry(r, entrant, utcnow()) for r in contest.rounds} if entrant else {}
+    used, running = services.entrant_rounds(contest, entrant) if entrant else ({}, {})
     may_enter = not current_user.is_authenticated or registration.may_enter(contest, current_user)
     return render_template("contests/contest.html", contest=contest, entrant=entrant, used=used, running=running,
                            may_enter=may_enter, state=services.round_state, form=ActionForm())
@@ -214,87 +198,6 @@ def _device_key() -> str:
     return "contest-device:" + device
 
 
-@bp.post("/<int:contest_id>/rounds/<int:round_id>/start")
-@public
-@limiter.limit(lambda: current_app.config.get("CONTEST_START_LIMIT_PER_ADDRESS", "600 per hour"))
-@limiter.limit(lambda: current_app.config.get("CONTEST_START_LIMIT_PER_DEVICE", "30 per hour"), key_func=_device_key)
-def start(contest_id: int, round_id: int):
-    contest = _published_contest(contest_id)
-    r = _round(contest, round_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        if current_user.is_authenticated:
-            entrant = registration.cadre_entrant(contest, current_user)
-        else:
-            entrant = _session_entrant(contest)
-            if entrant is None:
-                flash(_("Register (or come back with your personal code) before entering."), "info")
-                return redirect(url_for(".register" if contest.allow_public else ".show", contest_id=contest.id))
-        if phone.needs_verification(contest, entrant):
-            flash(_("Verify your phone number before entering."), "info")
-            return redirect(url_for(".verify_phone", contest_id=contest.id))
-        entry = services.start_entry(r, entrant, client_addr=request.remote_addr)
-    except ContestError as error:
-        db.discard()
-        flash(str(error), "error")
-        return redirect(url_for(".show", contest_id=contest.id))
-    return redirect(url_for(".entry", entry_id=entry.id))
-
-
-def _answers_from_form() -> dict[str, list[str]]:
-    """``q<number>`` fields as ticked choice tokens; fields of questions not drawn are kept,
-    so the service refuses them rather than this view dropping them silently."""
-    answers = {}
-    for name in request.form:
-        values = [v for v in request.form.getlist(name) if v]
-        if name.startswith("q") and values:
-            answers[name[1:]] = values
-    return answers
-
-
-@bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
-@public
-def entry(entry_id: int):
-    entry = _own_entry(entry_id)
-    if entry.submitted_at is not None:
-        return redirect(url_for(".entry_done", entry_id=entry.id))
-    r = entry.round
-    form = EntryForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            services.submit_entry(entry, services.answers_from_form(entry, _answers_from_form()),
-                                  form.prediction.data)
-        except ContestError as error:
-            db.discard()
-            flash(str(error), "error")
-            if utcnow() > entry.deadline + services.GRACE:
-                return redirect(url_for(".show", contest_id=r.contest_id))
-        else:
-            return redirect(url_for(".entry_done", entry_id=entry.id))
-    expired = utcnow() > entry.deadline + services.GRACE
-    questions = [] if expired else services.entry_questions(entry)
-    return render_template("contests/entry.html", entry=entry, round=r, contest=r.contest, form=form,
-                           questions=questions, expired=expired, chosen=_chosen_from_form(),
-                           seconds_left=max(0, int((entry.deadline - utcnow()).total_seconds())))
-
-
-def _chosen_from_form() -> set[str]:
-    """What was ticked before a refused submit, so the page keeps it."""
-    return {f"{k}:{v}" for k in request.form if k.startswith("q") for v in request.form.getlist(k)}
-
-
-@bp.get("/entries/<int:entry_id>/done")
-@public
-def entry_done(entry_id: int):
-    entry = _own_entry(entry_id)
-    if entry.submitted_at is None:
-        return redirect(url_for(".entry", entry_id=entry.id))
-    return render_template("contests/entry_done.html", entry=entry, round=entry.round, contest=entry.round.contest)
-
-
 @bp.get("/<int:contest_id>/rounds/<int:round_id>/results")
 @public
 def results(contest_id: int, round_id: int):
@@ -396,4 +299,4 @@ def mine(contest_id: int):
                                   if row.published and row.submitted})
 
 
-from quizzes.contests import certificate_views, phone_views  # noqa: E402,F401  (their routes are on this blueprint)
+from quizzes.contests import certificate_views, entry_views, phone_views  # noqa: E402,F401  (their routes are on this blueprint)
