@@ -26,6 +26,7 @@ from elearn.errors import DomainError
 from elearn.html import html_to_text, sanitize_html
 from elearn.permissions import Permission
 from elearn.text import fold, normalize_spaces
+from quizzes.bank import signals
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
 from quizzes.bank.types import InvalidQuestion, get_type
 
@@ -140,6 +141,7 @@ def move_category(category: QuestionCategory, new_parent: QuestionCategory | Non
         .values(path=new_prefix + func.substr(QuestionCategory.path, len(old_prefix) + 1), owner_id=owner_id)
         .execution_options(synchronize_session=False)).rowcount
     db.session.expire_all()
+    signals.announce()
     return moved
 
 
@@ -156,6 +158,7 @@ def delete_category(category: QuestionCategory) -> None:
         raise BankError(_("Only an empty category can be deleted."))
     db.session.delete(category)
     db.session.flush()
+    signals.announce()
 
 
 
@@ -245,6 +248,7 @@ def create_question(category: QuestionCategory, kind: QuestionKind | str, text_h
     question.current_version = version
     _index(question, version)
     db.session.flush()
+    signals.announce()
     return question
 
 
@@ -277,6 +281,7 @@ def update_question(question: Question, *, kind: QuestionKind | str | None = Non
     question.current_version = version
     _index(question, version)
     db.session.flush()
+    signals.announce()
     return version
 
 
@@ -284,3 +289,4 @@ def archive_question(question: Question, archived: bool = True) -> None:
     """Hide a question from new quizzes (or bring it back); its versions stay for history."""
     question.archived = archived
     db.session.flush()
+    signals.announce()

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
 
 from elearn import db
 from elearn.units.models import subtree_of
 from quizzes.bank.models import Question, QuestionCategory, QuestionKind, QuestionVersion
+from quizzes.bank.signals import bank_changed
 from quizzes.contests.models import ContestRound
 
 CONTEST_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
@@ -42,7 +42,7 @@ def round_pool(r: ContestRound) -> list[tuple[int, int]]:
     """``question_pool`` of a round's categories, kept by the app (each process) for at most
     CONTEST_POOL_SECONDS (5): a round's peak starts thousands of entries a minute from one pool.
     A change of the round's categories is a new key; a question, version or category written in
-    this process empties the cache at once (``_bank_written``); another process's edit shows here
+    this process empties the cache at once (``quizzes.bank.signals``); another process's edit shows here
     within the seconds."""
     cache: dict[tuple, tuple[float, list]] = current_app.extensions.setdefault("contests.pools", {})
     key = (r.id, tuple(r.category_ids or ()))
@@ -53,22 +53,11 @@ def round_pool(r: ContestRound) -> list[tuple[int, int]]:
     return held[1]
 
 
-@event.listens_for(Session, "after_flush")
-def _bank_written(session: Session, _context) -> None:
-    if not has_app_context() or "contests.pools" not in current_app.extensions:
-        return
-    bank = (Question, QuestionVersion, QuestionCategory)
-    if any(isinstance(obj, bank) for group in (session.new, session.dirty, session.deleted) for obj in group):
-        current_app.extensions["contests.pools"].clear()
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bank_bulk_written(state) -> None:
-    """An UPDATE or DELETE statement on the bank's tables (a category moved) empties the cache too."""
-    if (state.is_update or state.is_delete) and has_app_context() and "contests.pools" in current_app.extensions:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in ("question", "question_version", "question_category"):
-            current_app.extensions["contests.pools"].clear()
+@bank_changed.connect
+def _forget_pools(_sender, **_kw) -> None:
+    """A question or category written in this process: its pools are read again at the next draw."""
+    if has_app_context():
+        current_app.extensions.pop("contests.pools", None)
 
 
 @dataclass(frozen=True, slots=True)
