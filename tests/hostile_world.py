@@ -15,7 +15,7 @@ from elearn.db import utcnow
 from elearn.permissions import Role
 from elearn.units.models import OrgUnit
 from quizzes import services
-from quizzes.contests import services as contests
+from quizzes.contests import entries
 from quizzes.contests.models import ContestRound
 from tests.courses.certificates.factories import complete, make_quiz_course
 from tests.factories import make_unit, make_user
@@ -59,8 +59,8 @@ def close_round(world: World, entrants) -> int:
     """Each of ``entrants`` enters the world's contest round (all right), then it closes; its id."""
     r = db.session.get(ContestRound, world.ids["round_id"])
     for entrant in entrants:
-        entry = contests.start_entry(r, entrant)
-        contests.submit_entry(entry, right_answers(entry), "7")
+        entry = entries.start_entry(r, entrant)
+        entries.submit_entry(entry, right_answers(entry), "7")
     r.closes_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
     return r.id

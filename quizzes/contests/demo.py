@@ -18,7 +18,7 @@ from elearn.text import name_sort_key
 from elearn.units.models import OrgUnit
 from quizzes.bank import services as bank
 from quizzes.bank.models import QuestionCategory, QuestionKind
-from quizzes.contests import registration, results, services
+from quizzes.contests import entries, registration, results, services
 from quizzes.contests.models import Contest, ContestEntrant, ContestStatus, PredictionKind
 
 TITLE = ("Cuộc thi trực tuyến tìm hiểu “Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh” "
@@ -106,7 +106,7 @@ def _bank_categories() -> list[int]:
 def _answers(entry, right: int) -> dict[str, list[str]]:
     """Answer the first ``right`` questions correctly and the rest wrongly."""
     answers = {}
-    for i, (version, _shown) in enumerate(services.entry_questions(entry)):
+    for i, (version, _shown) in enumerate(entries.entry_questions(entry)):
         good = [c["id"] for c in version.data["choices"] if c["fraction"] > 0]
         bad = [c["id"] for c in version.data["choices"] if c["fraction"] <= 0]
         answers[str(version.id)] = good if i < right else bad[:1]
@@ -147,8 +147,8 @@ def load() -> None:
     db.session.flush()
     for i, entrant in enumerate(entrants):
         started = closed.opens_at + timedelta(hours=2 + 7 * i, minutes=rng.randrange(60))
-        entry = services.start_entry(closed, entrant, now=started)
+        entry = entries.start_entry(closed, entrant, now=started)
         right = 10 if i % 3 == 0 else rng.randrange(6, 10)
-        services.submit_entry(entry, _answers(entry, right), rng.randrange(1, 8),
+        entries.submit_entry(entry, _answers(entry, right), rng.randrange(1, 8),
                               now=started + timedelta(seconds=rng.randrange(150, 540)))
     results.publish_results(closed, organiser)

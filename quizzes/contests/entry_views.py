@@ -16,7 +16,7 @@ from elearn import db
 from elearn.db import utcnow
 from elearn.extensions import limiter
 from elearn.permissions import public
-from quizzes.contests import phone, registration, services
+from quizzes.contests import entries, phone, registration, services
 from quizzes.contests.forms import ActionForm, EntryForm
 from quizzes.contests.models import ContestEntry, ContestRound
 from quizzes.contests.services import ContestError
@@ -60,7 +60,7 @@ def start(contest_id: int, round_id: int):
         if phone.needs_verification(contest, entrant):
             flash(_("Verify your phone number before entering."), "info")
             return redirect(url_for(".verify_phone", contest_id=contest.id))
-        entry = services.start_entry(r, entrant, client_addr=request.remote_addr)
+        entry = entries.start_entry(r, entrant, client_addr=request.remote_addr)
     except ContestError as error:
         db.discard()
         flash(str(error), "error")
@@ -91,7 +91,7 @@ def entry(entry_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            services.submit_entry(entry, services.answers_from_form(entry, _answers_from_form()),
+            entries.submit_entry(entry, entries.answers_from_form(entry, _answers_from_form()),
                                   form.prediction.data)
         except ContestError as error:
             db.discard()
@@ -101,7 +101,7 @@ def entry(entry_id: int):
         else:
             return redirect(url_for(".entry_done", entry_id=entry.id))
     expired = utcnow() > entry.deadline + services.GRACE
-    questions = [] if expired else services.entry_questions(entry)
+    questions = [] if expired else entries.entry_questions(entry)
     return render_template("contests/entry.html", entry=entry, round=r, contest=r.contest, form=form,
                            questions=questions, expired=expired, chosen=_chosen_from_form(),
                            seconds_left=max(0, int((entry.deadline - utcnow()).total_seconds())))

@@ -35,7 +35,7 @@ from elearn.menu import Entry
 from elearn.permissions import public
 from elearn.units import services as units
 from elearn.units.models import OrgUnit
-from quizzes.contests import certificates, queries, registration, services
+from quizzes.contests import certificates, entries, queries, registration, services
 from quizzes.contests import results as round_results
 from quizzes.contests.forms import ActionForm, IdentifyForm, RecoverForm, RegistrationForm
 from quizzes.contests.models import Contest, ContestEntrant, ContestRound, ContestStatus
@@ -92,7 +92,7 @@ def show(contest_id: int):
     contest = _published_contest(contest_id)
     entrant = _session_entrant(contest)
     # An entry left half-way (a closed tab, another device after identifying) is taken up again here.
-    used, running = services.entrant_rounds(contest, entrant) if entrant else ({}, {})
+    used, running = entries.entrant_rounds(contest, entrant) if entrant else ({}, {})
     may_enter = not current_user.is_authenticated or registration.may_enter(contest, current_user)
     return render_template("contests/contest.html", contest=contest, entrant=entrant, used=used, running=running,
                            may_enter=may_enter, state=services.round_state, form=ActionForm())

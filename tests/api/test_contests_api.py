@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from elearn import db
-from quizzes.contests import registration, results, services
+from quizzes.contests import entries, registration, results, services
 from tests.api.factories import bearer, make_token
 from tests.factories import make_unit, make_user
 from tests.quizzes.contests.factories import make_contest, right_answers
@@ -15,8 +15,8 @@ def test_published_round_results(app, client):
     unit = make_unit("Huyện ủy An", code="PA")
     players = [make_user(full_name=f"Người thi {i}", unit=unit) for i in range(3)]
     for user, wrong, guess in zip(players, [0, 1, 0], [2, 3, 5]):
-        entry = services.start_entry(r, registration.cadre_entrant(contest, user))
-        services.submit_entry(entry, right_answers(entry, wrong=wrong), str(guess))
+        entry = entries.start_entry(r, registration.cadre_entrant(contest, user))
+        entries.submit_entry(entry, right_answers(entry, wrong=wrong), str(guess))
     db.session.commit()
     headers = bearer(make_token(make_user("doc.ket.qua", unit=unit), ["contests:read"]))
     url = f"/api/v1/contests/{contest.id}/rounds/{r.id}/results"

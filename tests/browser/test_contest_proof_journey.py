@@ -13,7 +13,7 @@ from courses.certificates.models import Certificate
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
-from quizzes.contests import proof, registration, results, services, signature
+from quizzes.contests import entries, proof, registration, results, signature
 from quizzes.contests.models import ContestEntrant, ContestRankingFile
 from tests.browser.conftest import assert_accessible
 from tests.factories import make_user
@@ -34,8 +34,8 @@ def _seed():
     players = [(binh, 0, "4")] + [(registration.cadre_entrant(contest, make_user(roles=[Role.CADRE])), w, g)
                                   for w, g in ((0, "2"), (1, "3"), (0, "9"))]
     for entrant, wrong, guess in players:
-        entry = services.start_entry(r, entrant)
-        services.submit_entry(entry, right_answers(entry, wrong=wrong), guess)
+        entry = entries.start_entry(r, entrant)
+        entries.submit_entry(entry, right_answers(entry, wrong=wrong), guess)
     r.closes_at = utcnow() - timedelta(minutes=2)
     results.publish_results(r, contest.organiser)
     db.session.commit()

@@ -8,7 +8,7 @@ from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
 from quizzes.bank.models import QuestionKind
-from quizzes.contests import services
+from quizzes.contests import entries, services
 from tests.factories import make_user
 from tests.quizzes.bank.factories import make_category, make_question
 
@@ -47,7 +47,7 @@ def make_contest(organiser=None, *, questions: int = 10, opens=-60, closes=60, l
 def right_answers(entry, wrong: int = 0) -> dict[str, list[str]]:
     """Every drawn question answered correctly, except the first ``wrong`` ones."""
     answers = {}
-    for i, (version, _shown) in enumerate(services.entry_questions(entry)):
+    for i, (version, _shown) in enumerate(entries.entry_questions(entry)):
         good = [c["id"] for c in version.data["choices"] if c["fraction"] > 0]
         bad = [c["id"] for c in version.data["choices"] if c["fraction"] <= 0]
         answers[str(version.id)] = bad[:1] if i < wrong else good

@@ -14,7 +14,7 @@ from courses.certificates.models import Certificate
 from courses.certificates.verification import Verdict
 from elearn import db
 from elearn.db import utcnow
-from quizzes.contests import results, services
+from quizzes.contests import entries, results
 from quizzes.contests.models import ContestEntrant
 from tests.quizzes.contests.factories import make_contest, right_answers
 
@@ -28,8 +28,8 @@ def _seed(**values):
                                  address="Thái Bình", unit_text="Hội Phụ nữ phường")
         db.session.add(entrant)
         db.session.flush()
-        entry = services.start_entry(r, entrant)
-        services.submit_entry(entry, right_answers(entry, wrong=wrong), "5")
+        entry = entries.start_entry(r, entrant)
+        entries.submit_entry(entry, right_answers(entry, wrong=wrong), "5")
         people.append(entrant)
     db.session.add(ContestEntrant(contest_id=contest.id, full_name="Đỗ Văn Khoa", phone="0912000222",
                                   email="k@example.vn", address="Thái Bình", unit_text="x"))  # never entered

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from elearn import db
 from elearn.db import utcnow
 from elearn.demo import load_demo
-from quizzes.contests import registration, services
+from quizzes.contests import entries, registration
 from quizzes.contests.models import Contest, ContestPrize
 from quizzes.contests.services import round_state
 from tests.factories import make_user
@@ -29,8 +29,8 @@ def test_demo_has_a_closed_round_with_results_and_an_open_round(app):
 def test_cli_lists_refuses_open_rounds_and_publishes_and_exports(app, runner, tmp_path):
     contest, r = make_contest(prizes_first=1, prizes_second=0, prizes_third=0, prizes_consolation=0)
     user = make_user()
-    entry = services.start_entry(r, registration.cadre_entrant(contest, user))
-    services.submit_entry(entry, right_answers(entry), "1")
+    entry = entries.start_entry(r, registration.cadre_entrant(contest, user))
+    entries.submit_entry(entry, right_answers(entry), "1")
     db.session.commit()
     listed = json.loads(runner.invoke(args=["contests", "list", "--json"]).output)
     assert listed[0]["rounds"][0]["state"] == "open"

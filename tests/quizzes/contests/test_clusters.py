@@ -4,7 +4,7 @@ from sqlalchemy import select, update
 
 from elearn import db
 from elearn.permissions import Role
-from quizzes.contests import clusters, registration, services
+from quizzes.contests import clusters, entries, registration
 from quizzes.contests.models import ContestEntry
 from tests.factories import make_user
 from tests.quizzes.contests.factories import make_contest, right_answers
@@ -14,8 +14,8 @@ def _entries(r, addresses, wrong=0):
     found = []
     for addr in addresses:
         entrant = registration.cadre_entrant(r.contest, make_user())
-        entry = services.start_entry(r, entrant, client_addr=addr)
-        services.submit_entry(entry, right_answers(entry, wrong=wrong), "5")
+        entry = entries.start_entry(r, entrant, client_addr=addr)
+        entries.submit_entry(entry, right_answers(entry, wrong=wrong), "5")
         found.append(entry)
     db.session.commit()
     return found
@@ -46,7 +46,7 @@ def test_the_organiser_sees_the_report_and_nobody_else(app, client, login):
     client.post(f"/contests/{contest.id}/rounds/{r.id}/start")
     entry = db.session.scalars(select(ContestEntry)).one()
     assert entry.client_addr == "127.0.0.1"  # recorded by the view from the request
-    services.submit_entry(entry, right_answers(entry), "3")
+    entries.submit_entry(entry, right_answers(entry), "3")
     db.session.commit()
     _entries(r, ["127.0.0.1"] * 4)
     url = f"/contests/manage/{contest.id}/rounds/{r.id}/suspicious"

@@ -10,7 +10,7 @@ from elearn.audit import AuditLog
 from elearn.permissions import Role
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionVersion
-from quizzes.contests import registration, services
+from quizzes.contests import entries, registration, services
 from quizzes.contests.models import ContestEntry
 from quizzes.contests.services import GRACE, ContestError
 from tests.factories import make_user
@@ -24,7 +24,7 @@ def cadre(app):
 
 def _enter(r, user, **kw):
     entrant = registration.cadre_entrant(r.contest, user)
-    entry = services.start_entry(r, entrant, **kw)
+    entry = entries.start_entry(r, entrant, **kw)
     db.session.commit()
     return entry
 
@@ -41,8 +41,8 @@ def test_an_entry_keeps_its_versions_and_is_graded_by_them(cadre):
     bank.update_question(question, text_html="<p>Đã sửa</p>", user=contest.organiser)
     db.session.commit()
     assert question.current_version_id != version.id
-    assert services.entry_questions(entry)[0][0].id == entry.questions[0]["v"]
-    services.submit_entry(entry, right_answers(entry, wrong=3), "12")
+    assert entries.entry_questions(entry)[0][0].id == entry.questions[0]["v"]
+    entries.submit_entry(entry, right_answers(entry, wrong=3), "12")
     db.session.commit()
     assert (entry.correct, entry.prediction) == (7, 12)
     assert entry.duration_ms >= 0 and entry.submitted_at >= entry.started_at
@@ -54,7 +54,7 @@ def test_multiple_choice_counts_only_the_exact_set(cadre):
     answers = right_answers(entry)
     multi = next(k for k in answers if len(answers[k]) == 2)
     answers[multi] = answers[multi][:1]  # half of the right choices: no point in a contest
-    services.submit_entry(entry, answers, "3")
+    entries.submit_entry(entry, answers, "3")
     assert entry.correct == 9
 
 
@@ -66,7 +66,7 @@ def test_entry_after_the_round_closed_is_refused(cadre):
     entry = _enter(r2, make_user())
     assert entry.deadline == r2.closes_at  # the round's close cuts the time limit short
     with pytest.raises(ContestError, match="hết thời gian"):
-        services.submit_entry(entry, {}, "1", now=r2.closes_at + GRACE + timedelta(seconds=1))
+        entries.submit_entry(entry, {}, "1", now=r2.closes_at + GRACE + timedelta(seconds=1))
 
 
 def test_entry_over_its_time_limit_is_refused(cadre):
@@ -75,21 +75,21 @@ def test_entry_over_its_time_limit_is_refused(cadre):
     assert entry.deadline == entry.started_at + timedelta(minutes=10)
     late = entry.deadline + GRACE + timedelta(seconds=1)
     with pytest.raises(ContestError, match="hết thời gian"):
-        services.submit_entry(entry, right_answers(entry), "5", now=late)
+        entries.submit_entry(entry, right_answers(entry), "5", now=late)
     db.session.rollback()
     assert db.session.get(ContestEntry, entry.id).submitted_at is None
     # Within the grace the entry counts, and its time is capped at the limit.
-    services.submit_entry(entry, right_answers(entry), "5", now=entry.deadline + GRACE)
+    entries.submit_entry(entry, right_answers(entry), "5", now=entry.deadline + GRACE)
     assert entry.duration_ms == 10 * 60 * 1000
 
 
 def test_a_replayed_submit_changes_nothing(cadre):
     contest, r = make_contest()
     entry = _enter(r, cadre)
-    services.submit_entry(entry, right_answers(entry), "4")
+    entries.submit_entry(entry, right_answers(entry), "4")
     db.session.commit()
     with pytest.raises(ContestError, match="đã được nộp"):
-        services.submit_entry(entry, right_answers(entry, wrong=10), "9")
+        entries.submit_entry(entry, right_answers(entry, wrong=10), "9")
     assert db.session.get(ContestEntry, entry.id).correct == 10
 
 
@@ -97,12 +97,12 @@ def test_answers_for_questions_not_drawn_are_refused(cadre):
     contest, r = make_contest()
     entry = _enter(r, cadre)
     with pytest.raises(ContestError, match="không khớp"):
-        services.submit_entry(entry, {"999999": ["a"]}, "1")
+        entries.submit_entry(entry, {"999999": ["a"]}, "1")
     key = str(entry.questions[0]["v"])
     with pytest.raises(ContestError, match="không khớp"):
-        services.submit_entry(entry, {key: ["zz"]}, "1")  # not one of the question's choices
+        entries.submit_entry(entry, {key: ["zz"]}, "1")  # not one of the question's choices
     with pytest.raises(ContestError, match="không khớp"):
-        services.submit_entry(entry, {key: "a"}, "1")  # wrong shape
+        entries.submit_entry(entry, {key: "a"}, "1")  # wrong shape
     assert db.session.get(ContestEntry, entry.id).submitted_at is None
 
 
@@ -110,13 +110,13 @@ def test_answers_for_questions_not_drawn_are_refused(cadre):
                                  "1" * 40])
 def test_bad_predictions_are_refused(raw):
     with pytest.raises(ContestError):
-        services.parse_prediction(raw)
+        entries.parse_prediction(raw)
 
 
 @pytest.mark.parametrize("raw,value", [("0", 0), (" 42 ", 42), ("1.250", 1250), ("1 250 000", 1250000),
                                        ("10000000", 10_000_000)])
 def test_predictions_read_as_people_write_them(raw, value):
-    assert services.parse_prediction(raw) == value
+    assert entries.parse_prediction(raw) == value
 
 
 def test_more_entries_than_allowed_are_refused(cadre):
@@ -124,7 +124,7 @@ def test_more_entries_than_allowed_are_refused(cadre):
     for _ in range(2):
         entry = _enter(r, cadre)
         assert _enter(r, cadre).id == entry.id  # a second start while running resumes the same entry
-        services.submit_entry(entry, right_answers(entry), "1")
+        entries.submit_entry(entry, right_answers(entry), "1")
         db.session.commit()
     with pytest.raises(ContestError, match="hết 2 lượt"):
         _enter(r, cadre)
@@ -134,7 +134,7 @@ def test_unlimited_entries(cadre):
     contest, r = make_contest(entries_per_round=0)
     for _ in range(4):
         entry = _enter(r, cadre)
-        services.submit_entry(entry, {}, "1")
+        entries.submit_entry(entry, {}, "1")
         db.session.commit()
     assert [e.seq for e in db.session.scalars(select(ContestEntry).order_by(ContestEntry.seq))] == [1, 2, 3, 4]
 
@@ -162,7 +162,7 @@ def test_two_starts_at_once_make_one_entry(app, cadre):
             db.set_write_intent(True)
             barrier.wait()
             try:
-                entry = services.start_entry(db.session.get(type(r), r.id), db.session.get(type(entrant), entrant.id))
+                entry = entries.start_entry(db.session.get(type(r), r.id), db.session.get(type(entrant), entrant.id))
                 db.session.commit()
                 outcomes.append(entry.id)
             except ContestError:
@@ -193,7 +193,7 @@ def test_two_submits_at_once_grade_once(app, cadre):
             barrier.wait()
             try:
                 e = db.session.get(ContestEntry, entry.id)
-                services.submit_entry(e, answers if not wrong else {}, str(wrong))
+                entries.submit_entry(e, answers if not wrong else {}, str(wrong))
                 db.session.commit()
                 outcomes.append("ok")
             except ContestError:

@@ -14,7 +14,7 @@ from elearn.db import utcnow
 from elearn.permissions import Role
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question, QuestionVersion
-from quizzes.contests import paper, registration, services
+from quizzes.contests import entries, paper, registration, services
 from quizzes.contests.models import ContestEntry, ContestRound
 from quizzes.contests.services import GRACE, ContestError
 from tests.factories import make_user
@@ -62,14 +62,14 @@ def test_another_process_edit_shows_within_the_pools_seconds(app):
 def test_a_drawn_version_is_shown_and_graded_as_drawn_after_an_edit(app):
     contest, r = make_contest(singles=10, multiples=0)
     entrant = registration.cadre_entrant(contest, make_user(roles=[Role.CADRE]))
-    entry = services.start_entry(r, entrant)
+    entry = entries.start_entry(r, entrant)
     db.session.commit()
-    shown = services.entry_questions(entry)  # the versions are now in the app's cache
+    shown = entries.entry_questions(entry)  # the versions are now in the app's cache
     version = db.session.get(QuestionVersion, entry.questions[0]["v"])
     bank.update_question(db.session.get(Question, version.question_id), text_html="<p>Đã sửa</p>",
                          user=contest.organiser)
     db.session.commit()
-    again = services.entry_questions(entry)
+    again = entries.entry_questions(entry)
     assert [v.id for v, _s in again] == [v.id for v, _s in shown] and again[0][0].text_html == version.text_html
 
 
@@ -147,4 +147,4 @@ def test_start_entry_still_refuses_a_round_with_too_few_questions(app):
     db.session.commit()
     entrant = registration.cadre_entrant(contest, make_user(roles=[Role.CADRE]))
     with pytest.raises(ContestError):
-        services.start_entry(r, entrant)
+        entries.start_entry(r, entrant)

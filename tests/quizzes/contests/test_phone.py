@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
-from quizzes.contests import phone, services
+from quizzes.contests import entries, phone
 from quizzes.contests.models import ContestEntrant, ContestEntry, ContestPhoneCode
 from quizzes.contests.services import ContestError
 from tests.elearn.test_channels import Provider
@@ -62,13 +62,13 @@ def test_the_gateway_gets_the_code_and_the_database_keeps_only_its_hash(app, pro
     assert stored.expires_at - stored.created_at == timedelta(minutes=5)
 
     with pytest.raises(ContestError, match="Xác minh số điện thoại"):
-        services.start_entry(r, binh)  # not yet verified
+        entries.start_entry(r, binh)  # not yet verified
     wrong = "000000" if code != "000000" else "111111"
     assert phone.check_code(contest, binh, wrong) == phone.Checked(False, 4)
     assert phone.check_code(contest, binh, code[:3] + " " + code[3:]).verified
     db.session.commit()
     assert binh.phone_verified_at is not None
-    assert services.start_entry(r, binh).entrant_id == binh.id
+    assert entries.start_entry(r, binh).entrant_id == binh.id
 
 
 def test_zalo_gets_the_code_as_template_data(app, provider):
@@ -135,9 +135,9 @@ def test_one_phone_one_entrant_and_its_entries_per_round(app, provider):
     with pytest.raises(ContestError, match="đã được một người dự thi khác"):
         phone.request_code(contest, ngoc, "+84 912 345 678")  # the same phone for another cadre
     for _ in range(2):
-        services.submit_entry(services.start_entry(r, tuan), {}, "1")
+        entries.submit_entry(entries.start_entry(r, tuan), {}, "1")
     with pytest.raises(ContestError, match="2"):
-        services.start_entry(r, tuan)
+        entries.start_entry(r, tuan)
     assert db.session.scalar(select(func.count(ContestEntry.id))) == 2
 
 

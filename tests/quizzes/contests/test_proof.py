@@ -11,7 +11,7 @@ from elearn import db
 from elearn.db import utcnow
 from quizzes.bank import services as bank
 from quizzes.bank.models import Question
-from quizzes.contests import proof, queries, registration, results, services
+from quizzes.contests import entries, proof, queries, registration, results, services
 from quizzes.contests.models import ContestEntry, ContestRanked, ContestRankingFile, ContestRound
 from quizzes.contests.services import ContestError
 from tests.factories import make_user
@@ -69,8 +69,8 @@ def _play(r, people):
     entrants = []
     for user, wrong, guess in people:
         entrant = registration.cadre_entrant(r.contest, user)
-        entry = services.start_entry(r, entrant)
-        services.submit_entry(entry, right_answers(entry, wrong=wrong), str(guess))
+        entry = entries.start_entry(r, entrant)
+        entries.submit_entry(entry, right_answers(entry, wrong=wrong), str(guess))
         entrants.append(entrant)
     db.session.commit()
     return entrants
@@ -222,12 +222,12 @@ def test_results_wait_until_no_late_submission_can_arrive(app):
     earlier would leave that entry out of a ranking already published."""
     contest, r = make_contest(entries_per_round=0)
     entrant = registration.cadre_entrant(contest, make_user())
-    entry = services.start_entry(r, entrant)
+    entry = entries.start_entry(r, entrant)
     closes = utcnow()
     r.closes_at = closes
     entry.deadline = closes
     db.session.commit()
-    services.submit_entry(entry, right_answers(entry), "1", now=closes + timedelta(seconds=15))  # within GRACE
+    entries.submit_entry(entry, right_answers(entry), "1", now=closes + timedelta(seconds=15))  # within GRACE
     db.session.commit()
     with pytest.raises(ContestError, match="một phút"):
         results.publish_results(r, contest.organiser, now=closes + timedelta(seconds=16))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from elearn import db
 from elearn.audit import AuditLog
-from quizzes.contests import registration, results, services
+from quizzes.contests import entries, registration, results, services
 from quizzes.contests.models import ContestPrize, CountedEntry, PredictionKind, PrizeKind
 from quizzes.contests.ranking import compute, rank_round, unit_participation
 from quizzes.contests.services import ContestError
@@ -72,8 +72,8 @@ def test_full_ties_fall_to_the_earliest_submission():
 
 def _play(r, users, wrongs, predictions):
     for user, wrong, guess in zip(users, wrongs, predictions):
-        entry = services.start_entry(r, registration.cadre_entrant(r.contest, user))
-        services.submit_entry(entry, right_answers(entry, wrong=wrong), str(guess))
+        entry = entries.start_entry(r, registration.cadre_entrant(r.contest, user))
+        entries.submit_entry(entry, right_answers(entry, wrong=wrong), str(guess))
     db.session.commit()
 
 

@@ -9,7 +9,7 @@ import pytest
 from elearn import db
 from elearn.db import utcnow
 from elearn.permissions import Role
-from quizzes.contests import queries, ranking, registration, results, services
+from quizzes.contests import entries, queries, ranking, registration, results
 from quizzes.contests.models import ContestEntry, PredictionKind
 from tests.factories import make_user
 from tests.quizzes.contests.factories import make_contest, right_answers
@@ -24,8 +24,8 @@ def _round_with(n: int, **values):
     contest, r = make_contest(entries_per_round=2, **values)
     for i in range(n):
         entrant = registration.cadre_entrant(contest, make_user(roles=[Role.CADRE], full_name=f"Người Dự Thi {i}"))
-        entry = services.start_entry(r, entrant)
-        services.submit_entry(entry, right_answers(entry, wrong=i % 4), str(i))
+        entry = entries.start_entry(r, entrant)
+        entries.submit_entry(entry, right_answers(entry, wrong=i % 4), str(i))
     r.closes_at = utcnow() - timedelta(minutes=2)
     db.session.commit()
     return contest, r
