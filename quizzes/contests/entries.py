@@ -27,14 +27,7 @@ from quizzes.contests.models import (
     ContestEntry,
     ContestRound,
 )
-from quizzes.contests.paper import (  # noqa: F401  (question_pool, round_pool: services names them too)
-    CONTEST_KINDS,
-    VERSIONS_MAX,
-    Version,
-    drawn_versions,
-    question_pool,
-    round_pool,
-)
+from quizzes.contests.paper import VERSIONS_MAX, Version, drawn_versions, round_pool
 from quizzes.contests.services import GRACE, MAX_PREDICTION, ContestError, _rng, round_state
 
 

@@ -31,14 +31,7 @@ from quizzes.contests.models import (
     CountedEntry,
     PredictionKind,
 )
-from quizzes.contests.paper import (  # noqa: F401  (question_pool, round_pool: services names them too)
-    CONTEST_KINDS,
-    VERSIONS_MAX,
-    Version,
-    drawn_versions,
-    question_pool,
-    round_pool,
-)
+from quizzes.contests.paper import question_pool
 
 MIN_QUESTIONS, MAX_QUESTIONS = 10, 35
 MAX_PREDICTION = 10_000_000
