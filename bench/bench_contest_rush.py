@@ -94,9 +94,10 @@ def seed(url: str, tmp: str, cadres: int) -> tuple[int, int]:
     return ids
 
 
-def count_in_ranking(url: str, tmp: str, round_id: int) -> tuple[int, int]:
-    """Close the round now, then count the ranked entries and the submitted rows."""
-    from sqlalchemy import func, select
+def close_and_rank(url: str, tmp: str, round_id: int):
+    """Close the round now and rank it: the ranking, and the ids of the submitted entries (the rush
+    and ``bench_contest_sustained.py`` both check every acknowledged entry against them)."""
+    from sqlalchemy import select
 
     from elearn import db
     from elearn.app import create_app
@@ -111,10 +112,10 @@ def count_in_ranking(url: str, tmp: str, round_id: int) -> tuple[int, int]:
         r.closes_at = utcnow()
         db.session.commit()
         ranking = rank_round(r)
-        submitted = db.session.scalar(select(func.count(ContestEntry.id)).where(
-            ContestEntry.round_id == round_id, ContestEntry.submitted_at.is_not(None)))
+        submitted = list(db.session.scalars(select(ContestEntry.id).where(
+            ContestEntry.round_id == round_id, ContestEntry.submitted_at.is_not(None))))
     app.extensions["elearn.engine"].dispose()
-    return ranking.entries, submitted
+    return ranking, submitted
 
 
 class Client:
@@ -277,7 +278,8 @@ def main() -> None:
             os.killpg(proc.pid, signal.SIGTERM)  # the process group we started, nothing else
             proc.wait(timeout=30)
             log.close()
-        ranked, submitted = count_in_ranking(url, tmp, round_id)
+        ranking, submitted_ids = close_and_rank(url, tmp, round_id)
+        ranked, submitted = ranking.entries, len(submitted_ids)
 
     lat = sorted(t for _k, t in latencies)
     q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [0] * 99

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import host  # noqa: E402
 from bench.bench_contest_ranking import _database  # noqa: E402
-from bench.bench_contest_rush import free_port, wait_ready  # noqa: E402
+from bench.bench_contest_rush import close_and_rank, free_port, wait_ready  # noqa: E402
 
 CODE = "BENCH234"
 STEPS = ("identify form", "identify (+ contest page)", "start (+ paper)", "submit (+ receipt)")
@@ -87,24 +87,7 @@ def seed(url: str, tmp: str, pool: int) -> tuple[int, int]:
 
 def check(url: str, tmp: str, round_id: int, acknowledged: list[int]) -> dict[str, int]:
     """Close the round, rank it, and compare with the entries the server acknowledged."""
-    from sqlalchemy import select
-
-    from elearn import db
-    from elearn.app import create_app
-    from elearn.db import utcnow
-    from quizzes.contests.models import ContestEntry, ContestRound
-    from quizzes.contests.ranking import rank_round
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": tmp, "SECRET_KEY": "bench"})
-    with app.app_context():
-        db.set_write_intent(True)
-        r = db.session.get(ContestRound, round_id)
-        r.closes_at = utcnow()
-        db.session.commit()
-        ranking = rank_round(r)
-        submitted = list(db.session.scalars(select(ContestEntry.id).where(
-            ContestEntry.round_id == round_id, ContestEntry.submitted_at.is_not(None))))
-    app.extensions["elearn.engine"].dispose()
+    ranking, submitted = close_and_rank(url, tmp, round_id)
     ranked = [row.entry_id for row in ranking.rows]
     acked = set(acknowledged)
     return {"acknowledged": len(acknowledged), "acknowledged twice": len(acknowledged) - len(acked),
