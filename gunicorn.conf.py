@@ -12,11 +12,12 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # 924-1,005 lesson pages/s in 221-264 MB; 4 x 4 served 627/s in 413 MB (more processes, same cores).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 worker_class = "gthread"
-# Two threads, not four: the whole learner journey (bench/load/journey.py, 20 learners, SQLite, 2 cores,
-# host ~60 ms) completed 15.1-15.2 attempts/s at 122 ms of server CPU each with 4 threads, 18.1/s at
-# 101 ms with 2 and 18.5-19.2/s at 94-98 ms with 1: threads of one process fight over its GIL. Two
-# keep a worker answering while its other thread streams a long export.
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# One thread a worker: threads of one process fight over its GIL. The whole learner journey
+# (bench/load/journey.py, 20 learners, SQLite, 2 cores, a new cadre each attempt, host ~60 ms) completed
+# 22.2 attempts/s at 80 ms of server CPU each with 2 workers x 1 thread, 19.7/s at 91 ms with 2 x 2 and
+# 19.2/s at 94 ms with 3 x 1 (sync workers: 21.3/s at 81 ms, without keep-alive). A long export takes its
+# worker for as long as it computes: CPU it would take from a second thread of the same process anyway.
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))  # large exports stream for longer: see keepalive
 graceful_timeout = 30
 keepalive = 5

@@ -1,4 +1,6 @@
 """The whole learner journey under load: one learner = one iteration of 13 steps, no think time.
+Each iteration is a cadre who has not sat the quiz yet (``--same-cadre``: 20 or 50 accounts sit it
+again and again, their attempts piling up on the quiz page).
 
     python bench/load/journey.py                          # SQLite, 20 then 50 learners, 60 s each
     python bench/load/journey.py --learners 20 --seconds 30
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import os
 import re
 import statistics
@@ -175,7 +178,9 @@ def journey(b: Browser, user: str, data: dict, times: dict[str, list[float]]) ->
     return int(attempt_path.rstrip("/").split("/")[-1])
 
 
-def run(server: Server, data: dict, learners: int, warmup: float, seconds: float) -> dict:
+def run(server: Server, data: dict, learners: int, warmup: float, seconds: float,
+        cadres: itertools.count | None = None) -> dict:
+    """``cadres``: each iteration takes the next account (a new cadre); None: thread n is cadre n throughout."""
     times: dict[str, list[float]] = defaultdict(list)
     done: list[tuple[float, int]] = []  # (finish time, attempt id)
     errors: list[str] = []
@@ -185,8 +190,9 @@ def run(server: Server, data: dict, learners: int, warmup: float, seconds: float
     def learner(n: int):
         user = data["users"][n % len(data["users"])]
         while time.perf_counter() < stop_at and not errors:
+            if cadres is not None:  # the next cadre of the pool: one who has not sat the quiz yet
+                user = data["users"][next(cadres) % len(data["users"])]
             b = Browser(server.url)
-            began = time.perf_counter()
             local: dict[str, list[float]] = defaultdict(list)
             try:
                 attempt = journey(b, user, data, local)
@@ -196,7 +202,9 @@ def run(server: Server, data: dict, learners: int, warmup: float, seconds: float
             finally:
                 b.conn.close()
             ended = time.perf_counter()
-            if began >= measure_from and ended <= stop_at:  # whole iterations inside the window only
+            # Attempts completed inside the window, as a throughput is counted: the server CPU measured
+            # over the window is spent on them and on the ones begun in it, which balance in a steady run.
+            if measure_from <= ended <= stop_at:
                 done.append((ended, attempt))
                 for k, v in local.items():
                     times[k].extend(v)
@@ -216,6 +224,7 @@ def run(server: Server, data: dict, learners: int, warmup: float, seconds: float
     n = len(done)
     return {"learners": learners, "seconds": seconds, "attempts": n, "rate": n / seconds,
             "server_cpu_ms": 1000 * (cpu.user + cpu.system) / n if n else None,
+            "server_sys_ms": 1000 * cpu.system / n if n else None,
             "client_cpu_ms": 1000 * client_cpu / max(1, n), "times": times, "errors": errors,
             "attempt_ids": [a for _t, a in done], "locks": _read_lock_logs()}
 
@@ -262,7 +271,8 @@ def verify(database_url: str, attempt_ids: list[int]) -> int:
 
 def report(r: dict, bad: int) -> None:
     print(f"\n{r['learners']} learners, {r['seconds']:.0f} s measured: {r['attempts']} attempts, "
-          f"{r['rate']:.2f} completed attempts/s; server CPU {r['server_cpu_ms']:.0f} ms per attempt; "
+          f"{r['rate']:.2f} completed attempts/s; server CPU {r['server_cpu_ms']:.0f} ms per attempt "
+          f"({r['server_sys_ms']:.0f} in the kernel); "
           f"client CPU {r['client_cpu_ms']:.0f} ms per attempt; failures {len(r['errors'])}; "
           f"attempts not at 100 %: {bad}")
     print(f"  {'step':<24}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
@@ -284,26 +294,34 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--warmup", type=float, default=10)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 1)))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 2)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 1)))
+    parser.add_argument("--cadres", type=int, default=0,
+                        help="accounts in the pool (default: enough for every iteration to be a new cadre)")
+    parser.add_argument("--same-cadre", action="store_true",
+                        help="each simulated learner repeats as one cadre (attempts pile up on 20 or 50 accounts)")
     args = parser.parse_args()
     counts = [int(n) for n in args.learners.split(",")]
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "locks").mkdir(exist_ok=True)
     url = os.environ.get("DATABASE_URL")
     database_url = fresh_database(url) if url else _fresh_sqlite()
-    data = prepare(database_url, max(counts))
+    # Each iteration a cadre who has not sat the quiz yet, as in the hour a province's cadres sit it;
+    # the pool is sized for ~40 attempts/s over every run (it wraps round if a run goes faster).
+    pool = max(counts) if args.same_cadre else (args.cadres or int(40 * (args.warmup + args.seconds) * len(counts)))
+    data = prepare(database_url, max(pool, max(counts)))
     engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL, synchronous=FULL)"
     print(f"journey: {engine}, gunicorn {args.workers} workers x {args.threads} threads, "
           f"warm-up {args.warmup:.0f} s")
     print(host.line(OUT))
     failed = False
+    cadres = itertools.count()  # shared by the runs: no cadre sits twice unless the pool wraps round
     for learners in counts:
         server = Server(database_url, OUT / "server", port=None, workers=args.workers, threads=args.threads,
                         RATELIMIT_ENABLED="0", SQLITE_SYNCHRONOUS="FULL", GUNICORN_MAX_REQUESTS="0",
                         ELEARN_LOCK_LOG=str(_lock_log_base()))
         server.start(timeout=60)
         try:
-            r = run(server, data, learners, args.warmup, args.seconds)
+            r = run(server, data, learners, args.warmup, args.seconds, None if args.same_cadre else cadres)
         finally:
             server.stop()
         bad = verify(database_url, r["attempt_ids"])
