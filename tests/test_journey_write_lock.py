@@ -3,6 +3,7 @@ for a few milliseconds of CPU at most (hashing, grading and rendering run outsid
 step runs a bounded number of statements (issue 16)."""
 from __future__ import annotations
 
+import gc
 import re
 
 import pytest
@@ -32,7 +33,17 @@ def holds(app):
     del app.extensions["elearn.lock_holds"]
 
 
-def test_journey_pages_read_and_writes_hold_the_lock_briefly(app, client, holds):
+@pytest.fixture
+def frozen_heap():
+    """The heap moved out of the collector's reach, as ``wsgi.py`` does in a server: a full
+    collection of the test run's heap (~130 ms here) would otherwise land in a random step."""
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
+
+
+def test_journey_pages_read_and_writes_hold_the_lock_briefly(app, client, holds, frozen_heap):
     quiz = make_quiz(20, per_page=0)
     cadre = enrolled_cadre(quiz)
     slug = services.course_of(quiz).slug
@@ -73,6 +84,6 @@ def test_journey_pages_read_and_writes_hold_the_lock_briefly(app, client, holds)
             assert cpu * 1000 <= budget, f"{name} ({endpoint}) held the write lock for {cpu * 1000:.1f} ms of CPU"
 
     # Statements per step, a first attempt (measured); a query per row would show here.
-    limits = {"login": 4, "home": 3, "my courses": 3, "course": 6, "quiz": 6, "start": 16, "attempt": 3,
+    limits = {"login": 4, "home": 3, "my courses": 3, "course": 6, "quiz": 6, "start": 12, "attempt": 3,
               "save": 5, "summary": 3, "submit": 9, "review": 6, "logout": 2}
     assert {k: v for k, v in counts.items() if v > limits[k]} == {}, counts

@@ -38,12 +38,14 @@ class CertificateError(DomainError):
 
 def get_template(course: Course) -> CertificateTemplate:
     """The course's settings; an unsaved row with the defaults when it has none yet."""
-    template = db.session.get(CertificateTemplate, course.id)
-    if template is None:
-        template = CertificateTemplate(course_id=course.id)
-        for column in CertificateTemplate.__table__.columns:  # defaults now, not at INSERT
-            if getattr(template, column.key) is None and column.default is not None and column.default.is_scalar:
-                setattr(template, column.key, column.default.arg)
+    return db.session.get(CertificateTemplate, course.id) or _default_template(course.id)
+
+
+def _default_template(course_id: int) -> CertificateTemplate:
+    template = CertificateTemplate(course_id=course_id)
+    for column in CertificateTemplate.__table__.columns:  # defaults now, not at INSERT
+        if getattr(template, column.key) is None and column.default is not None and column.default.is_scalar:
+            setattr(template, column.key, column.default.arg)
     return template
 
 
@@ -116,8 +118,9 @@ def issue_certificate(enrollment: Enrollment) -> Certificate | None:
 
 def _issue(enrollment: Enrollment, template: CertificateTemplate | None, action: str,
            actor: User | None = None) -> Certificate:
+    """``template``: the course's stored row, None when it has none (read already: not read again)."""
     user, course = enrollment.user, enrollment.course
-    template = template or get_template(course)
+    template = template or _default_template(course.id)
     cert = Certificate(
         code=unused_code(), user_id=user.id, course_id=course.id,
         full_name=unicodedata.normalize("NFC", user.full_name),
@@ -225,7 +228,8 @@ def reissue(cert: Certificate, actor: User) -> Certificate:
     if live is not None:
         raise CertificateError(_("A valid certificate %(code)s already exists for this course.",
                                  code=codes.grouped(live.code)))
-    return _issue(enrollment, None, "certificate.reissue", actor=actor)
+    return _issue(enrollment, db.session.get(CertificateTemplate, enrollment.course_id), "certificate.reissue",
+                  actor=actor)
 
 
 # --- the signing keyring, and the day validity is judged by ------------------------------------
