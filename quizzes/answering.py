@@ -34,6 +34,22 @@ class AttemptClosed(QuizError):
 
 
 
+class Answered(NamedTuple):
+    position: int
+    answered: bool
+
+
+def answered(attempt: QuizAttempt) -> list[Answered]:
+    """Each question's number and whether an answer is saved: the summary's table. Two columns,
+    not the 20 questions with their versions' text and data (``attempt.questions``), which the
+    summary page loaded only to test each answer (bench/load/journey.py, the summary step)."""
+    if "questions" in attempt.__dict__:  # loaded already: nothing to read
+        return [Answered(row.position, bool(row.response)) for row in attempt.questions]
+    rows = db.session.execute(select(AttemptQuestion.position, AttemptQuestion.response)
+                              .where(AttemptQuestion.attempt_id == attempt.id).order_by(AttemptQuestion.position))
+    return [Answered(position, bool(response)) for position, response in rows]
+
+
 def save_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any], now: datetime | None = None) -> int:
     """Store responses by question number (a response in its kind's shape, a posted ``FormAnswer``,
     or None to clear); all or nothing. Returns how many."""

@@ -176,8 +176,9 @@ def summary(attempt_id: int):
     attempt = attempts.get_attempt(attempt_id, current_user)
     if _timed_out(attempt):
         return redirect(url_for(".review", attempt_id=attempt.id))
-    per_page = attempt.quiz.per_page or len(attempt.questions) or 1
-    return render_template("quizzes/summary.html", attempt=attempt, quiz=attempt.quiz, per_page=per_page,
+    states = answering.answered(attempt)
+    per_page = attempt.quiz.per_page or len(states) or 1
+    return render_template("quizzes/summary.html", attempt=attempt, quiz=attempt.quiz, per_page=per_page, states=states,
                            submit_key=secrets.token_hex(16), remaining=_remaining(attempt))
 
 
