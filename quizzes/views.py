@@ -207,8 +207,7 @@ def review(attempt_id: int):
     rows = []
     for row in attempt.questions:
         kind, shown, key = get_type(row.version.kind), row.version, row.key_version
-        rows.append({"row": row, "public": kind.public(shown.data, row.order), "kind": shown.kind.value,
-                     "right": kind.right_answer_html(key.data) if show else "",
+        rows.append({"row": row, "right": kind.right_answer_html(key.data) if show else "",
                      "feedback": kind.response_feedback(key.data, row.response) if show else [],
                      "answer": kind.response_text(shown.data, row.response)})
     enrollment = courses.get_enrollment(attempt.user, services.course_of(attempt.quiz))
