@@ -206,8 +206,9 @@ def _truefalse(answers: str, fmt: str) -> dict[str, Any]:
             "feedback_false": wrong if value else right}
 
 
-def _shortanswer(answers: str, fmt: str, line: int) -> dict[str, Any]:
-    result, errors = [], []
+def _accepted(answers: str, fmt: str, line: int, errors: list[LineError]):
+    """The "=answer#feedback" pieces of a short-answer or numerical question, each with its weight
+    (100 % unless "%n%" says otherwise) and its text as plain text; a bad weight goes to ``errors``."""
     for index, (piece, piece_line) in enumerate(_pieces(answers, "=", line)):
         try:
             fraction, rest = _weight(piece, 1.0, piece_line)
@@ -215,7 +216,12 @@ def _shortanswer(answers: str, fmt: str, line: int) -> dict[str, Any]:
             errors += error.errors
             continue
         text, _sep, feedback = rest.partition("#")
-        text = _plain(text, fmt)
+        yield index, piece_line, fraction, _plain(text, fmt), feedback
+
+
+def _shortanswer(answers: str, fmt: str, line: int) -> dict[str, Any]:
+    result, errors = [], []
+    for index, piece_line, fraction, text, feedback in _accepted(answers, fmt, line, errors):
         if not text:
             errors.append(LineError(piece_line, _("Answer %(n)d is empty.", n=index + 1)))
         result.append({"text": text, "fraction": fraction, "feedback": _html(feedback, fmt)})
@@ -246,14 +252,7 @@ def _numerical(answers: str, fmt: str, line: int) -> dict[str, Any]:
         raise FormatError([LineError(line, _("In a numerical question, '~' may only start the feedback for any "
                                              "other answer (~#...)."))])
     result, errors = [], []
-    for index, (piece, piece_line) in enumerate(_pieces(answers, "=", line)):
-        try:
-            fraction, rest = _weight(piece, 1.0, piece_line)
-        except FormatError as error:
-            errors += error.errors
-            continue
-        text, _sep, feedback = rest.partition("#")
-        text = _plain(text, fmt)
+    for index, piece_line, fraction, text, feedback in _accepted(answers, fmt, line, errors):
         if text.find("..") > 0:
             low, high = (parse_float(t) for t in text.split("..", 1))
             value = None if low is None or high is None else (low + high) / 2
