@@ -21,14 +21,17 @@ from elearn.lti.grades import launched
 
 
 def get_progress(user: User, item: Item, create: bool = True) -> Progress | None:
-    row = db.session.scalar(_mine(user, item))
+    row = _mine(user, item)
     if row is None and create:
-        row = _insert_progress(user, item) or db.session.scalar(_mine(user, item))
+        row = _insert_progress(user, item) or _mine(user, item)
     return row
 
 
-def _mine(user: User, item: Item):
-    return select(Progress).where(Progress.user_id == user.id, Progress.item_id == item.id)
+_MINE = select(Progress).where(Progress.user_id == bindparam("user_id"), Progress.item_id == bindparam("item_id"))
+
+
+def _mine(user: User, item: Item) -> Progress | None:
+    return db.session.scalar(_MINE, {"user_id": user.id, "item_id": item.id})
 
 
 def _insert_progress(user: User, item: Item, opened_at: datetime | None = None) -> Progress | None:
@@ -44,12 +47,12 @@ def _insert_progress(user: User, item: Item, opened_at: datetime | None = None) 
 
 def record_open(user: User, item: Item, at: datetime | None = None) -> Progress:
     at = at or utcnow()
-    row = db.session.scalar(_mine(user, item))
+    row = _mine(user, item)
     # A first opening is one INSERT (the row born opened), not an INSERT, a read and an UPDATE: it
     # runs in the quiz's start, under the write lock (bench/load/journey.py, quizzes.start).
     opened = row is None and (row := _insert_progress(user, item, opened_at=at)) is not None
     if row is None:
-        row = db.session.scalar(_mine(user, item))
+        row = _mine(user, item)
     if row.first_opened_at is None:
         row.first_opened_at = at
         announce(progress_changed, [item.course_id])

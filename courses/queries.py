@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from courses.models import Course, CourseStatus, Enrollment, Item, ItemKind, Lesson, Module, Progress
 from elearn import cache, db
@@ -38,12 +38,19 @@ class CourseCard:
         return e.completed_at is None and e.due_at is not None and e.due_at < utcnow()
 
 
+# Built once, as the course lookups (courses.services): a cadre's home page runs both.
+_MY_ENROLLMENTS = select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id).where(
+    Enrollment.user_id == bindparam("user_id"), Enrollment.unenrolled_at.is_(None), Course.status.in_(VISIBLE))
+_REQUIRED_COUNTS = (
+    select(Item.course_id, func.count(Item.id), func.count(Progress.completed_at))
+    .outerjoin(Progress, and_(Progress.item_id == Item.id, Progress.user_id == bindparam("user_id")))
+    .where(Item.course_id.in_(bindparam("course_ids", expanding=True)), Item.required.is_(True))
+    .group_by(Item.course_id))
+
+
 def my_courses(user: User) -> list[CourseCard]:
     """Active enrolments on visible courses, with required/done counts: two queries."""
-    rows = db.session.execute(
-        select(Enrollment, Course).join(Course, Course.id == Enrollment.course_id)
-        .where(Enrollment.user_id == user.id, Enrollment.unenrolled_at.is_(None), Course.status.in_(VISIBLE))
-    ).all()
+    rows = db.session.execute(_MY_ENROLLMENTS, {"user_id": user.id}).all()
     counts = _required_counts(user, [c.id for _, c in rows])
     cards = [CourseCard(e, c, *counts.get(c.id, (0, 0))) for e, c in rows]
     # Unfinished first, nearest due date first, then by title.
@@ -55,11 +62,7 @@ def my_courses(user: User) -> list[CourseCard]:
 def _required_counts(user: User, course_ids: list[int]) -> dict[int, tuple[int, int]]:
     if not course_ids:
         return {}
-    rows = db.session.execute(
-        select(Item.course_id, func.count(Item.id), func.count(Progress.completed_at))
-        .outerjoin(Progress, and_(Progress.item_id == Item.id, Progress.user_id == user.id))
-        .where(Item.course_id.in_(course_ids), Item.required.is_(True))
-        .group_by(Item.course_id)).all()
+    rows = db.session.execute(_REQUIRED_COUNTS, {"user_id": user.id, "course_ids": course_ids}).all()
     return {course_id: (total, done) for course_id, total, done in rows}
 
 
@@ -160,10 +163,12 @@ class OutlineModule:
     items: list[OutlineItem] = field(default_factory=list)
 
 
+_PROGRESS_OF = select(Progress).where(Progress.user_id == bindparam("user_id"), Progress.course_id == bindparam("course_id"))
+
+
 def progress_of(user: User, course_id: int) -> dict[int, Progress]:
     """The user's progress rows on a course, by item id: one query."""
-    return {p.item_id: p for p in db.session.scalars(
-        select(Progress).where(Progress.user_id == user.id, Progress.course_id == course_id))}
+    return {p.item_id: p for p in db.session.scalars(_PROGRESS_OF, {"user_id": user.id, "course_id": course_id})}
 
 
 def outline(course: Course, user: User | None = None, *, fresh: bool = False) -> list[OutlineModule]:

@@ -34,6 +34,14 @@ class AttemptClosed(QuizError):
 
 
 
+# Built once, as the course lookups (courses.services): each save and summary runs them.
+_ANSWERED = select(AttemptQuestion.position, AttemptQuestion.response).where(
+    AttemptQuestion.attempt_id == bindparam("attempt_id")).order_by(AttemptQuestion.position)
+_QUESTIONS_AT = select(AttemptQuestion).where(AttemptQuestion.attempt_id == bindparam("attempt_id"),
+                                              AttemptQuestion.position.in_(bindparam("positions", expanding=True)))
+_STATE_FOR_UPDATE = select(QuizAttempt.state).where(QuizAttempt.id == bindparam("attempt_id")).with_for_update()
+
+
 class Answered(NamedTuple):
     position: int
     answered: bool
@@ -45,8 +53,7 @@ def answered(attempt: QuizAttempt) -> list[Answered]:
     summary page loaded only to test each answer (bench/load/journey.py, the summary step)."""
     if "questions" in attempt.__dict__:  # loaded already: nothing to read
         return [Answered(row.position, bool(row.response)) for row in attempt.questions]
-    rows = db.session.execute(select(AttemptQuestion.position, AttemptQuestion.response)
-                              .where(AttemptQuestion.attempt_id == attempt.id).order_by(AttemptQuestion.position))
+    rows = db.session.execute(_ANSWERED, {"attempt_id": attempt.id})
     return [Answered(position, bool(response)) for position, response in rows]
 
 
@@ -66,8 +73,8 @@ def read_answers(attempt: QuizAttempt, user: User, answers: dict[int, Any],
     _check_open(attempt.state, attempt, now)
     if not answers:
         return {}
-    rows = {aq.position: aq for aq in db.session.scalars(select(AttemptQuestion).where(
-        AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position.in_(list(answers))))}
+    rows = {aq.position: aq for aq in db.session.scalars(_QUESTIONS_AT, {"attempt_id": attempt.id,
+                                                                         "positions": list(answers)})}
     cleaned: dict[AttemptQuestion, dict | None] = {}
     for position, raw in answers.items():
         row = rows.get(position)
@@ -91,7 +98,7 @@ def store_answers(attempt: QuizAttempt, cleaned: dict[AttemptQuestion, dict | No
     deadline may have come in between."""
     now = now or utcnow()
     # Lock the attempt row (PostgreSQL; SQLite holds the write lock already): no save after a submission.
-    state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
+    state = db.session.scalar(_STATE_FOR_UPDATE, {"attempt_id": attempt.id})
     _check_open(state, attempt, now)
     if cleaned:
         # One executemany, not the ORM's flush: a page of 20 answers is written under the write
@@ -134,7 +141,7 @@ def store_answers_once(attempt: QuizAttempt, cleaned: dict[AttemptQuestion, dict
     if not (isinstance(seq, int) and 0 < seq < MAX_SEQ):
         raise QuizError(_("The answer could not be read. Reload the page."))
     now = now or utcnow()
-    state = db.session.scalar(select(QuizAttempt.state).where(QuizAttempt.id == attempt.id).with_for_update())
+    state = db.session.scalar(_STATE_FOR_UPDATE, {"attempt_id": attempt.id})
     _check_open(state, attempt, now)
     conn = db.session.connection()
     written, kept = [], {}

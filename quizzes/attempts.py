@@ -18,6 +18,7 @@ what was saved by the next request that touches it, by the quiz page, or by
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -41,14 +42,22 @@ from quizzes.services import QuizError, QuizNotFound, can_edit, candidates_query
 
 GRACE = timedelta(seconds=2)
 SWEEP_BATCH = 500
-_rng = random.SystemRandom()
 
 
 # --- reading --------------------------------------------------------------------------------
 
+# Built once, as the course lookups (courses.services): the attempt pages and posts run these each time.
+_ATTEMPT = select(QuizAttempt).where(QuizAttempt.id == bindparam("attempt_id"))
+# With its course in the same statement: the review asks whether the course is still open.
+_ATTEMPT_FOR_REVIEW = _ATTEMPT.options(joinedload(QuizAttempt.quiz).joinedload(Quiz.item).joinedload(Item.course))
+_ATTEMPTS_OF = select(QuizAttempt).where(
+    QuizAttempt.quiz_id == bindparam("quiz_id"), QuizAttempt.user_id == bindparam("user_id"),
+    in_current_round()).order_by(QuizAttempt.number)
+
+
 def get_attempt(attempt_id: int, user: User) -> QuizAttempt:
     """The user's own attempt; anyone else's is a 404, as if it did not exist."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    attempt = db.session.scalar(_ATTEMPT, {"attempt_id": attempt_id})
     if attempt is None or attempt.user_id != user.id:
         raise QuizNotFound()
     return attempt
@@ -56,9 +65,7 @@ def get_attempt(attempt_id: int, user: User) -> QuizAttempt:
 
 def get_attempt_for_review(attempt_id: int, user: User) -> QuizAttempt:
     """The user's own attempt, or any attempt of a quiz whose course the user may edit."""
-    # With its course in the same statement: the review asks whether the course is still open.
-    attempt = db.session.get(QuizAttempt, attempt_id, options=[
-        joinedload(QuizAttempt.quiz).joinedload(Quiz.item).joinedload(Item.course)])
+    attempt = db.session.scalar(_ATTEMPT_FOR_REVIEW, {"attempt_id": attempt_id})
     if attempt is None or (attempt.user_id != user.id and not can_edit(user, attempt.quiz)):
         raise QuizNotFound()
     return attempt
@@ -66,9 +73,7 @@ def get_attempt_for_review(attempt_id: int, user: User) -> QuizAttempt:
 
 def attempts_of(quiz: Quiz, user: User) -> list[QuizAttempt]:
     """The user's attempts at ``quiz`` in their current round of the course."""
-    return list(db.session.scalars(select(QuizAttempt).where(
-        QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id, in_current_round())
-        .order_by(QuizAttempt.number)))
+    return list(db.session.scalars(_ATTEMPTS_OF, {"quiz_id": quiz.item_id, "user_id": user.id}))
 
 
 def open_attempt(quiz: Quiz, user: User) -> QuizAttempt | None:
@@ -112,10 +117,14 @@ def answers_visible(attempt: QuizAttempt, viewer: User, now: datetime | None = N
 
 # --- start ----------------------------------------------------------------------------------
 
+_CURRENT_VERSIONS = select(Question.id, Question.current_version_id).where(
+    Question.id.in_(bindparam("ids", expanding=True)))
+_VERSIONS = select(QuestionVersion).where(QuestionVersion.id.in_(bindparam("ids", expanding=True)))
+
+
 def _draw(quiz: Quiz, rng) -> list[tuple[QuestionVersion, list[str] | None]]:
     fixed = [s.question_id for s in quiz.slots if s.question_id]
-    current = dict(db.session.execute(  # one query, not one per slot
-        select(Question.id, Question.current_version_id).where(Question.id.in_(fixed))).all()) if fixed else {}
+    current = dict(db.session.execute(_CURRENT_VERSIONS, {"ids": fixed}).all()) if fixed else {}  # not one per slot
     taken = set(fixed)
     version_ids: list[int] = []
     for slot in quiz.slots:
@@ -131,8 +140,7 @@ def _draw(quiz: Quiz, rng) -> list[tuple[QuestionVersion, list[str] | None]]:
         for row in rng.sample(rows, slot.count):
             taken.add(row.id)
             version_ids.append(row.current_version_id)
-    versions = {v.id: v for v in db.session.scalars(
-        select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
+    versions = {v.id: v for v in db.session.scalars(_VERSIONS, {"ids": version_ids})}
     picked = [versions[i] for i in version_ids]
     if quiz.shuffle_questions:
         rng.shuffle(picked)
@@ -169,7 +177,9 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
         raise QuizError(_("This quiz is not open now."))
     if attempts_left(quiz, done) == 0:
         raise QuizError(_("You have used all %(n)d attempts allowed.", n=quiz.attempts_allowed))
-    drawn = _draw(quiz, rng or _rng)
+    # One generator an attempt, seeded from the OS: SystemRandom asked the kernel for a byte at
+    # every draw and shuffle (~120 system calls an attempt); an order is not a secret, the seed is.
+    drawn = _draw(quiz, rng or random.Random(secrets.randbits(128)))
     if not drawn:
         raise QuizError(_("This quiz has no questions yet."))
     deadline = None
@@ -191,6 +201,9 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
     return attempt
 
 
+_INSERT_QUESTIONS = insert(AttemptQuestion)
+
+
 def store_attempt(attempt: QuizAttempt, user: User, now: datetime | None = None) -> QuizAttempt:
     """Store an attempt ``plan_attempt`` drew (one already stored is returned as it is)."""
     if attempt.id is not None:
@@ -204,7 +217,7 @@ def store_attempt(attempt: QuizAttempt, user: User, now: datetime | None = None)
         raise QuizError(_("Another attempt was started at the same moment. Reload the page.")) from None
     # One executemany for the drawn questions, not the ORM's flush of 20 objects: it runs under the
     # write lock, where bench/load/journey.py measured it (quizzes.start).
-    db.session.execute(insert(AttemptQuestion), [{"attempt_id": attempt.id, **row} for row in drawn])
+    db.session.execute(_INSERT_QUESTIONS, [{"attempt_id": attempt.id, **row} for row in drawn])
     db.session.expire(attempt, ["questions"])  # loaded from the rows when next read
     record_open(user, attempt.quiz.item, now or utcnow())
     xapi.attempt_started(attempt, now or utcnow())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
@@ -46,9 +46,13 @@ SETTINGS = ("intro_html", "shuffle_questions", "shuffle_choices", "time_limit_mi
             "attempts_allowed", "grading_method", "pass_percent", "per_page", "review_shows", "review_when")
 
 
+# Its course comes in the same statement: every quiz page and start asks whether it is open. Built once,
+# as the course lookups (courses.services).
+_QUIZ = select(Quiz).options(joinedload(Quiz.item).joinedload(Item.course)).where(Quiz.item_id == bindparam("item_id"))
+
+
 def get_quiz(item_id: int) -> Quiz:
-    # Its course comes in the same statement: every quiz page and start asks whether it is open.
-    quiz = db.session.get(Quiz, item_id, options=[joinedload(Quiz.item).joinedload(Item.course)])
+    quiz = db.session.scalar(_QUIZ, {"item_id": item_id})
     if quiz is None:
         raise QuizNotFound()
     return quiz

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courses.signals import certificates_changed, enrolments_changed, items_changed, progress_changed
@@ -190,6 +190,11 @@ def _top_unit_days(whole) -> dict[tuple[int, int, str], int]:
     return totals
 
 
+# Built once, as the course lookups (courses.services): a submission runs it under the write lock.
+_MARK_ALL = update(S).where(S.changed_at.is_(None)).values(changed_at=bindparam("at"))
+_MARK_SOME = _MARK_ALL.where(S.course_id.in_(bindparam("course_ids", expanding=True)))
+
+
 def mark_changed(course_ids: Iterable[int] | None = ALL) -> None:
     """Mark the figures of these courses (``ALL``: every course) as out of date: one UPDATE that
     touches nothing when they already are."""
@@ -204,13 +209,13 @@ def mark_changed(course_ids: Iterable[int] | None = ALL) -> None:
         marked = session.info["stats_marked"] = (transaction, set())
     if ALL in marked[1]:
         return
-    stmt = update(S).where(S.changed_at.is_(None)).values(changed_at=utcnow())
-    if course_ids is not ALL:
+    if course_ids is ALL:
+        connection.execute(_MARK_ALL, {"at": utcnow()})
+    else:
         course_ids = set(course_ids) - marked[1]
         if not course_ids:
             return
-        stmt = stmt.where(S.course_id.in_(sorted(course_ids)))
-    connection.execute(stmt)
+        connection.execute(_MARK_SOME, {"at": utcnow(), "course_ids": sorted(course_ids)})
     marked[1].update([ALL] if course_ids is ALL else course_ids)
 
 

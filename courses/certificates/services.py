@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 
 from courses import xapi
 from courses.certificates import codes, keys
@@ -88,6 +88,18 @@ def _clean_lines(value: str) -> str:
 
 # --- issue ------------------------------------------------------------------
 
+# Built once, as the course lookups (courses.services): a course's completion runs them under the write lock.
+_LIVE = select(Certificate).where(Certificate.user_id == bindparam("user_id"),
+                                  Certificate.course_id == bindparam("course_id"), Certificate.live)
+_CODE_TAKEN = select(exists().where(Certificate.code == bindparam("code")))
+_FINAL_QUIZ_SCORE = (
+    select(Progress.best_score)
+    .select_from(Item).join(Module, Module.id == Item.module_id)
+    .outerjoin(Progress, and_(Progress.item_id == Item.id, Progress.user_id == bindparam("user_id")))
+    .where(Item.course_id == bindparam("course_id"), Item.kind == ItemKind.QUIZ)
+    .order_by(Module.position.desc(), Item.position.desc(), Item.id.desc()).limit(1))
+
+
 def issue_certificate(enrollment: Enrollment) -> Certificate | None:
     """Issue the certificate of a completed enrollment, in the caller's transaction.
 
@@ -101,9 +113,7 @@ def issue_certificate(enrollment: Enrollment) -> Certificate | None:
     template = db.session.get(CertificateTemplate, enrollment.course_id)
     if template is not None and not template.enabled:
         return None
-    live = db.session.scalar(select(Certificate).where(
-        Certificate.user_id == enrollment.user_id, Certificate.course_id == enrollment.course_id,
-        Certificate.live))
+    live = db.session.scalar(_LIVE, {"user_id": enrollment.user_id, "course_id": enrollment.course_id})
     if live is None:
         return _issue(enrollment, template, "certificate.issue")
     if enrollment.round > 1 and live.completed_at < enrollment.completed_at:
@@ -154,18 +164,13 @@ def issue_snapshot(*, full_name: str, unit_name: str, title: str, completed_at: 
 def unused_code() -> str:
     while True:  # 99 random bits: a second round is all but impossible, but cheap to rule out
         code = codes.new_code()
-        if not db.session.scalar(select(exists().where(Certificate.code == code))):
+        if not db.session.scalar(_CODE_TAKEN, {"code": code}):
             return code
 
 
 def final_quiz_score(user_id: int, course_id: int) -> float | None:
     """Best score of the course's final quiz: the last quiz item in course order."""
-    row = db.session.execute(
-        select(Progress.best_score)
-        .select_from(Item).join(Module, Module.id == Item.module_id)
-        .outerjoin(Progress, and_(Progress.item_id == Item.id, Progress.user_id == user_id))
-        .where(Item.course_id == course_id, Item.kind == ItemKind.QUIZ)
-        .order_by(Module.position.desc(), Item.position.desc(), Item.id.desc()).limit(1)).first()
+    row = db.session.execute(_FINAL_QUIZ_SCORE, {"user_id": user_id, "course_id": course_id}).first()
     return None if row is None else row[0]
 
 

@@ -64,14 +64,18 @@ def record_completions(*, programme_ids: list[int] | None = None, user_ids: list
     return len(rows)
 
 
+# Built once, as the course lookups (courses.services): every course completion runs it, under the write lock.
+_OPEN_PROGRAMMES_OF = (
+    select(ProgrammeEnrollment.programme_id)
+    .join(ProgrammeCourse, ProgrammeCourse.programme_id == ProgrammeEnrollment.programme_id)
+    .where(ProgrammeEnrollment.user_id == bindparam("user_id"), ProgrammeCourse.course_id == bindparam("course_id"),
+           ProgrammeEnrollment.completed_at.is_(None)))
+
+
 def course_completed(user_id: int, course_id: int, at: datetime | None = None) -> int:
     """A cadre just completed a course: complete the programmes of theirs it finishes. One query
     when it finishes none (most courses belong to no programme)."""
-    programme_ids = db.session.scalars(
-        select(ProgrammeEnrollment.programme_id)
-        .join(ProgrammeCourse, ProgrammeCourse.programme_id == ProgrammeEnrollment.programme_id)
-        .where(ProgrammeEnrollment.user_id == user_id, ProgrammeCourse.course_id == course_id,
-               ProgrammeEnrollment.completed_at.is_(None))).all()
+    programme_ids = db.session.scalars(_OPEN_PROGRAMMES_OF, {"user_id": user_id, "course_id": course_id}).all()
     if not programme_ids:
         return 0
     return record_completions(programme_ids=list(programme_ids), user_ids=[user_id], at=at)

@@ -10,7 +10,7 @@ import secrets
 from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from elearn import audit, db
 from elearn.accounts import passwords
@@ -79,8 +79,11 @@ def clean_email(email: str | None) -> str | None:
         raise AccountError(_("This is not a valid email address.")) from None
 
 
+_BY_USERNAME = select(User).where(User.username == bindparam("username"))  # built once: each sign-in runs it
+
+
 def find_user(username: str) -> User | None:
-    return db.session.scalar(select(User).where(User.username == normalize_username(username)))
+    return db.session.scalar(_BY_USERNAME, {"username": normalize_username(username)})
 
 
 def check_credentials(username: str, password: str) -> User | None:
