@@ -38,13 +38,17 @@ def _who(actor: User | None) -> tuple[int | None, str | None]:
     return (actor.id if actor is not None else None), ip
 
 
-def record(action: str, target: str = "", actor: User | None = None, **details: Any) -> AuditLog:
-    """Add an audit entry to the current transaction (flushed, not committed)."""
+def record(action: str, target: str = "", actor: User | None = None, **details: Any) -> int:
+    """Add an audit entry to the current transaction (with what is pending, flushed, not committed);
+    returns its id. One INSERT, not an object through the ORM's flush: a sign-in and a certificate
+    (under the write lock) write one each (bench/load/journey_profile.py, issue 16)."""
     actor_id, ip = _who(actor)
-    entry = AuditLog(action=action, target=str(target)[:255], ip=ip, details=details, actor_id=actor_id)
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    db.session.flush()  # what the caller added goes first, as before (an entry may name its id)
+    return db.session.execute(_INSERT, {"action": action, "target": str(target)[:255], "ip": ip, "details": details,
+                                        "actor_id": actor_id, "at": utcnow()}).inserted_primary_key[0]
+
+
+_INSERT = AuditLog.__table__.insert()
 
 
 def record_many(action: str, entries: list[tuple[str, dict[str, Any]]], actor: User | None = None) -> None:

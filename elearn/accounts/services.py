@@ -11,6 +11,7 @@ from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import lazyload
 
 from elearn import audit, db
 from elearn.accounts import passwords
@@ -79,7 +80,10 @@ def clean_email(email: str | None) -> str | None:
         raise AccountError(_("This is not a valid email address.")) from None
 
 
-_BY_USERNAME = select(User).where(User.username == bindparam("username"))  # built once: each sign-in runs it
+# Built once: each sign-in runs it. Without the roles' second query and the unit's join, which a
+# sign-in does not read (loaded on first use if anything does).
+_BY_USERNAME = select(User).options(lazyload(User.role_rows), lazyload(User.unit)).where(
+    User.username == bindparam("username"))
 
 
 def find_user(username: str) -> User | None:

@@ -7,8 +7,7 @@ from tests.factories import make_unit, make_user
 
 
 def _entry(action, target, actor, at, **details):
-    entry = audit.record(action, target=target, actor=actor, **details)
-    entry.at = at
+    db.session.get(audit.AuditLog, audit.record(action, target=target, actor=actor, **details)).at = at
     db.session.commit()
 
 
