@@ -33,3 +33,16 @@ preload_app = False
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# bench/load/journey.py: each request's CPU in the worker thread that served it, one line per request
+# in a file per process (the in-process profile misses what concurrency adds: locks, caches, switches).
+if os.environ.get("ELEARN_REQUEST_CPU_LOG"):
+    import time
+
+    def pre_request(worker, req):
+        worker.request_cpu_started = time.thread_time()
+
+    def post_request(worker, req, environ, resp):
+        spent = time.thread_time() - worker.request_cpu_started
+        with open(f"{os.environ['ELEARN_REQUEST_CPU_LOG']}.{os.getpid()}", "a") as log:
+            log.write(f"{req.method} {req.path}\t{spent * 1000:.3f}\n")

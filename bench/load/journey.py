@@ -305,7 +305,7 @@ def run(server: Server, data: dict, learners: int, warmup: float, seconds: float
             "server_cpu_ms": 1000 * (cpu.user + cpu.system) / n if n else None,
             "server_sys_ms": 1000 * cpu.system / n if n else None,
             "client_cpu_ms": 1000 * client_cpu / max(1, n), "times": times, "errors": errors,
-            "attempt_ids": [a for _t, a in done], "locks": _read_lock_logs()}
+            "attempt_ids": [a for _t, a in done], "locks": _read_lock_logs(), "cpu": _read_cpu_logs()}
 
 
 def _lock_log_base() -> Path:
@@ -315,6 +315,34 @@ def _lock_log_base() -> Path:
 def _clear_lock_logs() -> None:
     for f in _lock_log_base().parent.glob("hold.*"):
         f.unlink()
+    for f in _cpu_log_base().parent.glob("cpu.*"):
+        f.unlink()
+
+
+def _cpu_log_base() -> Path:
+    return OUT / "locks" / "cpu"
+
+
+# Which step a logged request was (gunicorn.conf.py writes "METHOD /path"): its path with numbers as N.
+_STEP_OF = {("GET", "/login"): "login page", ("POST", "/login"): "login POST", ("GET", "/"): "home",
+            ("GET", "/my-courses"): "my courses", ("GET", "/courses/S"): "course page",
+            ("GET", "/quizzes/item/N"): "quiz page", ("POST", "/quizzes/item/N/start"): "start POST",
+            ("GET", "/quizzes/attempt/N"): "attempt page", ("POST", "/quizzes/attempt/N"): "save 20 answers POST",
+            ("GET", "/quizzes/attempt/N/summary"): "summary", ("POST", "/quizzes/attempt/N/submit"): "submit POST",
+            ("GET", "/quizzes/attempt/N/review"): "review", ("POST", "/logout"): "logout POST"}
+
+
+def _read_cpu_logs() -> dict[str, list[float]]:
+    """Server CPU ms of each request in the window, by step (requests begun before it are in too)."""
+    cpu: dict[str, list[float]] = defaultdict(list)
+    for f in _cpu_log_base().parent.glob("cpu.*"):
+        for line in f.read_text().splitlines():
+            request, ms = line.split("\t")
+            method, path = request.split(" ", 1)
+            path = re.sub(r"/\d+", "/N", path)
+            path = re.sub(r"^/courses/[^/]+$", "/courses/S", path)
+            cpu[_STEP_OF.get((method, path), f"other: {method} {path}")].append(float(ms))
+    return cpu
 
 
 def _read_lock_logs() -> dict[str, list[tuple[float, float]]]:
@@ -354,10 +382,15 @@ def report(r: dict, bad: int) -> None:
           f"({r['server_sys_ms']:.0f} in the kernel); "
           f"client CPU {r['client_cpu_ms']:.0f} ms per attempt; failures {len(r['errors'])}; "
           f"attempts not at 100 %: {bad}")
-    print(f"  {'step':<24}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    print(f"  {'step':<24}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}   server CPU: p50 ms  mean")
     for name in STEPS:
         ms = [t * 1000 for t in r["times"].get(name, [])]
-        print(f"  {name:<24}{_pct(ms, .5):>9.1f}{_pct(ms, .95):>9.1f}{_pct(ms, .99):>9.1f}")
+        cpu = r["cpu"].get(name, [])
+        print(f"  {name:<24}{_pct(ms, .5):>9.1f}{_pct(ms, .95):>9.1f}{_pct(ms, .99):>9.1f}"
+              f"{_pct(cpu, .5):>20.2f}{statistics.mean(cpu) if cpu else float('nan'):>6.2f}")
+    others = sorted(k for k in r["cpu"] if k not in STEPS)
+    if others:
+        print("  requests outside the journey:", ", ".join(f"{k} ({len(r['cpu'][k])})" for k in others))
     if r["locks"]:
         print(f"  write lock held, per endpoint    {'n':>6} {'wall p50':>9} {'p99':>7} {'max':>7} "
               f"{'CPU p50':>8} {'p99':>7} {'max':>7}   (ms)")
@@ -397,7 +430,7 @@ def main() -> None:
     for learners in counts:
         server = Server(database_url, OUT / "server", port=None, workers=args.workers, threads=args.threads,
                         RATELIMIT_ENABLED="0", SQLITE_SYNCHRONOUS="FULL", GUNICORN_MAX_REQUESTS="0",
-                        ELEARN_LOCK_LOG=str(_lock_log_base()))
+                        ELEARN_LOCK_LOG=str(_lock_log_base()), ELEARN_REQUEST_CPU_LOG=str(_cpu_log_base()))
         server.start(timeout=60)
         try:
             r = run(server, data, learners, args.warmup, args.seconds, None if args.same_cadre else cadres)
