@@ -23,8 +23,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, insert, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from courses import services as courses
@@ -193,7 +192,7 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
         number = (db.session.scalar(select(func.max(QuizAttempt.number)).where(
             QuizAttempt.quiz_id == quiz.item_id, QuizAttempt.user_id == user.id)) or 0) + 1
     attempt = QuizAttempt(quiz_id=quiz.item_id, user_id=user.id, number=number, started_at=now,
-                          deadline=deadline, max_score=sum(v.points for v, _ in drawn))
+                          deadline=deadline, max_score=sum(v.points for v, _ in drawn), **_NEW_ATTEMPT)
     # Rows for store_attempt's one INSERT, not 20 ORM objects in a collection: building and then
     # emptying that collection with its events was a tenth of the start's CPU (journey_profile.py).
     attempt.drawn = [{"position": i, "version_id": v.id, "order": order, "points": v.points}
@@ -202,6 +201,21 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
 
 
 _INSERT_QUESTIONS = insert(AttemptQuestion)
+# What a new attempt's row holds besides what plan_attempt sets: every column is given, so the stored
+# object has nothing left to read back.
+_NEW_ATTEMPT = {"state": AttemptState.IN_PROGRESS, "finished_at": None, "auto_submitted": False, "submit_key": None,
+                "score": None, "percent": None, "passed": None}
+_ATTEMPT_COLUMNS = ("quiz_id", "user_id", "number", "started_at", "deadline", "max_score", *_NEW_ATTEMPT)
+_INSERTS: dict[str, object] = {}
+
+
+def _insert_attempt():
+    """The INSERT of a new attempt in this database's dialect (built once per dialect)."""
+    name = db.engine().dialect.name
+    if name not in _INSERTS:
+        _INSERTS[name] = db.insert_or_ignore(QuizAttempt.__table__).values(
+            {c: bindparam(c) for c in _ATTEMPT_COLUMNS}).returning(QuizAttempt.__table__.c.id)
+    return _INSERTS[name]
 
 
 def store_attempt(attempt: QuizAttempt, user: User, now: datetime | None = None) -> QuizAttempt:
@@ -209,12 +223,16 @@ def store_attempt(attempt: QuizAttempt, user: User, now: datetime | None = None)
     if attempt.id is not None:
         return attempt
     drawn, attempt.drawn = attempt.drawn, None
-    try:
-        with db.session.begin_nested():  # a concurrent start hits a unique index: refuse, keep the transaction
-            db.session.add(attempt)
-            db.session.flush()
-    except IntegrityError:
-        raise QuizError(_("Another attempt was started at the same moment. Reload the page.")) from None
+    # A concurrent start hits a unique index (one attempt in progress, numbers unique): nothing is
+    # inserted, and the transaction goes on. One INSERT ... ON CONFLICT DO NOTHING, not a savepoint
+    # around the ORM's flush: it runs under the write lock (bench/load/journey.py, quizzes.start).
+    row = {c: getattr(attempt, c) for c in _ATTEMPT_COLUMNS}
+    attempt_id = db.session.connection().execute(_insert_attempt(), row).scalar()
+    if attempt_id is None:
+        raise QuizError(_("Another attempt was started at the same moment. Reload the page."))
+    attempt.id = attempt_id
+    make_transient_to_detached(attempt)  # the row is written: the object is its persistent copy
+    db.session.add(attempt)
     # One executemany for the drawn questions, not the ORM's flush of 20 objects: it runs under the
     # write lock, where bench/load/journey.py measured it (quizzes.start).
     db.session.execute(_INSERT_QUESTIONS, [{"attempt_id": attempt.id, **row} for row in drawn])

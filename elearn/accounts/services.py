@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn import audit, db
 from elearn.accounts import passwords
@@ -100,12 +101,19 @@ def check_credentials(username: str, password: str) -> User | None:
     return user if passwords.verify(user.password_hash, password) else None
 
 
+_users = User.__table__
+_SIGNED_IN = _users.update().where(_users.c.id == bindparam("user_id")).values(last_login_at=bindparam("at"))
+
+
 def record_sign_in(username: str, user: User | None) -> None:
     """The writes of a sign-in: the audit entry and, on success, the time."""
     if user is None:
         audit.record("login.failure", target=normalize_username(username)[:64])
         return
-    user.last_login_at = utcnow()
+    # One UPDATE, not the ORM's flush of a changed object (~0.4 ms of a sign-in's CPU, journey_profile.py).
+    at = utcnow()
+    db.session.execute(_SIGNED_IN, {"user_id": user.id, "at": at})
+    set_committed_value(user, "last_login_at", at)
     audit.record("login.success", target=user.username, actor=user)
 
 

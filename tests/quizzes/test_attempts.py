@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from courses.models import Enrollment, Progress
 from elearn import db
@@ -187,6 +187,19 @@ def test_the_database_refuses_a_second_attempt_in_progress(app):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_two_starts_planned_at_once_store_one_attempt_and_keep_the_transaction(app):
+    quiz = make_quiz(2)
+    cadre = enrolled_cadre(quiz)
+    first, second = attempts.plan_attempt(quiz, cadre), attempts.plan_attempt(quiz, cadre)
+    stored = attempts.store_attempt(first, cadre)
+    with pytest.raises(services.QuizError, match="cùng lúc"):
+        attempts.store_attempt(second, cadre)
+    db.session.commit()  # the first start is kept: the refused INSERT wrote nothing
+    assert [a.id for a in attempts.attempts_of(quiz, cadre)] == [stored.id]
+    assert stored.state == AttemptState.IN_PROGRESS and len(stored.questions) == 2
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 1
 
 
 def test_late_answer_refused_and_overdue_attempt_graded_with_what_was_saved(app):
