@@ -132,9 +132,17 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+_NEXT_VERSION = _users.update().where(_users.c.id == bindparam("user_id")).values(
+    session_version=_users.c.session_version + 1).returning(_users.c.session_version)
+
+
 def end_sessions(user: User) -> None:
-    """Every session of ``user`` ends at its next request (the session cookie carries the version)."""
-    user.session_version = (user.session_version or 0) + 1
+    """Every session of ``user`` ends at its next request (the session cookie carries the version).
+    One UPDATE that counts up in the database: each sign-out runs it (journey_profile.py)."""
+    user = getattr(user, "_get_current_object", lambda: user)()  # the user, not the current_user proxy
+    db.session.flush()  # a change to the user made before goes first, as the ORM would order it
+    set_committed_value(user, "session_version",
+                        db.session.execute(_NEXT_VERSION, {"user_id": user.id}).scalar_one())
 
 
 def change_password(user: User, current: str, new: str) -> None:
