@@ -119,6 +119,13 @@ def answers_visible(attempt: QuizAttempt, viewer: User, now: datetime | None = N
 _CURRENT_VERSIONS = select(Question.id, Question.current_version_id).where(
     Question.id.in_(bindparam("ids", expanding=True)))
 _VERSIONS = select(QuestionVersion).where(QuestionVersion.id.in_(bindparam("ids", expanding=True)))
+_INSERT_QUESTIONS = insert(AttemptQuestion)
+# What a new attempt's row holds besides what plan_attempt sets: every column is given, so the stored
+# object has nothing left to read back.
+_NEW_ATTEMPT = {"state": AttemptState.IN_PROGRESS, "finished_at": None, "auto_submitted": False, "submit_key": None,
+                "score": None, "percent": None, "passed": None}
+_ATTEMPT_COLUMNS = ("quiz_id", "user_id", "number", "started_at", "deadline", "max_score", *_NEW_ATTEMPT)
+_INSERTS: dict[str, object] = {}
 
 
 def _draw(quiz: Quiz, rng) -> list[tuple[QuestionVersion, list[str] | None]]:
@@ -198,15 +205,6 @@ def plan_attempt(quiz: Quiz, user: User, now: datetime | None = None, rng=None,
     attempt.drawn = [{"position": i, "version_id": v.id, "order": order, "points": v.points}
                      for i, (v, order) in enumerate(drawn, start=1)]
     return attempt
-
-
-_INSERT_QUESTIONS = insert(AttemptQuestion)
-# What a new attempt's row holds besides what plan_attempt sets: every column is given, so the stored
-# object has nothing left to read back.
-_NEW_ATTEMPT = {"state": AttemptState.IN_PROGRESS, "finished_at": None, "auto_submitted": False, "submit_key": None,
-                "score": None, "percent": None, "passed": None}
-_ATTEMPT_COLUMNS = ("quiz_id", "user_id", "number", "started_at", "deadline", "max_score", *_NEW_ATTEMPT)
-_INSERTS: dict[str, object] = {}
 
 
 def _insert_attempt():
