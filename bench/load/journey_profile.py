@@ -42,7 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
-    parser.add_argument("--gc", default="default", help="default | freeze | freeze-warm | freeze-warm-threshold")
+    parser.add_argument("--gc", default="default", help="default | freeze-threshold (as wsgi.py) | freeze | freeze-warm | freeze-warm-threshold")
     parser.add_argument("--step", help="profile only this step (a name from journey.STEPS)")
     parser.add_argument("--callers", help="print who calls the functions matching this pattern")
     parser.add_argument("--dump", help="write the profile to this file (pstats)")
