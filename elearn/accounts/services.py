@@ -136,10 +136,16 @@ _NEXT_VERSION = _users.update().where(_users.c.id == bindparam("user_id")).value
     session_version=_users.c.session_version + 1).returning(_users.c.session_version)
 
 
+def unproxied(user: User) -> User:
+    """The user object itself, not the ``current_user`` proxy: what Flask-Login and the ORM's
+    attribute functions need (``set_committed_value``)."""
+    return getattr(user, "_get_current_object", lambda: user)()
+
+
 def end_sessions(user: User) -> None:
     """Every session of ``user`` ends at its next request (the session cookie carries the version).
     One UPDATE that counts up in the database: each sign-out runs it (journey_profile.py)."""
-    user = getattr(user, "_get_current_object", lambda: user)()  # the user, not the current_user proxy
+    user = unproxied(user)
     db.session.flush()  # a change to the user made before goes first, as the ORM would order it
     set_committed_value(user, "session_version",
                         db.session.execute(_NEXT_VERSION, {"user_id": user.id}).scalar_one())

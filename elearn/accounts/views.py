@@ -74,7 +74,7 @@ def start_session(user) -> None:
     session.permanent = True  # PERMANENT_SESSION_LIFETIME: ends after hours without a request
     session.setdefault("since", int(time.time()))  # SESSION_MAX_DAYS counts from here
     session["seen"] = int(time.time())  # the idle time (PERMANENT_SESSION_LIFETIME) too
-    login_user(getattr(user, "_get_current_object", lambda: user)())  # the user, not the current_user proxy
+    login_user(services.unproxied(user))
 
 
 def _safe_next(target: str | None) -> str:
