@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from elearn.forms import Form
 from elearn.html import rich_text
@@ -69,9 +69,23 @@ class ItemForm(Form):
     submit = SubmitField(_l("Save"))
 
 
+def day_has_passed(day: date | None) -> bool:
+    return day is not None and day < datetime.now(LOCAL_TZ).date()
+
+
+PAST_DUE_DATE = _l("That day has passed: choose today or a later day as the due date.")
+
+
+def not_past(_form, field) -> None:
+    """A due date entered by a person: a day already gone would make every cadre overdue at once.
+    (Services accept any day: imports and tests record past assignments.)"""
+    if day_has_passed(field.data):
+        raise ValidationError(PAST_DUE_DATE)
+
+
 class AssignForm(Form):
     unit = SelectField(_l("Unit (with all its sub-units)"), coerce=int, validators=[DataRequired()])
-    due_on = DateField(_l("Due date"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional(), not_past])
     submit = SubmitField(_l("Assign"))
 
 

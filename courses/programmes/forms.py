@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from courses.forms import not_past
 from elearn.forms import Form
 
 
@@ -26,5 +27,5 @@ class AddCourseForm(Form):
 
 class ProgrammeAssignForm(Form):
     unit = SelectField(_l("Unit (with all its sub-units)"), coerce=int, validators=[DataRequired()])
-    due_on = DateField(_l("Due date"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional(), not_past])
     submit = SubmitField(_l("Assign the programme"))

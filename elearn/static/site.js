@@ -1,5 +1,5 @@
 // Every page: on a phone a data table reads as cards, one per row, each value under its
-// column's name (elearn.css, table.cards). Without JavaScript the table scrolls sideways instead.
+// column's name (elearn.css, table.row-cards). Without JavaScript the table scrolls sideways instead.
 (function () {
   "use strict";
   Array.prototype.forEach.call(document.querySelectorAll("main table"), function (table) {
@@ -9,7 +9,7 @@
       return th.querySelector(".visually-hidden") ? "" : th.textContent.trim();
     });
     if (!heads.length) { return; }
-    table.classList.add("cards");
+    table.classList.add("row-cards");
     Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
       Array.prototype.forEach.call(row.children, function (cell, i) {
         if (heads[i]) { cell.setAttribute("data-label", heads[i]); }

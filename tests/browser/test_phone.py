@@ -41,20 +41,28 @@ def test_the_header_is_short_and_its_menu_opens_without_javascript(app, live_ser
             context.close()
 
 
-def test_a_data_table_reads_as_cards_on_a_phone(app, live_server, browser):
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}], ids=["phone", "desktop"])
+def test_a_data_table_reads_as_cards_on_a_phone_and_as_a_table_on_a_desk(app, live_server, browser, viewport):
     trainer = make_trainer(username="trang")
     course = make_course(trainer, lessons=1)
     for n in range(2):
         enrolment.enroll(make_user(f"cb{n}", full_name=f"Cán bộ số {n}"), course)
     db.session.commit()
     server = live_server()
-    context = _phone(browser)
+    context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, locale="vi-VN")
     page = CheckedPage(context.new_page())
     try:
         sign_in(page, server.url, "trang", PASSWORD)
         page.goto(f"{server.url}/teach/{course.id}/learners")
-        table = page.locator("main table.cards").first
+        table = page.locator("main table.row-cards").first
         table.wait_for()
+        if viewport is not PHONE:
+            # The class that makes rows cards on a phone must not change the table on a desk (it once
+            # shared its name with the home page's grid of cards: every data table became a grid).
+            assert table.evaluate("t => getComputedStyle(t).display") == "table"
+            head, cell = table.locator("thead th").first.bounding_box(), table.locator("tbody td").first.bounding_box()
+            assert abs(head["x"] - cell["x"]) < 2 and cell["y"] > head["y"]  # the column under its heading
+            return
         assert table.bounding_box()["width"] <= PHONE["width"]  # no sideways scroll
         cell = table.locator("tbody tr").first.locator("td").first
         label = cell.evaluate("td => getComputedStyle(td, '::before').content")

@@ -35,15 +35,15 @@ def test_trainer_builds_and_assigns_a_programme_and_the_cadre_follows_it(client,
     page = client.get(f"/teach/programmes/{programme.id}").get_data(as_text=True)
     assert "Nghị quyết Đại hội XIII" in page and "Kỹ năng tuyên truyền miệng" in page
     response = client.post(f"/teach/programmes/{programme.id}/assign",
-                           data={"unit": str(district.id), "due_on": "2026-12-31"})
+                           data={"unit": str(district.id), "due_on": "2099-12-31"})
     assert response.status_code == 302
-    assert "31/12/2026" in client.get(f"/teach/programmes/{programme.id}/assign").get_data(as_text=True)
+    assert "31/12/2099" in client.get(f"/teach/programmes/{programme.id}/assign").get_data(as_text=True)
     assert "Nguyễn Thị Hằng" in client.get(f"/teach/programmes/{programme.id}/learners").get_data(as_text=True)
     assert "Học tập Nghị quyết năm 2026" in client.get("/teach/programmes/").get_data(as_text=True)
 
     login(cadre)
     html = client.get("/my-programmes").get_data(as_text=True)
-    assert "Chương trình của tôi" in html and "Học tập Nghị quyết năm 2026" in html and "31/12/2026" in html
+    assert "Chương trình của tôi" in html and "Học tập Nghị quyết năm 2026" in html and "31/12/2099" in html
     assert "Đã hoàn thành 0/1 khóa học" in html
     lesson = items_of(first)[0]
     assert client.get(f"/learn/{lesson.id}").status_code == 200  # read on opening: the course is complete
@@ -83,6 +83,10 @@ def test_hostile_input_writes_nothing(client, login):
         html = client.post(f"/teach/programmes/{programme.id}/assign", data={"unit": unit_id},
                            follow_redirects=True).get_data(as_text=True)
         assert db.session.scalar(select(ProgrammeAssignment.id)) is None and 'class="error" role="alert"' in html
+    # A due date already gone is refused by name.
+    html = client.post(f"/teach/programmes/{programme.id}/assign", data={"unit": str(province.id), "due_on": "2020-01-01"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert db.session.scalar(select(ProgrammeAssignment.id)) is None and "Ngày này đã qua" in html
     # An impossible rule is refused with a Vietnamese message and the title is not changed either.
     html = client.post(f"/teach/programmes/{programme.id}", data={"title": "Đổi tên", "optional_needed": "3"},
                        follow_redirects=True).get_data(as_text=True)
