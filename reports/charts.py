@@ -96,6 +96,7 @@ def line_chart(by_day: list[tuple[str, int]]) -> LineChart | None:
     fmt = "%m/%Y" if monthly else "%d/%m"
     step = max(1, len(series) // 6)
     labels = [(coords[i][0], series[i][0].strftime(fmt)) for i in range(0, len(series), step)]
-    ticks = [(round(bottom - (bottom - top) * f, 1), round(top_value * f)) for f in (0, 0.5, 1)]
+    # Each tick at its own value's height: a middle tick of 3 is 2, drawn at 2, not at 1.5.
+    ticks = [(xy(0, v)[1], v) for v in sorted({0, round(top_value / 2), top_value})]
     dots = [(x, y, f"{series[i][0].strftime('%d/%m/%Y')}: {series[i][1]}") for i, (x, y) in enumerate(coords)]
     return LineChart(" ".join(f"{x},{y}" for x, y in coords), dots, labels, ticks)

@@ -130,6 +130,14 @@ def test_bar_and_line_geometry():
     assert charts.line_chart([]) is None
 
 
+def test_a_line_charts_ticks_stand_at_their_own_values():
+    line = charts.line_chart([("2023-11-23", 3)])  # the middle of 3 rounds to 2: drawn at 2, not at 1.5
+    (bottom, zero), (middle, two), (top, three) = line.y_ticks
+    assert (zero, two, three) == (0, 2, 3)
+    assert abs((bottom - middle) / (bottom - top) - 2 / 3) < 0.01
+    assert [v for _, v in charts.line_chart([("2023-11-23", 1)]).y_ticks] == [0, 1]  # no tick twice
+
+
 def test_no_audit_entry_for_viewing(tree, login):
     login(tree.manager_a).get("/stats/")
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "stats.export")) is None
