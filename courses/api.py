@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, ValidationError, fields
+from marshmallow import RAISE, Schema, fields
 from sqlalchemy import and_, func, select
 
 from courses import enrolment, queries, services
 from courses.certificates import codes
 from courses.certificates.models import Certificate
-from courses.forms import day_has_passed, local_day_end
+from courses.forms import local_day_end
 from courses.models import Assignment, Course, CourseStatus, Enrollment, Item, Progress
 from elearn import db
 from elearn.accounts.models import User
@@ -232,14 +232,10 @@ class AssignBody(Schema):
 
     unit = fields.String(required=True, validate=text(32, 1),
                          metadata={"description": "the unit's code: it and every unit below it"})
-    due_on = fields.Date(load_default=None, allow_none=True, validate=lambda day: _not_past(day),
-                         metadata={"description": "the last day (yyyy-mm-dd, Vietnam time), today or later; "
-                                                  "null: no due date"})
-
-
-def _not_past(day) -> None:
-    if day_has_passed(day):  # as the assignment page: a day gone would make every cadre overdue at once
-        raise ValidationError("That day has passed: today or a later day.")
+    # Any day, as the services take it: an integration may record assignments made earlier (the pages,
+    # where a person types the day, refuse one already gone).
+    due_on = fields.Date(load_default=None, allow_none=True,
+                         metadata={"description": "the last day (yyyy-mm-dd, Vietnam time); null: no due date"})
 
 
 class CourseAssignedSchema(Schema):
