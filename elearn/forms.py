@@ -44,6 +44,15 @@ class Form(FlaskForm):
         if token is not None:
             token.id = False
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.process_errors and isinstance(field.errors, list):
+                # A value that could not be read ("hai nghìn" for a year) is said once: the range check
+                # after it would only add a second complaint about a number that is not there.
+                field.errors = list(field.process_errors)
+        return valid
+
 
 class SubForm(WTForm):
     """A form repeated inside another (``FormField``), with the same translated messages."""

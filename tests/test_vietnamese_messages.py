@@ -56,3 +56,11 @@ def test_sign_in_and_registration_forms_answer_in_vietnamese(app, client):
                        (f"/contests/{contest.id}/identify", {}), (f"/contests/{contest.id}/lost-code", {})):
         html = client.post(page, data=data).get_data(as_text=True)
         assert not _english_in(html), (page, _english_in(html))
+
+
+def test_a_value_that_cannot_be_read_is_refused_once(app, client, everyone):
+    html = client.post("/teach/new", data={"title": "Khóa học", "year": "hai nghìn"}).get_data(as_text=True)
+    assert "Hãy nhập một số nguyên." in html
+    assert "Số phải nằm trong khoảng" not in html  # not a second message about the same value
+    html = client.post("/teach/new", data={"title": "Khóa học", "year": "1990"}).get_data(as_text=True)
+    assert "Số phải nằm trong khoảng 2000 đến 2100." in html  # a number out of range still says so
