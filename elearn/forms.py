@@ -47,9 +47,10 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         for field in self:
-            if field.process_errors and isinstance(field.errors, list):
-                # A value that could not be read ("hai nghìn" for a year) is said once: the range check
-                # after it would only add a second complaint about a number that is not there.
+            # A value that could not be read ("hai nghìn" for a year) is said once: the range check
+            # after it would only add a second complaint about a number that is not there. (An empty
+            # optional field has process errors too, cleared by ``Optional``: those stay cleared.)
+            if field.process_errors and isinstance(field.errors, list) and len(field.errors) > len(field.process_errors):
                 field.errors = list(field.process_errors)
         return valid
 

@@ -62,5 +62,6 @@ def test_a_value_that_cannot_be_read_is_refused_once(app, client, everyone):
     html = client.post("/teach/new", data={"title": "Khóa học", "year": "hai nghìn"}).get_data(as_text=True)
     assert "Hãy nhập một số nguyên." in html
     assert "Số phải nằm trong khoảng" not in html  # not a second message about the same value
+    assert "Ngày không hợp lệ" not in html  # the dates left empty are not wrong
     html = client.post("/teach/new", data={"title": "Khóa học", "year": "1990"}).get_data(as_text=True)
     assert "Số phải nằm trong khoảng 2000 đến 2100." in html  # a number out of range still says so
