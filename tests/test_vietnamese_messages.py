@@ -59,7 +59,7 @@ def test_sign_in_and_registration_forms_answer_in_vietnamese(app, client):
 
 
 def test_a_value_that_cannot_be_read_is_refused_once(app, client, everyone):
-    html = client.post("/teach/new", data={"title": "Khóa học", "year": "hai nghìn"}).get_data(as_text=True)
+    html = client.post("/teach/new", data={"title": "Khóa học", "year": "hai nghìn", "opens_on": "", "closes_on": ""}).get_data(as_text=True)
     assert "Hãy nhập một số nguyên." in html
     assert "Số phải nằm trong khoảng" not in html  # not a second message about the same value
     assert "Ngày không hợp lệ" not in html  # the dates left empty are not wrong
