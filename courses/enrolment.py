@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, insert, literal, select, update
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 
 from courses.models import Assignment, Course, CourseStatus, Enrollment, EnrollmentSource
 from courses.progress import evaluate_completion
@@ -82,10 +82,12 @@ def assign(course: Course, unit: OrgUnit, due_at: datetime | None, actor: User) 
     db.session.flush()
     cadres = cadres_in(unit.path)
     added = _enrol_cadres(assignment, cadres)
-    # Cadres already on the course (self-enrolled) take the assignment's due date.
+    # Cadres already on the course take the assignment's due date: those it enrolled before (assigned
+    # again with a new day) and those who had enrolled themselves.
     db.session.execute(update(Enrollment).where(
-        Enrollment.course_id == course.id, Enrollment.assignment_id.is_(None),
-        Enrollment.unenrolled_at.is_(None), Enrollment.user_id.in_(cadres))
+        Enrollment.course_id == course.id, Enrollment.unenrolled_at.is_(None),
+        or_(Enrollment.assignment_id == assignment.id,
+            and_(Enrollment.assignment_id.is_(None), Enrollment.user_id.in_(cadres))))
         .values(assignment_id=assignment.id, due_at=due_at).execution_options(synchronize_session=False))
     announce(enrolments_changed, [course.id])
     audit.record("course.assign", target=course.slug, actor=actor, unit=unit.code, enrolled=added,

@@ -55,3 +55,21 @@ def test_a_due_date_already_gone_is_refused_with_nothing_assigned(app, client, l
     assert db.session.scalar(select(func.count(Assignment.id))) == 0
     today = datetime.now(LOCAL_TZ).date().isoformat()  # the last day may be today
     assert client.post(f"/teach/{course.id}/assign", data={"unit": str(unit.id), "due_on": today}).status_code == 302
+
+
+def test_assigned_again_with_a_new_day_every_cadre_it_enrolled_takes_the_day(app, client, login):
+    trainer = make_trainer()
+    unit = make_unit("Huyện ủy Vũ Thư")
+    early = make_user("hang", unit=unit)
+    course = make_course(trainer, lessons=1)
+    login(trainer)
+    assign = f"/teach/{course.id}/assign"
+    assert client.post(assign, data={"unit": str(unit.id), "due_on": "2099-01-15"}).status_code == 302
+    late = make_user("luong", unit=unit)  # joins the unit after the first assignment
+    db.session.commit()
+    assert client.post(assign, data={"unit": str(unit.id), "due_on": "2099-03-31"}).status_code == 302
+    db.session.expire_all()
+    for cadre in (early, late):
+        assert services.get_enrollment(cadre, course).due_at.astimezone(LOCAL_TZ).date().isoformat() == "2099-03-31"
+    html = client.get(f"/teach/{course.id}/learners").get_data(as_text=True)
+    assert "31/03/2099" in html and "15/01/2099" not in html
