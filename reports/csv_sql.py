@@ -54,8 +54,8 @@ def text_cell(expr, dialect: str, nullable: bool | None = None) -> ColumnElement
 
 def _local(expr, dialect: str, pattern: str):
     """A UTC timestamp as Vietnam local time (UTC+7 all year), formatted."""
-    if dialect == "sqlite":
-        return func.strftime(pattern, expr, "+7 hours")
+    if dialect == "sqlite":  # whole seconds: SQLite rounds a day's last instant (.999999) into the next day
+        return func.strftime(pattern, func.substr(expr, 1, 19), "+7 hours")
     pg = pattern.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("%H", "HH24").replace("%M", "MI")
     return func.to_char(expr + func.make_interval(0, 0, 0, 0, 7), pg)
 

@@ -224,5 +224,7 @@ def local_day(column):
     """SQL: the Vietnam-time calendar day of a UTC timestamp column as 'yyyy-mm-dd'. Reading
     days as text spares a million rows their datetime parsing and time-zone arithmetic."""
     if db.engine().dialect.name == "sqlite":
-        return func.date(column, "+7 hours")
+        # Whole seconds only: SQLite rounds 16:59:59.999999 (a due day's last instant) up to the next
+        # second, and so to the next day.
+        return func.date(func.substr(column, 1, 19), "+7 hours")
     return func.to_char(column + func.make_interval(0, 0, 0, 0, 7), "YYYY-MM-DD")

@@ -1,13 +1,14 @@
 """The detail CSV written by the database must be the CSV the Python writer makes, byte for byte."""
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import literal, select
 
+from courses.forms import local_day_end
 from elearn import db
 from elearn.db import UTCDateTime
 from elearn.exports import Column, CsvBlocks, _number_text, iter_csv
-from reports import csv_sql, detail_csv, export, filters
+from reports import csv_sql, detail_csv, export, filters, queries
 from tests.factories import make_unit, make_user
 from tests.reports.factories import Province, enrol, make_course
 
@@ -59,6 +60,13 @@ def test_dates_are_vietnam_days(app):
     assert sql_cells(Column("d", "date"), values, UTCDateTime()) == ["01/03/2023", "02/03/2023", ""]
     assert sql_cells(Column("d", "datetime"), values[1:], UTCDateTime()) == ["02/03/2023 00:00", ""]
     assert [python_cell(Column("d", "date"), v) for v in values] == ["01/03/2023", "02/03/2023", ""]
+
+
+def test_a_due_days_last_instant_is_that_day_in_the_database_too(app):
+    due = local_day_end(date(2027, 1, 19))  # 16:59:59.999999 UTC: SQLite rounded it into the 20th
+    assert sql_cells(Column("d", "date"), [due], UTCDateTime()) == ["19/01/2027"]
+    assert sql_cells(Column("d", "datetime"), [due], UTCDateTime()) == ["19/01/2027 23:59"]
+    assert db.session.scalar(select(queries.local_day(literal(due, UTCDateTime())))) == "2027-01-19"
 
 
 @pytest.fixture
