@@ -170,12 +170,13 @@ def _check_row(r: dict, errors: list[RowError]) -> None:
             error("position", _("At most %(n)d characters.", n=255))
     if "roles" in r:
         roles = set()
-        for name in filter(None, (fold(x) for x in r["roles"].replace(";", ",").split(","))):
+        for typed in filter(None, (x.strip() for x in r["roles"].replace(";", ",").split(","))):
+            name = fold(typed)
             if name in ROLE_NAMES:
                 roles.add(ROLE_NAMES[name])
-            else:
+            elif name:
                 error("roles", _("Unknown role \"%(name)s\". Roles: admin, manager, trainer, cadre "
-                                 "(quản trị, quản lý, giảng viên, học viên).", name=name))
+                                 "(quản trị, quản lý, giảng viên, học viên).", name=typed))  # as typed
         r["roles"] = roles or {Role.CADRE}
     if "email" in r:
         try:

@@ -129,12 +129,13 @@ def test_every_bad_row_is_reported_and_nothing_written(units):
         "no.unit,Không Đơn Vị,XX-99,,,",
         "no.name,,TB,,,",
         "Có Dấu,Tên Có Dấu,TB,,,",
-        "bad.role,Sai Vai Trò,TB,,boss,",
+        "bad.role,Sai Vai Trò,TB,,Thủ Quỹ,",
         "bad.mail,Sai Thư,TB,,,not-an-email",
     ))
     assert where == [(4, "username"), (5, "unit_code"), (6, "full_name"), (7, "username"), (8, "roles"),
                      (9, "email")]
     assert "dòng 3" in text and "XX-99" in text and "Họ và tên" not in text
+    assert "\"Thủ Quỹ\"" in text  # the role quoted as typed, not folded to "thu quy"
 
 
 def test_unknown_and_missing_columns(units):
