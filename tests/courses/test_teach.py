@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.http import parse_options_header
 
 from courses import enrolment, services, structure
-from courses.models import Course, CourseStatus, Item, ItemKind, Lesson
+from courses.models import Course, CourseStatus, Item, ItemKind, Lesson, Progress
 from elearn import db
 from elearn.permissions import Role
 from tests.courses.factories import items_of, make_course, make_trainer
@@ -227,6 +227,10 @@ def test_learners_page_and_unenrol_keeps_history(client, login):
     login(trainer)
     assert "Trần Thị Học" in client.get(f"/teach/{course.id}/learners").get_data(as_text=True)
     assert client.get(f"/teach/{course.id}/learners/{cadre.id}").status_code == 200
+    item = items_of(course)[0]
+    db.session.add(Progress(user_id=cadre.id, item_id=item.id, course_id=course.id, best_score=44.44))
+    db.session.commit()
+    assert "44,4 %" in client.get(f"/teach/{course.id}/learners/{cadre.id}").get_data(as_text=True)  # as results
     stranger = make_user()
     assert client.get(f"/teach/{course.id}/learners/{stranger.id}").status_code == 404
     client.post(f"/teach/{course.id}/learners/{cadre.id}/unenroll")
