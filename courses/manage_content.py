@@ -43,7 +43,9 @@ def module_action(module_id: int):
         if action == "rename":
             structure.rename_module(module, request.form.get("title", ""))
         elif action == "delete":
+            title = module.title
             structure.delete_module(module, current_user)
+            flash(_("The module %(title)s has been deleted.", title=title), "success")
         elif action in ("up", "down"):
             structure.move_module(module, expected_position=request.form.get("position", -1, type=int),
                                  direction=-1 if action == "up" else 1)

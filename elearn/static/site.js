@@ -90,3 +90,12 @@
   }
   window.addEventListener("appinstalled", function () { if (install) { install.hidden = true; } });
 }());
+
+// A button that deletes asks first (its data-confirm is the question). Without JavaScript it posts at
+// once; the server refuses to delete what cadres have completed either way.
+document.addEventListener("submit", function (event) {
+  "use strict";
+  var button = event.submitter;
+  var question = button && button.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});

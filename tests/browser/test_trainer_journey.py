@@ -61,6 +61,17 @@ def test_trainer_builds_publishes_and_assigns_a_course(app, live_server, page, t
     assert page.get_by_role("heading", level=1).inner_text().startswith("Lịch sử Đảng bộ tỉnh Thái Bình")
     page.get_by_label("Tên phần học").last.fill("Phần 1: Truyền thống")
     _submit(page, "Thêm phần học")
+    # A module added by mistake: deleting it asks first (dismissed: it stays), then it goes, with a message.
+    page.get_by_label("Tên phần học").last.fill("Phần nháp")
+    _submit(page, "Thêm phần học")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Xóa phần học").last.click()
+    assert page.get_by_role("button", name="Xóa phần học").count() == 2
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xóa phần học").last.click()
+    assert "Đã xóa phần học Phần nháp." in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Xóa phần học").count() == 1
     _follow(page, "Thêm bài học")
     assert_accessible(page)
     page.get_by_label("Tên bài học").fill("Những ngày đầu thành lập")
