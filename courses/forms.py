@@ -69,14 +69,11 @@ class ItemForm(Form):
     submit = SubmitField(_l("Save"))
 
 
-PAST_DUE_DATE = _l("That day has passed: choose today or a later day as the due date.")
-
-
 def not_past(_form, field) -> None:
     """A due date entered by a person: a day already gone would make every cadre overdue at once.
     (Services accept any day: imports and tests record past assignments.)"""
     if field.data is not None and field.data < datetime.now(LOCAL_TZ).date():
-        raise ValidationError(PAST_DUE_DATE)
+        raise ValidationError(_l("That day has passed: choose today or a later day as the due date."))
 
 
 class AssignForm(Form):

@@ -52,8 +52,8 @@ def text_cell(expr, dialect: str, nullable: bool | None = None) -> ColumnElement
     return case((_needs_quotes(value, dialect), quoted), (risky, concat(literal("'"), value)), else_=value)
 
 
-def _local(expr, dialect: str, pattern: str):
-    """A UTC timestamp as Vietnam local time (UTC+7 all year), formatted."""
+def local_text(expr, dialect: str, pattern: str):
+    """A UTC timestamp as Vietnam local time (UTC+7 all year), formatted (strftime's %d %m %Y %H %M)."""
     if dialect == "sqlite":  # whole seconds: SQLite rounds a day's last instant (.999999) into the next day
         return func.strftime(pattern, func.substr(expr, 1, 19), "+7 hours")
     pg = pattern.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("%H", "HH24").replace("%M", "MI")
@@ -74,9 +74,9 @@ def cell(column: Column, expr, dialect: str, nullable: bool = True, decimal: str
     if column.kind == "text":
         return text_cell(expr, dialect)
     if column.kind == "date":
-        formatted = _local(expr, dialect, "%d/%m/%Y")
+        formatted = local_text(expr, dialect, "%d/%m/%Y")
     elif column.kind == "datetime":
-        formatted = _local(expr, dialect, "%d/%m/%Y %H:%M")
+        formatted = local_text(expr, dialect, "%d/%m/%Y %H:%M")
     elif column.kind == "number":
         formatted = _number(expr, dialect, column.decimals, nullable)
         if decimal != "." and column.decimals > 0:

@@ -19,7 +19,7 @@ from elearn.accounts.models import User
 from elearn.db import utcnow
 from elearn.units.models import OrgUnit, subtree_of
 from elearn.units.services import sort_tree
-from reports import rollup
+from reports import csv_sql, rollup
 from reports.filters import StatsFilter
 from reports.models import StatsDaily, StatsRollup
 
@@ -223,8 +223,4 @@ def completions_by_course_day(f: StatsFilter, path: str, direct_only: bool) -> l
 def local_day(column):
     """SQL: the Vietnam-time calendar day of a UTC timestamp column as 'yyyy-mm-dd'. Reading
     days as text spares a million rows their datetime parsing and time-zone arithmetic."""
-    if db.engine().dialect.name == "sqlite":
-        # Whole seconds only: SQLite rounds 16:59:59.999999 (a due day's last instant) up to the next
-        # second, and so to the next day.
-        return func.date(func.substr(column, 1, 19), "+7 hours")
-    return func.to_char(column + func.make_interval(0, 0, 0, 0, 7), "YYYY-MM-DD")
+    return csv_sql.local_text(column, db.engine().dialect.name, "%Y-%m-%d")
